@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+# Makefile: hands off to the parts. `make bench` runs the default suite, `make check` the tests.
+#   V=1         show full commands
+#   SANITIZE=1  build host and guest userspace with ASan + UBSan
+#   JOB=FILE    job file for `make bench` (default workloads/gup_fast.job)
+#   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic)
+JOB ?= workloads/gup_fast.job
+export V SANITIZE
+
+all: build
+
+# Installs what is missing (as root); a no-op when everything is there.
+deps:
+	@scripts/deps.sh
+
+deps-check:
+	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+
+build: deps-check
+	$(MAKE) -C bench
+
+bench: build
+	bench/pinbench run --job $(JOB) $(PINBENCH_ARGS)
+
+check: build
+	$(MAKE) -C tests check
+
+clean:
+	$(MAKE) -C bench clean
+	$(MAKE) -C tests clean
+	rm -rf build
+
+.PHONY: all deps deps-check build bench check clean

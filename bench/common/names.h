@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* names.h: strategy names and ids, derived from the uapi header's table. */
+#ifndef PINBENCH_NAMES_H
+#define PINBENCH_NAMES_H
+
+#include <stdint.h>
+
+/* 0 when the name is not a strategy. */
+uint32_t pb_strategy_id(const char *name);
+const char *pb_strategy_name(uint32_t id);
+/* "gup_ref, pin_counter": for error messages and --help. */
+const char *pb_strategy_list(void);
+
+#endif

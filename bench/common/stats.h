@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* stats.h: summary statistics from the module's log-linear latency histograms. */
+#ifndef PINBENCH_STATS_H
+#define PINBENCH_STATS_H
+
+#include <stdint.h>
+#include <json-c/json.h>
+
+/* A histogram as userspace keeps it: exact n/sum/min/max plus buckets. */
+struct pb_hist {
+	uint64_t n, sum, min, max;
+	uint64_t *buckets;	/* PINBENCH_HIST_BUCKETS entries */
+};
+
+struct pb_summary {
+	uint64_t n;
+	double mean, stddev, min, p50, p90, p99, max;
+};
+
+void pb_hist_init(struct pb_hist *h);
+void pb_hist_free(struct pb_hist *h);
+void pb_hist_add(struct pb_hist *h, uint64_t v);	/* for tests and merges */
+void pb_hist_merge(struct pb_hist *dst, const struct pb_hist *src);
+/*
+ * Value at quantile q (0..1) by nearest rank: the midpoint of the bucket
+ * holding the ceil(q*n)-th smallest sample, clamped to [min, max]. Exact
+ * below 256 ns, within 0.4% above.
+ */
+double pb_hist_quantile(const struct pb_hist *h, double q);
+/*
+ * Summary divided by 'scale' (pages per call turns ns/call into ns/page).
+ * mean, min and max are exact; stddev uses bucket midpoints.
+ */
+void pb_hist_summary(const struct pb_hist *h, double scale, struct pb_summary *s);
+
+/* Sparse JSON form: {"n","sum","min","max","buckets":[[index,count],...]}. */
+struct json_object *pb_hist_to_json(const struct pb_hist *h);
+int pb_hist_from_json(struct json_object *o, struct pb_hist *h);
+struct json_object *pb_summary_to_json(const struct pb_summary *s);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* util.c: small helpers shared by the host CLI and the guest driver. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "util.h"
+
+void pb_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pinbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+void pb_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pinbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+char *pb_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		pb_die("out of memory");
+	va_end(ap);
+	return s;
+}
+
+void *pb_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		pb_die("out of memory");
+	return p;
+}
+
+void *pb_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		pb_die("out of memory");
+	return p;
+}
+
+char *pb_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		pb_die("out of memory");
+	return p;
+}
+
+int pb_write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = pb_asprintf("%s.tmp.%d", path, (int)getpid());
+	int fd, saved;
+	size_t off = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail_free;
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail_close;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	if (rename(tmp, path) < 0)
+		goto fail_unlink;
+	free(tmp);
+	return 0;
+fail_close:
+	saved = errno;
+	close(fd);
+	errno = saved;
+fail_unlink:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+fail_free:
+	free(tmp);
+	return -1;
+}
+
+char *pb_read_file(const char *path, size_t *lenp)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 8192, len = 0, n;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = pb_xmalloc(cap + 1);
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				pb_die("out of memory");
+		}
+	}
+	if (ferror(f)) {
+		int saved = errno;
+
+		fclose(f);
+		free(buf);
+		errno = saved;
+		return NULL;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+int pb_mkdir_p(const char *path, unsigned int mode)
+{
+	char *p = pb_xstrdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			goto fail;
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		goto fail;
+	free(p);
+	return 0;
+fail:
+	free(p);
+	return -1;
+}
+
+bool pb_file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+double pb_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

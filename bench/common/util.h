@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* util.h: small helpers shared by the host CLI and the guest driver. */
+#ifndef PINBENCH_UTIL_H
+#define PINBENCH_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void pb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *pb_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *pb_xmalloc(size_t n);
+void *pb_xcalloc(size_t n, size_t size);
+char *pb_xstrdup(const char *s);
+
+/*
+ * Write a whole file so that readers see either the old content or the new,
+ * never a partial one: write a temporary next to it, fsync, rename.
+ */
+int pb_write_file_atomic(const char *path, const char *data, size_t len);
+/* Read a whole file; NULL (errno set) on failure. */
+char *pb_read_file(const char *path, size_t *len);
+int pb_mkdir_p(const char *path, unsigned int mode);
+bool pb_file_exists(const char *path);
+double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */
+
+#endif

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pinbench-guest.c: runs the host's cell plan inside the guest, one result file per cell. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include "guest.h"
+#include "klog.h"
+#include "pinbench_uapi.h"
+#include "util.h"
+
+static const struct pb_guest_workload *const workloads[] = {
+	&pb_wl_gup_fast,
+};
+
+void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	cell->status = st;
+	va_start(ap, fmt);
+	vsnprintf(cell->reason, sizeof(cell->reason), fmt, ap);
+	va_end(ap);
+}
+
+const char *pb_param_str(struct pb_cell *cell, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(cell->params, key, &v))
+		pb_die("cell %s: plan has no parameter '%s'", cell->id, key);
+	return json_object_get_string(v);
+}
+
+uint64_t pb_param_u64(struct pb_cell *cell, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(cell->params, key, &v))
+		pb_die("cell %s: plan has no parameter '%s'", cell->id, key);
+	return json_object_get_uint64(v);
+}
+
+/*
+ * /proc/vmstat lags behind the per-CPU counters by up to their thresholds
+ * (we saw 575 where 576 pages were pinned); writing vm.stat_refresh folds
+ * them in first, so the balance below is exact.
+ */
+static int vmstat_pins(uint64_t *acquired, uint64_t *released)
+{
+	char line[256];
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	int found = 0;
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	*acquired = *released = 0;
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "nr_foll_pin_acquired %llu", &v) == 1) {
+			*acquired = v;
+			found++;
+		} else if (sscanf(line, "nr_foll_pin_released %llu", &v) == 1) {
+			*released = v;
+			found++;
+		}
+	}
+	fclose(f);
+	return found == 2 ? 0 : -1;
+}
+
+/* /dev/kmsg opened at the end of the log: everything read later is the cell's. */
+static int kmsg_open_at_end(void)
+{
+	int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+static void kmsg_mark(int fd, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (fd >= 0 && n > 0 && write(fd, buf, (size_t)n) < 0)
+		pb_warn("cannot write to /dev/kmsg: %s", strerror(errno));
+}
+
+/* Collect the records written since kmsg_open_at_end(); return the first splat. */
+static struct json_object *kmsg_collect(int fd, char *splat, size_t splat_len)
+{
+	struct json_object *lines = json_object_new_array();
+	char rec[8192];
+
+	splat[0] = '\0';
+	if (fd < 0)
+		return lines;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		char *msg, *nl;
+
+		if (n < 0 && errno == EPIPE)	/* overwritten records: go on */
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		/* "prio,seq,usec,flags;message\n[ KEY=value\n]..." */
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+		json_object_array_add(lines, json_object_new_string(msg));
+		if (!splat[0] && pb_klog_splat(msg))
+			snprintf(splat, splat_len, "%.*s", (int)splat_len - 1, msg);
+	}
+	return lines;
+}
+
+static const struct pb_guest_workload *find_workload(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (!strcmp(workloads[i]->name, name))
+			return workloads[i];
+	return NULL;
+}
+
+static const char *status_name(enum pb_status st)
+{
+	return st == PB_OK ? "ok" : st == PB_UNSUPPORTED ? "unsupported" : "failed";
+}
+
+static void run_cell(const char *share, int devfd, int index, struct json_object *plan_cell)
+{
+	struct json_object *id, *wl, *params, *out, *bal;
+	const struct pb_guest_workload *w;
+	uint64_t acq0, rel0, acq1, rel1;
+	struct pb_cell cell = { 0 };
+	char *path, splat[512];
+	const char *js;
+	double t0;
+	int kfd;
+
+	json_object_object_get_ex(plan_cell, "id", &id);
+	json_object_object_get_ex(plan_cell, "workload", &wl);
+	json_object_object_get_ex(plan_cell, "params", &params);
+	cell.id = json_object_get_string(id);
+	cell.params = params;
+	cell.raw = json_object_new_object();
+	cell.devfd = devfd;
+
+	path = pb_asprintf("%s/cells/%04d.started", share, index);
+	pb_write_file_atomic(path, cell.id, strlen(cell.id));
+	free(path);
+
+	kfd = kmsg_open_at_end();
+	kmsg_mark(kfd, "pinbench: cell %d %s start\n", index, cell.id);
+	if (vmstat_pins(&acq0, &rel0) < 0)
+		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
+	t0 = pb_now_s();
+
+	w = find_workload(json_object_get_string(wl));
+	if (!w)
+		pb_cell_fail(&cell, PB_FAILED, "guest driver has no workload '%s'",
+			     json_object_get_string(wl));
+	else
+		w->run(&cell);
+
+	vmstat_pins(&acq1, &rel1);
+	kmsg_mark(kfd, "pinbench: cell %d end\n", index);
+	out = json_object_new_object();
+	json_object_object_add(out, "index", json_object_new_int(index));
+	json_object_object_add(out, "id", json_object_new_string(cell.id));
+	json_object_object_add(out, "kernel_log", kmsg_collect(kfd, splat, sizeof(splat)));
+	if (kfd >= 0)
+		close(kfd);
+	/* The kernel log is part of the verdict, whatever the workload said. */
+	if (splat[0] && cell.status != PB_FAILED)
+		pb_cell_fail(&cell, PB_FAILED, "kernel log: %s", splat);
+	if (cell.status == PB_OK && acq1 - acq0 != rel1 - rel0)
+		pb_cell_fail(&cell, PB_FAILED, "pin balance: %llu FOLL_PIN pins acquired, %llu released",
+			     (unsigned long long)(acq1 - acq0), (unsigned long long)(rel1 - rel0));
+	/* A workload that knows how many FOLL_PIN pins it took says so. */
+	if (cell.status == PB_OK &&
+	    json_object_object_get_ex(cell.raw, "foll_pins_expected", &bal) &&
+	    json_object_get_uint64(bal) != acq1 - acq0)
+		pb_cell_fail(&cell, PB_FAILED, "pin accounting: the strategy took %llu FOLL_PIN pins, /proc/vmstat counted %llu",
+			     (unsigned long long)json_object_get_uint64(bal),
+			     (unsigned long long)(acq1 - acq0));
+	json_object_object_add(out, "status", json_object_new_string(status_name(cell.status)));
+	json_object_object_add(out, "reason", json_object_new_string(cell.reason));
+	json_object_object_add(out, "elapsed_s", json_object_new_double(pb_now_s() - t0));
+	bal = json_object_new_object();
+	json_object_object_add(bal, "acquired", json_object_new_uint64(acq1 - acq0));
+	json_object_object_add(bal, "released", json_object_new_uint64(rel1 - rel0));
+	json_object_object_add(out, "pin_balance", bal);
+	json_object_object_add(out, "raw", cell.raw);
+
+	js = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
+	path = pb_asprintf("%s/cells/%04d.json", share, index);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	printf("pinbench-guest: cell %d %s: %s%s%s\n", index, cell.id, status_name(cell.status),
+	       cell.reason[0] ? ": " : "", cell.reason);
+	fflush(stdout);
+	free(path);
+	json_object_put(out);
+}
+
+static int module_info(int devfd, struct pinbench_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->abi_version = PINBENCH_ABI_VERSION;
+	return ioctl(devfd, PINBENCH_IOC_INFO, info);
+}
+
+static char *read_line(const char *path)
+{
+	char *s = pb_read_file(path, NULL), *nl;
+
+	if (!s)
+		return pb_xstrdup("unknown");
+	nl = strchr(s, '\n');
+	if (nl)
+		*nl = '\0';
+	return s;
+}
+
+/* Facts about this boot that every result carries. */
+static void write_guest_facts(const char *share, const struct pinbench_info *info)
+{
+	struct json_object *o = json_object_new_object();
+	struct utsname u;
+	char *cs = read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	char *thp = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
+	char *path = pb_asprintf("%s/guest.json", share);
+	const char *js;
+
+	uname(&u);
+	json_object_object_add(o, "kernel_release", json_object_new_string(u.release));
+	json_object_object_add(o, "kernel_version", json_object_new_string(u.version));
+	json_object_object_add(o, "vcpus", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_object_add(o, "mem_mib", json_object_new_int64(
+		(int64_t)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE) >> 20));
+	json_object_object_add(o, "clocksource", json_object_new_string(cs));
+	json_object_object_add(o, "clock_read_ns", json_object_new_uint64(info->clock_read_ns));
+	json_object_object_add(o, "thp_enabled", json_object_new_string(thp));
+	json_object_object_add(o, "abi_version", json_object_new_int((int)info->abi_version));
+	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(cs);
+	free(thp);
+	free(path);
+	json_object_put(o);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: pinbench-guest --share DIR   run DIR/plan.json, results in DIR/cells/\n"
+		"       pinbench-guest info          print what /dev/pinbench reports\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct json_object *plan, *cells;
+	struct pinbench_info info;
+	const char *share;
+	char *path;
+	size_t i, n;
+	int devfd;
+
+	if (argc < 2)
+		usage();
+	devfd = open("/dev/pinbench", O_RDWR | O_CLOEXEC);
+	if (devfd < 0)
+		pb_die("cannot open /dev/pinbench: %s (is pinbench.ko loaded?)", strerror(errno));
+	if (module_info(devfd, &info) < 0)
+		pb_die("PINBENCH_IOC_INFO: %s%s", strerror(errno),
+		       errno == EPROTO ? " (module built from another ABI version)" : "");
+
+	if (!strcmp(argv[1], "info")) {
+		printf("abi_version %u\npage_size %u\nstrategy_mask 0x%llx\nhist_buckets %u\n"
+		       "max_pages_per_call %u\nmax_buffer_pages %u\nclock_read_ns %llu\n",
+		       info.abi_version, info.page_size, (unsigned long long)info.strategy_mask,
+		       info.hist_buckets, info.max_pages_per_call, info.max_buffer_pages,
+		       (unsigned long long)info.clock_read_ns);
+		return 0;
+	}
+	if (strcmp(argv[1], "--share") || argc != 3)
+		usage();
+	share = argv[2];
+	if (info.hist_buckets != PINBENCH_HIST_BUCKETS)
+		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
+		       info.hist_buckets, PINBENCH_HIST_BUCKETS);
+	write_guest_facts(share, &info);
+
+	path = pb_asprintf("%s/plan.json", share);
+	plan = json_object_from_file(path);
+	if (!plan || !json_object_object_get_ex(plan, "cells", &cells))
+		pb_die("%s: cannot read the plan: %s", path, json_util_get_last_err());
+	free(path);
+	path = pb_asprintf("%s/cells", share);
+	pb_mkdir_p(path, 0755);
+	free(path);
+
+	n = json_object_array_length(cells);
+	for (i = 0; i < n; i++) {
+		/* A cell with a result was run, or failed in an earlier boot. */
+		path = pb_asprintf("%s/cells/%04zu.json", share, i);
+		if (!pb_file_exists(path))
+			run_cell(share, devfd, (int)i, json_object_array_get_idx(cells, i));
+		free(path);
+	}
+	json_object_put(plan);
+	close(devfd);
+	return 0;
+}

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/* job.c: fio-style job files: one options table, parsing with file:line errors, expansion into cells. */
+#include <errno.h>
+#include <ini.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "job.h"
+#include "names.h"
+#include "pinbench_uapi.h"
+#include "util.h"
+
+enum opt_type { OPT_ENUM, OPT_UINT, OPT_BOOL, OPT_STRATEGY };
+
+/*
+ * Every option is one row: parsing, defaults, range checks, the cell id
+ * and --help all come from it (as in fio's options.c). Rows are in the
+ * order cells are expanded: the first varies slowest.
+ */
+struct job_option {
+	const char *name;
+	enum opt_type type;
+	const char *def;		/* default, in job-file syntax */
+	uint64_t min, max;		/* OPT_UINT */
+	const char *const *allowed;	/* OPT_ENUM, NULL-terminated */
+	bool list;			/* accepts a comma list: a sweep axis */
+	bool in_id;			/* part of the cell id */
+	const char *help;
+};
+
+static const char *const workload_values[] = { "gup_fast", NULL };
+static const char *const backing_values[] = { "anon", "shmem", NULL };
+static const char *const thp_values[] = { "off", "on", NULL };
+
+static const struct job_option options[] = {
+	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false,
+	  "workload to run (required)" },
+	{ "backing", OPT_ENUM, "anon", 0, 0, backing_values, true, true,
+	  "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on tmpfs)" },
+	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true,
+	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
+	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
+	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
+	{ "write", OPT_BOOL, "1", 0, 1, NULL, true, true,
+	  "acquire for write (FOLL_WRITE), as a device that writes to memory does" },
+	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true,
+	  "pages in the buffer; each round acquires all of it, then releases it" },
+	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true,
+	  "pages per acquire call; must divide buffer_pages" },
+	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
+	  "pinning strategies (default: all built into this pinbench)" },
+	{ "calls", OPT_UINT, "2048", 1, 10000000, NULL, false, false,
+	  "timed acquire calls per cell (rounded up to whole rounds)" },
+	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false,
+	  "untimed calls before measuring" },
+};
+#define NR_OPTIONS ARRAY_SIZE(options)
+
+struct section {
+	char *name;
+	int line;
+	char *value[NR_OPTIONS];	/* raw text, NULL when unset */
+	int value_line[NR_OPTIONS];
+};
+
+struct parser {
+	const char *path;
+	FILE *f;
+	int line;
+	struct section *sections;
+	size_t nr_sections;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static void perr(struct parser *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void perr(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	n = snprintf(p->err, p->errlen, "%s:%d: ", p->path, line);
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* libinih's reader hook: reading line by line lets us know the line. */
+static char *reader(char *buf, int size, void *stream)
+{
+	struct parser *p = stream;
+	char *r = fgets(buf, size, p->f);
+
+	if (r)
+		p->line++;
+	return r;
+}
+
+static int find_option(const char *name)
+{
+	for (size_t i = 0; i < NR_OPTIONS; i++)
+		if (!strcmp(options[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+static void allowed_list(const struct job_option *o, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (o->type == OPT_STRATEGY) {
+		snprintf(buf, len, "%s", pb_strategy_list());
+		return;
+	}
+	if (o->type == OPT_BOOL) {
+		snprintf(buf, len, "0, 1");
+		return;
+	}
+	for (size_t i = 0; o->allowed && o->allowed[i]; i++) {
+		size_t used = strlen(buf);
+
+		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", o->allowed[i]);
+	}
+}
+
+/* Check one element of a value; returns 0 or -1 with the error recorded. */
+static int check_value(struct parser *p, int line, const struct job_option *o, const char *v)
+{
+	char allowed[256];
+
+	switch (o->type) {
+	case OPT_UINT:
+	case OPT_BOOL: {
+		char *end;
+		unsigned long long x;
+
+		errno = 0;
+		x = strtoull(v, &end, 10);
+		if (!*v || *end || errno || v[0] == '-') {
+			perr(p, line, "%s: '%s' is not a non-negative integer", o->name, v);
+			return -1;
+		}
+		if (x < o->min || x > o->max) {
+			perr(p, line, "%s: %s is out of range %" PRIu64 "..%" PRIu64,
+			     o->name, v, o->min, o->max);
+			return -1;
+		}
+		return 0;
+	}
+	case OPT_ENUM:
+		for (size_t i = 0; o->allowed[i]; i++)
+			if (!strcmp(o->allowed[i], v))
+				return 0;
+		break;
+	case OPT_STRATEGY:
+		if (pb_strategy_id(v))
+			return 0;
+		break;
+	}
+	allowed_list(o, allowed, sizeof(allowed));
+	perr(p, line, "%s: '%s' is not one of: %s", o->name, v, allowed);
+	return -1;
+}
+
+/* Validate a whole (possibly comma-separated) value. */
+static int check_option_value(struct parser *p, int line, const struct job_option *o,
+			      const char *value)
+{
+	char *copy = pb_xstrdup(value), *save = NULL, *tok;
+	int n = 0, ret = 0;
+
+	if (!*trim(copy)) {
+		perr(p, line, "%s: empty value", o->name);
+		free(copy);
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		n++;
+		if (check_value(p, line, o, trim(tok)) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (!ret && n > 1 && !o->list) {
+		perr(p, line, "%s: takes a single value, not a list", o->name);
+		ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	struct section *s = NULL;
+	int idx;
+
+	if (p->failed)
+		return 0;
+	if (!strcmp(section, "")) {
+		perr(p, p->line, "'%s' is outside any [section]", name);
+		return 0;
+	}
+	for (size_t i = 0; i < p->nr_sections; i++)
+		if (!strcmp(p->sections[i].name, section))
+			s = &p->sections[i];
+	if (!s) {
+		p->sections = realloc(p->sections, (p->nr_sections + 1) * sizeof(*s));
+		if (!p->sections)
+			pb_die("out of memory");
+		s = &p->sections[p->nr_sections++];
+		memset(s, 0, sizeof(*s));
+		s->name = pb_xstrdup(section);
+		s->line = p->line;
+	}
+	if (!name)	/* section start (INI_CALL_HANDLER_ON_NEW_SECTION) */
+		return 1;
+	idx = find_option(name);
+	if (idx < 0) {
+		char known[512] = "";
+
+		for (size_t i = 0; i < NR_OPTIONS; i++) {
+			size_t used = strlen(known);
+
+			snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
+				 options[i].name);
+		}
+		perr(p, p->line, "unknown key '%s' (known: %s)", name, known);
+		return 0;
+	}
+	if (s->value[idx]) {
+		perr(p, p->line, "'%s' set twice in [%s] (first on line %d)", name, section,
+		     s->value_line[idx]);
+		return 0;
+	}
+	if (check_option_value(p, p->line, &options[idx], value) < 0)
+		return 0;
+	s->value[idx] = pb_xstrdup(value);
+	s->value_line[idx] = p->line;
+	return 1;
+}
+
+/* The value of option i for a job: its own, else [global]'s, else the default. */
+static const char *effective(const struct section *job, const struct section *global,
+			     size_t i, int *line)
+{
+	*line = job->line;
+	if (job->value[i]) {
+		*line = job->value_line[i];
+		return job->value[i];
+	}
+	if (global && global->value[i]) {
+		*line = global->value_line[i];
+		return global->value[i];
+	}
+	if (options[i].type == OPT_STRATEGY)
+		return pb_strategy_list();
+	return options[i].def;
+}
+
+struct axis {
+	char **values;
+	size_t nr;
+	int line;
+};
+
+static void split_axis(const char *value, struct axis *a)
+{
+	char *copy = pb_xstrdup(value), *save = NULL, *tok;
+
+	a->values = NULL;
+	a->nr = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		a->values = realloc(a->values, (a->nr + 1) * sizeof(char *));
+		if (!a->values)
+			pb_die("out of memory");
+		a->values[a->nr++] = pb_xstrdup(trim(tok));
+	}
+	free(copy);
+}
+
+static struct json_object *typed(const struct job_option *o, const char *v)
+{
+	if (o->type == OPT_UINT || o->type == OPT_BOOL)
+		return json_object_new_uint64(strtoull(v, NULL, 10));
+	return json_object_new_string(v);
+}
+
+static int expand(struct parser *p, const struct section *job, const struct section *global,
+		  struct pb_plan *plan)
+{
+	struct axis axes[NR_OPTIONS];
+	size_t idx[NR_OPTIONS] = { 0 }, i;
+	int ret = 0;
+
+	for (i = 0; i < NR_OPTIONS; i++) {
+		const char *v = effective(job, global, i, &axes[i].line);
+
+		if (!v) {
+			perr(p, job->line, "[%s]: '%s' is required", job->name, options[i].name);
+			return -1;
+		}
+		split_axis(v, &axes[i]);
+	}
+
+	for (;;) {
+		struct pb_cellspec c = { 0 };
+		char id[1024];
+		size_t used;
+		uint64_t bp = 0, ppc = 0;
+
+		c.params = json_object_new_object();
+		for (i = 0; i < NR_OPTIONS; i++) {
+			const char *v = axes[i].values[idx[i]];
+
+			if (!strcmp(options[i].name, "workload"))
+				c.workload = pb_xstrdup(v);
+			if (!strcmp(options[i].name, "strategy"))
+				c.strategy = pb_xstrdup(v);
+			if (!strcmp(options[i].name, "buffer_pages"))
+				bp = strtoull(v, NULL, 10);
+			if (!strcmp(options[i].name, "pages_per_call"))
+				ppc = strtoull(v, NULL, 10);
+			json_object_object_add(c.params, options[i].name, typed(&options[i], v));
+		}
+		snprintf(id, sizeof(id), "%s/%s/", c.workload, c.strategy);
+		for (i = 0; i < NR_OPTIONS; i++) {
+			if (!options[i].in_id)
+				continue;
+			used = strlen(id);
+			snprintf(id + used, sizeof(id) - used, "%s%s=%s",
+				 id[used - 1] == '/' ? "" : ",", options[i].name,
+				 axes[i].values[idx[i]]);
+		}
+		c.id = pb_xstrdup(id);
+		c.job = pb_xstrdup(job->name);
+
+		if (ppc && bp % ppc) {
+			perr(p, axes[find_option("buffer_pages")].line,
+			     "[%s]: buffer_pages=%" PRIu64 " is not a multiple of pages_per_call=%" PRIu64,
+			     job->name, bp, ppc);
+			ret = -1;
+		}
+		for (i = 0; !ret && i < plan->nr; i++) {
+			if (!strcmp(plan->cells[i].id, c.id)) {
+				perr(p, job->line, "[%s]: cell %s is also produced by [%s]",
+				     job->name, c.id, plan->cells[i].job);
+				ret = -1;
+			}
+		}
+		plan->cells = realloc(plan->cells, (plan->nr + 1) * sizeof(c));
+		if (!plan->cells)
+			pb_die("out of memory");
+		plan->cells[plan->nr++] = c;
+		if (ret)
+			break;
+
+		/* Next combination: the last option varies fastest. */
+		for (i = NR_OPTIONS; i-- > 0;) {
+			if (++idx[i] < axes[i].nr)
+				break;
+			idx[i] = 0;
+		}
+		if (i == (size_t)-1)
+			break;
+	}
+	for (i = 0; i < NR_OPTIONS; i++) {
+		for (size_t j = 0; j < axes[i].nr; j++)
+			free(axes[i].values[j]);
+		free(axes[i].values);
+	}
+	return ret;
+}
+
+int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen)
+{
+	struct parser p = { .path = path, .err = err, .errlen = errlen };
+	struct section *global = NULL;
+	size_t jobs = 0;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	p.f = fopen(path, "r");
+	if (!p.f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.f);
+	if (r != 0 && !p.failed)
+		perr(&p, r > 0 ? r : p.line, "syntax error (expected [section] or key=value)");
+
+	for (size_t i = 0; !p.failed && i < p.nr_sections; i++)
+		if (!strcmp(p.sections[i].name, "global"))
+			global = &p.sections[i];
+	for (size_t i = 0; !p.failed && i < p.nr_sections; i++) {
+		if (&p.sections[i] == global)
+			continue;
+		jobs++;
+		if (expand(&p, &p.sections[i], global, plan) < 0)
+			break;
+	}
+	if (!p.failed && !jobs)
+		perr(&p, p.line, "no job sections (only [global])");
+
+	for (size_t i = 0; i < p.nr_sections; i++) {
+		for (size_t j = 0; j < NR_OPTIONS; j++)
+			free(p.sections[i].value[j]);
+		free(p.sections[i].name);
+	}
+	free(p.sections);
+	if (p.failed) {
+		pb_plan_free(plan);
+		return -1;
+	}
+	return 0;
+}
+
+void pb_plan_free(struct pb_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr; i++) {
+		free(plan->cells[i].id);
+		free(plan->cells[i].job);
+		free(plan->cells[i].workload);
+		free(plan->cells[i].strategy);
+		json_object_put(plan->cells[i].params);
+	}
+	free(plan->cells);
+	memset(plan, 0, sizeof(*plan));
+}
+
+struct json_object *pb_plan_to_json(const struct pb_plan *plan)
+{
+	struct json_object *o = json_object_new_object(), *cells = json_object_new_array();
+
+	for (size_t i = 0; i < plan->nr; i++) {
+		struct json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "id", json_object_new_string(plan->cells[i].id));
+		json_object_object_add(c, "job", json_object_new_string(plan->cells[i].job));
+		json_object_object_add(c, "workload", json_object_new_string(plan->cells[i].workload));
+		json_object_object_add(c, "strategy", json_object_new_string(plan->cells[i].strategy));
+		json_object_object_add(c, "params", json_object_get(plan->cells[i].params));
+		json_object_array_add(cells, c);
+	}
+	json_object_object_add(o, "cells", cells);
+	return o;
+}
+
+void pb_job_print_options(FILE *f)
+{
+	char allowed[256];
+
+	fprintf(f, "Job file options (fio-style INI; [global] sets defaults for every section;\n"
+		   "a comma list on an option marked 'list' is a sweep axis):\n");
+	for (size_t i = 0; i < NR_OPTIONS; i++) {
+		const struct job_option *o = &options[i];
+
+		allowed_list(o, allowed, sizeof(allowed));
+		fprintf(f, "  %-15s %s\n", o->name, o->help);
+		if (o->type == OPT_UINT)
+			fprintf(f, "  %-15s range %" PRIu64 "..%" PRIu64, "", o->min, o->max);
+		else
+			fprintf(f, "  %-15s one of: %s", "", allowed);
+		fprintf(f, "%s; default: %s\n", o->list ? ", list" : "",
+			o->def ? o->def : o->type == OPT_STRATEGY ? "all" : "(required)");
+	}
+}

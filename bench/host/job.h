@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* job.h: fio-style job files: one options table, parsing with file:line errors, expansion into cells. */
+#ifndef PINBENCH_JOB_H
+#define PINBENCH_JOB_H
+
+#include <stdio.h>
+#include <json-c/json.h>
+
+struct pb_cellspec {
+	char *id;		/* workload/strategy/k=v,... (stable across runs) */
+	char *job;		/* section that produced it */
+	char *workload;
+	char *strategy;
+	struct json_object *params;	/* every option, typed */
+};
+
+struct pb_plan {
+	struct pb_cellspec *cells;
+	size_t nr;
+};
+
+/*
+ * Parse a job file and expand every section into cells (the cartesian
+ * product of its list-valued options). On error returns -1 after writing
+ * "FILE:LINE: message" to err.
+ */
+int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen);
+void pb_plan_free(struct pb_plan *plan);
+/* The plan in the form the guest driver reads. */
+struct json_object *pb_plan_to_json(const struct pb_plan *plan);
+/* Option reference, for --help and the README. */
+void pb_job_print_options(FILE *f);
+
+#endif

@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: GPL-2.0
+/* pinbench.c: the host CLI: run a job in a guest, open a shell there, execute a test, render reports. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "job.h"
+#include "klog.h"
+#include "report.h"
+#include "results.h"
+#include "util.h"
+#include "vm.h"
+
+#ifndef PINBENCH_VERSION
+#define PINBENCH_VERSION "unknown"
+#endif
+#ifndef PINBENCH_GIT_SHA
+#define PINBENCH_GIT_SHA "unknown"
+#endif
+
+enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16 };
+#define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC)
+
+struct config {
+	const char *job, *name, *out, *mode, *accel, *kernel, *kdir, *moddir;
+	int vcpus, mem_mib;
+	double boot_timeout, cell_timeout;
+	bool verbose;
+};
+
+/* Every command-line option, once: parsing and --help derive from it. */
+static const struct cli_opt {
+	const char *name;
+	const char *metavar;	/* NULL: a flag */
+	unsigned int cmds;
+	const char *help;
+} cli_opts[] = {
+	{ "job", "FILE", CMD_RUN | CMD_CELLS, "job file (default: workloads/gup_fast.job)" },
+	{ "name", "NAME", CMD_RUN, "run name, part of the run directory (default: the job's name)" },
+	{ "out", "DIR", CMD_RUN | CMD_EXEC, "run directory (default: results/runs/<time>-<name>)" },
+	{ "mode", "MODE", CMD_GUEST, "wall (default) or deterministic (TCG with -icount: reproducible)" },
+	{ "accel", "ACCEL", CMD_GUEST, "auto (default: KVM if it boots a kernel here, else TCG), kvm or tcg" },
+	{ "kernel", "BZIMAGE", CMD_GUEST, "guest kernel image (with --kdir; default: newest /boot/vmlinuz-X with headers)" },
+	{ "kdir", "DIR", CMD_GUEST, "build tree of that kernel, to build pinbench.ko against" },
+	{ "moddir", "DIR", CMD_GUEST, "its modules (/lib/modules/<release>-like; default: installed from --kdir if absent)" },
+	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2)" },
+	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
+	{ "boot-timeout", "S", CMD_RUN | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
+	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell (or an exec) may run (default 900)" },
+	{ "verbose", NULL, CMD_GUEST, "show build commands and output" },
+	{ "help", NULL, 0xff, "this help" },
+};
+
+static void usage(FILE *f, int code)
+{
+	fprintf(f,
+		"usage: pinbench run   [options]              run a job in a guest, print and save the table\n"
+		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
+		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
+		"       pinbench report DIR                   re-render DIR/report.md from DIR/results.json\n"
+		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
+		"       pinbench options                      job file options\n\noptions:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", cli_opts[i].name,
+			 cli_opts[i].metavar ? " " : "", cli_opts[i].metavar ? cli_opts[i].metavar : "");
+		fprintf(f, "  %-22s %s\n", left, cli_opts[i].help);
+	}
+	exit(code);
+}
+
+static double parse_num(const char *opt, const char *v, double lo, double hi)
+{
+	char *end;
+	double x;
+
+	errno = 0;
+	x = strtod(v, &end);
+	if (!*v || *end || errno || x < lo || x > hi)
+		pb_die("--%s: '%s' is not a number in %g..%g", opt, v, lo, hi);
+	return x;
+}
+
+static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
+{
+	struct option lo[ARRAY_SIZE(cli_opts) + 1];
+	int ch, idx;
+
+	memset(lo, 0, sizeof(lo));
+	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
+		lo[i].name = cli_opts[i].name;
+		lo[i].has_arg = cli_opts[i].metavar ? required_argument : no_argument;
+		lo[i].val = 1000 + (int)i;
+	}
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+", lo, &idx)) != -1) {
+		const struct cli_opt *o;
+
+		if (ch < 1000)
+			usage(stderr, 2);
+		o = &cli_opts[ch - 1000];
+		if (!(o->cmds & cmd))
+			pb_die("--%s does not apply to this command", o->name);
+		if (!strcmp(o->name, "job")) c->job = optarg;
+		else if (!strcmp(o->name, "name")) c->name = optarg;
+		else if (!strcmp(o->name, "out")) c->out = optarg;
+		else if (!strcmp(o->name, "mode")) c->mode = optarg;
+		else if (!strcmp(o->name, "accel")) c->accel = optarg;
+		else if (!strcmp(o->name, "kernel")) c->kernel = optarg;
+		else if (!strcmp(o->name, "kdir")) c->kdir = optarg;
+		else if (!strcmp(o->name, "moddir")) c->moddir = optarg;
+		else if (!strcmp(o->name, "vcpus")) c->vcpus = (int)parse_num(o->name, optarg, 1, 64);
+		else if (!strcmp(o->name, "mem")) c->mem_mib = (int)parse_num(o->name, optarg, 256, 65536);
+		else if (!strcmp(o->name, "boot-timeout")) c->boot_timeout = parse_num(o->name, optarg, 1, 86400);
+		else if (!strcmp(o->name, "cell-timeout")) c->cell_timeout = parse_num(o->name, optarg, 1, 86400);
+		else if (!strcmp(o->name, "verbose")) c->verbose = true;
+		else usage(stdout, 0);
+	}
+	if (strcmp(c->mode, "wall") && strcmp(c->mode, "deterministic"))
+		pb_die("--mode: '%s' is not one of: wall, deterministic", c->mode);
+	if (strcmp(c->accel, "auto") && strcmp(c->accel, "kvm") && strcmp(c->accel, "tcg"))
+		pb_die("--accel: '%s' is not one of: auto, kvm, tcg", c->accel);
+	if (!strcmp(c->mode, "deterministic") && !strcmp(c->accel, "kvm"))
+		pb_die("--mode deterministic needs TCG (-icount); it cannot use --accel kvm");
+	return optind;
+}
+
+static char *repo_root(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0)
+		pb_die("cannot read /proc/self/exe: %s", strerror(errno));
+	exe[n] = '\0';
+	/* <repo>/bench/pinbench */
+	return pb_xstrdup(dirname(dirname(exe)));
+}
+
+static char *now_iso(bool compact)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[64];
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), compact ? "%Y%m%d-%H%M%S" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return pb_xstrdup(buf);
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = pb_xcalloc(1, len);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static void check_conf_value(const char *what, const char *v)
+{
+	if (strchr(v, '\'') || strchr(v, '\n'))
+		pb_die("%s '%s' contains a quote or newline; guest.conf cannot carry it", what, v);
+}
+
+static void write_guest_conf(const char *share, const char *cmd, const char *ko,
+			     const char *exec, const char *args)
+{
+	char *path = pb_asprintf("%s/guest.conf", share);
+	char *s;
+
+	check_conf_value("module path", ko);
+	check_conf_value("program", exec);
+	check_conf_value("arguments", args);
+	s = pb_asprintf("PB_CMD='%s'\nPB_KO='%s'\nPB_EXEC='%s'\nPB_ARGS='%s'\n", cmd, ko, exec, args);
+	if (pb_write_file_atomic(path, s, strlen(s)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(s);
+	free(path);
+}
+
+struct guest_setup {
+	struct pb_kernel k;
+	const char *accel;
+	char accel_why[256];
+	enum pb_mode mode;
+	char *repo;
+};
+
+static void guest_setup(struct guest_setup *g, const struct config *c)
+{
+	char err[1024];
+
+	g->repo = repo_root();
+	g->mode = strcmp(c->mode, "deterministic") ? PB_MODE_WALL : PB_MODE_DETERMINISTIC;
+	if (pb_kernel_resolve(&g->k, g->repo, c->kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
+		pb_die("%s", err);
+	fprintf(stderr, "pinbench: guest kernel %s (%s), building pinbench.ko and the initramfs\n",
+		g->k.release, g->k.bzimage);
+	if (pb_kernel_prepare(&g->k, g->repo, c->verbose, err, sizeof(err)) < 0)
+		pb_die("%s", err);
+	g->accel = pb_accel_pick(c->accel, g->mode, &g->k, g->accel_why, sizeof(g->accel_why));
+	if (!g->accel)
+		pb_die("--accel kvm: KVM cannot be used here: %s", g->accel_why);
+	fprintf(stderr, "pinbench: accelerator %s (%s), mode %s\n", g->accel, g->accel_why, c->mode);
+}
+
+static void boot_init(struct pb_boot *b, const struct guest_setup *g, const struct config *c,
+		      const char *share, const char *console)
+{
+	memset(b, 0, sizeof(*b));
+	b->k = &g->k;
+	b->accel = g->accel;
+	b->mode = g->mode;
+	b->vcpus = c->vcpus;
+	b->mem_mib = c->mem_mib;
+	b->share = share;
+	b->console = console;
+	b->boot_timeout_s = c->boot_timeout;
+	b->cell_timeout_s = c->cell_timeout;
+}
+
+/* The last n lines of the console from offset on. */
+static char *console_tail(const char *path, long offset, int lines)
+{
+	char *s = pb_read_file(path, NULL), *p, *out;
+	int seen = 0;
+
+	if (!s)
+		return pb_xstrdup("(no console log)");
+	p = (long)strlen(s) > offset ? s + offset : s + strlen(s);
+	out = p + strlen(p);
+	while (out > p && seen <= lines) {
+		out--;
+		if (*out == '\n')
+			seen++;
+	}
+	if (seen > lines)
+		out++;
+	out = pb_xstrdup(out);
+	free(s);
+	return out;
+}
+
+static struct json_object *console_splats(const char *path)
+{
+	struct json_object *a = json_object_new_array();
+	char *s = pb_read_file(path, NULL), *save = NULL, *line;
+
+	if (!s)
+		return a;
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (pb_klog_splat(line))
+			json_object_array_add(a, json_object_new_string(line));
+	free(s);
+	return a;
+}
+
+struct progress {
+	const char *share;
+	size_t total, last_done;
+	double t0;
+	bool tty;
+};
+
+static size_t count_results(const char *share)
+{
+	char *dir = pb_asprintf("%s/cells", share);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d) {
+		while ((e = readdir(d)))
+			n += strstr(e->d_name, ".json") && !strstr(e->d_name, ".tmp");
+		closedir(d);
+	}
+	free(dir);
+	return n;
+}
+
+static void progress_tick(void *arg)
+{
+	struct progress *p = arg;
+	size_t done = count_results(p->share);
+	double el = pb_now_s() - p->t0;
+
+	if (done == p->last_done && !p->tty)
+		return;
+	p->last_done = done;
+	if (done && done < p->total)
+		fprintf(stderr, "%s[%zu/%zu cells] %.0f s elapsed, about %.0f s left%s",
+			p->tty ? "\r" : "", done, p->total, el, el / (double)done * (double)(p->total - done),
+			p->tty ? "   " : "\n");
+	else
+		fprintf(stderr, "%s[%zu/%zu cells] %.0f s elapsed%s", p->tty ? "\r" : "", done,
+			p->total, el, p->tty ? "   " : "\n");
+}
+
+static struct json_object *host_facts(void)
+{
+	struct json_object *o = json_object_new_object();
+	char *cpu = pb_read_file("/proc/cpuinfo", NULL), *m = cpu ? strstr(cpu, "model name") : NULL;
+	struct utsname u;
+
+	if (m && (m = strchr(m, ':'))) {
+		m += 2;
+		m[strcspn(m, "\n")] = '\0';
+	}
+	uname(&u);
+	json_object_object_add(o, "cpu_model", json_object_new_string(m ? m : "unknown"));
+	json_object_object_add(o, "cpus", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_object_add(o, "kernel_release", json_object_new_string(u.release));
+	free(cpu);
+	return o;
+}
+
+static struct json_object *guest_facts(const char *share, const struct config *c,
+				       const struct guest_setup *g, const char *qemu_cmdline)
+{
+	char *path = pb_asprintf("%s/guest.json", share);
+	struct json_object *o = json_object_from_file(path);
+
+	free(path);
+	if (!o) {	/* the guest never got far enough to say */
+		o = json_object_new_object();
+		json_object_object_add(o, "kernel_release", json_object_new_string(g->k.release));
+		json_object_object_add(o, "vcpus", json_object_new_int(c->vcpus));
+		json_object_object_add(o, "mem_mib", json_object_new_int(c->mem_mib));
+	}
+	json_object_object_add(o, "qemu_version", json_object_new_string(pb_qemu_version()));
+	json_object_object_add(o, "kernel_image", json_object_new_string(g->k.bzimage));
+	json_object_object_add(o, "kernel_build_tree", json_object_new_string(g->k.kdir));
+	json_object_object_add(o, "qemu_cmdline", json_object_new_string(qemu_cmdline));
+	return o;
+}
+
+static char *read_status_file(const char *share, const char *name)
+{
+	char *path = pb_asprintf("%s/%s", share, name), *s = pb_read_file(path, NULL);
+
+	free(path);
+	if (s)
+		s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+static int cmd_run(int argc, char **argv, struct config *c)
+{
+	struct json_object *plan_json, *root, *run, *cells, *splats;
+	struct pb_boot_result br;
+	struct guest_setup g;
+	struct pb_plan plan;
+	struct pb_boot b;
+	struct progress prog = { 0 };
+	char err[1024], *rundir, *share, *console, *path, *qcmd, *report, *guest_exec, *unload;
+	const char *js;
+	double first_cell = -1, ready = -1;
+	int boots = 0, exit_code = 0;
+	size_t failed = 0;
+
+	(void)argc;
+	if (!c->job)
+		c->job = "workloads/gup_fast.job";
+	if (pb_job_load(c->job, &plan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pinbench: %s\n", err);
+		return 2;
+	}
+	if (!c->name) {
+		char *j = pb_xstrdup(c->job), *base = basename(j), *dot = strrchr(base, '.');
+
+		if (dot)
+			*dot = '\0';
+		c->name = pb_xstrdup(base);
+		free(j);
+	}
+	guest_setup(&g, c);
+
+	if (c->out) {
+		rundir = pb_xstrdup(c->out);
+	} else {
+		char *ts = now_iso(true);
+
+		rundir = pb_asprintf("%s/results/runs/%s-%s", g.repo, ts, c->name);
+		free(ts);
+	}
+	share = pb_asprintf("%s/guest", rundir);
+	path = pb_asprintf("%s/cells", share);
+	if (pb_mkdir_p(path, 0755) < 0)
+		pb_die("cannot create %s: %s", path, strerror(errno));
+	free(path);
+	path = pb_asprintf("%s/results.json", rundir);
+	if (pb_file_exists(path))
+		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", rundir);
+	free(path);
+
+	plan_json = pb_plan_to_json(&plan);
+	path = pb_asprintf("%s/plan.json", share);
+	js = json_object_to_json_string_ext(plan_json, JSON_C_TO_STRING_PRETTY);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	guest_exec = pb_asprintf("%s/bench/pinbench-guest", g.repo);
+	write_guest_conf(share, "run", g.k.ko, guest_exec, "--share /tmp/pinbench");
+
+	console = pb_asprintf("%s/console.log", rundir);
+	boot_init(&b, &g, c, share, console);
+	prog.share = share;
+	prog.total = plan.nr;
+	prog.t0 = pb_now_s();
+	prog.tty = isatty(2);
+	b.tick = progress_tick;
+	b.tick_arg = &prog;
+	qcmd = pb_boot_cmdline(&b);
+	fprintf(stderr, "pinbench: %zu cells, run directory %s\n", plan.nr, rundir);
+
+	/*
+	 * Containment: a guest that dies or hangs inside a cell fails that
+	 * cell (with the console tail) and a new guest goes on with the rest.
+	 * A boot that finishes no cell at all fails every remaining cell.
+	 */
+	while (count_results(share) < plan.nr && boots < (int)plan.nr + 1) {
+		size_t before = count_results(share);
+		double since;
+		int cell;
+
+		boots++;
+		if (pb_boot_run(&b, &br) < 0)
+			pb_die("cannot start QEMU: %s", strerror(errno));
+		if (ready < 0 && br.ready_s >= 0)
+			ready = br.ready_s;
+		if (first_cell < 0 && br.first_cell_s >= 0)
+			first_cell = br.first_cell_s;
+		if (prog.tty)
+			fputc('\n', stderr);
+		cell = -1;
+		{
+			/* The cell left running when the guest went away. */
+			char *dir = pb_asprintf("%s/cells", share);
+			DIR *d = opendir(dir);
+			struct dirent *e;
+
+			while (d && (e = readdir(d))) {
+				int idx;
+				char *j;
+
+				if (!strstr(e->d_name, ".started") || sscanf(e->d_name, "%d", &idx) != 1)
+					continue;
+				j = pb_asprintf("%s/%04d.json", dir, idx);
+				if (!pb_file_exists(j))
+					cell = idx;
+				free(j);
+			}
+			if (d)
+				closedir(d);
+			free(dir);
+		}
+		(void)since;
+		if (cell >= 0) {
+			char *tail = console_tail(console, br.console_offset, 40);
+			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)
+						 : pb_xstrdup("guest died during the cell (panic or oops)");
+			struct json_object *f = json_object_new_object();
+			char *reason = pb_asprintf("%s; console tail:\n%s", why, tail);
+
+			json_object_object_add(f, "index", json_object_new_int(cell));
+			json_object_object_add(f, "status", json_object_new_string("failed"));
+			json_object_object_add(f, "reason", json_object_new_string(reason));
+			path = pb_asprintf("%s/cells/%04d.json", share, cell);
+			js = json_object_to_json_string(f);
+			if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+				pb_die("cannot write %s: %s", path, strerror(errno));
+			fprintf(stderr, "pinbench: cell %d failed: %s; restarting the guest for the rest\n",
+				cell, why);
+			free(path), free(tail), free(why), free(reason);
+			json_object_put(f);
+		} else if (count_results(share) == before) {
+			break;	/* no progress at all: stop, report every remaining cell */
+		}
+	}
+
+	/* Assemble results.json from the plan and the guest's per-cell files. */
+	root = json_object_new_object();
+	json_object_object_add(root, "schema_version", json_object_new_int(PB_SCHEMA_VERSION));
+	{
+		struct json_object *pb = json_object_new_object();
+
+		json_object_object_add(pb, "version", json_object_new_string(PINBENCH_VERSION));
+		json_object_object_add(pb, "git_sha", json_object_new_string(PINBENCH_GIT_SHA));
+		json_object_object_add(root, "pinbench", pb);
+	}
+	run = json_object_new_object();
+	json_object_object_add(run, "name", json_object_new_string(c->name));
+	json_object_object_add(run, "job", json_object_new_string(c->job));
+	json_object_object_add(run, "cmdline", json_object_new_string(join_args(argc, argv)));
+	json_object_object_add(run, "started_at", json_object_new_string(now_iso(false)));
+	json_object_object_add(run, "mode", json_object_new_string(c->mode));
+	json_object_object_add(run, "accel", json_object_new_string(g.accel));
+	json_object_object_add(run, "accel_reason", json_object_new_string(g.accel_why));
+	json_object_object_add(run, "repeat", json_object_new_int(1));
+	json_object_object_add(run, "boots", json_object_new_int(boots));
+	json_object_object_add(run, "boot_ready_s", ready >= 0 ? json_object_new_double(ready) : NULL);
+	json_object_object_add(run, "boot_to_first_cell_s",
+			       first_cell >= 0 ? json_object_new_double(first_cell) : NULL);
+	unload = read_status_file(share, "unload");
+	json_object_object_add(run, "module_unload", json_object_new_string(unload ? unload : "not reached"));
+	splats = console_splats(console);
+	json_object_object_add(run, "kernel_log_splats", splats);
+	json_object_object_add(root, "run", run);
+	json_object_object_add(root, "host", host_facts());
+	json_object_object_add(root, "guest", guest_facts(share, c, &g, qcmd));
+
+	cells = json_object_new_array();
+	for (size_t i = 0; i < plan.nr; i++) {
+		struct json_object *pc = json_object_array_get_idx(
+			json_object_object_get(plan_json, "cells"), i);
+		char *rp = pb_asprintf("%s/cells/%04zu.json", share, i);
+		struct json_object *raw = json_object_from_file(rp);
+		struct json_object *cell;
+		char *reason = NULL;
+
+		if (!raw) {
+			char *tail = console_tail(console, 0, 40);
+			char *ie = read_status_file(share, "init-error");
+
+			reason = pb_asprintf("the guest never ran this cell%s%s; console tail:\n%s",
+					     ie ? ": " : "", ie ? ie : "", tail);
+			free(tail);
+			free(ie);
+		}
+		cell = pb_cell_result(pc, raw, "failed", reason);
+		if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
+			failed++;
+		json_object_array_add(cells, cell);
+		json_object_put(raw);
+		free(reason);
+		free(rp);
+	}
+	json_object_object_add(root, "cells", cells);
+
+	path = pb_asprintf("%s/results.json", rundir);
+	js = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	report = pb_report_md(root);
+	path = pb_asprintf("%s/report.md", rundir);
+	if (pb_write_file_atomic(path, report, strlen(report)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	fputs(report, stdout);
+	fprintf(stderr, "pinbench: guest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
+		ready, first_cell, g.accel);
+	fprintf(stderr, "pinbench: results in %s (results.json, report.md, console.log)\n", rundir);
+
+	if (failed || json_object_array_length(splats) || !unload || strcmp(unload, "ok")) {
+		fprintf(stderr, "pinbench: %zu failed cells, %zu kernel log splats, module unload %s\n",
+			failed, json_object_array_length(splats), unload ? unload : "not reached");
+		exit_code = 1;
+	}
+	free(unload);
+	json_object_put(root);
+	json_object_put(plan_json);
+	pb_plan_free(&plan);
+	return exit_code;
+}
+
+static int cmd_shell(struct config *c)
+{
+	struct guest_setup g;
+	struct pb_boot b;
+	struct pb_boot_result br;
+	char tmpl[] = "/tmp/pinbench-shell-XXXXXX", *share;
+
+	guest_setup(&g, c);
+	share = mkdtemp(tmpl);
+	if (!share)
+		pb_die("mkdtemp: %s", strerror(errno));
+	write_guest_conf(share, "shell", g.k.ko, "", "");
+	boot_init(&b, &g, c, share, NULL);
+	fprintf(stderr, "pinbench: booting; the console is this terminal (Ctrl-A X quits QEMU)\n");
+	pb_boot_run(&b, &br);
+	return 0;
+}
+
+static int cmd_exec(int argc, char **argv, struct config *c)
+{
+	struct guest_setup g;
+	struct pb_boot b;
+	struct pb_boot_result br;
+	char *dir, *share, *console, *prog, *args, *rc, *unload, *log;
+	struct json_object *splats;
+	int code;
+
+	if (argc < 1)
+		pb_die("exec: name a program (pinbench exec [options] -- PROG ARGS)");
+	prog = realpath(argv[0], NULL);
+	if (!prog)
+		pb_die("exec: %s: %s", argv[0], strerror(errno));
+	args = join_args(argc - 1, argv + 1);
+	guest_setup(&g, c);
+	if (c->out) {
+		dir = pb_xstrdup(c->out);
+	} else {
+		char *ts = now_iso(true);
+
+		dir = pb_asprintf("%s/build/exec/%s", g.repo, ts);
+		free(ts);
+	}
+	share = pb_asprintf("%s/guest", dir);
+	if (pb_mkdir_p(share, 0755) < 0)
+		pb_die("cannot create %s: %s", share, strerror(errno));
+	write_guest_conf(share, "test", g.k.ko, prog, args);
+	console = pb_asprintf("%s/console.log", dir);
+	boot_init(&b, &g, c, share, console);
+	b.total_timeout_s = c->boot_timeout + c->cell_timeout;
+	if (pb_boot_run(&b, &br) < 0)
+		pb_die("cannot start QEMU: %s", strerror(errno));
+
+	log = console_tail(console, br.console_offset, 1000000);
+	fputs(log, stdout);
+	free(log);
+	rc = read_status_file(share, "exit-status");
+	unload = read_status_file(share, "unload");
+	splats = console_splats(console);
+	fprintf(stderr, "pinbench: guest ready after %.1f s (wall, %s); exit status %s; module unload %s; %zu kernel log splats; console: %s\n",
+		br.ready_s, g.accel, rc ? rc : "none", unload ? unload : "not reached",
+		json_object_array_length(splats), console);
+	if (br.timed_out)
+		fprintf(stderr, "pinbench: guest timed out: %s\n", br.timeout_what);
+	code = rc ? atoi(rc) : 1;
+	if (!code && (json_object_array_length(splats) || !unload || strcmp(unload, "ok")))
+		code = 1;
+	json_object_put(splats);
+	return code;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	struct json_object *root;
+	char err[512], *path, *report, *out;
+
+	if (argc != 1)
+		pb_die("report: name one run directory");
+	path = pb_asprintf("%s/results.json", argv[0]);
+	root = json_object_from_file(path);
+	if (!root) {
+		fprintf(stderr, "pinbench: %s: %s\n", path, json_util_get_last_err());
+		return 2;
+	}
+	if (pb_results_check(root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pinbench: %s: %s\n", path, err);
+		return 2;
+	}
+	report = pb_report_md(root);
+	out = pb_asprintf("%s/report.md", argv[0]);
+	if (pb_write_file_atomic(out, report, strlen(report)) < 0)
+		pb_die("cannot write %s: %s", out, strerror(errno));
+	fputs(report, stdout);
+	return 0;
+}
+
+static int cmd_cells(struct config *c)
+{
+	struct pb_plan plan;
+	char err[1024];
+
+	if (!c->job)
+		c->job = "workloads/gup_fast.job";
+	if (pb_job_load(c->job, &plan, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pinbench: %s\n", err);
+		return 2;
+	}
+	for (size_t i = 0; i < plan.nr; i++)
+		printf("%s\n", plan.cells[i].id);
+	fprintf(stderr, "pinbench: %s: %zu cells\n", c->job, plan.nr);
+	pb_plan_free(&plan);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 2, .mem_mib = 3072,
+			    .boot_timeout = 180, .cell_timeout = 900 };
+	enum cmd cmd;
+	int first;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
+	if (!strcmp(argv[1], "run")) cmd = CMD_RUN;
+	else if (!strcmp(argv[1], "shell")) cmd = CMD_SHELL;
+	else if (!strcmp(argv[1], "exec")) cmd = CMD_EXEC;
+	else if (!strcmp(argv[1], "report")) cmd = CMD_REPORT;
+	else if (!strcmp(argv[1], "cells")) cmd = CMD_CELLS;
+	else if (!strcmp(argv[1], "options")) {
+		pb_job_print_options(stdout);
+		return 0;
+	} else {
+		fprintf(stderr, "pinbench: unknown command '%s'\n", argv[1]);
+		usage(stderr, 2);
+	}
+	first = parse_args(argc - 1, argv + 1, cmd, &c) + 1;
+	switch (cmd) {
+	case CMD_RUN:
+		if (first != argc)
+			pb_die("run: unexpected argument '%s'", argv[first]);
+		return cmd_run(argc, argv, &c);
+	case CMD_SHELL:
+		return cmd_shell(&c);
+	case CMD_EXEC:
+		return cmd_exec(argc - first, argv + first, &c);
+	case CMD_REPORT:
+		return cmd_report(argc - first, argv + first);
+	case CMD_CELLS:
+		return cmd_cells(&c);
+	}
+	return 2;
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/* report.c: render results.json as the Markdown report a person reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+#include "util.h"
+
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void bput(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bput(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap * 2 + (size_t)n + 64;
+		b->s = realloc(b->s, b->cap);
+		if (!b->s)
+			pb_die("out of memory");
+	}
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return "?";
+	return json_object_get_string(v);
+}
+
+static struct json_object *obj(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static void num(char *out, size_t len, struct json_object *v)
+{
+	double d;
+
+	if (!v) {
+		snprintf(out, len, "-");
+		return;
+	}
+	d = json_object_get_double(v);
+	if (d < 1000)
+		snprintf(out, len, "%.1f", d);
+	else
+		snprintf(out, len, "%.0f", d);
+}
+
+/* The part of a gup_fast cell's identity that its table is about. */
+static void gup_fast_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "backing=%s thp=%s longterm=%s write=%s buffer_pages=%s",
+		 str(params, "backing"), str(params, "thp"), str(params, "longterm"),
+		 str(params, "write"), str(params, "buffer_pages"));
+}
+
+static void gup_fast_section(struct buf *b, struct json_object *cells, double clock_ns)
+{
+	size_t n = json_object_array_length(cells);
+	char **groups = pb_xcalloc(n + 1, sizeof(char *));
+	size_t ng = 0;
+
+	bput(b, "## gup_fast\n\n"
+		"Cost per page of acquiring and releasing user pages in an in-kernel loop, as "
+		"mm/gup_test.c measures it. **ns/page** is the mean over rounds timed as a whole "
+		"(no clock read between calls); **p50/p99** are per call, each call timed on its own, "
+		"so they include one clock read (%.0f ns) divided by the pages per call. "
+		"calls/s counts acquire+release pairs. FOLL_PIN is the /proc/vmstat pin balance "
+		"(acquired/released) across the cell.\n\n", clock_ns);
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		char key[256];
+		size_t g;
+
+		if (strcmp(str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(obj(c, "params"), key, sizeof(key));
+		for (g = 0; g < ng; g++)
+			if (!strcmp(groups[g], key))
+				break;
+		if (g == ng)
+			groups[ng++] = pb_xstrdup(key);
+	}
+
+	for (size_t g = 0; g < ng; g++) {
+		bput(b, "### %s\n\n", groups[g]);
+		bput(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
+		bput(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *c = json_object_array_get_idx(cells, i);
+			struct json_object *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
+			char key[256], f[8][32];
+			const char *status = str(c, "status"), *reason = str(c, "reason");
+
+			if (strcmp(str(c, "workload"), "gup_fast"))
+				continue;
+			gup_fast_group(obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			num(f[0], 32, obj(m, "acquire_phase_ns_per_page"));
+			num(f[1], 32, obj(obj(m, "acquire_ns_per_page"), "p50"));
+			num(f[2], 32, obj(obj(m, "acquire_ns_per_page"), "p99"));
+			num(f[3], 32, obj(m, "release_phase_ns_per_page"));
+			num(f[4], 32, obj(obj(m, "release_ns_per_page"), "p50"));
+			num(f[5], 32, obj(obj(m, "release_ns_per_page"), "p99"));
+			num(f[6], 32, obj(m, "calls_per_s"));
+			snprintf(f[7], 32, "%s/%s", str(bal, "acquired"), str(bal, "released"));
+			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%s |\n",
+			     str(obj(c, "params"), "pages_per_call"), str(c, "strategy"),
+			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
+			     strcmp(status, "ok") && *reason ? ": " : "",
+			     strcmp(status, "ok") ? reason : "");
+		}
+		bput(b, "\n");
+		free(groups[g]);
+	}
+	free(groups);
+}
+
+char *pb_report_md(struct json_object *root)
+{
+	struct json_object *run = obj(root, "run"), *guest = obj(root, "guest");
+	struct json_object *host = obj(root, "host"), *pb = obj(root, "pinbench");
+	struct json_object *cells = obj(root, "cells"), *splats;
+	struct buf b = { 0 };
+	size_t ok = 0, unsup = 0, failed = 0, n = json_object_array_length(cells);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *st = str(json_object_array_get_idx(cells, i), "status");
+
+		ok += !strcmp(st, "ok");
+		unsup += !strcmp(st, "unsupported");
+		failed += !strcmp(st, "failed");
+	}
+	bput(&b, "# pinbench: %s\n\n", str(run, "name"));
+	bput(&b, "- cells: %zu ok, %zu unsupported, %zu failed (of %zu)\n", ok, unsup, failed, n);
+	bput(&b, "- guest: Linux %s, %s vCPUs, %s MiB, QEMU %s, accelerator **%s**, mode **%s**, "
+		 "clocksource %s (clock read %s ns)\n",
+	     str(guest, "kernel_release"), str(guest, "vcpus"), str(guest, "mem_mib"),
+	     str(guest, "qemu_version"), str(run, "accel"), str(run, "mode"),
+	     str(guest, "clocksource"), str(guest, "clock_read_ns"));
+	bput(&b, "- host: %s, %s CPUs, Linux %s\n", str(host, "cpu_model"), str(host, "cpus"),
+	     str(host, "kernel_release"));
+	bput(&b, "- pinbench %s (%s), started %s, boot to first cell %s s\n",
+	     str(pb, "version"), str(pb, "git_sha"), str(run, "started_at"),
+	     str(run, "boot_to_first_cell_s"));
+	bput(&b, "- command: `%s`\n\n", str(run, "cmdline"));
+	bput(&b, "Figures from different accelerators or modes are not comparable "
+		 "(TCG is 5-10x slower than hardware and distorts memory-heavy paths).\n\n");
+
+	gup_fast_section(&b, cells, json_object_get_double(obj(guest, "clock_read_ns")));
+
+	splats = obj(run, "kernel_log_splats");
+	bput(&b, "## Guest kernel log\n\n");
+	bput(&b, "- module unload: %s\n", str(run, "module_unload"));
+	if (splats && json_object_array_length(splats)) {
+		bput(&b, "- **splats outside any cell's verdict:**\n");
+		for (size_t i = 0; i < json_object_array_length(splats); i++)
+			bput(&b, "  - `%s`\n", json_object_get_string(json_object_array_get_idx(splats, i)));
+	} else {
+		bput(&b, "- no BUG/WARNING/Oops/Bad page/lockdep report in the console log\n");
+	}
+	return b.s;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* results.c: the one results structure: cells from raw guest data, metrics with units in their names. */
+#include <stdio.h>
+#include <string.h>
+#include "results.h"
+#include "stats.h"
+#include "util.h"
+
+static uint64_t get_u64(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_uint64(v) : 0;
+}
+
+static int add_hist_summary(struct json_object *metrics, const char *name,
+			    struct json_object *raw, const char *key, double scale)
+{
+	struct json_object *h;
+	struct pb_summary s;
+	struct pb_hist hist;
+
+	if (!json_object_object_get_ex(raw, key, &h) || pb_hist_from_json(h, &hist) < 0) {
+		pb_hist_free(&hist);
+		return -1;
+	}
+	pb_hist_summary(&hist, scale, &s);
+	json_object_object_add(metrics, name, pb_summary_to_json(&s));
+	pb_hist_free(&hist);
+	return 0;
+}
+
+/*
+ * gup_fast: per-page figures are per-call figures divided by the pages
+ * per call. The *_phase_* figures come from rounds timed as a whole, with
+ * no clock read between calls, as mm/gup_test.c measures: the comparison
+ * of the two shows what per-call timing adds.
+ */
+static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
+{
+	uint64_t ppc = get_u64(raw, "pages_per_call"), nr = get_u64(raw, "nr_pages");
+	uint64_t cpr = get_u64(raw, "calls_per_round");
+	struct json_object *ap, *rp;
+	uint64_t an, asum, rn, rsum;
+
+	if (!ppc || !nr || !cpr ||
+	    add_hist_summary(m, "acquire_ns_per_page", raw, "acquire_call_ns", (double)ppc) < 0 ||
+	    add_hist_summary(m, "release_ns_per_page", raw, "release_call_ns", (double)ppc) < 0 ||
+	    !json_object_object_get_ex(raw, "acquire_phase_ns", &ap) ||
+	    !json_object_object_get_ex(raw, "release_phase_ns", &rp)) {
+		snprintf(reason, len, "raw gup_fast data incomplete");
+		return -1;
+	}
+	an = get_u64(ap, "n");
+	asum = get_u64(ap, "sum");
+	rn = get_u64(rp, "n");
+	rsum = get_u64(rp, "sum");
+	if (!an || !rn || !asum) {
+		snprintf(reason, len, "no phase rounds were timed");
+		return -1;
+	}
+	json_object_object_add(m, "acquire_phase_ns_per_page",
+			       json_object_new_double((double)asum / (double)(an * nr)));
+	json_object_object_add(m, "release_phase_ns_per_page",
+			       json_object_new_double((double)rsum / (double)(rn * nr)));
+	/* Acquire+release pairs per second of operation time (phase rounds). */
+	json_object_object_add(m, "calls_per_s",
+			       json_object_new_double((double)(an * cpr) * 1e9 / (double)(asum + rsum)));
+	json_object_object_add(m, "thp_coverage_pct",
+			       json_object_new_double(100.0 * (double)get_u64(raw, "huge_pages_seen") / (double)nr));
+	return 0;
+}
+
+static const struct {
+	const char *workload;
+	int (*compute)(struct json_object *raw, struct json_object *m, char *reason, size_t len);
+} metric_fns[] = {
+	{ "gup_fast", gup_fast_metrics },
+};
+
+int pb_metrics_compute(const char *workload, struct json_object *raw, struct json_object *metrics,
+		       char *reason, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(metric_fns); i++)
+		if (!strcmp(metric_fns[i].workload, workload))
+			return metric_fns[i].compute(raw, metrics, reason, len);
+	snprintf(reason, len, "no metrics defined for workload %s", workload);
+	return -1;
+}
+
+static struct json_object *copy_field(struct json_object *from, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(from, key, &v) ? json_object_get(v) : NULL;
+}
+
+struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_object *raw_cell,
+				   const char *status, const char *reason)
+{
+	struct json_object *c = json_object_new_object(), *metrics = json_object_new_object();
+	struct json_object *v, *raw = NULL, *bal = NULL, *klog = NULL;
+	char why[512] = "";
+	const char *workload;
+
+	json_object_object_add(c, "id", copy_field(plan_cell, "id"));
+	json_object_object_add(c, "job", copy_field(plan_cell, "job"));
+	json_object_object_add(c, "workload", copy_field(plan_cell, "workload"));
+	json_object_object_add(c, "strategy", copy_field(plan_cell, "strategy"));
+	json_object_object_add(c, "params", copy_field(plan_cell, "params"));
+	json_object_object_get_ex(plan_cell, "workload", &v);
+	workload = json_object_get_string(v);
+
+	if (raw_cell) {
+		json_object_object_get_ex(raw_cell, "status", &v);
+		status = json_object_get_string(v);
+		json_object_object_get_ex(raw_cell, "reason", &v);
+		reason = json_object_get_string(v);
+		json_object_object_get_ex(raw_cell, "raw", &raw);
+		json_object_object_get_ex(raw_cell, "pin_balance", &bal);
+		json_object_object_get_ex(raw_cell, "kernel_log", &klog);
+	}
+	if (!strcmp(status, "ok") && pb_metrics_compute(workload, raw, metrics, why, sizeof(why)) < 0) {
+		status = "failed";
+		reason = why;
+	}
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "reason", json_object_new_string(reason ? reason : ""));
+	json_object_object_add(c, "metrics", metrics);
+	if (bal) {
+		json_object_object_add(c, "pin_balance", json_object_get(bal));
+	} else {
+		bal = json_object_new_object();
+		json_object_object_add(bal, "acquired", NULL);
+		json_object_object_add(bal, "released", NULL);
+		json_object_object_add(c, "pin_balance", bal);
+	}
+	json_object_object_add(c, "kernel_log", klog ? json_object_get(klog) : json_object_new_array());
+	/* Raw histograms stay, so later tools can merge repetitions exactly. */
+	json_object_object_add(c, "raw", raw ? json_object_get(raw) : NULL);
+	return c;
+}
+
+int pb_results_check(struct json_object *root, char *err, size_t len)
+{
+	static const char *const top[] = { "schema_version", "pinbench", "run", "host", "guest", "cells" };
+	struct json_object *v, *cells;
+
+	if (!json_object_is_type(root, json_type_object)) {
+		snprintf(err, len, "top level is not an object");
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
+		if (!json_object_object_get_ex(root, top[i], &v)) {
+			snprintf(err, len, "missing \"%s\"", top[i]);
+			return -1;
+		}
+	}
+	json_object_object_get_ex(root, "schema_version", &v);
+	if (json_object_get_int(v) != PB_SCHEMA_VERSION) {
+		snprintf(err, len, "schema_version %d, this pinbench reads %d", json_object_get_int(v),
+			 PB_SCHEMA_VERSION);
+		return -1;
+	}
+	json_object_object_get_ex(root, "cells", &cells);
+	if (!json_object_is_type(cells, json_type_array)) {
+		snprintf(err, len, "\"cells\" is not an array");
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		static const char *const need[] = { "id", "workload", "strategy", "params", "status",
+						     "reason", "metrics", "pin_balance" };
+
+		for (size_t j = 0; j < ARRAY_SIZE(need); j++) {
+			if (!json_object_object_get_ex(c, need[j], &v)) {
+				snprintf(err, len, "cells[%zu] has no \"%s\"", i, need[j]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}

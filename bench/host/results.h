@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* results.h: the one results structure: cells from raw guest data, metrics with units in their names. */
+#ifndef PINBENCH_RESULTS_H
+#define PINBENCH_RESULTS_H
+
+#include <json-c/json.h>
+
+#define PB_SCHEMA_VERSION 1
+
+/*
+ * One results.json cell from the plan entry and the guest's raw file
+ * (NULL when the cell never produced one; status/reason then say why).
+ */
+struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_object *raw_cell,
+				   const char *status, const char *reason);
+/* Metrics of a cell from its raw data; adds to 'metrics'. 0, or -1 with reason. */
+int pb_metrics_compute(const char *workload, struct json_object *raw, struct json_object *metrics,
+		       char *reason, size_t len);
+/* Validate the parts of results.json that renderers rely on; -1 with a message. */
+int pb_results_check(struct json_object *root, char *err, size_t len);
+
+#endif

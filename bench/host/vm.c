@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vm.c: the guest: which kernel, building kmod and the initramfs for it, choosing the accelerator, booting QEMU under a watchdog. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "util.h"
+#include "vm.h"
+
+#define QEMU "qemu-system-x86_64"
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Run argv; output goes to logfile (NULL: inherit). Returns the exit code or -1. */
+static int run_argv(char *const argv[], const char *logfile)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (logfile) {
+			int fd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+				close(fd);
+			}
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static char *read_first_line(const char *path)
+{
+	char *s = pb_read_file(path, NULL), *nl;
+
+	if (!s)
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl)
+		*nl = '\0';
+	return s;
+}
+
+/* The newest /boot/vmlinuz-X whose /lib/modules/X/build exists. */
+static char *default_release(void)
+{
+	DIR *d = opendir("/boot");
+	struct dirent *e;
+	char *best = NULL;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		const char *rel;
+		char *build;
+
+		if (strncmp(e->d_name, "vmlinuz-", 8))
+			continue;
+		rel = e->d_name + 8;
+		build = pb_asprintf("/lib/modules/%s/build", rel);
+		if (is_dir(build) && (!best || strverscmp(rel, best) > 0)) {
+			free(best);
+			best = pb_xstrdup(rel);
+		}
+		free(build);
+	}
+	closedir(d);
+	return best;
+}
+
+int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage,
+		      const char *kdir, const char *moddir, char *err, size_t errlen)
+{
+	memset(k, 0, sizeof(*k));
+	if (!!bzimage != !!kdir) {
+		snprintf(err, errlen, "--kernel and --kdir go together (the image and the build tree it came from)");
+		return -1;
+	}
+	if (bzimage) {
+		char *relfile = pb_asprintf("%s/include/config/kernel.release", kdir);
+
+		if (!pb_file_exists(bzimage)) {
+			snprintf(err, errlen, "--kernel %s: no such file", bzimage);
+			free(relfile);
+			return -1;
+		}
+		k->release = read_first_line(relfile);
+		if (!k->release) {
+			snprintf(err, errlen, "--kdir %s: no include/config/kernel.release (not a configured kernel build tree)", kdir);
+			free(relfile);
+			return -1;
+		}
+		free(relfile);
+		k->bzimage = pb_xstrdup(bzimage);
+		k->kdir = pb_xstrdup(kdir);
+	} else {
+		k->release = default_release();
+		if (!k->release) {
+			snprintf(err, errlen, "no /boot/vmlinuz-X with /lib/modules/X/build; install linux-image-amd64 and linux-headers-amd64 (make deps), or name a kernel with --kernel and --kdir");
+			return -1;
+		}
+		k->bzimage = pb_asprintf("/boot/vmlinuz-%s", k->release);
+		k->kdir = pb_asprintf("/lib/modules/%s/build", k->release);
+	}
+	k->builddir = pb_asprintf("%s/build/%s", repo, k->release);
+	if (moddir)
+		k->moddir = pb_xstrdup(moddir);
+	else
+		k->moddir = pb_asprintf("/lib/modules/%s", k->release);
+	return 0;
+}
+
+int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char *err, size_t errlen)
+{
+	char *kmod = pb_asprintf("%s/kmod", k->builddir);
+	char *log = pb_asprintf("%s/kmod-build.log", k->builddir);
+	char *dep = pb_asprintf("%s/modules.dep", k->moddir);
+	char *cmd, *m;
+	int ret = -1;
+
+	if (pb_mkdir_p(kmod, 0755) < 0) {
+		snprintf(err, errlen, "%s: %s", kmod, strerror(errno));
+		goto out;
+	}
+	/*
+	 * A developer's build tree has no installed modules: install them
+	 * (stripped) under the build dir, as virtme does, so the initramfs can
+	 * resolve them through modules.dep.
+	 */
+	if (!pb_file_exists(dep)) {
+		char *inst = pb_asprintf("%s/modules-install", k->builddir);
+		char *mp = pb_asprintf("INSTALL_MOD_PATH=%s", inst);
+		char *argv[] = { "make", "-s", "-C", k->kdir, mp, "INSTALL_MOD_STRIP=1",
+				 "modules_install", NULL };
+		char *ilog = pb_asprintf("%s/modules-install.log", k->builddir);
+
+		fprintf(stderr, "pinbench: %s not found; installing the modules of %s into %s\n",
+			dep, k->kdir, inst);
+		if (run_argv(argv, verbose ? NULL : ilog) != 0) {
+			snprintf(err, errlen, "modules_install from %s failed (see %s)", k->kdir, ilog);
+			free(inst), free(mp), free(ilog);
+			goto out;
+		}
+		free(k->moddir);
+		k->moddir = pb_asprintf("%s/lib/modules/%s", inst, k->release);
+		free(inst), free(mp), free(ilog);
+	}
+
+	/* Build out of the source tree so that several kernels can coexist. */
+	cmd = pb_asprintf("cp -p '%s'/kmod/*.c '%s'/kmod/*.h '%s'/kmod/Kbuild '%s'/", repo, repo, repo, kmod);
+	if (system(cmd) != 0) {
+		snprintf(err, errlen, "cannot copy kmod sources to %s", kmod);
+		free(cmd);
+		goto out;
+	}
+	free(cmd);
+	m = pb_asprintf("M=%s", kmod);
+	{
+		char *argv[] = { "make", "-C", k->kdir, m, "modules", verbose ? "V=1" : NULL, NULL };
+
+		if (run_argv(argv, verbose ? NULL : log) != 0) {
+			char *tail = pb_asprintf("tail -n 20 '%s' >&2", log);
+
+			if (system(tail) != 0)
+				pb_warn("cannot show %s", log);
+			free(tail);
+			snprintf(err, errlen, "building pinbench.ko against %s failed (log: %s)", k->kdir, log);
+			free(m);
+			goto out;
+		}
+	}
+	free(m);
+	k->ko = pb_asprintf("%s/pinbench.ko", kmod);
+
+	k->initramfs = pb_asprintf("%s/initramfs.cpio", k->builddir);
+	{
+		char *script = pb_asprintf("%s/scripts/mkinitramfs.sh", repo);
+		char *argv[] = { script, k->initramfs, k->moddir, NULL };
+
+		if (run_argv(argv, NULL) != 0) {
+			snprintf(err, errlen, "building the initramfs for %s failed", k->release);
+			free(script);
+			goto out;
+		}
+		free(script);
+	}
+	ret = 0;
+out:
+	free(kmod);
+	free(log);
+	free(dep);
+	return ret;
+}
+
+static bool cpu_has_hw_virt(void)
+{
+	char *s = pb_read_file("/proc/cpuinfo", NULL);
+	bool yes = s && (strstr(s, " vmx") || strstr(s, " svm"));
+
+	free(s);
+	return yes;
+}
+
+/*
+ * A paravirtual /dev/kvm can exist and still be unable to boot a stock
+ * kernel (it hangs after "Booting from ROM"): only a probe boot that
+ * reaches our init tells. PLATFORM.md has the details.
+ */
+static bool kvm_probe_boots(const struct pb_kernel *k)
+{
+	char *log = pb_asprintf("%s/kvm-probe.log", k->builddir);
+	char *argv[] = { "timeout", "30", QEMU, "-nodefaults", "-no-user-config",
+			 "-accel", "kvm", "-cpu", "host", "-m", "512", "-smp", "1",
+			 "-kernel", k->bzimage, "-initrd", k->initramfs,
+			 "-append", "console=ttyS0 quiet panic=-1 pinbench.probe=1",
+			 "-display", "none", "-serial", "stdio", "-no-reboot", NULL };
+	bool ok;
+	char *out;
+
+	run_argv(argv, log);
+	out = pb_read_file(log, NULL);
+	ok = out && strstr(out, "PINBENCH-PROBE-OK");
+	free(out);
+	free(log);
+	return ok;
+}
+
+const char *pb_accel_pick(const char *requested, enum pb_mode mode, const struct pb_kernel *k,
+			  char *why, size_t whylen)
+{
+	if (mode == PB_MODE_DETERMINISTIC) {
+		snprintf(why, whylen, "deterministic mode runs TCG with -icount");
+		return "tcg";
+	}
+	if (!strcmp(requested, "tcg")) {
+		snprintf(why, whylen, "requested");
+		return "tcg";
+	}
+	if (access("/dev/kvm", R_OK | W_OK) != 0) {
+		snprintf(why, whylen, "/dev/kvm is not usable (%s)", strerror(errno));
+		return !strcmp(requested, "kvm") ? NULL : "tcg";
+	}
+	if (!cpu_has_hw_virt()) {
+		snprintf(why, whylen, "/proc/cpuinfo has no vmx/svm: /dev/kvm here cannot boot a stock kernel");
+		return !strcmp(requested, "kvm") ? NULL : "tcg";
+	}
+	if (!kvm_probe_boots(k)) {
+		snprintf(why, whylen, "a KVM probe boot did not reach init within 30 s");
+		return !strcmp(requested, "kvm") ? NULL : "tcg";
+	}
+	snprintf(why, whylen, "vmx/svm present and a probe boot answered");
+	return "kvm";
+}
+
+char *pb_qemu_version(void)
+{
+	FILE *p = popen(QEMU " --version 2>/dev/null", "r");
+	char line[256] = "", *v;
+
+	if (!p)
+		return pb_xstrdup("unknown");
+	if (!fgets(line, sizeof(line), p))
+		line[0] = '\0';
+	pclose(p);
+	v = strstr(line, "version ");
+	if (!v)
+		return pb_xstrdup("unknown");
+	v += 8;
+	v[strcspn(v, " \n")] = '\0';
+	return pb_xstrdup(v);
+}
+
+struct argv_buf {
+	char **v;
+	size_t n;
+};
+
+static void arg(struct argv_buf *a, char *s)
+{
+	a->v = realloc(a->v, (a->n + 2) * sizeof(char *));
+	if (!a->v)
+		pb_die("out of memory");
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void build_argv(const struct pb_boot *b, struct argv_buf *a)
+{
+	const char *tcg_extra = "";
+
+	arg(a, pb_xstrdup(QEMU));
+	arg(a, pb_xstrdup("-nodefaults"));
+	arg(a, pb_xstrdup("-no-user-config"));
+	arg(a, pb_xstrdup("-accel"));
+	if (!strcmp(b->accel, "kvm")) {
+		arg(a, pb_xstrdup("kvm"));
+		arg(a, pb_xstrdup("-cpu"));
+		arg(a, pb_xstrdup("host"));
+	} else {
+		/* icount needs the single-threaded TCG loop (vCPUs round robin). */
+		arg(a, pb_xstrdup(b->mode == PB_MODE_DETERMINISTIC ? "tcg,thread=single" : "tcg,thread=multi"));
+		arg(a, pb_xstrdup("-cpu"));
+		arg(a, pb_xstrdup("max"));
+		if (b->mode == PB_MODE_DETERMINISTIC) {
+			arg(a, pb_xstrdup("-icount"));
+			arg(a, pb_xstrdup("shift=0,sleep=off"));
+		}
+		/*
+		 * TCG's TSC is one QEMU-wide clock, but the guest's TSC sync
+		 * check trips over emulation jitter and falls back to HPET,
+		 * whose every read is an emulated MMIO access: 150 ns per
+		 * ktime_get_ns() against 51 ns on the TSC (measured here).
+		 * The clocksource is recorded with every result.
+		 */
+		tcg_extra = " tsc=reliable";
+	}
+	arg(a, pb_xstrdup("-m"));
+	arg(a, pb_asprintf("%d", b->mem_mib));
+	arg(a, pb_xstrdup("-smp"));
+	arg(a, pb_asprintf("%d", b->vcpus));
+	arg(a, pb_xstrdup("-kernel"));
+	arg(a, pb_xstrdup(b->k->bzimage));
+	arg(a, pb_xstrdup("-initrd"));
+	arg(a, pb_xstrdup(b->k->initramfs));
+	arg(a, pb_xstrdup("-append"));
+	/* loglevel=5: warnings reach the console, so a splat before a crash is kept. */
+	arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s", tcg_extra));
+	arg(a, pb_xstrdup("-display"));
+	arg(a, pb_xstrdup("none"));
+	arg(a, pb_xstrdup("-serial"));
+	arg(a, pb_xstrdup(b->console ? "stdio" : "mon:stdio"));
+	arg(a, pb_xstrdup("-no-reboot"));
+	arg(a, pb_xstrdup("-virtfs"));
+	arg(a, pb_xstrdup("local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"));
+	arg(a, pb_xstrdup("-virtfs"));
+	arg(a, pb_asprintf("local,path=%s,mount_tag=share,security_model=none", b->share));
+}
+
+char *pb_boot_cmdline(const struct pb_boot *b)
+{
+	struct argv_buf a = { 0 };
+	size_t len = 1;
+	char *s;
+
+	build_argv(b, &a);
+	for (size_t i = 0; i < a.n; i++)
+		len += strlen(a.v[i]) + 3;
+	s = pb_xcalloc(1, len);
+	for (size_t i = 0; i < a.n; i++) {
+		bool q = strchr(a.v[i], ' ') != NULL;
+
+		if (i)
+			strcat(s, " ");
+		if (q)
+			strcat(s, "'");
+		strcat(s, a.v[i]);
+		if (q)
+			strcat(s, "'");
+		free(a.v[i]);
+	}
+	free(a.v);
+	return s;
+}
+
+/* The cell that is running: a *.started without its *.json, or -1. */
+static int running_cell(const char *share, double *since)
+{
+	char *dir = pb_asprintf("%s/cells", share);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = -1;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			int idx;
+			char *json, *started;
+			struct stat st;
+
+			if (sscanf(e->d_name, "%d.started", &idx) != 1 || !strstr(e->d_name, ".started"))
+				continue;
+			json = pb_asprintf("%s/%04d.json", dir, idx);
+			started = pb_asprintf("%s/%s", dir, e->d_name);
+			if (!pb_file_exists(json) && stat(started, &st) == 0) {
+				found = idx;
+				*since = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+			}
+			free(json);
+			free(started);
+		}
+		closedir(d);
+	}
+	free(dir);
+	return found;
+}
+
+static bool console_has(const char *path, long from, const char *needle)
+{
+	char *s = pb_read_file(path, NULL);
+	bool yes = s && (long)strlen(s) >= from && strstr(s + from, needle);
+
+	free(s);
+	return yes;
+}
+
+
+static void kill_qemu(pid_t pid, int *status)
+{
+	kill(pid, SIGTERM);
+	for (int i = 0; i < 50; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return;
+		usleep(100000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, status, 0);
+}
+
+/* Wall time from 'since' to the earliest cell start after it, or -1. */
+static double first_cell_after(const char *share, double since)
+{
+	char *dir = pb_asprintf("%s/cells", share);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	double best = -1;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			struct stat st;
+			char *p;
+			double t;
+
+			if (!strstr(e->d_name, ".started"))
+				continue;
+			p = pb_asprintf("%s/%s", dir, e->d_name);
+			if (stat(p, &st) == 0) {
+				t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 - since;
+				if (t >= 0 && (best < 0 || t < best))
+					best = t;
+			}
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+	return best;
+}
+
+int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
+{
+	double wall0 = wall_now();
+	struct argv_buf a = { 0 };
+	double t0 = pb_now_s(), last_check = 0;
+	struct stat st;
+	pid_t pid;
+	int status = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->ready_s = r->first_cell_s = -1;
+	if (b->console) {
+		FILE *f = fopen(b->console, "a");
+
+		if (!f)
+			return -1;
+		fprintf(f, "==== pinbench: boot (%s) ====\n", b->accel);
+		fclose(f);
+		r->console_offset = stat(b->console, &st) == 0 ? (long)st.st_size : 0;
+	}
+	build_argv(b, &a);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (b->console) {
+			int fd = open(b->console, O_WRONLY | O_APPEND);
+			int nul = open("/dev/null", O_RDONLY);
+
+			if (fd < 0 || nul < 0)
+				_exit(127);
+			dup2(nul, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+			close(nul);
+			/* Own process group: a terminal's ^C reaches us, not QEMU. */
+			setpgid(0, 0);
+		}
+		execvp(a.v[0], a.v);
+		fprintf(stderr, "exec %s: %s\n", a.v[0], strerror(errno));
+		_exit(127);
+	}
+	for (size_t i = 0; i < a.n; i++)
+		free(a.v[i]);
+	free(a.v);
+
+	for (;;) {
+		double now;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		usleep(50000);
+		now = pb_now_s();
+		if (!b->console)	/* interactive: no watchdog */
+			continue;
+		if (now - last_check < 0.2)
+			continue;
+		last_check = now;
+		if (r->ready_s < 0 && console_has(b->console, r->console_offset, "PINBENCH-READY"))
+			r->ready_s = now - t0;
+		if (r->ready_s < 0 && now - t0 > b->boot_timeout_s) {
+			r->timed_out = true;
+			snprintf(r->timeout_what, sizeof(r->timeout_what),
+				 "boot (no PINBENCH-READY after %.0f s)", b->boot_timeout_s);
+			kill_qemu(pid, &status);
+			break;
+		}
+		{
+			double since;
+			int cell = running_cell(b->share, &since);
+
+			if (cell >= 0 && wall_now() - since > b->cell_timeout_s) {
+				r->timed_out = true;
+				snprintf(r->timeout_what, sizeof(r->timeout_what),
+					 "cell %d (no result after %.0f s)", cell, b->cell_timeout_s);
+				kill_qemu(pid, &status);
+				break;
+			}
+		}
+		if (b->total_timeout_s > 0 && now - t0 > b->total_timeout_s) {
+			r->timed_out = true;
+			snprintf(r->timeout_what, sizeof(r->timeout_what), "total (%.0f s)",
+				 b->total_timeout_s);
+			kill_qemu(pid, &status);
+			break;
+		}
+		if (b->tick)
+			b->tick(b->tick_arg);
+	}
+	r->qemu_status = status;
+	r->elapsed_s = pb_now_s() - t0;
+	r->first_cell_s = first_cell_after(b->share, wall0);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vm.h: the guest: which kernel, building kmod and the initramfs for it, choosing the accelerator, booting QEMU under a watchdog. */
+#ifndef PINBENCH_VM_H
+#define PINBENCH_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pb_kernel {
+	char *bzimage;		/* kernel image to boot */
+	char *kdir;		/* build tree kmod is built against */
+	char *release;		/* its kernel.release */
+	char *moddir;		/* /lib/modules/<release>-like dir */
+	char *builddir;		/* <repo>/build/<release>: kmod, initramfs */
+	char *ko;		/* built pinbench.ko */
+	char *initramfs;
+};
+
+/* Fill k from the options (NULL = default: newest /boot/vmlinuz-X with /lib/modules/X/build). */
+int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage,
+		      const char *kdir, const char *moddir, char *err, size_t errlen);
+/* Build pinbench.ko against k->kdir and the initramfs for k; quiet unless verbose. */
+int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char *err, size_t errlen);
+
+enum pb_mode { PB_MODE_WALL, PB_MODE_DETERMINISTIC };
+
+/* "kvm" or "tcg" (with the reason in why). requested: "auto", "kvm" or "tcg". */
+const char *pb_accel_pick(const char *requested, enum pb_mode mode, const struct pb_kernel *k,
+			  char *why, size_t whylen);
+
+struct pb_boot {
+	const struct pb_kernel *k;
+	const char *accel;
+	enum pb_mode mode;
+	int vcpus;
+	int mem_mib;
+	const char *share;	/* writable 9p export (guest.conf inside) */
+	const char *console;	/* console log, appended; NULL = interactive stdio */
+	double boot_timeout_s;	/* until PINBENCH-READY */
+	double cell_timeout_s;	/* a cell (a *.started without its .json) */
+	double total_timeout_s;	/* whole boot, 0 = none */
+	/* Called about every 200 ms while the guest runs (may be NULL). */
+	void (*tick)(void *arg);
+	void *tick_arg;
+};
+
+struct pb_boot_result {
+	int qemu_status;	/* waitpid status */
+	bool timed_out;
+	char timeout_what[128];	/* "boot", "cell 0003", "total" */
+	double ready_s;		/* wall time to PINBENCH-READY, <0 if never */
+	double first_cell_s;	/* wall time to the first cell start, <0 if none */
+	double elapsed_s;
+	long console_offset;	/* where this boot's console output starts */
+};
+
+int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
+/* The QEMU command line for a boot, for the record. */
+char *pb_boot_cmdline(const struct pb_boot *b);
+/* First line of qemu-system-x86_64 --version, e.g. "7.2.22". */
+char *pb_qemu_version(void);
+
+#endif

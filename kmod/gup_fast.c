@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* gup_fast.c: the gup_fast workload: acquire/release loops timed per call and per phase. */
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include "pinbench.h"
+
+static void stats_add(struct pinbench_phase_stats *st, u64 v)
+{
+	if (!st->n || v < st->min_ns)
+		st->min_ns = v;
+	if (v > st->max_ns)
+		st->max_ns = v;
+	st->n++;
+	st->sum_ns += v;
+}
+
+static int gup_fast_validate(const struct pinbench_gup_fast *a,
+			     const struct pinbench_strategy **sp)
+{
+	const struct pinbench_strategy *s;
+	u64 end;
+
+	if (a->abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+		return -EINVAL;
+	s = pinbench_strategy_get(a->strategy);
+	if (!s)
+		return -EINVAL;
+	if (a->flags & ~PINBENCH_PIN_ALL)
+		return -EINVAL;
+	if ((a->flags & PINBENCH_PIN_DIRTY) && !(a->flags & PINBENCH_PIN_WRITE))
+		return -EINVAL;
+	if (!a->nr_pages || !a->pages_per_call || !a->rounds)
+		return -EINVAL;
+	if (a->nr_pages > PINBENCH_MAX_BUFFER_PAGES ||
+	    a->pages_per_call > PINBENCH_MAX_PAGES_PER_CALL ||
+	    a->rounds > PINBENCH_MAX_ROUNDS ||
+	    a->warmup_rounds > PINBENCH_MAX_ROUNDS)
+		return -E2BIG;
+	if (a->nr_pages % a->pages_per_call)
+		return -EINVAL;
+	if ((a->acquire_hist || a->release_hist) ?
+	    a->hist_buckets != PINBENCH_HIST_BUCKETS : a->hist_buckets)
+		return -EINVAL;
+	if (a->addr & ~PAGE_MASK)
+		return -EINVAL;
+	/* nr_pages is bounded above, so the shift cannot overflow. */
+	if (check_add_overflow(a->addr, a->nr_pages << PAGE_SHIFT, &end))
+		return -EOVERFLOW;
+	if (!access_ok(u64_to_user_ptr(a->addr), a->nr_pages << PAGE_SHIFT))
+		return -EFAULT;
+	if (a->flags & ~s->supported_flags)
+		return -EOPNOTSUPP;
+	*sp = s;
+	return 0;
+}
+
+static bool page_in_pmd_folio(struct page *page)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	return folio_order(page_folio(page)) >= HPAGE_PMD_ORDER;
+#else
+	return false;
+#endif
+}
+
+enum round_kind { ROUND_WARMUP, ROUND_SAMPLED, ROUND_PHASE };
+
+struct gup_fast_run {
+	const struct pinbench_strategy *s;
+	struct pinbench_gup_fast *a;
+	struct page **pages;
+	u64 *hist_acq, *hist_rel;
+	unsigned int calls;	/* acquire calls per round */
+};
+
+/* Give back calls [0, held_calls) plus a partial call of 'partial' pages. */
+static void release_held(struct gup_fast_run *r, unsigned int held_calls,
+			 long partial)
+{
+	unsigned int ppc = r->a->pages_per_call, c;
+
+	for (c = 0; c < held_calls; c++)
+		r->s->release(r->pages + (size_t)c * ppc, ppc, r->a->flags);
+	if (partial > 0)
+		r->s->release(r->pages + (size_t)held_calls * ppc, partial,
+			      r->a->flags);
+}
+
+static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
+{
+	const struct pinbench_strategy *s = r->s;
+	struct pinbench_gup_fast *a = r->a;
+	unsigned int ppc = a->pages_per_call, c;
+	u64 t0, t1, phase0 = 0;
+	long n;
+
+	/* Acquire phase: nothing but the acquire call between clock reads. */
+	if (kind == ROUND_PHASE)
+		phase0 = ktime_get_ns();
+	for (c = 0; c < r->calls; c++) {
+		unsigned long addr = a->addr + ((unsigned long)c * ppc << PAGE_SHIFT);
+		struct page **pages = r->pages + (size_t)c * ppc;
+
+		if (kind == ROUND_SAMPLED) {
+			t0 = ktime_get_ns();
+			n = s->acquire(addr, ppc, a->flags, pages);
+			t1 = ktime_get_ns();
+		} else {
+			n = s->acquire(addr, ppc, a->flags, pages);
+		}
+		if (unlikely(n != ppc)) {
+			release_held(r, c, n);
+			return n < 0 ? n : -EFAULT;
+		}
+		if (kind == ROUND_SAMPLED) {
+			stats_add(&a->acquire, t1 - t0);
+			r->hist_acq[pinbench_hist_index(t1 - t0)]++;
+			cond_resched();
+		}
+	}
+	if (kind == ROUND_PHASE)
+		stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
+
+	/* Checks, outside every timed region (as mm/gup_test.c does). */
+	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
+		unsigned long i;
+
+		for (i = 0; i < a->nr_pages; i++)
+			if (page_in_pmd_folio(r->pages[i]))
+				a->huge_pages_seen++;
+		if (s->id == PINBENCH_STRATEGY_PIN_COUNTER) {
+			for (i = 0; i < a->nr_pages; i++) {
+				struct page *p = r->pages[i];
+
+				if (!is_zero_page(p) && !page_maybe_dma_pinned(p)) {
+					pr_err("pinbench: page %lu of the buffer is not dma-pinned after pin_user_pages_fast()\n",
+					       i);
+					release_held(r, r->calls, 0);
+					return -EIO;
+				}
+			}
+		}
+	}
+	cond_resched();
+
+	/* Release phase. */
+	if (kind == ROUND_PHASE)
+		phase0 = ktime_get_ns();
+	for (c = 0; c < r->calls; c++) {
+		struct page **pages = r->pages + (size_t)c * ppc;
+
+		if (kind == ROUND_SAMPLED) {
+			t0 = ktime_get_ns();
+			s->release(pages, ppc, a->flags);
+			t1 = ktime_get_ns();
+			stats_add(&a->release, t1 - t0);
+			r->hist_rel[pinbench_hist_index(t1 - t0)]++;
+			cond_resched();
+		} else {
+			s->release(pages, ppc, a->flags);
+		}
+	}
+	if (kind == ROUND_PHASE)
+		stats_add(&a->release_phase, ktime_get_ns() - phase0);
+	if (kind != ROUND_WARMUP)
+		a->pages_done += a->nr_pages;
+	cond_resched();
+	return 0;
+}
+
+long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
+			     struct pinbench_gup_fast __user *uarg)
+{
+	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
+	struct pinbench_gup_fast a;
+	struct gup_fast_run r = { .a = &a };
+	unsigned int i, total;
+	int ret;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	ret = gup_fast_validate(&a, &r.s);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < 2; i++) {
+		if (!pf->hist[i])
+			pf->hist[i] = kvzalloc(hist_bytes, GFP_KERNEL);
+		if (!pf->hist[i])
+			return -ENOMEM;
+		memset(pf->hist[i], 0, hist_bytes);
+	}
+	r.hist_acq = pf->hist[0];
+	r.hist_rel = pf->hist[1];
+	r.pages = kvmalloc_array(a.nr_pages, sizeof(*r.pages), GFP_KERNEL);
+	if (!r.pages)
+		return -ENOMEM;
+	r.calls = a.nr_pages / a.pages_per_call;
+
+	/* (out) fields start from zero whatever the caller left in them. */
+	memset(&a.acquire, 0, sizeof(a.acquire));
+	memset(&a.release, 0, sizeof(a.release));
+	memset(&a.acquire_phase, 0, sizeof(a.acquire_phase));
+	memset(&a.release_phase, 0, sizeof(a.release_phase));
+	a.pages_done = 0;
+	a.huge_pages_seen = 0;
+	total = a.warmup_rounds + 2 * a.rounds;
+	for (i = 0; i < total; i++) {
+		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :
+			((i - a.warmup_rounds) & 1) ? ROUND_PHASE : ROUND_SAMPLED;
+
+		ret = gup_fast_round(&r, kind);
+		if (ret)
+			break;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	kvfree(r.pages);
+	if (ret)
+		return ret;
+
+	if (a.acquire_hist &&
+	    copy_to_user(u64_to_user_ptr(a.acquire_hist), r.hist_acq, hist_bytes))
+		return -EFAULT;
+	if (a.release_hist &&
+	    copy_to_user(u64_to_user_ptr(a.release_hist), r.hist_rel, hist_bytes))
+		return -EFAULT;
+	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+}

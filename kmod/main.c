@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* main.c: /dev/pinbench, the strategy table, and ioctl dispatch. */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include "pinbench.h"
+
+/* Indexed by enum pinbench_strategy_id; adding a design adds one line. */
+static const struct pinbench_strategy *const pinbench_strategies[] = {
+	[PINBENCH_STRATEGY_GUP_REF] = &pinbench_gup_ref,
+	[PINBENCH_STRATEGY_PIN_COUNTER] = &pinbench_pin_counter,
+};
+static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
+
+const struct pinbench_strategy *pinbench_strategy_get(u32 id)
+{
+	if (id == PINBENCH_STRATEGY_UNSET || id >= ARRAY_SIZE(pinbench_strategies))
+		return NULL;
+	return pinbench_strategies[id];
+}
+
+static u64 clock_read_ns;
+
+u64 pinbench_clock_read_ns(void)
+{
+	return clock_read_ns;
+}
+
+/*
+ * The cost of the clock read that brackets every sampled call: the
+ * smallest gap between two back-to-back ktime_get_ns() calls. Published
+ * with every result so that a reader can see what per-call timing adds.
+ */
+static void pinbench_calibrate_clock(void)
+{
+	u64 best = U64_MAX, t0, t1;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		t0 = ktime_get_ns();
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	clock_read_ns = best;
+}
+
+static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
+{
+	struct pinbench_info info;
+	size_t i;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	if (info.abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+		return -EINVAL;
+
+	memset(&info, 0, sizeof(info));
+	info.abi_version = PINBENCH_ABI_VERSION;
+	info.strategy_nr = PINBENCH_STRATEGY_NR;
+	info.page_size = PAGE_SIZE;
+	info.hist_buckets = PINBENCH_HIST_BUCKETS;
+	info.max_pages_per_call = PINBENCH_MAX_PAGES_PER_CALL;
+	info.max_buffer_pages = PINBENCH_MAX_BUFFER_PAGES;
+	for (i = 0; i < ARRAY_SIZE(pinbench_strategies); i++)
+		if (pinbench_strategies[i])
+			info.strategy_mask |= 1ull << i;
+	info.clock_read_ns = clock_read_ns;
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static int pinbench_open(struct inode *inode, struct file *file)
+{
+	struct pinbench_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+
+	if (!pf)
+		return -ENOMEM;
+	mutex_init(&pf->lock);
+	file->private_data = pf;
+	return 0;
+}
+
+static int pinbench_release(struct inode *inode, struct file *file)
+{
+	struct pinbench_file *pf = file->private_data;
+
+	kvfree(pf->hist[0]);
+	kvfree(pf->hist[1]);
+	mutex_destroy(&pf->lock);
+	kfree(pf);
+	return 0;
+}
+
+static long pinbench_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct pinbench_file *pf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	switch (cmd) {
+	case PINBENCH_IOC_INFO:
+		return pinbench_info_ioctl(uarg);
+	case PINBENCH_IOC_GUP_FAST:
+		if (mutex_lock_interruptible(&pf->lock))
+			return -EINTR;
+		ret = pinbench_gup_fast_ioctl(pf, uarg);
+		mutex_unlock(&pf->lock);
+		return ret;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations pinbench_fops = {
+	.owner = THIS_MODULE,
+	.open = pinbench_open,
+	.release = pinbench_release,
+	.unlocked_ioctl = pinbench_ioctl,
+	/* Every uapi struct is fixed-width with no pointers-as-longs. */
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice pinbench_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "pinbench",
+	.fops = &pinbench_fops,
+	/* Pins arbitrary amounts of the caller's memory: root only. */
+	.mode = 0600,
+};
+
+static int __init pinbench_init(void)
+{
+	pinbench_calibrate_clock();
+	return misc_register(&pinbench_misc);
+}
+
+static void __exit pinbench_exit(void)
+{
+	misc_deregister(&pinbench_misc);
+}
+
+module_init(pinbench_init);
+module_exit(pinbench_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("pinbench: cost and safety of pinning user pages for DMA");

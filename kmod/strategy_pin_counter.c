@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/* strategy_pin_counter.c: FOLL_PIN, the design that was merged (pin_user_pages). */
+#include <linux/mm.h>
+#include "pinbench.h"
+
+/*
+ * FOLL_PIN adds GUP_PIN_COUNTING_BIAS to the page refcount (or to the
+ * folio's pincount for large folios) so page_maybe_dma_pinned() can tell
+ * a DMA pin from an ordinary reference; /proc/vmstat counts both sides
+ * (nr_foll_pin_acquired/released), which is the pin balance every cell
+ * records. FOLL_LONGTERM additionally migrates pages out of ZONE_MOVABLE
+ * and CMA and refuses fsdax mappings (check_vma_flags()).
+ */
+static long pin_counter_acquire(unsigned long addr, unsigned int nr_pages,
+				u32 flags, struct page **pages)
+{
+	unsigned int gup_flags = 0;
+
+	if (flags & PINBENCH_PIN_WRITE)
+		gup_flags |= FOLL_WRITE;
+	if (flags & PINBENCH_PIN_LONGTERM)
+		gup_flags |= FOLL_LONGTERM;
+	return pin_user_pages_fast(addr, nr_pages, gup_flags, pages);
+}
+
+static void pin_counter_release(struct page **pages, unsigned int nr_pages,
+				u32 flags)
+{
+	if (flags & PINBENCH_PIN_DIRTY)
+		unpin_user_pages_dirty_lock(pages, nr_pages, true);
+	else
+		unpin_user_pages(pages, nr_pages);
+}
+
+const struct pinbench_strategy pinbench_pin_counter = {
+	.name = "pin_counter",
+	.id = PINBENCH_STRATEGY_PIN_COUNTER,
+	.supported_flags = PINBENCH_PIN_ALL,
+	.acquire = pin_counter_acquire,
+	.release = pin_counter_release,
+};

@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# deps.sh: install the Debian 12 packages pinbench needs (idempotent; --check only reports).
+set -eu
+
+# Package -> why. Guest kernel: the distribution kernel and its matching
+# headers are the default guest (linux-image-amd64 + linux-headers-amd64).
+PKGS="
+build-essential
+pkg-config
+kmod
+cpio
+xz-utils
+zstd
+qemu-system-x86
+qemu-utils
+busybox-static
+linux-image-amd64
+linux-headers-amd64
+libjson-c-dev
+libinih-dev
+libcmocka-dev
+fio
+liburing-dev
+libhwloc-dev
+hwloc
+ndctl
+e2fsprogs
+linux-perf
+gnuplot-nox
+ministat
+"
+
+missing=""
+for p in $PKGS; do
+	# dpkg-query reports "install ok installed" only for a fully installed package.
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ "${1:-}" = "--check" ]; then
+	[ -z "$missing" ] && exit 0
+	echo "pinbench: missing Debian packages:$missing" >&2
+	exit 1
+fi
+
+if [ -z "$missing" ]; then
+	echo "pinbench: all dependencies present"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "pinbench: missing Debian packages:$missing" >&2
+	echo "pinbench: run 'make deps' as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "pinbench: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Update the package lists once, only when something must be installed.
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing

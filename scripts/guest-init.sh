@@ -1,0 +1,85 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# guest-init.sh: PID 1 of the pinbench guest: modules, 9p shares, pinbench.ko, then the host's command.
+#
+# The host passes what to do in guest.conf on the writable share:
+#   PB_CMD    run | test | shell
+#   PB_KO     absolute host path of pinbench.ko
+#   PB_EXEC   absolute host path of the program to run (run/test)
+#   PB_ARGS   its arguments
+# Everything the guest runs comes from the host root (read-only 9p) through
+# chroot, as virtme does, so host binaries (fio, ndctl, our own) run as is.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+say() { echo "pinbench-init: $*"; }
+finish() {
+	sync
+	poweroff -f
+	sleep 5
+}
+
+while read -r m args; do
+	# shellcheck disable=SC2086
+	insmod "/lib/modules/$m" $args || say "insmod $m failed"
+done < /modules.load
+
+if grep -q 'pinbench.probe' /proc/cmdline; then
+	echo "PINBENCH-PROBE-OK"
+	finish
+fi
+
+share=/host/tmp/pinbench
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
+	say "cannot mount the host root over 9p"; finish; }
+mount -t tmpfs -o mode=1777 tmpfs /host/tmp
+mkdir -p "$share"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
+	say "cannot mount the result share"; finish; }
+mount -t proc proc /host/proc
+mount -t sysfs sysfs /host/sys
+mount -t devtmpfs devtmpfs /host/dev
+mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
+mount -t tmpfs tmpfs /host/run 2>/dev/null
+
+# shellcheck disable=SC1091
+. "$share/guest.conf"
+
+status() { echo "$1" > "$share/$2.tmp" && mv "$share/$2.tmp" "$share/$2"; }
+
+if ! insmod "/host$PB_KO"; then
+	say "insmod $PB_KO failed"
+	status "insmod failed" init-error
+	finish
+fi
+echo "PINBENCH-READY uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+export HOME=/root TERM=${TERM:-linux} PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+case "$PB_CMD" in
+shell)
+	echo "pinbench shell: /dev/pinbench is loaded; the host root is / (read-only), /tmp is writable; 'exit' powers off"
+	setsid cttyhack chroot /host /bin/bash -l
+	rc=$?
+	;;
+run|test)
+	# shellcheck disable=SC2086
+	chroot /host "$PB_EXEC" $PB_ARGS
+	rc=$?
+	;;
+*)
+	say "unknown PB_CMD '$PB_CMD'"
+	rc=2
+	;;
+esac
+status "$rc" exit-status
+
+# Unloading must work once every file is closed; a failure is a verdict.
+if rmmod pinbench; then
+	status ok unload
+else
+	status failed unload
+fi
+finish
