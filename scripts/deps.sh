@@ -28,6 +28,7 @@ ndctl
 e2fsprogs
 linux-perf
 gnuplot-nox
+jq
 ministat
 "
 

@@ -28,6 +28,7 @@ struct pb_guest_workload {
 };
 
 extern const struct pb_guest_workload pb_wl_gup_fast;
+extern const struct pb_guest_workload pb_wl_selftest;
 
 /* Helpers for workloads. */
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)

@@ -16,6 +16,7 @@
 
 static const struct pb_guest_workload *const workloads[] = {
 	&pb_wl_gup_fast,
+	&pb_wl_selftest,
 };
 
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
@@ -276,7 +277,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: pinbench-guest --share DIR   run DIR/plan.json, results in DIR/cells/\n"
-		"       pinbench-guest info          print what /dev/pinbench reports\n");
+		"       pinbench-guest info          print what /dev/pinbench reports\n"
+		"       pinbench-guest klog-check    exit 1 if a kernel log on stdin has a splat\n");
 	exit(2);
 }
 
@@ -291,6 +293,19 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
+	if (!strcmp(argv[1], "klog-check")) {
+		/* One list of patterns for every verdict: tests/guest/run.sh uses this. */
+		char line[4096];
+		int bad = 0;
+
+		while (fgets(line, sizeof(line), stdin)) {
+			if (pb_klog_splat(line)) {
+				printf("kernel log: %s", line);
+				bad = 1;
+			}
+		}
+		return bad;
+	}
 	devfd = open("/dev/pinbench", O_RDWR | O_CLOEXEC);
 	if (devfd < 0)
 		pb_die("cannot open /dev/pinbench: %s (is pinbench.ko loaded?)", strerror(errno));

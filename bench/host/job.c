@@ -27,33 +27,37 @@ struct job_option {
 	const char *const *allowed;	/* OPT_ENUM, NULL-terminated */
 	bool list;			/* accepts a comma list: a sweep axis */
 	bool in_id;			/* part of the cell id */
+	const char *workloads;		/* comma list it applies to; NULL: all */
 	const char *help;
 };
 
-static const char *const workload_values[] = { "gup_fast", NULL };
+static const char *const workload_values[] = { "gup_fast", "selftest", NULL };
+static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
 
 static const struct job_option options[] = {
-	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false,
+	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
 	  "workload to run (required)" },
-	{ "backing", OPT_ENUM, "anon", 0, 0, backing_values, true, true,
+	{ "backing", OPT_ENUM, "anon", 0, 0, backing_values, true, true, "gup_fast",
 	  "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on tmpfs)" },
-	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true,
+	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true, "gup_fast",
 	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
-	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
+	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
-	{ "write", OPT_BOOL, "1", 0, 1, NULL, true, true,
+	{ "write", OPT_BOOL, "1", 0, 1, NULL, true, true, "gup_fast",
 	  "acquire for write (FOLL_WRITE), as a device that writes to memory does" },
-	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true,
+	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "gup_fast",
 	  "pages in the buffer; each round acquires all of it, then releases it" },
-	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true,
+	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true, "gup_fast",
 	  "pages per acquire call; must divide buffer_pages" },
-	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
+	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
+	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang" },
+	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false, "gup_fast",
 	  "pinning strategies (default: all built into this pinbench)" },
-	{ "calls", OPT_UINT, "2048", 1, 10000000, NULL, false, false,
+	{ "calls", OPT_UINT, "2048", 1, 10000000, NULL, false, false, "gup_fast",
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
-	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false,
+	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
 	  "untimed calls before measuring" },
 };
 #define NR_OPTIONS ARRAY_SIZE(options)
@@ -277,6 +281,21 @@ static const char *effective(const struct section *job, const struct section *gl
 	return options[i].def;
 }
 
+static bool applies(const struct job_option *o, const char *workload)
+{
+	size_t n = strlen(workload);
+	const char *p = o->workloads;
+
+	if (!p)
+		return true;
+	while ((p = strstr(p, workload))) {
+		if ((p == o->workloads || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 struct axis {
 	char **values;
 	size_t nr;
@@ -310,15 +329,34 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 {
 	struct axis axes[NR_OPTIONS];
 	size_t idx[NR_OPTIONS] = { 0 }, i;
-	int ret = 0;
+	const char *workload;
+	int ret = 0, line;
 
+	workload = effective(job, global, (size_t)find_option("workload"), &line);
+	if (!workload) {
+		perr(p, job->line, "[%s]: 'workload' is required", job->name);
+		return -1;
+	}
 	for (i = 0; i < NR_OPTIONS; i++) {
-		const char *v = effective(job, global, i, &axes[i].line);
+		const char *v;
 
-		if (!v) {
-			perr(p, job->line, "[%s]: '%s' is required", job->name, options[i].name);
-			return -1;
+		if (!applies(&options[i], workload)) {
+			/* Set in the job itself: a mistake. From [global]: meant for others. */
+			if (job->value[i]) {
+				perr(p, job->value_line[i], "%s: does not apply to workload %s (only %s)",
+				     options[i].name, workload, options[i].workloads);
+				for (size_t j = 0; j < i; j++) {
+					for (size_t k = 0; k < axes[j].nr; k++)
+						free(axes[j].values[k]);
+					free(axes[j].values);
+				}
+				return -1;
+			}
+			axes[i].values = pb_xcalloc(1, sizeof(char *));
+			axes[i].nr = 1;
+			continue;
 		}
+		v = effective(job, global, i, &axes[i].line);
 		split_axis(v, &axes[i]);
 	}
 
@@ -329,9 +367,12 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		uint64_t bp = 0, ppc = 0;
 
 		c.params = json_object_new_object();
+		c.strategy = NULL;
 		for (i = 0; i < NR_OPTIONS; i++) {
 			const char *v = axes[i].values[idx[i]];
 
+			if (!v)		/* does not apply to this workload */
+				continue;
 			if (!strcmp(options[i].name, "workload"))
 				c.workload = pb_xstrdup(v);
 			if (!strcmp(options[i].name, "strategy"))
@@ -342,9 +383,11 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 				ppc = strtoull(v, NULL, 10);
 			json_object_object_add(c.params, options[i].name, typed(&options[i], v));
 		}
+		if (!c.strategy)	/* a workload that pins nothing */
+			c.strategy = pb_xstrdup("none");
 		snprintf(id, sizeof(id), "%s/%s/", c.workload, c.strategy);
 		for (i = 0; i < NR_OPTIONS; i++) {
-			if (!options[i].in_id)
+			if (!options[i].in_id || !axes[i].values[idx[i]])
 				continue;
 			used = strlen(id);
 			snprintf(id + used, sizeof(id) - used, "%s%s=%s",
@@ -481,7 +524,8 @@ void pb_job_print_options(FILE *f)
 			fprintf(f, "  %-15s range %" PRIu64 "..%" PRIu64, "", o->min, o->max);
 		else
 			fprintf(f, "  %-15s one of: %s", "", allowed);
-		fprintf(f, "%s; default: %s\n", o->list ? ", list" : "",
-			o->def ? o->def : o->type == OPT_STRATEGY ? "all" : "(required)");
+		fprintf(f, "%s; default: %s%s%s\n", o->list ? ", list" : "",
+			o->def ? o->def : o->type == OPT_STRATEGY ? "all" : "(required)",
+			o->workloads ? "; workloads: " : "", o->workloads ? o->workloads : "");
 	}
 }

@@ -52,7 +52,7 @@ static const struct cli_opt {
 	{ "kernel", "BZIMAGE", CMD_GUEST, "guest kernel image (with --kdir; default: newest /boot/vmlinuz-X with headers)" },
 	{ "kdir", "DIR", CMD_GUEST, "build tree of that kernel, to build pinbench.ko against" },
 	{ "moddir", "DIR", CMD_GUEST, "its modules (/lib/modules/<release>-like; default: installed from --kdir if absent)" },
-	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2)" },
+	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2; deterministic mode: 1)" },
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
 	{ "boot-timeout", "S", CMD_RUN | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
 	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell (or an exec) may run (default 900)" },
@@ -132,6 +132,19 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		pb_die("--accel: '%s' is not one of: auto, kvm, tcg", c->accel);
 	if (!strcmp(c->mode, "deterministic") && !strcmp(c->accel, "kvm"))
 		pb_die("--mode deterministic needs TCG (-icount); it cannot use --accel kvm");
+	/*
+	 * QEMU's icount runs every vCPU round robin on one host thread and
+	 * does not switch while a vCPU spins: with two vCPUs the 6.1 guest
+	 * hangs at "x86: Booting SMP configuration" (200 s here, QEMU 7.2),
+	 * as Zephyr found when it limited icount to one CPU.
+	 */
+	if (!strcmp(c->mode, "deterministic")) {
+		if (c->vcpus > 1)
+			pb_die("--mode deterministic runs one vCPU: QEMU's icount cannot bring up a second one (the guest hangs at SMP bring-up)");
+		c->vcpus = 1;
+	} else if (!c->vcpus) {
+		c->vcpus = 2;
+	}
 	return optind;
 }
 
@@ -373,6 +386,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	char err[1024], *rundir, *share, *console, *path, *qcmd, *report, *guest_exec, *unload;
 	const char *js;
 	double first_cell = -1, ready = -1;
+	char last_problem[256] = "";
 	int boots = 0, exit_code = 0;
 	size_t failed = 0;
 
@@ -438,7 +452,6 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	 */
 	while (count_results(share) < plan.nr && boots < (int)plan.nr + 1) {
 		size_t before = count_results(share);
-		double since;
 		int cell;
 
 		boots++;
@@ -450,6 +463,11 @@ static int cmd_run(int argc, char **argv, struct config *c)
 			first_cell = br.first_cell_s;
 		if (prog.tty)
 			fputc('\n', stderr);
+		if (br.timed_out)
+			snprintf(last_problem, sizeof(last_problem), "guest timed out: %s", br.timeout_what);
+		else if (!WIFEXITED(br.qemu_status) || WEXITSTATUS(br.qemu_status))
+			snprintf(last_problem, sizeof(last_problem), "QEMU ended with status 0x%x",
+				 br.qemu_status);
 		cell = -1;
 		{
 			/* The cell left running when the guest went away. */
@@ -472,7 +490,6 @@ static int cmd_run(int argc, char **argv, struct config *c)
 				closedir(d);
 			free(dir);
 		}
-		(void)since;
 		if (cell >= 0) {
 			char *tail = console_tail(console, br.console_offset, 40);
 			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)
@@ -540,8 +557,9 @@ static int cmd_run(int argc, char **argv, struct config *c)
 			char *tail = console_tail(console, 0, 40);
 			char *ie = read_status_file(share, "init-error");
 
-			reason = pb_asprintf("the guest never ran this cell%s%s; console tail:\n%s",
-					     ie ? ": " : "", ie ? ie : "", tail);
+			reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
+					     ie ? ": " : "", ie ? ie : "", last_problem[0] ? ": " : "",
+					     last_problem, tail);
 			free(tail);
 			free(ie);
 		}
@@ -697,7 +715,7 @@ static int cmd_cells(struct config *c)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 2, .mem_mib = 3072,
+	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;
 	int first;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report.c: render results.json as the Markdown report a person reads. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,14 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 	char **groups = pb_xcalloc(n + 1, sizeof(char *));
 	size_t ng = 0;
 
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(str(json_object_array_get_idx(cells, i), "workload"), "gup_fast"))
+			ng++;
+	if (!ng) {
+		free(groups);
+		return;
+	}
+	ng = 0;
 	bput(b, "## gup_fast\n\n"
 		"Cost per page of acquiring and releasing user pages in an in-kernel loop, as "
 		"mm/gup_test.c measures it. **ns/page** is the mean over rounds timed as a whole "
@@ -123,16 +132,39 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			num(f[5], 32, obj(obj(m, "release_ns_per_page"), "p99"));
 			num(f[6], 32, obj(m, "calls_per_s"));
 			snprintf(f[7], 32, "%s/%s", str(bal, "acquired"), str(bal, "released"));
-			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%s |\n",
+			/* A reason's first line; the console tail stays in results.json. */
+			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "pages_per_call"), str(c, "strategy"),
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
 			     strcmp(status, "ok") && *reason ? ": " : "",
-			     strcmp(status, "ok") ? reason : "");
+			     strcmp(status, "ok") ? (int)strcspn(reason, "\n") : 0, reason);
 		}
 		bput(b, "\n");
 		free(groups[g]);
 	}
 	free(groups);
+}
+
+/* Workloads without a table of their own: one row per cell. */
+static void other_cells_section(struct buf *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells);
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		const char *reason = str(c, "reason");
+
+		if (!strcmp(str(c, "workload"), "gup_fast"))
+			continue;
+		if (!any)
+			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
+		any = true;
+		bput(b, "| %s | %s%s%.*s |\n", str(c, "id"), str(c, "status"), *reason ? ": " : "",
+		     (int)strcspn(reason, "\n"), reason);
+	}
+	if (any)
+		bput(b, "\n");
 }
 
 char *pb_report_md(struct json_object *root)
@@ -167,6 +199,7 @@ char *pb_report_md(struct json_object *root)
 		 "(TCG is 5-10x slower than hardware and distorts memory-heavy paths).\n\n");
 
 	gup_fast_section(&b, cells, json_object_get_double(obj(guest, "clock_read_ns")));
+	other_cells_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");
 	bput(&b, "## Guest kernel log\n\n");

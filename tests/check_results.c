@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* check_results.c: assert that a run's results.json holds the documented contract; compare medians of two runs. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+static int failures;
+
+#define FAIL(...) do { printf("check_results: " __VA_ARGS__); putchar('\n'); failures++; } while (0)
+
+static struct json_object *need(struct json_object *o, const char *path)
+{
+	char *copy = strdup(path), *save = NULL, *tok;
+	struct json_object *cur = o;
+
+	for (tok = strtok_r(copy, ".", &save); tok && cur; tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(cur, tok, &cur))
+			cur = NULL;
+	if (!cur)
+		FAIL("missing %s", path);
+	free(copy);
+	return cur;
+}
+
+static void check_contract(struct json_object *r, const char *want_strategies, int all_ok)
+{
+	static const char *const fields[] = {
+		"schema_version", "pinbench.version", "pinbench.git_sha", "run.cmdline", "run.started_at",
+		"run.mode", "run.accel", "run.repeat", "host.cpu_model", "host.cpus",
+		"host.kernel_release", "guest.kernel_release", "guest.vcpus", "guest.mem_mib",
+		"guest.qemu_version", "cells",
+	};
+	static const char *const summary[] = { "n", "mean", "stddev", "min", "p50", "p90", "p99", "max" };
+	struct json_object *cells, *v;
+	char *strategies = strdup(want_strategies ? want_strategies : ""), *save = NULL, *tok;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		need(r, fields[i]);
+	v = need(r, "run.mode");
+	if (v && strcmp(json_object_get_string(v), "wall") && strcmp(json_object_get_string(v), "deterministic"))
+		FAIL("run.mode is '%s'", json_object_get_string(v));
+	v = need(r, "run.accel");
+	if (v && strcmp(json_object_get_string(v), "kvm") && strcmp(json_object_get_string(v), "tcg"))
+		FAIL("run.accel is '%s'", json_object_get_string(v));
+	cells = need(r, "cells");
+	if (!cells)
+		return;
+	if (!json_object_array_length(cells))
+		FAIL("no cells");
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *m, *acq, *rel;
+		const char *id = json_object_get_string(need(c, "id"));
+		const char *st;
+
+		need(c, "workload");
+		need(c, "strategy");
+		need(c, "params");
+		need(c, "reason");
+		st = json_object_get_string(need(c, "status"));
+		if (!st || (strcmp(st, "ok") && strcmp(st, "unsupported") && strcmp(st, "failed") &&
+			    strcmp(st, "skipped")))
+			FAIL("%s: status '%s'", id, st);
+		need(c, "pin_balance");
+		if (st && !strcmp(st, "ok")) {
+			/* Only a cell that ran has a balance; others carry nulls. */
+			acq = need(c, "pin_balance.acquired");
+			rel = need(c, "pin_balance.released");
+			if (json_object_get_uint64(acq) != json_object_get_uint64(rel))
+				FAIL("%s: pin balance %llu/%llu", id,
+				     (unsigned long long)json_object_get_uint64(acq),
+				     (unsigned long long)json_object_get_uint64(rel));
+			m = need(c, "metrics");
+			for (size_t k = 0; m && k < sizeof(summary) / sizeof(summary[0]); k++) {
+				char p[128];
+
+				snprintf(p, sizeof(p), "acquire_ns_per_page.%s", summary[k]);
+				need(m, p);
+				snprintf(p, sizeof(p), "release_ns_per_page.%s", summary[k]);
+				need(m, p);
+			}
+			if (m) {
+				need(m, "calls_per_s");
+				if (json_object_get_double(need(m, "acquire_ns_per_page.p50")) <= 0)
+					FAIL("%s: acquire p50 is not positive", id);
+			}
+		} else if (all_ok && st && strcmp(st, "unsupported")) {
+			FAIL("%s: %s: %s", id, st, json_object_get_string(need(c, "reason")));
+		}
+	}
+	for (tok = strtok_r(strategies, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int seen = 0;
+
+		for (size_t i = 0; i < json_object_array_length(cells); i++) {
+			struct json_object *c = json_object_array_get_idx(cells, i);
+
+			seen += !strcmp(json_object_get_string(json_object_object_get(c, "strategy")), tok) &&
+				!strcmp(json_object_get_string(json_object_object_get(c, "status")), "ok");
+		}
+		if (!seen)
+			FAIL("no ok cell for strategy %s", tok);
+	}
+	free(strategies);
+}
+
+/* Deterministic mode: every cell's per-page medians must be identical. */
+static void compare_medians(struct json_object *a, struct json_object *b)
+{
+	struct json_object *ca = need(a, "cells"), *cb = need(b, "cells");
+	static const char *const metrics[] = { "acquire_ns_per_page.p50", "release_ns_per_page.p50" };
+	size_t compared = 0;
+
+	if (!ca || !cb)
+		return;
+	for (size_t i = 0; i < json_object_array_length(ca); i++) {
+		struct json_object *x = json_object_array_get_idx(ca, i);
+		const char *id = json_object_get_string(json_object_object_get(x, "id"));
+
+		for (size_t j = 0; j < json_object_array_length(cb); j++) {
+			struct json_object *y = json_object_array_get_idx(cb, j);
+
+			if (strcmp(id, json_object_get_string(json_object_object_get(y, "id"))))
+				continue;
+			for (size_t k = 0; k < 2; k++) {
+				struct json_object *mx = json_object_object_get(x, "metrics");
+				struct json_object *my = json_object_object_get(y, "metrics");
+				double vx, vy;
+
+				if (!json_object_object_length(mx) || !json_object_object_length(my))
+					continue;
+				vx = json_object_get_double(need(mx, metrics[k]));
+				vy = json_object_get_double(need(my, metrics[k]));
+				compared++;
+				if (vx != vy)
+					FAIL("%s: %s differs: %.3f vs %.3f", id, metrics[k], vx, vy);
+			}
+		}
+	}
+	if (!compared)
+		FAIL("no cells in common to compare");
+	printf("check_results: compared %zu medians\n", compared);
+}
+
+int main(int argc, char **argv)
+{
+	struct json_object *r, *other = NULL;
+	const char *strategies = NULL, *same = NULL;
+	int all_ok = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: check_results RESULTS.json [--strategies a,b] [--all-ok] [--same-medians OTHER.json]\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--strategies") && i + 1 < argc)
+			strategies = argv[++i];
+		else if (!strcmp(argv[i], "--all-ok"))
+			all_ok = 1;
+		else if (!strcmp(argv[i], "--same-medians") && i + 1 < argc)
+			same = argv[++i];
+		else
+			return 2;
+	}
+	r = json_object_from_file(argv[1]);
+	if (!r) {
+		printf("check_results: %s: %s\n", argv[1], json_util_get_last_err());
+		return 1;
+	}
+	check_contract(r, strategies, all_ok);
+	if (same) {
+		other = json_object_from_file(same);
+		if (!other)
+			FAIL("%s: %s", same, json_util_get_last_err());
+		else
+			compare_medians(r, other);
+	}
+	json_object_put(r);
+	json_object_put(other);
+	return failures ? 1 : 0;
+}

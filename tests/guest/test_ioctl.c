@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_ioctl.c: in the guest: /dev/pinbench refuses every bad request with its documented errno, and each strategy pins and unpins exactly. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "names.h"
+#include "pinbench_uapi.h"
+
+/* Exit codes as liburing's tests: 0 pass, 1 fail, 77 skip. */
+static int failures;
+static long page_size;
+
+static void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void check(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", cond ? "ok" : "NOT OK");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		failures++;
+}
+
+static void good_request(struct pinbench_gup_fast *a, void *buf, unsigned int pages)
+{
+	memset(a, 0, sizeof(*a));
+	a->abi_version = PINBENCH_ABI_VERSION;
+	a->strategy = PINBENCH_STRATEGY_PIN_COUNTER;
+	a->flags = PINBENCH_PIN_WRITE;
+	a->pages_per_call = 1;
+	a->addr = (uintptr_t)buf;
+	a->nr_pages = pages;
+	a->rounds = 1;
+}
+
+/* Issue the request and check the errno it fails with. */
+static void expect_errno(int fd, struct pinbench_gup_fast *a, int want, const char *what)
+{
+	int r = ioctl(fd, PINBENCH_IOC_GUP_FAST, a), e = errno;
+
+	check(r == -1 && e == want, "%-48s -> %s (want %s)", what, r == 0 ? "success" : strerror(e),
+	      strerror(want));
+}
+
+static void read_pins(unsigned long long *acq, unsigned long long *rel)
+{
+	char line[256];
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	*acq = *rel = 0;
+	f = fopen("/proc/vmstat", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "nr_foll_pin_acquired %llu", acq);
+		sscanf(line, "nr_foll_pin_released %llu", rel);
+	}
+	if (f)
+		fclose(f);
+}
+
+static void test_bad_requests(int fd)
+{
+	const unsigned int pages = 16;
+	struct pinbench_gup_fast a;
+	char *buf, *ro, *hole;
+
+	buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ro = mmap(NULL, pages * page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hole = mmap(NULL, pages * page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || ro == MAP_FAILED || hole == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	memset(buf, 1, pages * page_size);
+	munmap(hole, pages * page_size);	/* now certainly unmapped */
+
+	{
+		int r = ioctl(fd, _IOWR(PINBENCH_IOC_MAGIC, 99, struct pinbench_gup_fast), &a);
+
+		check(r == -1 && errno == ENOTTY, "unknown command                                  -> ENOTTY");
+		r = ioctl(fd, PINBENCH_IOC_GUP_FAST, (void *)16);
+		check(r == -1 && errno == EFAULT, "request pointer not readable                     -> EFAULT");
+	}
+
+	good_request(&a, buf, pages);
+	check(ioctl(fd, PINBENCH_IOC_GUP_FAST, &a) == 0, "a good request succeeds (baseline for the rest)");
+
+	good_request(&a, buf, pages); a.abi_version = PINBENCH_ABI_VERSION + 1;
+	expect_errno(fd, &a, EPROTO, "wrong ABI version");
+	good_request(&a, buf, pages); a.abi_version = 0;
+	expect_errno(fd, &a, EPROTO, "ABI version left unset (0)");
+	good_request(&a, buf, pages); a.flags |= 1u << 7;
+	expect_errno(fd, &a, EINVAL, "unknown flag");
+	good_request(&a, buf, pages); a.flags = PINBENCH_PIN_DIRTY;
+	expect_errno(fd, &a, EINVAL, "DIRTY without WRITE");
+	good_request(&a, buf, pages); a.strategy = 0;
+	expect_errno(fd, &a, EINVAL, "strategy unset (0)");
+	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_NR + 5;
+	expect_errno(fd, &a, EINVAL, "unknown strategy");
+	good_request(&a, buf, pages); a.reserved[2] = 1;
+	expect_errno(fd, &a, EINVAL, "non-zero reserved field");
+	good_request(&a, buf, pages); a.reserved0 = 1;
+	expect_errno(fd, &a, EINVAL, "non-zero reserved0");
+	good_request(&a, buf, pages); a.nr_pages = 0;
+	expect_errno(fd, &a, EINVAL, "zero length");
+	good_request(&a, buf, pages); a.pages_per_call = 0;
+	expect_errno(fd, &a, EINVAL, "zero pages per call");
+	good_request(&a, buf, pages); a.rounds = 0;
+	expect_errno(fd, &a, EINVAL, "zero rounds");
+	good_request(&a, buf, pages); a.pages_per_call = 3;
+	expect_errno(fd, &a, EINVAL, "pages per call does not divide the length");
+	good_request(&a, buf, pages); a.addr += 1;
+	expect_errno(fd, &a, EINVAL, "unaligned address");
+	good_request(&a, buf, pages); a.addr = ~0ull & ~(uint64_t)(page_size - 1);
+	expect_errno(fd, &a, EOVERFLOW, "range wraps around the address space");
+	good_request(&a, buf, pages); a.nr_pages = PINBENCH_MAX_BUFFER_PAGES + 1;
+	expect_errno(fd, &a, E2BIG, "more pages than PINBENCH_MAX_BUFFER_PAGES");
+	good_request(&a, buf, pages); a.pages_per_call = PINBENCH_MAX_PAGES_PER_CALL + 1;
+	expect_errno(fd, &a, E2BIG, "more pages per call than the limit");
+	good_request(&a, buf, pages); a.rounds = PINBENCH_MAX_ROUNDS + 1;
+	expect_errno(fd, &a, E2BIG, "more rounds than the limit");
+	good_request(&a, buf, pages); a.acquire_hist = (uintptr_t)buf;
+	expect_errno(fd, &a, EINVAL, "histogram pointer without hist_buckets");
+	good_request(&a, buf, pages); a.hist_buckets = PINBENCH_HIST_BUCKETS;
+	expect_errno(fd, &a, EINVAL, "hist_buckets without a histogram pointer");
+	good_request(&a, buf, pages); a.addr = 0xffff888000000000ull;	/* direct map */
+	expect_errno(fd, &a, EFAULT, "kernel address");
+	good_request(&a, buf, pages); a.addr = 0x8000000000000000ull;	/* non-canonical */
+	expect_errno(fd, &a, EFAULT, "non-canonical address");
+	good_request(&a, hole, pages);
+	expect_errno(fd, &a, EFAULT, "unmapped address");
+	good_request(&a, ro, pages);
+	expect_errno(fd, &a, EFAULT, "read-only memory asked for write");
+	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_GUP_REF;
+	a.flags |= PINBENCH_PIN_LONGTERM;
+	expect_errno(fd, &a, EOPNOTSUPP, "longterm with FOLL_GET references (gup_ref)");
+	good_request(&a, buf, pages); a.acquire_hist = 16; a.release_hist = 16;
+	a.hist_buckets = PINBENCH_HIST_BUCKETS;
+	expect_errno(fd, &a, EFAULT, "histogram buffer not writable");
+
+	/* Read-only memory may be pinned for read. */
+	good_request(&a, ro, pages); a.flags = 0;
+	check(ioctl(fd, PINBENCH_IOC_GUP_FAST, &a) == 0, "read-only memory pinned for read succeeds");
+
+	munmap(buf, pages * page_size);
+	munmap(ro, pages * page_size);
+}
+
+/* Each strategy on a small buffer: the work reported is the work asked, pins balance exactly. */
+static void test_strategies(int fd)
+{
+	const unsigned int pages = 64;
+	char *buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	memset(buf, 1, pages * page_size);
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		for (int longterm = 0; longterm < 2; longterm++) {
+			unsigned long long acq0, rel0, acq1, rel1, want;
+			struct pinbench_gup_fast a;
+			int r;
+
+			good_request(&a, buf, pages);
+			a.strategy = id;
+			a.pages_per_call = 16;
+			a.rounds = 3;
+			a.warmup_rounds = 1;
+			if (longterm)
+				a.flags |= PINBENCH_PIN_LONGTERM;
+			read_pins(&acq0, &rel0);
+			r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
+			read_pins(&acq1, &rel1);
+			if (r < 0 && errno == EOPNOTSUPP && id == PINBENCH_STRATEGY_GUP_REF && longterm)
+				continue;	/* checked above */
+			check(r == 0, "%s%s runs: %s", pb_strategy_name(id), longterm ? " longterm" : "",
+			      r ? strerror(errno) : "ok");
+			if (r)
+				continue;
+			check(a.acquire.n == 3 * pages / 16 && a.release.n == a.acquire.n &&
+			      a.acquire_phase.n == 3 && a.pages_done == 6 * pages,
+			      "%s: calls timed %llu, phases %llu, pages done %llu", pb_strategy_name(id),
+			      (unsigned long long)a.acquire.n, (unsigned long long)a.acquire_phase.n,
+			      (unsigned long long)a.pages_done);
+			check(a.acquire.min_ns <= a.acquire.max_ns && a.acquire.sum_ns >= a.acquire.min_ns,
+			      "%s: min <= max, sum >= min", pb_strategy_name(id));
+			want = id == PINBENCH_STRATEGY_PIN_COUNTER ? 7ull * pages : 0;
+			check(acq1 - acq0 == want && rel1 - rel0 == want,
+			      "%s%s: FOLL_PIN pins %llu acquired, %llu released, want %llu each",
+			      pb_strategy_name(id), longterm ? " longterm" : "", acq1 - acq0, rel1 - rel0, want);
+		}
+	}
+	munmap(buf, pages * page_size);
+}
+
+static void test_info(int fd)
+{
+	struct pinbench_info info;
+	struct stat st;
+	int r;
+
+	memset(&info, 0, sizeof(info));
+	info.abi_version = PINBENCH_ABI_VERSION;
+	r = ioctl(fd, PINBENCH_IOC_INFO, &info);
+	check(r == 0 && info.page_size == page_size && info.hist_buckets == PINBENCH_HIST_BUCKETS &&
+	      info.strategy_mask == 0x6,
+	      "INFO: page size %u, %u buckets, strategy mask 0x%llx", info.page_size,
+	      info.hist_buckets, (unsigned long long)info.strategy_mask);
+	info.abi_version = 7;
+	r = ioctl(fd, PINBENCH_IOC_INFO, &info);
+	check(r == -1 && errno == EPROTO, "INFO with a wrong ABI -> EPROTO");
+	r = stat("/dev/pinbench", &st);
+	check(r == 0 && (st.st_mode & 0777) == 0600, "/dev/pinbench mode is 0600 (%o)",
+	      r == 0 ? st.st_mode & 0777 : 0);
+}
+
+int main(void)
+{
+	int fd = open("/dev/pinbench", O_RDWR);
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	page_size = sysconf(_SC_PAGESIZE);
+	if (fd < 0) {
+		printf("cannot open /dev/pinbench: %s\n", strerror(errno));
+		return 1;
+	}
+	test_info(fd);
+	test_bad_requests(fd);
+	test_strategies(fd);
+	close(fd);
+	printf("%d checks failed\n", failures);
+	return failures ? 1 : 0;
+}

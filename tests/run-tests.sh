@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# run-tests.sh: every pinbench test, one PASS/FAIL line each, then "N passed, N failed"; non-zero exit on any failure.
+#
+# Unit tests run on the host. The rest boot real guests (TCG here, KVM where
+# it works) and judge the results, the exit codes and the guest kernel log.
+set -u
+cd "$(dirname "$0")"
+tests=$PWD
+repo=$(cd .. && pwd)
+pinbench=$repo/bench/pinbench
+out=$repo/build/check
+passed=0 failed=0 skipped=0
+unit_only=0
+[ "${1:-}" = "--unit-only" ] && unit_only=1
+
+pass() { echo "PASS: $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $1${2:+ ($2)}"; failed=$((failed + 1)); }
+skip() { echo "SKIP: $1${2:+ ($2)}"; skipped=$((skipped + 1)); }
+# result NAME COMMAND...: pass if the command succeeds.
+result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
+# json FILE FILTER: a jq query (jq -r, compact)
+json() { jq -rc "$2" "$1"; }
+
+rm -rf "$out"
+mkdir -p "$out"
+
+echo "== unit tests"
+for t in unit/test_*; do
+	case $t in *.c) continue ;; esac
+	if "./$t" > "$out/$(basename "$t").log" 2>&1; then
+		pass "$t ($(grep -c '^\[       OK \]' "$out/$(basename "$t").log") cases)"
+	else
+		cat "$out/$(basename "$t").log"
+		fail "$t"
+	fi
+done
+
+echo "== host: bad input"
+# A bad job file is refused with file:line and the allowed values; exit 2; nothing is written.
+msg=$("$pinbench" cells --job data/bad-range.job 2>&1); rc=$?
+result "bad job value: exit 2 with file:line" test $rc = 2 -a "${msg#*data/bad-range.job:4: pages_per_call: 7000 is out of range 1..1024}" != "$msg"
+msg=$("$pinbench" run --job data/bad-key.job --out "$out/bad-key" 2>&1); rc=$?
+result "bad job key: exit 2, file:line, no run directory" test $rc = 2 -a ! -e "$out/bad-key" -a "${msg#*data/bad-key.job:3: unknown key \'colour\'}" != "$msg"
+printf '{"schema_version": 1, "cells": [' > "$out/truncated.json"
+mkdir -p "$out/truncated" && mv "$out/truncated.json" "$out/truncated/results.json"
+msg=$("$pinbench" report "$out/truncated" 2>&1); rc=$?
+result "truncated results.json: refused with exit 2" test $rc = 2
+[ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
+
+echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"
+"$pinbench" exec --out "$out/guest" -- "$tests/guest/run.sh" > "$out/guest.log" 2>&1
+rc=$?
+grep -E '^(NOT OK|FAIL):' "$out/guest.log" || true
+n=0
+while read -r line; do
+	case $line in
+	PASS:*) pass "${line#PASS: }" ;;
+	FAIL:*) fail "${line#FAIL: }" ;;
+	SKIP:*) skip "${line#SKIP: }" ;;
+	*) continue ;;
+	esac
+	n=$((n + 1))
+done < <(grep -E '^(PASS|FAIL|SKIP): ' "$out/guest.log")
+[ $n = 0 ] && fail "guest suite" "no test reported; see $out/guest/console.log"
+result "guest suite: clean exit, module unloaded, no splat" test $rc = 0
+grep '^pinbench: guest ready' "$out/guest.log"
+
+echo "== guest: smoke run of every strategy and backing"
+"$pinbench" run --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
+result "smoke run exits 0" test $? = 0
+result "smoke results.json holds the contract, all cells ok, pins balance" \
+	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter
+result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
+grep -E '^pinbench: guest ready' "$out/smoke.log"
+first=$(json "$out/smoke/results.json" '.run.boot_to_first_cell_s')
+echo "boot to first cell: $first s (wall, $(json "$out/smoke/results.json" '.run.accel'))"
+
+echo "== guest: a result is never overwritten"
+sum=$(sha256sum "$out/smoke/results.json")
+"$pinbench" run --job "$repo/workloads/smoke.job" --out "$out/smoke" > /dev/null 2>&1; rc=$?
+result "second run into the same directory refused (exit 2), first result intact" \
+	test $rc = 2 -a "$(sha256sum "$out/smoke/results.json")" = "$sum"
+
+echo "== guest: deterministic mode reproduces medians"
+"$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/det1" > /dev/null 2>&1; rc1=$?
+"$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/det2" > /dev/null 2>&1; rc2=$?
+result "two deterministic runs succeed" test $rc1 = 0 -a $rc2 = 0
+result "deterministic runs give identical per-page medians" \
+	./check_results "$out/det2/results.json" --all-ok --same-medians "$out/det1/results.json"
+result "deterministic run recorded as tcg/deterministic with 1 vCPU" test \
+	"$(json "$out/det1/results.json" '"\(.run.accel)/\(.run.mode)/\(.guest.vcpus)"')" = "tcg/deterministic/1"
+
+echo "== guest: the kernel log is part of the verdict"
+"$pinbench" run --job data/splat.job --out "$out/splat" > /dev/null 2>&1; rc=$?
+result "a WARNING in a cell's kernel log fails the run (exit 1)" test $rc = 1
+result "the splat cell failed with the log line, the clean one passed" test \
+	"$(json "$out/splat/results.json" '[.cells[] | .status + ":" + .reason]')" = \
+	'["failed:kernel log: WARNING: pinbench selftest splat","ok:"]'
+
+echo "== guest: a panic and a hang each fail one cell; the others run"
+"$pinbench" run --job data/containment.job --cell-timeout 30 --out "$out/containment" > "$out/containment.log" 2>&1; rc=$?
+result "containment run exits 1 (failed cells)" test $rc = 1
+st=$(json "$out/containment/results.json" '[.cells[].status]')
+result "cells: ok, failed (panic), failed (hang), ok" test "$st" = '["ok","failed","failed","ok"]'
+result "panic cell carries the console tail" test \
+	"$(json "$out/containment/results.json" '.cells[1].reason | contains("sysrq") and contains("console tail")')" = true
+result "hang cell failed by the cell timeout" test \
+	"$(json "$out/containment/results.json" '.cells[2].reason | contains("timed out: cell")')" = true
+result "three boots: the guest restarted after each fault" test \
+	"$(json "$out/containment/results.json" '.run.boots')" = 3
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_job.c: job files: expansion into cells, and every kind of bad input refused with file:line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "job.h"
+
+static char *write_job(const char *text)
+{
+	char *path = strdup("/tmp/pinbench-test-job-XXXXXX");
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/* Parse text; expect failure with an error that contains want (after "FILE:"). */
+static void expect_error(const char *text, const char *want)
+{
+	char *path = write_job(text), err[1024], full[1100];
+	struct pb_plan plan;
+
+	assert_int_equal(pb_job_load(path, &plan, err, sizeof(err)), -1);
+	snprintf(full, sizeof(full), "%s:%s", path, want);
+	if (!strstr(err, full))
+		fail_msg("error '%s' does not contain '%s'", err, full);
+	unlink(path);
+	free(path);
+}
+
+static void test_expansion(void **state)
+{
+	char *path = write_job(
+		"; comment\n"
+		"[global]\n"
+		"workload=gup_fast\n"
+		"pages_per_call=1, 16\n"
+		"backing=anon,shmem\n"
+		"buffer_pages=64\n"
+		"\n"
+		"[a]\n"
+		"strategy=gup_ref,pin_counter\n"
+		"[b]\n"
+		"strategy=pin_counter\n"
+		"longterm=1\n"
+		"pages_per_call=64\n");
+	struct pb_plan plan;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(pb_job_load(path, &plan, err, sizeof(err)), 0);
+	/* [a]: 2 backings x 2 sizes x 2 strategies; [b]: 2 backings. */
+	assert_int_equal(plan.nr, 10);
+	assert_string_equal(plan.cells[0].id,
+		"gup_fast/gup_ref/backing=anon,thp=off,longterm=0,write=1,buffer_pages=64,pages_per_call=1");
+	assert_string_equal(plan.cells[1].strategy, "pin_counter");
+	assert_string_equal(plan.cells[9].id,
+		"gup_fast/pin_counter/backing=shmem,thp=off,longterm=1,write=1,buffer_pages=64,pages_per_call=64");
+	assert_string_equal(plan.cells[9].job, "b");
+	assert_int_equal(json_object_get_int(json_object_object_get(plan.cells[9].params, "pages_per_call")), 64);
+	assert_int_equal(json_object_get_int(json_object_object_get(plan.cells[9].params, "calls")), 2048);
+	pb_plan_free(&plan);
+	unlink(path);
+	free(path);
+}
+
+static void test_defaults_cover_all_strategies(void **state)
+{
+	char *path = write_job("[only]\nworkload=gup_fast\npages_per_call=1\n");
+	struct pb_plan plan;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(pb_job_load(path, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.nr, 2);	/* gup_ref, pin_counter */
+	pb_plan_free(&plan);
+	unlink(path);
+	free(path);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	expect_error("[j]\nworkload=gup_fast\nfrobnicate=1\n", "3: unknown key 'frobnicate' (known: workload,");
+	expect_error("[j]\nworkload=gup_fast\nbacking=anon,dax\n", "3: backing: 'dax' is not one of: anon, shmem");
+	expect_error("[j]\nworkload=gup_fast\n\npages_per_call=0\n", "4: pages_per_call: 0 is out of range 1..1024");
+	expect_error("[j]\nworkload=gup_fast\npages_per_call=2048\n", "3: pages_per_call: 2048 is out of range 1..1024");
+	expect_error("[j]\nworkload=gup_fast\ncalls=-5\n", "3: calls: '-5' is not a non-negative integer");
+	expect_error("[j]\nworkload=gup_fast\ncalls=12abc\n", "3: calls: '12abc' is not a non-negative integer");
+	expect_error("[j]\nworkload=gup_fast\ncalls=99999999999999999999999\n", "3: calls: '99999999999999999999999' is not a non-negative integer");
+	expect_error("[j]\nworkload=gup_fast\nstrategy=fake_thing\n", "3: strategy: 'fake_thing' is not one of: gup_ref, pin_counter");
+	expect_error("[j]\nworkload=gup_fast,gup_fast\n", "2: workload: takes a single value, not a list");
+	expect_error("[j]\nworkload=gup_fast\nlongterm=2\n", "3: longterm: 2 is out of range 0..1");
+	expect_error("[j]\nworkload=gup_fast\nthp=\n", "3: thp: empty value");
+	expect_error("[j]\nworkload=gup_fast\nthp=on\nthp=off\n", "4: 'thp' set twice in [j] (first on line 3)");
+	expect_error("[global]\nworkload=gup_fast\n[j]\nbuffer_pages=100\npages_per_call=16\n",
+		     "4: [j]: buffer_pages=100 is not a multiple of pages_per_call=16");
+	expect_error("[j]\nstrategy=gup_ref\n", "2: [j]: 'workload' is required");
+	expect_error("[global]\nworkload=gup_fast\n", "2: no job sections (only [global])");
+	expect_error("workload=gup_fast\n", "1: 'workload' is outside any [section]");
+	expect_error("[j]\nworkload=gup_fast\nthis line has no equals sign\n", "3: syntax error");
+	expect_error("[a]\nworkload=gup_fast\npages_per_call=1\n[b]\nworkload=gup_fast\npages_per_call=1\n",
+		     "5: [b]: cell gup_fast/gup_ref/backing=anon,thp=off,longterm=0,write=1,buffer_pages=1024,pages_per_call=1 is also produced by [a]");
+}
+
+static void test_missing_file(void **state)
+{
+	struct pb_plan plan;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(pb_job_load("/nonexistent/x.job", &plan, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/x.job: No such file or directory"));
+}
+
+/* The shipped job files must parse. */
+static void test_shipped_jobs(void **state)
+{
+	static const char *const jobs[] = { "../workloads/gup_fast.job", "../workloads/smoke.job" };
+	struct pb_plan plan;
+	char err[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+		if (pb_job_load(jobs[i], &plan, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+		assert_true(plan.nr > 0);
+		pb_plan_free(&plan);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_expansion),
+		cmocka_unit_test(test_defaults_cover_all_strategies),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_shipped_jobs),
+	};
+
+	return cmocka_run_group_tests_name("job", tests, NULL, NULL);
+}

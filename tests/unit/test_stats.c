@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_stats.c: the log-linear histogram layout and the statistics computed from it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <cmocka.h>
+#include "pinbench_uapi.h"
+#include "stats.h"
+
+/* Every value maps into the bucket whose [low, low + width) holds it. */
+static void test_index_roundtrip(void **state)
+{
+	(void)state;
+	for (uint64_t v = 0; v < 1u << 20; v++) {
+		__u64 width, low = pinbench_hist_low(pinbench_hist_index(v), &width);
+
+		assert_true(low <= v && v < low + width);
+	}
+	for (unsigned int e = 20; e < PINBENCH_HIST_MAX_EXP; e++) {
+		uint64_t v = (1ull << e) + 12345;
+		__u64 width, low = pinbench_hist_low(pinbench_hist_index(v), &width);
+
+		assert_true(low <= v && v < low + width);
+		/* Relative bucket width is at most 1/128. */
+		assert_true((double)width / (double)low <= 1.0 / 128 + 1e-12);
+	}
+	assert_int_equal(pinbench_hist_index(UINT64_MAX), PINBENCH_HIST_BUCKETS - 1);
+	assert_int_equal(pinbench_hist_index(0), 0);
+	assert_int_equal(pinbench_hist_index(255), 255);
+	assert_int_equal(pinbench_hist_index(256), 256);
+}
+
+/* Buckets are contiguous and increasing: no value range is skipped. */
+static void test_buckets_contiguous(void **state)
+{
+	(void)state;
+	for (uint32_t i = 0; i + 1 < PINBENCH_HIST_BUCKETS; i++) {
+		__u64 w0, w1, l0 = pinbench_hist_low(i, &w0), l1 = pinbench_hist_low(i + 1, &w1);
+
+		assert_int_equal(l0 + w0, l1);
+		(void)w1;
+	}
+}
+
+/*
+ * Small values are exact: 1..100 gives the textbook figures. ministat on
+ * the same samples prints Avg 50.5 and Stddev 29.011492; its Median is the
+ * upper median (51), ours the nearest-rank p50 (50).
+ */
+static void test_summary_exact_small(void **state)
+{
+	struct pb_hist h;
+	struct pb_summary s;
+
+	(void)state;
+	pb_hist_init(&h);
+	for (uint64_t v = 1; v <= 100; v++)
+		pb_hist_add(&h, v);
+	pb_hist_summary(&h, 1.0, &s);
+	assert_int_equal(s.n, 100);
+	assert_true(fabs(s.mean - 50.5) < 1e-9);
+	assert_true(fabs(s.stddev - 29.011491975882) < 1e-6);
+	assert_true(s.min == 1 && s.max == 100);
+	assert_true(s.p50 == 50 && s.p90 == 90 && s.p99 == 99);
+	/* Scaling divides every figure (ns/call -> ns/page). */
+	pb_hist_summary(&h, 4.0, &s);
+	assert_true(fabs(s.mean - 50.5 / 4) < 1e-9 && s.p50 == 12.5 && s.max == 25);
+	pb_hist_free(&h);
+}
+
+/* Large values: percentiles within the 0.4% the layout promises. */
+static void test_quantile_error_bound(void **state)
+{
+	struct pb_hist h;
+
+	(void)state;
+	pb_hist_init(&h);
+	for (uint64_t i = 1; i <= 10000; i++)
+		pb_hist_add(&h, 1000 + i * 97);	/* 1097 .. 971000 */
+	for (double q = 0.01; q < 1.0; q += 0.01) {
+		uint64_t rank = (uint64_t)ceil(q * 10000);
+		double exact = 1000.0 + (double)rank * 97, got = pb_hist_quantile(&h, q);
+
+		assert_true(fabs(got - exact) / exact <= 0.004);
+	}
+	assert_true(pb_hist_quantile(&h, 1.0) <= (double)h.max);
+	pb_hist_free(&h);
+}
+
+static void test_merge_and_json(void **state)
+{
+	struct pb_hist a, b, c;
+	struct json_object *j;
+
+	(void)state;
+	pb_hist_init(&a);
+	pb_hist_init(&b);
+	for (uint64_t v = 10; v < 5000; v += 7)
+		pb_hist_add(&a, v);
+	for (uint64_t v = 3; v < 90000; v += 311)
+		pb_hist_add(&b, v);
+	pb_hist_merge(&a, &b);
+	assert_int_equal(a.min, 3);
+	j = pb_hist_to_json(&a);
+	assert_int_equal(pb_hist_from_json(j, &c), 0);
+	assert_int_equal(c.n, a.n);
+	assert_int_equal(c.sum, a.sum);
+	assert_true(pb_hist_quantile(&c, 0.5) == pb_hist_quantile(&a, 0.5));
+	json_object_put(j);
+	pb_hist_free(&c);
+
+	/* A histogram whose buckets do not add up to n is refused. */
+	j = json_tokener_parse("{\"n\":3,\"sum\":6,\"min\":1,\"max\":3,\"buckets\":[[1,1],[2,1]]}");
+	assert_int_equal(pb_hist_from_json(j, &c), -1);
+	json_object_put(j);
+	pb_hist_free(&c);
+	j = json_tokener_parse("{\"n\":1,\"sum\":6,\"min\":1,\"max\":3,\"buckets\":[[999999,1]]}");
+	assert_int_equal(pb_hist_from_json(j, &c), -1);
+	json_object_put(j);
+	pb_hist_free(&c);
+	pb_hist_free(&a);
+	pb_hist_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index_roundtrip),
+		cmocka_unit_test(test_buckets_contiguous),
+		cmocka_unit_test(test_summary_exact_small),
+		cmocka_unit_test(test_quantile_error_bound),
+		cmocka_unit_test(test_merge_and_json),
+	};
+
+	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
+}
