@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# deps.sh: install the Debian 12 packages pinbench needs (idempotent; --check only reports).
+# deps.sh: install the Debian 12 packages pinbench needs (idempotent; --check only reports, --list prints them).
 set -eu
 
 # Package -> why. Guest kernel: the distribution kernel and its matching
@@ -31,6 +31,11 @@ gnuplot-nox
 jq
 ministat
 "
+
+if [ "${1:-}" = "--list" ]; then
+	echo $PKGS
+	exit 0
+fi
 
 missing=""
 for p in $PKGS; do

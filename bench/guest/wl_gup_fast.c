@@ -226,6 +226,8 @@ static void gup_fast_run(struct pb_cell *cell)
 	a.addr = (uintptr_t)buf.addr;
 	a.nr_pages = nr_pages;
 	a.rounds = (uint32_t)((calls + calls_per_round - 1) / calls_per_round);
+	if (a.rounds < pb_param_u64(cell, "min_rounds"))
+		a.rounds = (uint32_t)pb_param_u64(cell, "min_rounds");
 	a.warmup_rounds = (uint32_t)((warmup_calls + calls_per_round - 1) / calls_per_round);
 	a.acquire_hist = (uintptr_t)hacq;
 	a.release_hist = (uintptr_t)hrel;

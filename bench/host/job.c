@@ -59,6 +59,8 @@ static const struct job_option options[] = {
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
 	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
 	  "untimed calls before measuring" },
+	{ "min_rounds", OPT_UINT, "8", 1, PINBENCH_MAX_ROUNDS, NULL, false, false, "gup_fast",
+	  "at least this many sampled and phase rounds: a phase mean over few rounds moves with one interrupt" },
 };
 #define NR_OPTIONS ARRAY_SIZE(options)
 
