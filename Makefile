@@ -4,6 +4,7 @@
 #   SANITIZE=1  build host and guest userspace with ASan + UBSan
 #   JOB=FILE    job file for `make bench` (default workloads/gup_fast.job)
 #   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic)
+# `make reference` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
 JOB ?= workloads/gup_fast.job
 export V SANITIZE
 
@@ -22,6 +23,9 @@ build: deps-check
 bench: build
 	bench/pinbench run --job $(JOB) $(PINBENCH_ARGS)
 
+reference: build
+	scripts/reference.sh
+
 check: build
 	$(MAKE) -C tests check
 
@@ -30,4 +34,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check build bench check clean
+.PHONY: all deps deps-check build bench check clean reference

@@ -71,6 +71,31 @@ static char *read_first_line(const char *path)
 	return s;
 }
 
+/*
+ * A build tree's release as modules see it (vermagic, uname -r): UTS_RELEASE.
+ * include/config/kernel.release is not always it: Debian's headers carry
+ * the upstream version there (6.1.192 for 6.1.0-56-amd64).
+ */
+static char *tree_release(const char *kdir)
+{
+	char *path = pb_asprintf("%s/include/generated/utsrelease.h", kdir);
+	char *s = pb_read_file(path, NULL), *q, *rel = NULL;
+
+	free(path);
+	if (s && (q = strstr(s, "UTS_RELEASE \""))) {
+		q += strlen("UTS_RELEASE \"");
+		q[strcspn(q, "\"")] = '\0';
+		rel = pb_xstrdup(q);
+	}
+	free(s);
+	if (rel)
+		return rel;
+	path = pb_asprintf("%s/include/config/kernel.release", kdir);
+	rel = read_first_line(path);
+	free(path);
+	return rel;
+}
+
 /* The newest /boot/vmlinuz-X whose /lib/modules/X/build exists. */
 static char *default_release(void)
 {
@@ -107,20 +132,15 @@ int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage
 		return -1;
 	}
 	if (bzimage) {
-		char *relfile = pb_asprintf("%s/include/config/kernel.release", kdir);
-
 		if (!pb_file_exists(bzimage)) {
 			snprintf(err, errlen, "--kernel %s: no such file", bzimage);
-			free(relfile);
 			return -1;
 		}
-		k->release = read_first_line(relfile);
+		k->release = tree_release(kdir);
 		if (!k->release) {
-			snprintf(err, errlen, "--kdir %s: no include/config/kernel.release (not a configured kernel build tree)", kdir);
-			free(relfile);
+			snprintf(err, errlen, "--kdir %s: no include/generated/utsrelease.h or include/config/kernel.release (not a prepared kernel build tree)", kdir);
 			return -1;
 		}
-		free(relfile);
 		k->bzimage = pb_xstrdup(bzimage);
 		k->kdir = pb_xstrdup(kdir);
 	} else {
