@@ -7,6 +7,7 @@
 #   PB_KO     absolute host path of pinbench.ko
 #   PB_EXEC   absolute host path of the program to run (run/test)
 #   PB_ARGS   its arguments
+#   PB_CWD    directory the shell starts in
 # Everything the guest runs comes from the host root (read-only 9p) through
 # chroot, as virtme does, so host binaries (fio, ndctl, our own) run as is.
 /bin/busybox --install -s /bin
@@ -61,7 +62,9 @@ export HOME=/root TERM=${TERM:-linux} PATH=/usr/local/sbin:/usr/local/bin:/usr/s
 case "$PB_CMD" in
 shell)
 	echo "pinbench shell: /dev/pinbench is loaded; the host root is / (read-only), /tmp is writable; 'exit' powers off"
-	setsid cttyhack chroot /host /bin/bash -l
+	# No login profile: the host's would run against a read-only root.
+	setsid cttyhack chroot /host /bin/sh -c \
+		"cd '${PB_CWD:-/}' && PS1='pinbench-guest:\\w# ' exec bash --norc --noprofile -i"
 	rc=$?
 	;;
 run|test)

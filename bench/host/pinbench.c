@@ -202,7 +202,15 @@ static void write_guest_conf(const char *share, const char *cmd, const char *ko,
 	check_conf_value("module path", ko);
 	check_conf_value("program", exec);
 	check_conf_value("arguments", args);
-	s = pb_asprintf("PB_CMD='%s'\nPB_KO='%s'\nPB_EXEC='%s'\nPB_ARGS='%s'\n", cmd, ko, exec, args);
+	{
+		char cwd[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			snprintf(cwd, sizeof(cwd), "/");
+		check_conf_value("working directory", cwd);
+		s = pb_asprintf("PB_CMD='%s'\nPB_KO='%s'\nPB_EXEC='%s'\nPB_ARGS='%s'\nPB_CWD='%s'\n",
+				cmd, ko, exec, args, cwd);
+	}
 	if (pb_write_file_atomic(path, s, strlen(s)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(s);
