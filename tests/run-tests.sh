@@ -45,7 +45,8 @@ result "bad job key: exit 2, file:line, no run directory" test $rc = 2 -a ! -e "
 printf '{"schema_version": 1, "cells": [' > "$out/truncated.json"
 mkdir -p "$out/truncated" && mv "$out/truncated.json" "$out/truncated/results.json"
 msg=$("$pinbench" report "$out/truncated" 2>&1); rc=$?
-result "truncated results.json: refused with exit 2" test $rc = 2
+result "truncated results.json: refused with exit 2 and its position" \
+	test $rc = 2 -a "${msg#*truncated/results.json:1:33: unexpected end of file}" != "$msg"
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"

@@ -179,3 +179,51 @@ double pb_now_s(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+struct json_object *pb_json_load(const char *path, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *o;
+	enum json_tokener_error e;
+	size_t len, off, line = 1, col = 1;
+	char *s = pb_read_file(path, &len);
+
+	if (!s) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	tok = json_tokener_new();
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	e = json_tokener_get_error(tok);
+	if (e == json_tokener_continue)	/* the text ended inside a value */
+		off = len;
+	else
+		off = json_tokener_get_parse_end(tok);
+	if (!o || e != json_tokener_success || off < len) {
+		/* Trailing whitespace after a complete value is fine. */
+		size_t rest = off;
+
+		while (o && e == json_tokener_success && rest < len &&
+		       (s[rest] == ' ' || s[rest] == '\n' || s[rest] == '\t' || s[rest] == '\r'))
+			rest++;
+		if (!o || e != json_tokener_success || rest < len) {
+			for (size_t i = 0; i < off && i < len; i++) {
+				if (s[i] == '\n') {
+					line++;
+					col = 1;
+				} else {
+					col++;
+				}
+			}
+			snprintf(err, errlen, "%s:%zu:%zu: %s", path, line, col,
+				 e == json_tokener_continue ? "unexpected end of file (truncated?)" :
+				 e != json_tokener_success ? json_tokener_error_desc(e) :
+				 "trailing data after the JSON value");
+			json_object_put(o);
+			o = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	free(s);
+	return o;
+}

@@ -27,4 +27,12 @@ int pb_mkdir_p(const char *path, unsigned int mode);
 bool pb_file_exists(const char *path);
 double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */
 
+
+
+#include <json-c/json.h>
+/*
+ * Parse a JSON file; on failure NULL and err holds "FILE:LINE:COL: what"
+ * (a truncated file reports where it ends).
+ */
+struct json_object *pb_json_load(const char *path, char *err, size_t errlen);
 #endif

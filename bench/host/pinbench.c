@@ -681,26 +681,33 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 static int cmd_report(int argc, char **argv)
 {
 	struct json_object *root;
-	char err[512], *path, *report, *out;
+	char err[1024], *path, *report, *out;
+	int ret = 2;
 
 	if (argc != 1)
 		pb_die("report: name one run directory");
 	path = pb_asprintf("%s/results.json", argv[0]);
-	root = json_object_from_file(path);
+	root = pb_json_load(path, err, sizeof(err));
 	if (!root) {
-		fprintf(stderr, "pinbench: %s: %s\n", path, json_util_get_last_err());
-		return 2;
+		fprintf(stderr, "pinbench: %s\n", err);
+		goto out;
 	}
 	if (pb_results_check(root, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pinbench: %s: %s\n", path, err);
-		return 2;
+		goto out;
 	}
 	report = pb_report_md(root);
 	out = pb_asprintf("%s/report.md", argv[0]);
 	if (pb_write_file_atomic(out, report, strlen(report)) < 0)
 		pb_die("cannot write %s: %s", out, strerror(errno));
 	fputs(report, stdout);
-	return 0;
+	free(out);
+	free(report);
+	ret = 0;
+out:
+	json_object_put(root);
+	free(path);
+	return ret;
 }
 
 static int cmd_cells(struct config *c)
