@@ -6,7 +6,7 @@
 #   PB_CMD    run | test | shell
 #   PB_KO     absolute host path of pinbench.ko
 #   PB_EXEC   absolute host path of the program to run (run/test)
-#   PB_ARGS   its arguments
+# and its arguments in guest.args, one per line (so spaces survive).
 #   PB_CWD    directory the shell starts in
 # Everything the guest runs comes from the host root (read-only 9p) through
 # chroot, as virtme does, so host binaries (fio, ndctl, our own) run as is.
@@ -68,8 +68,11 @@ shell)
 	rc=$?
 	;;
 run|test)
-	# shellcheck disable=SC2086
-	chroot /host "$PB_EXEC" $PB_ARGS
+	set --
+	while IFS= read -r a; do
+		set -- "$@" "$a"
+	done < "$share/guest.args"
+	chroot /host "$PB_EXEC" "$@"
 	rc=$?
 	;;
 *)

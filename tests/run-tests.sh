@@ -67,6 +67,11 @@ done < <(grep -E '^(PASS|FAIL|SKIP): ' "$out/guest.log")
 result "guest suite: clean exit, module unloaded, no splat" test $rc = 0
 grep '^pinbench: guest ready' "$out/guest.log"
 
+echo "== guest: a module that cannot be unloaded fails the verdict"
+# A process left holding /dev/pinbench keeps the module in use at rmmod time.
+"$pinbench" exec --out "$out/unload" -- /bin/sh -c 'setsid sleep 1000 < /dev/pinbench > /dev/null 2>&1 & sleep 1' > "$out/unload.log" 2>&1; rc=$?
+result "exec exits 1 when rmmod pinbench fails" test $rc = 1 -a "$(cat "$out/unload/guest/unload" 2>/dev/null)" = failed
+
 echo "== guest: smoke run of every strategy and backing"
 "$pinbench" run --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
 result "smoke run exits 0" test $? = 0

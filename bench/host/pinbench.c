@@ -55,7 +55,7 @@ static const struct cli_opt {
 	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2; deterministic mode: 1)" },
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
 	{ "boot-timeout", "S", CMD_RUN | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
-	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell (or an exec) may run (default 900)" },
+	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell, an exec, or any stall may last (default 900)" },
 	{ "verbose", NULL, CMD_GUEST, "show build commands and output" },
 	{ "help", NULL, 0xff, "this help" },
 };
@@ -193,28 +193,35 @@ static void check_conf_value(const char *what, const char *v)
 		pb_die("%s '%s' contains a quote or newline; guest.conf cannot carry it", what, v);
 }
 
+/* guest.conf for the init script; the program's arguments go one per line to guest.args. */
 static void write_guest_conf(const char *share, const char *cmd, const char *ko,
-			     const char *exec, const char *args)
+			     const char *exec, int argc, char **argv)
 {
-	char *path = pb_asprintf("%s/guest.conf", share);
-	char *s;
+	char *path = pb_asprintf("%s/guest.conf", share), *args = pb_xstrdup(""), *s;
+	char cwd[PATH_MAX];
 
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
 	check_conf_value("module path", ko);
 	check_conf_value("program", exec);
-	check_conf_value("arguments", args);
-	{
-		char cwd[PATH_MAX];
-
-		if (!getcwd(cwd, sizeof(cwd)))
-			snprintf(cwd, sizeof(cwd), "/");
-		check_conf_value("working directory", cwd);
-		s = pb_asprintf("PB_CMD='%s'\nPB_KO='%s'\nPB_EXEC='%s'\nPB_ARGS='%s'\nPB_CWD='%s'\n",
-				cmd, ko, exec, args, cwd);
-	}
+	check_conf_value("working directory", cwd);
+	s = pb_asprintf("PB_CMD='%s'\nPB_KO='%s'\nPB_EXEC='%s'\nPB_CWD='%s'\n", cmd, ko, exec, cwd);
 	if (pb_write_file_atomic(path, s, strlen(s)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(s);
 	free(path);
+	for (int i = 0; i < argc; i++) {
+		if (strchr(argv[i], '\n'))
+			pb_die("argument '%s' contains a newline; guest.args cannot carry it", argv[i]);
+		s = pb_asprintf("%s%s\n", args, argv[i]);
+		free(args);
+		args = s;
+	}
+	path = pb_asprintf("%s/guest.args", share);
+	if (pb_write_file_atomic(path, args, strlen(args)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	free(args);
 }
 
 struct guest_setup {
@@ -398,11 +405,13 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	int boots = 0, exit_code = 0;
 	size_t failed = 0;
 
-	(void)argc;
+	char *started_at = now_iso(false);
+
 	if (!c->job)
 		c->job = "workloads/gup_fast.job";
 	if (pb_job_load(c->job, &plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pinbench: %s\n", err);
+		free(started_at);
 		return 2;
 	}
 	if (!c->name) {
@@ -440,7 +449,11 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
 	guest_exec = pb_asprintf("%s/bench/pinbench-guest", g.repo);
-	write_guest_conf(share, "run", g.k.ko, guest_exec, "--share /tmp/pinbench");
+	{
+		char *args[] = { "--share", "/tmp/pinbench" };
+
+		write_guest_conf(share, "run", g.k.ko, guest_exec, 2, args);
+	}
 
 	console = pb_asprintf("%s/console.log", rundir);
 	boot_init(&b, &g, c, share, console);
@@ -535,7 +548,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	json_object_object_add(run, "name", json_object_new_string(c->name));
 	json_object_object_add(run, "job", json_object_new_string(c->job));
 	json_object_object_add(run, "cmdline", json_object_new_string(join_args(argc, argv)));
-	json_object_object_add(run, "started_at", json_object_new_string(now_iso(false)));
+	json_object_object_add(run, "started_at", json_object_new_string(started_at));
+	free(started_at);
 	json_object_object_add(run, "mode", json_object_new_string(c->mode));
 	json_object_object_add(run, "accel", json_object_new_string(g.accel));
 	json_object_object_add(run, "accel_reason", json_object_new_string(g.accel_why));
@@ -619,7 +633,7 @@ static int cmd_shell(struct config *c)
 	share = mkdtemp(tmpl);
 	if (!share)
 		pb_die("mkdtemp: %s", strerror(errno));
-	write_guest_conf(share, "shell", g.k.ko, "", "");
+	write_guest_conf(share, "shell", g.k.ko, "", 0, NULL);
 	boot_init(&b, &g, c, share, NULL);
 	fprintf(stderr, "pinbench: booting; the console is this terminal (Ctrl-A X quits QEMU)\n");
 	pb_boot_run(&b, &br);
@@ -631,7 +645,7 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 	struct guest_setup g;
 	struct pb_boot b;
 	struct pb_boot_result br;
-	char *dir, *share, *console, *prog, *args, *rc, *unload, *log;
+	char *dir, *share, *console, *prog, *rc, *unload, *log;
 	struct json_object *splats;
 	int code;
 
@@ -640,7 +654,6 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 	prog = realpath(argv[0], NULL);
 	if (!prog)
 		pb_die("exec: %s: %s", argv[0], strerror(errno));
-	args = join_args(argc - 1, argv + 1);
 	guest_setup(&g, c);
 	if (c->out) {
 		dir = pb_xstrdup(c->out);
@@ -653,10 +666,9 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 	share = pb_asprintf("%s/guest", dir);
 	if (pb_mkdir_p(share, 0755) < 0)
 		pb_die("cannot create %s: %s", share, strerror(errno));
-	write_guest_conf(share, "test", g.k.ko, prog, args);
+	write_guest_conf(share, "test", g.k.ko, prog, argc - 1, argv + 1);
 	console = pb_asprintf("%s/console.log", dir);
 	boot_init(&b, &g, c, share, console);
-	b.total_timeout_s = c->boot_timeout + c->cell_timeout;
 	if (pb_boot_run(&b, &br) < 0)
 		pb_die("cannot start QEMU: %s", strerror(errno));
 

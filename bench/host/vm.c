@@ -495,9 +495,79 @@ static double first_cell_after(const char *share, double since)
 	return best;
 }
 
+static double mtime_of(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+}
+
+/* Newest mtime of anything the guest wrote into the share's cells/. */
+static double last_progress(const char *share)
+{
+	char *dir = pb_asprintf("%s/cells", share);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	double best = -1;
+
+	while (d && (e = readdir(d))) {
+		char *p = pb_asprintf("%s/%s", dir, e->d_name);
+		double t = mtime_of(p);
+
+		if (t > best)
+			best = t;
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+	return best;
+}
+
+#define SHUTDOWN_GRACE_S 60
+
+/*
+ * After init is ready, the guest must make progress: a running cell must
+ * end within the cell timeout, nothing may stall longer than that between
+ * cells, and once the guest program has ended (exit-status written) the
+ * guest must power off within SHUTDOWN_GRACE_S (an rmmod stuck on a
+ * leaked reference would otherwise hang the runner). True: kill it.
+ */
+static bool watchdog(const struct pb_boot *b, struct pb_boot_result *r, double ready_wall)
+{
+	char *ex = pb_asprintf("%s/exit-status", b->share);
+	double now = wall_now(), ended = mtime_of(ex), since, progress;
+	int cell = running_cell(b->share, &since);
+
+	free(ex);
+	if (ended >= 0) {
+		if (now - ended <= SHUTDOWN_GRACE_S)
+			return false;
+		snprintf(r->timeout_what, sizeof(r->timeout_what),
+			 "shutdown (no power-off %d s after the guest program ended)", SHUTDOWN_GRACE_S);
+	} else if (cell >= 0) {
+		if (now - since <= b->cell_timeout_s)
+			return false;
+		snprintf(r->timeout_what, sizeof(r->timeout_what),
+			 "cell %d (no result after %.0f s)", cell, b->cell_timeout_s);
+	} else {
+		progress = last_progress(b->share);
+		if (progress < ready_wall)
+			progress = ready_wall;
+		if (now - progress <= b->cell_timeout_s)
+			return false;
+		snprintf(r->timeout_what, sizeof(r->timeout_what),
+			 "no progress for %.0f s", b->cell_timeout_s);
+	}
+	r->timed_out = true;
+	return true;
+}
+
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 {
-	double wall0 = wall_now();
+	double wall0 = wall_now(), ready_wall = 0;
 	struct argv_buf a = { 0 };
 	double t0 = pb_now_s(), last_check = 0;
 	struct stat st;
@@ -555,8 +625,10 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 		if (now - last_check < 0.2)
 			continue;
 		last_check = now;
-		if (r->ready_s < 0 && console_has(b->console, r->console_offset, "PINBENCH-READY"))
+		if (r->ready_s < 0 && console_has(b->console, r->console_offset, "PINBENCH-READY")) {
 			r->ready_s = now - t0;
+			ready_wall = wall_now();
+		}
 		if (r->ready_s < 0 && now - t0 > b->boot_timeout_s) {
 			r->timed_out = true;
 			snprintf(r->timeout_what, sizeof(r->timeout_what),
@@ -564,22 +636,7 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 			kill_qemu(pid, &status);
 			break;
 		}
-		{
-			double since;
-			int cell = running_cell(b->share, &since);
-
-			if (cell >= 0 && wall_now() - since > b->cell_timeout_s) {
-				r->timed_out = true;
-				snprintf(r->timeout_what, sizeof(r->timeout_what),
-					 "cell %d (no result after %.0f s)", cell, b->cell_timeout_s);
-				kill_qemu(pid, &status);
-				break;
-			}
-		}
-		if (b->total_timeout_s > 0 && now - t0 > b->total_timeout_s) {
-			r->timed_out = true;
-			snprintf(r->timeout_what, sizeof(r->timeout_what), "total (%.0f s)",
-				 b->total_timeout_s);
+		if (r->ready_s >= 0 && watchdog(b, r, ready_wall)) {
 			kill_qemu(pid, &status);
 			break;
 		}

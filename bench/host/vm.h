@@ -37,8 +37,7 @@ struct pb_boot {
 	const char *share;	/* writable 9p export (guest.conf inside) */
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */
-	double cell_timeout_s;	/* a cell (a *.started without its .json) */
-	double total_timeout_s;	/* whole boot, 0 = none */
+	double cell_timeout_s;	/* a cell, an exec, or any stall after ready */
 	/* Called about every 200 ms while the guest runs (may be NULL). */
 	void (*tick)(void *arg);
 	void *tick_arg;
