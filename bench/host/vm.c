@@ -152,6 +152,11 @@ int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage
 		k->bzimage = pb_asprintf("/boot/vmlinuz-%s", k->release);
 		k->kdir = pb_asprintf("/lib/modules/%s/build", k->release);
 	}
+	if (access(k->bzimage, R_OK) < 0) {
+		snprintf(err, errlen, "cannot read %s: %s (Debian installs kernel images mode 0600: run pinbench as root, or pass a readable copy with --kernel and --kdir)",
+			 k->bzimage, strerror(errno));
+		return -1;
+	}
 	k->builddir = pb_asprintf("%s/build/%s", repo, k->release);
 	if (moddir)
 		k->moddir = pb_xstrdup(moddir);
