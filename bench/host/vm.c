@@ -153,7 +153,7 @@ int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage
 		k->kdir = pb_asprintf("/lib/modules/%s/build", k->release);
 	}
 	if (access(k->bzimage, R_OK) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s (Debian installs kernel images mode 0600: run pinbench as root, or pass a readable copy with --kernel and --kdir)",
+		snprintf(err, errlen, "cannot read %s: %s (some distributions install kernel images mode 0600: run pinbench as root, or pass a readable copy with --kernel and --kdir)",
 			 k->bzimage, strerror(errno));
 		return -1;
 	}
