@@ -135,16 +135,12 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		for (i = 0; i < a->nr_pages; i++)
 			if (page_in_pmd_folio(r->pages[i]))
 				a->huge_pages_seen++;
-		if (s->id == PINBENCH_STRATEGY_PIN_COUNTER) {
-			for (i = 0; i < a->nr_pages; i++) {
-				struct page *p = r->pages[i];
-
-				if (!is_zero_page(p) && !page_maybe_dma_pinned(p)) {
-					pr_err("pinbench: page %lu of the buffer is not dma-pinned after pin_user_pages_fast()\n",
-					       i);
-					release_held(r, r->calls, 0);
-					return -EIO;
-				}
+		for (i = 0; s->holds && i < a->nr_pages; i++) {
+			if (!s->holds(r->pages[i])) {
+				pr_err("pinbench: %s: page %lu of the buffer is not held after acquire\n",
+				       s->name, i);
+				release_held(r, r->calls, 0);
+				return -EIO;
 			}
 		}
 	}
@@ -171,6 +167,8 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		stats_add(&a->release_phase, ktime_get_ns() - phase0);
 	if (kind != ROUND_WARMUP)
 		a->pages_done += a->nr_pages;
+	if (s->foll_pin)
+		a->foll_pins += a->nr_pages;
 	cond_resched();
 	return 0;
 }
@@ -211,6 +209,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	memset(&a.release_phase, 0, sizeof(a.release_phase));
 	a.pages_done = 0;
 	a.huge_pages_seen = 0;
+	a.foll_pins = 0;
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :

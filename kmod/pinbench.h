@@ -21,9 +21,12 @@ struct pinbench_strategy {
 	const char *name;
 	u32 id;			/* enum pinbench_strategy_id */
 	u32 supported_flags;	/* PINBENCH_PIN_* the strategy honours */
+	bool foll_pin;		/* takes FOLL_PIN pins (/proc/vmstat counts them) */
 	long (*acquire)(unsigned long addr, unsigned int nr_pages,
 			u32 flags, struct page **pages);
 	void (*release)(struct page **pages, unsigned int nr_pages, u32 flags);
+	/* Optional: does 'page' look held the way acquire() holds it? */
+	bool (*holds)(struct page *page);
 };
 
 extern const struct pinbench_strategy pinbench_gup_ref;

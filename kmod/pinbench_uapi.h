@@ -164,7 +164,10 @@ struct pinbench_gup_fast {
 	__u64 pages_done;		/* (out) pages acquired and released */
 	__u64 huge_pages_seen;		/* (out) pages that were part of a
 					 *       PMD-sized folio (THP) */
-	__u64 reserved[4];		/* (in)  zero */
+	__u64 foll_pins;		/* (out) FOLL_PIN pins taken and dropped,
+					 *       warm-up included: what
+					 *       /proc/vmstat must show */
+	__u64 reserved[3];		/* (in)  zero */
 };
 
 #define PINBENCH_IOC_INFO	_IOWR(PINBENCH_IOC_MAGIC, 1, struct pinbench_info)

@@ -32,6 +32,12 @@ static void gup_ref_release(struct page **pages, unsigned int nr_pages,
 	}
 }
 
+/* Our reference plus at least the one that maps it (or the zero page's). */
+static bool gup_ref_holds(struct page *page)
+{
+	return page_ref_count(page) >= 2;
+}
+
 const struct pinbench_strategy pinbench_gup_ref = {
 	.name = "gup_ref",
 	.id = PINBENCH_STRATEGY_GUP_REF,
@@ -39,4 +45,5 @@ const struct pinbench_strategy pinbench_gup_ref = {
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
 	.acquire = gup_ref_acquire,
 	.release = gup_ref_release,
+	.holds = gup_ref_holds,
 };

@@ -32,10 +32,18 @@ static void pin_counter_release(struct page **pages, unsigned int nr_pages,
 		unpin_user_pages(pages, nr_pages);
 }
 
+/* The zero page is never pinned (see pin_user_pages_fast()). */
+static bool pin_counter_holds(struct page *page)
+{
+	return is_zero_page(page) || page_maybe_dma_pinned(page);
+}
+
 const struct pinbench_strategy pinbench_pin_counter = {
 	.name = "pin_counter",
 	.id = PINBENCH_STRATEGY_PIN_COUNTER,
 	.supported_flags = PINBENCH_PIN_ALL,
+	.foll_pin = true,
 	.acquire = pin_counter_acquire,
 	.release = pin_counter_release,
+	.holds = pin_counter_holds,
 };

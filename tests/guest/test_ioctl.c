@@ -197,9 +197,10 @@ static void test_strategies(int fd)
 			check(a.acquire.min_ns <= a.acquire.max_ns && a.acquire.sum_ns >= a.acquire.min_ns,
 			      "%s: min <= max, sum >= min", pb_strategy_name(id));
 			want = id == PINBENCH_STRATEGY_PIN_COUNTER ? 7ull * pages : 0;
-			check(acq1 - acq0 == want && rel1 - rel0 == want,
-			      "%s%s: FOLL_PIN pins %llu acquired, %llu released, want %llu each",
-			      pb_strategy_name(id), longterm ? " longterm" : "", acq1 - acq0, rel1 - rel0, want);
+			check(acq1 - acq0 == want && rel1 - rel0 == want && a.foll_pins == want,
+			      "%s%s: FOLL_PIN pins %llu acquired, %llu released, module says %llu, want %llu",
+			      pb_strategy_name(id), longterm ? " longterm" : "", acq1 - acq0, rel1 - rel0,
+			      (unsigned long long)a.foll_pins, want);
 		}
 	}
 	munmap(buf, pages * page_size);
