@@ -16,6 +16,16 @@ static const struct pinbench_strategy *const pinbench_strategies[] = {
 };
 static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
 
+/*
+ * Whole uapi structs go back with copy_to_user(): they must have no
+ * implicit padding (which could carry kernel stack) and the same layout
+ * for 32-bit callers (compat_ptr_ioctl). Sizes are the sums of the fields.
+ */
+static_assert(sizeof(struct pinbench_phase_stats) == 4 * 8);
+static_assert(sizeof(struct pinbench_info) == 6 * 4 + 2 * 8 + 4 * 8);
+static_assert(sizeof(struct pinbench_gup_fast) ==
+	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 6 * 8);
+
 const struct pinbench_strategy *pinbench_strategy_get(u32 id)
 {
 	if (id == PINBENCH_STRATEGY_UNSET || id >= ARRAY_SIZE(pinbench_strategies))
