@@ -33,10 +33,22 @@ if grep -q 'pinbench.probe' /proc/cmdline; then
 	finish
 fi
 
-share=/host/tmp/pinbench
+share=/host/run/pinbench
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
 	say "cannot mount the host root over 9p"; finish; }
-mount -t tmpfs -o mode=1777 tmpfs /host/tmp
+# /tmp must be writable in the guest, yet the host's /tmp must stay
+# visible: a clone (CI's, say) may live there. An overlay gives both; a
+# kernel without overlayfs gets a plain tmpfs and is told what it hides.
+mkdir -p /scratch
+mount -t tmpfs -o mode=0755 tmpfs /scratch
+mkdir -p /scratch/upper /scratch/work
+chmod 1777 /scratch/upper
+if ! mount -t overlay overlay -o lowerdir=/host/tmp,upperdir=/scratch/upper,workdir=/scratch/work /host/tmp; then
+	say "no overlayfs: the guest's /tmp is empty, host files under /tmp are not visible"
+	mount -t tmpfs -o mode=1777 tmpfs /host/tmp
+fi
+# The share lives under the guest's own /run, where no host path can clash.
+mount -t tmpfs -o mode=0755 tmpfs /host/run
 mkdir -p "$share"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
 	say "cannot mount the result share"; finish; }
@@ -44,7 +56,6 @@ mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
 mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
-mount -t tmpfs tmpfs /host/run 2>/dev/null
 
 # shellcheck disable=SC1091
 . "$share/guest.conf"

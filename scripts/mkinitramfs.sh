@@ -17,11 +17,12 @@ moddir=$2
 here=$(cd "$(dirname "$0")" && pwd)
 
 # What the guest needs: virtio-pci and 9p (host root and the result share),
+# overlayfs (a writable /tmp that still shows the host's),
 # null_blk (block workloads), nvdimm/pmem (fsdax), ext4 and its crc32c.
 # Optional ones may be missing on a custom kernel: the workloads that need
 # them then report "unsupported" with the reason.
 REQUIRED="virtio_pci 9pnet_virtio 9p"
-OPTIONAL="null_blk nd_e820 nd_pmem nd_btt dax_pmem ext4 crc32c_generic"
+OPTIONAL="overlay null_blk nd_e820 nd_pmem nd_btt dax_pmem ext4 crc32c_generic"
 
 [ -f "$moddir/modules.dep" ] || { echo "mkinitramfs: $moddir/modules.dep not found" >&2; exit 1; }
 busybox=$(command -v busybox || true)

@@ -450,7 +450,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	free(path);
 	guest_exec = pb_asprintf("%s/bench/pinbench-guest", g.repo);
 	{
-		char *args[] = { "--share", "/tmp/pinbench" };
+		char *args[] = { "--share", "/run/pinbench" };
 
 		write_guest_conf(share, "run", g.k.ko, guest_exec, 2, args);
 	}
