@@ -85,8 +85,31 @@ static void test_quantile_error_bound(void **state)
 
 		assert_true(fabs(got - exact) / exact <= 0.004);
 	}
-	assert_true(pb_hist_quantile(&h, 1.0) <= (double)h.max);
+	assert_true(pb_hist_quantile(&h, 1.0) == (double)h.max);
+	assert_true(pb_hist_quantile(&h, 0.0) == (double)h.min);
 	pb_hist_free(&h);
+}
+
+/*
+ * A tight distribution in one bucket: its median is the bucket's midpoint
+ * whatever the max, so runs that differ only in their extremes agree.
+ */
+static void test_quantile_independent_of_extremes(void **state)
+{
+	struct pb_hist a, b;
+
+	(void)state;
+	pb_hist_init(&a);
+	pb_hist_init(&b);
+	for (int i = 0; i < 100; i++) {
+		pb_hist_add(&a, 3714 + (i % 5));	/* 3714..3718 */
+		pb_hist_add(&b, 3714 + (i % 5));
+	}
+	pb_hist_add(&a, 3725);			/* a larger max, same bucket */
+	assert_true(pb_hist_quantile(&a, 0.5) == pb_hist_quantile(&b, 0.5));
+	assert_true(pb_hist_quantile(&a, 0.5) == 3719.5);	/* [3712, 3728) */
+	pb_hist_free(&a);
+	pb_hist_free(&b);
 }
 
 static void test_merge_and_json(void **state)
@@ -131,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_buckets_contiguous),
 		cmocka_unit_test(test_summary_exact_small),
 		cmocka_unit_test(test_quantile_error_bound),
+		cmocka_unit_test(test_quantile_independent_of_extremes),
 		cmocka_unit_test(test_merge_and_json),
 	};
 
