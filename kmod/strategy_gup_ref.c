@@ -32,10 +32,13 @@ static void gup_ref_release(struct page **pages, unsigned int nr_pages,
 	}
 }
 
-/* Our reference plus at least the one that maps it (or the zero page's). */
+/*
+ * Our reference plus at least the one that maps it. References live on the
+ * folio: a THP tail page's own count is zero.
+ */
 static bool gup_ref_holds(struct page *page)
 {
-	return page_ref_count(page) >= 2;
+	return folio_ref_count(page_folio(page)) >= 2;
 }
 
 const struct pinbench_strategy pinbench_gup_ref = {
