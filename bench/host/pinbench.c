@@ -489,28 +489,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		else if (!WIFEXITED(br.qemu_status) || WEXITSTATUS(br.qemu_status))
 			snprintf(last_problem, sizeof(last_problem), "QEMU ended with status 0x%x",
 				 br.qemu_status);
-		cell = -1;
-		{
-			/* The cell left running when the guest went away. */
-			char *dir = pb_asprintf("%s/cells", share);
-			DIR *d = opendir(dir);
-			struct dirent *e;
-
-			while (d && (e = readdir(d))) {
-				int idx;
-				char *j;
-
-				if (!strstr(e->d_name, ".started") || sscanf(e->d_name, "%d", &idx) != 1)
-					continue;
-				j = pb_asprintf("%s/%04d.json", dir, idx);
-				if (!pb_file_exists(j))
-					cell = idx;
-				free(j);
-			}
-			if (d)
-				closedir(d);
-			free(dir);
-		}
+		/* The cell left running when the guest went away. */
+		cell = pb_running_cell(share, NULL);
 		if (cell >= 0) {
 			char *tail = console_tail(console, br.console_offset, 40);
 			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)

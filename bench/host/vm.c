@@ -417,8 +417,7 @@ char *pb_boot_cmdline(const struct pb_boot *b)
 	return s;
 }
 
-/* The cell that is running: a *.started without its *.json, or -1. */
-static int running_cell(const char *share, double *since)
+int pb_running_cell(const char *share, double *since)
 {
 	char *dir = pb_asprintf("%s/cells", share);
 	DIR *d = opendir(dir);
@@ -437,7 +436,8 @@ static int running_cell(const char *share, double *since)
 			started = pb_asprintf("%s/%s", dir, e->d_name);
 			if (!pb_file_exists(json) && stat(started, &st) == 0) {
 				found = idx;
-				*since = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+				if (since)
+					*since = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
 			}
 			free(json);
 			free(started);
@@ -544,7 +544,7 @@ static bool watchdog(const struct pb_boot *b, struct pb_boot_result *r, double r
 {
 	char *ex = pb_asprintf("%s/exit-status", b->share);
 	double now = wall_now(), ended = mtime_of(ex), since, progress;
-	int cell = running_cell(b->share, &since);
+	int cell = pb_running_cell(b->share, &since);
 
 	free(ex);
 	if (ended >= 0) {

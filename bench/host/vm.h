@@ -54,6 +54,8 @@ struct pb_boot_result {
 };
 
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
+/* The cell a guest left running (a *.started without its .json), or -1; since: its start. */
+int pb_running_cell(const char *share, double *since);
 /* The QEMU command line for a boot, for the record. */
 char *pb_boot_cmdline(const struct pb_boot *b);
 /* First line of qemu-system-x86_64 --version, e.g. "7.2.22". */
