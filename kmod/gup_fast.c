@@ -27,7 +27,7 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+	if (a->reserved0 || a->reserved1 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	s = pinbench_strategy_get(a->strategy);
 	if (!s)
@@ -76,21 +76,20 @@ struct gup_fast_run {
 	const struct pinbench_strategy *s;
 	struct pinbench_gup_fast *a;
 	struct page **pages;
+	struct pinbench_pin *pins;	/* one per call of a round */
 	u64 *hist_acq, *hist_rel;
 	unsigned int calls;	/* acquire calls per round */
 };
 
-/* Give back calls [0, held_calls) plus a partial call of 'partial' pages. */
-static void release_held(struct gup_fast_run *r, unsigned int held_calls,
-			 long partial)
+/* Give back calls [0, held_calls), then whatever the failed call still holds. */
+static void release_held(struct gup_fast_run *r, unsigned int held_calls)
 {
-	unsigned int ppc = r->a->pages_per_call, c;
+	unsigned int c;
 
 	for (c = 0; c < held_calls; c++)
-		r->s->release(r->pages + (size_t)c * ppc, ppc, r->a->flags);
-	if (partial > 0)
-		r->s->release(r->pages + (size_t)held_calls * ppc, partial,
-			      r->a->flags);
+		r->s->release(&r->pins[c]);
+	if (held_calls < r->calls && r->pins[held_calls].nr)
+		r->s->release(&r->pins[held_calls]);
 }
 
 static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
@@ -106,17 +105,21 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		phase0 = ktime_get_ns();
 	for (c = 0; c < r->calls; c++) {
 		unsigned long addr = a->addr + ((unsigned long)c * ppc << PAGE_SHIFT);
-		struct page **pages = r->pages + (size_t)c * ppc;
+		struct pinbench_pin *pin = &r->pins[c];
 
+		pin->pages = r->pages + (size_t)c * ppc;
+		pin->nr = 0;
+		pin->flags = a->flags;
+		pin->priv = NULL;
 		if (kind == ROUND_SAMPLED) {
 			t0 = ktime_get_ns();
-			n = s->acquire(addr, ppc, a->flags, pages);
+			n = s->acquire(pin, addr, ppc);
 			t1 = ktime_get_ns();
 		} else {
-			n = s->acquire(addr, ppc, a->flags, pages);
+			n = s->acquire(pin, addr, ppc);
 		}
 		if (unlikely(n != ppc)) {
-			release_held(r, c, n);
+			release_held(r, c);
 			return n < 0 ? n : -EFAULT;
 		}
 		if (kind == ROUND_SAMPLED) {
@@ -135,12 +138,14 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		for (i = 0; i < a->nr_pages; i++)
 			if (page_in_pmd_folio(r->pages[i]))
 				a->huge_pages_seen++;
-		for (i = 0; s->holds && i < a->nr_pages; i++) {
-			if (!s->holds(r->pages[i])) {
-				pr_err("pinbench: %s: page %lu of the buffer is not held after acquire\n",
-				       s->name, i);
-				release_held(r, r->calls, 0);
-				return -EIO;
+		for (c = 0; s->holds && c < r->calls; c++) {
+			for (i = 0; i < r->pins[c].nr; i++) {
+				if (!s->holds(&r->pins[c], i)) {
+					pr_err("pinbench: %s: page %lu of the buffer is not held after acquire\n",
+					       s->name, (unsigned long)c * ppc + i);
+					release_held(r, r->calls);
+					return -EIO;
+				}
 			}
 		}
 	}
@@ -150,25 +155,23 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 	if (kind == ROUND_PHASE)
 		phase0 = ktime_get_ns();
 	for (c = 0; c < r->calls; c++) {
-		struct page **pages = r->pages + (size_t)c * ppc;
+		struct pinbench_pin *pin = &r->pins[c];
 
 		if (kind == ROUND_SAMPLED) {
 			t0 = ktime_get_ns();
-			s->release(pages, ppc, a->flags);
+			s->release(pin);
 			t1 = ktime_get_ns();
 			stats_add(&a->release, t1 - t0);
 			r->hist_rel[pinbench_hist_index(t1 - t0)]++;
 			cond_resched();
 		} else {
-			s->release(pages, ppc, a->flags);
+			s->release(pin);
 		}
 	}
 	if (kind == ROUND_PHASE)
 		stats_add(&a->release_phase, ktime_get_ns() - phase0);
 	if (kind != ROUND_WARMUP)
 		a->pages_done += a->nr_pages;
-	if (s->foll_pin)
-		a->foll_pins += a->nr_pages;
 	cond_resched();
 	return 0;
 }
@@ -180,6 +183,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	struct pinbench_gup_fast a;
 	struct gup_fast_run r = { .a = &a };
 	unsigned int i, total;
+	s64 revokes0, pins0;
 	int ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
@@ -197,10 +201,16 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	}
 	r.hist_acq = pf->hist[0];
 	r.hist_rel = pf->hist[1];
-	r.pages = kvmalloc_array(a.nr_pages, sizeof(*r.pages), GFP_KERNEL);
-	if (!r.pages)
-		return -ENOMEM;
 	r.calls = a.nr_pages / a.pages_per_call;
+	r.pages = kvmalloc_array(a.nr_pages, sizeof(*r.pages), GFP_KERNEL);
+	r.pins = kvcalloc(r.calls, sizeof(*r.pins), GFP_KERNEL);
+	if (!r.pages || !r.pins) {
+		kvfree(r.pages);
+		kvfree(r.pins);
+		return -ENOMEM;
+	}
+	revokes0 = atomic64_read(&pinbench_revokes);
+	pins0 = atomic64_read(&pinbench_foll_pins);
 
 	/* (out) fields start from zero whatever the caller left in them. */
 	memset(&a.acquire, 0, sizeof(a.acquire));
@@ -210,6 +220,8 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	a.pages_done = 0;
 	a.huge_pages_seen = 0;
 	a.foll_pins = 0;
+	a.strategy_caps = 0;
+	a.revokes = 0;
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :
@@ -224,8 +236,13 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 		}
 	}
 	kvfree(r.pages);
+	kvfree(r.pins);
 	if (ret)
 		return ret;
+	a.strategy_caps = r.s->caps;
+	/* Module-wide: exact when one run at a time, as the guest driver does. */
+	a.revokes = atomic64_read(&pinbench_revokes) - revokes0;
+	a.foll_pins = atomic64_read(&pinbench_foll_pins) - pins0;
 
 	if (a.acquire_hist &&
 	    copy_to_user(u64_to_user_ptr(a.acquire_hist), r.hist_acq, hist_bytes))

@@ -13,7 +13,12 @@
 static const struct pinbench_strategy *const pinbench_strategies[] = {
 	[PINBENCH_STRATEGY_GUP_REF] = &pinbench_gup_ref,
 	[PINBENCH_STRATEGY_PIN_COUNTER] = &pinbench_pin_counter,
+	[PINBENCH_STRATEGY_NOTIFIER_REVOKE] = &pinbench_notifier_revoke,
 };
+
+atomic64_t pinbench_tracking_objects = ATOMIC64_INIT(0);
+atomic64_t pinbench_revokes = ATOMIC64_INIT(0);
+atomic64_t pinbench_foll_pins = ATOMIC64_INIT(0);
 static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
 
 /*
@@ -24,7 +29,8 @@ static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
 static_assert(sizeof(struct pinbench_phase_stats) == 4 * 8);
 static_assert(sizeof(struct pinbench_info) == 6 * 4 + 2 * 8 + 4 * 8);
 static_assert(sizeof(struct pinbench_gup_fast) ==
-	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 6 * 8);
+	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
+	      3 * 8 + 2 * 4 + 2 * 8);
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id)
 {
@@ -81,6 +87,7 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 		if (pinbench_strategies[i])
 			info.strategy_mask |= 1ull << i;
 	info.clock_read_ns = clock_read_ns;
+	info.tracking_objects = atomic64_read(&pinbench_tracking_objects);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

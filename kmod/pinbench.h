@@ -3,34 +3,62 @@
 #ifndef PINBENCH_H
 #define PINBENCH_H
 
+#include <linux/atomic.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 #include "pinbench_uapi.h"
+
+/*
+ * One acquire and what its release needs. The caller owns pages[] (room
+ * for the pages asked) until release; priv is the strategy's own state
+ * for this acquire (a tracking object, a notifier).
+ */
+struct pinbench_pin {
+	struct page **pages;
+	unsigned int nr;	/* pages held, set by acquire() */
+	u32 flags;		/* PINBENCH_PIN_* */
+	void *priv;
+};
 
 /*
  * A pinning strategy: how a user range becomes pages a device may access,
  * and how they are given back. One file per strategy fills one of these
  * with designated initializers; pinbench_strategies[] in main.c lists them.
  *
- * acquire() returns the number of pages now held (possibly fewer than
- * asked, as GUP does) or a negative errno; on a short count the caller
- * releases what was returned. release() may run in any context the
- * strategy's release_contexts say; it must not fail.
+ * acquire() holds up to nr_pages pages from addr into pin->pages, sets
+ * pin->nr and returns it (possibly fewer than asked, as GUP does), or
+ * returns a negative errno holding nothing. release() gives back exactly
+ * what acquire() left in pin, short counts included; it must not fail and
+ * may run only in the contexts caps allows.
  */
 struct pinbench_strategy {
 	const char *name;
 	u32 id;			/* enum pinbench_strategy_id */
 	u32 supported_flags;	/* PINBENCH_PIN_* the strategy honours */
-	bool foll_pin;		/* takes FOLL_PIN pins (/proc/vmstat counts them) */
-	long (*acquire)(unsigned long addr, unsigned int nr_pages,
-			u32 flags, struct page **pages);
-	void (*release)(struct page **pages, unsigned int nr_pages, u32 flags);
-	/* Optional: does 'page' look held the way acquire() holds it? */
-	bool (*holds)(struct page *page);
+	u32 caps;		/* PINBENCH_CAP_* */
+	long (*acquire)(struct pinbench_pin *pin, unsigned long addr,
+			unsigned int nr_pages);
+	void (*release)(struct pinbench_pin *pin);
+	/*
+	 * Optional: is page i of this acquire held the way acquire() holds it
+	 * (for a revoking strategy: or revoked)?
+	 */
+	bool (*holds)(struct pinbench_pin *pin, unsigned int i);
 };
+
+/*
+ * Module-wide counts, for leak accounting and revoke statistics.
+ * pinbench_foll_pins: every FOLL_PIN pin a strategy took (add after each
+ * successful pin_user_pages*(), retries included), so the module reports
+ * exactly what /proc/vmstat must show.
+ */
+extern atomic64_t pinbench_tracking_objects;
+extern atomic64_t pinbench_revokes;
+extern atomic64_t pinbench_foll_pins;
 
 extern const struct pinbench_strategy pinbench_gup_ref;
 extern const struct pinbench_strategy pinbench_pin_counter;
+extern const struct pinbench_strategy pinbench_notifier_revoke;
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id);
 

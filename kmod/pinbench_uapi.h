@@ -39,9 +39,11 @@
  * Pinning strategies: one line each, id is part of the ABI (never reuse).
  * Userspace derives names and the list of valid values from this table.
  */
-#define PINBENCH_STRATEGIES(X)			\
-	X(GUP_REF,     1, "gup_ref")		\
-	X(PIN_COUNTER, 2, "pin_counter")
+#define PINBENCH_STRATEGIES(X)				\
+	X(GUP_REF,         1, "gup_ref")			\
+	X(PIN_COUNTER,     2, "pin_counter")			\
+	X(NOTIFIER_REVOKE, 4, "notifier_revoke")
+/* id 3 is fake_vma's (not built yet). */
 
 enum pinbench_strategy_id {
 	PINBENCH_STRATEGY_UNSET = 0,
@@ -57,6 +59,14 @@ enum pinbench_strategy_id {
 #define PINBENCH_PIN_DIRTY	(1u << 2) /* dirty pages on release; needs WRITE */
 #define PINBENCH_PIN_ALL	(PINBENCH_PIN_WRITE | PINBENCH_PIN_LONGTERM | \
 				 PINBENCH_PIN_DIRTY)
+
+/*
+ * What a strategy can do, as it declares it (reported with every cell so a
+ * reader sees why a cell is unsupported or deferred).
+ */
+#define PINBENCH_CAP_LOCKLESS	(1u << 0) /* acquire without mmap_lock (GUP-fast) */
+#define PINBENCH_CAP_RELEASE_ATOMIC (1u << 1) /* release may run in hardirq */
+#define PINBENCH_CAP_REVOKE	(1u << 2) /* pins are dropped on invalidation */
 
 /* Limits (documented, enforced with E2BIG). */
 #define PINBENCH_MAX_PAGES_PER_CALL	1024u
@@ -123,7 +133,9 @@ struct pinbench_info {
 	__u64 strategy_mask;		/* (out) bit id set: strategy built in */
 	__u64 clock_read_ns;		/* (out) min cost of one ktime_get_ns()
 					 *       pair, measured at module load */
-	__u64 reserved[4];		/* (in)  zero */
+	__u64 tracking_objects;		/* (out) strategy tracking objects alive
+					 *       now (0 when nothing is held) */
+	__u64 reserved[3];		/* (in)  zero */
 };
 
 /*
@@ -164,10 +176,15 @@ struct pinbench_gup_fast {
 	__u64 pages_done;		/* (out) pages acquired and released */
 	__u64 huge_pages_seen;		/* (out) pages that were part of a
 					 *       PMD-sized folio (THP) */
-	__u64 foll_pins;		/* (out) FOLL_PIN pins taken and dropped,
-					 *       warm-up included: what
+	__u64 foll_pins;		/* (out) FOLL_PIN pins taken (and all
+					 *       dropped again), warm-up and
+					 *       retries included: what
 					 *       /proc/vmstat must show */
-	__u64 reserved[3];		/* (in)  zero */
+	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
+	__u32 reserved1;		/* (in)  zero */
+	__u64 revokes;			/* (out) acquires whose pins an
+					 *       invalidation dropped */
+	__u64 reserved[1];		/* (in)  zero */
 };
 
 #define PINBENCH_IOC_INFO	_IOWR(PINBENCH_IOC_MAGIC, 1, struct pinbench_info)

@@ -8,25 +8,27 @@
  * page, indistinguishable from any other reference, so core mm cannot tell
  * that a device may still be writing ([O1], [O2] in DESIGN.md).
  */
-static long gup_ref_acquire(unsigned long addr, unsigned int nr_pages,
-			    u32 flags, struct page **pages)
+static long gup_ref_acquire(struct pinbench_pin *pin, unsigned long addr,
+			    unsigned int nr_pages)
 {
-	unsigned int gup_flags = (flags & PINBENCH_PIN_WRITE) ? FOLL_WRITE : 0;
+	unsigned int gup_flags = (pin->flags & PINBENCH_PIN_WRITE) ? FOLL_WRITE : 0;
+	long n = get_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
 
-	return get_user_pages_fast(addr, nr_pages, gup_flags, pages);
+	pin->nr = n > 0 ? n : 0;
+	return n;
 }
 
-static void gup_ref_release(struct page **pages, unsigned int nr_pages,
-			    u32 flags)
+static void gup_ref_release(struct pinbench_pin *pin)
 {
+	struct page **pages = pin->pages;
 	unsigned int i;
 
-	for (i = 0; i < nr_pages; i++) {
+	for (i = 0; i < pin->nr; i++) {
 		/*
 		 * The old direct I/O completion: set_page_dirty_lock() then
 		 * put_page(); the lock is why it cannot run in hardirq.
 		 */
-		if (flags & PINBENCH_PIN_DIRTY)
+		if (pin->flags & PINBENCH_PIN_DIRTY)
 			set_page_dirty_lock(pages[i]);
 		put_page(pages[i]);
 	}
@@ -36,9 +38,9 @@ static void gup_ref_release(struct page **pages, unsigned int nr_pages,
  * Our reference plus at least the one that maps it. References live on the
  * folio: a THP tail page's own count is zero.
  */
-static bool gup_ref_holds(struct page *page)
+static bool gup_ref_holds(struct pinbench_pin *pin, unsigned int i)
 {
-	return folio_ref_count(page_folio(page)) >= 2;
+	return folio_ref_count(page_folio(pin->pages[i])) >= 2;
 }
 
 const struct pinbench_strategy pinbench_gup_ref = {
@@ -46,6 +48,8 @@ const struct pinbench_strategy pinbench_gup_ref = {
 	.id = PINBENCH_STRATEGY_GUP_REF,
 	/* FOLL_LONGTERM is only valid with FOLL_PIN (is_valid_gup_flags()). */
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
+	/* put_page() is fine in hardirq; set_page_dirty_lock() is not (DIRTY). */
+	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_RELEASE_ATOMIC,
 	.acquire = gup_ref_acquire,
 	.release = gup_ref_release,
 	.holds = gup_ref_holds,

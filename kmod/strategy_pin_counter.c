@@ -11,30 +11,35 @@
  * records. FOLL_LONGTERM additionally migrates pages out of ZONE_MOVABLE
  * and CMA and refuses fsdax mappings (check_vma_flags()).
  */
-static long pin_counter_acquire(unsigned long addr, unsigned int nr_pages,
-				u32 flags, struct page **pages)
+static long pin_counter_acquire(struct pinbench_pin *pin, unsigned long addr,
+				unsigned int nr_pages)
 {
 	unsigned int gup_flags = 0;
+	long n;
 
-	if (flags & PINBENCH_PIN_WRITE)
+	if (pin->flags & PINBENCH_PIN_WRITE)
 		gup_flags |= FOLL_WRITE;
-	if (flags & PINBENCH_PIN_LONGTERM)
+	if (pin->flags & PINBENCH_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
-	return pin_user_pages_fast(addr, nr_pages, gup_flags, pages);
+	n = pin_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
+	pin->nr = n > 0 ? n : 0;
+	atomic64_add(pin->nr, &pinbench_foll_pins);
+	return n;
 }
 
-static void pin_counter_release(struct page **pages, unsigned int nr_pages,
-				u32 flags)
+static void pin_counter_release(struct pinbench_pin *pin)
 {
-	if (flags & PINBENCH_PIN_DIRTY)
-		unpin_user_pages_dirty_lock(pages, nr_pages, true);
+	if (pin->flags & PINBENCH_PIN_DIRTY)
+		unpin_user_pages_dirty_lock(pin->pages, pin->nr, true);
 	else
-		unpin_user_pages(pages, nr_pages);
+		unpin_user_pages(pin->pages, pin->nr);
 }
 
 /* The zero page is never pinned (see pin_user_pages_fast()). */
-static bool pin_counter_holds(struct page *page)
+static bool pin_counter_holds(struct pinbench_pin *pin, unsigned int i)
 {
+	struct page *page = pin->pages[i];
+
 	return is_zero_page(page) || page_maybe_dma_pinned(page);
 }
 
@@ -42,7 +47,8 @@ const struct pinbench_strategy pinbench_pin_counter = {
 	.name = "pin_counter",
 	.id = PINBENCH_STRATEGY_PIN_COUNTER,
 	.supported_flags = PINBENCH_PIN_ALL,
-	.foll_pin = true,
+	/* unpin_user_pages() is fine in hardirq; the _dirty_lock variant is not. */
+	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_RELEASE_ATOMIC,
 	.acquire = pin_counter_acquire,
 	.release = pin_counter_release,
 	.holds = pin_counter_holds,

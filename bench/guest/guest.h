@@ -33,6 +33,8 @@ extern const struct pb_guest_workload pb_wl_selftest;
 /* Helpers for workloads. */
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Add a sentence to an ok cell's reason ("; "-separated). */
+void pb_cell_note(struct pb_cell *cell, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *pb_param_str(struct pb_cell *cell, const char *key);
 uint64_t pb_param_u64(struct pb_cell *cell, const char *key);
 

@@ -29,6 +29,20 @@ void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
 	va_end(ap);
 }
 
+void pb_cell_note(struct pb_cell *cell, const char *fmt, ...)
+{
+	size_t used = strlen(cell->reason);
+	va_list ap;
+
+	if (used && used + 2 < sizeof(cell->reason)) {
+		strcat(cell->reason, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(cell->reason + used, sizeof(cell->reason) - used, fmt, ap);
+	va_end(ap);
+}
+
 const char *pb_param_str(struct pb_cell *cell, const char *key)
 {
 	struct json_object *v;

@@ -258,6 +258,19 @@ static void gup_fast_run(struct pb_cell *cell)
 		goto out;
 	}
 
+	/*
+	 * What the strategy cannot do is part of the result, even when the
+	 * cell ran: a reader must see that a figure was bought that way.
+	 */
+	if (!(a.strategy_caps & PINBENCH_CAP_LOCKLESS))
+		pb_cell_note(cell, "no lockless fast path: acquire takes mmap_lock and the locked GUP path");
+	if (!(a.strategy_caps & PINBENCH_CAP_RELEASE_ATOMIC))
+		pb_cell_note(cell, "release cannot run in hardirq: completion must defer it");
+	if (a.revokes)
+		pb_cell_note(cell, "%llu spurious revokes: the buffer was never unmapped",
+			     (unsigned long long)a.revokes);
+	json_object_object_add(cell->raw, "strategy_caps", json_object_new_uint64(a.strategy_caps));
+	json_object_object_add(cell->raw, "revokes", json_object_new_uint64(a.revokes));
 	json_object_object_add(cell->raw, "pages_per_call", json_object_new_uint64(ppc));
 	json_object_object_add(cell->raw, "nr_pages", json_object_new_uint64(nr_pages));
 	json_object_object_add(cell->raw, "calls_per_round", json_object_new_uint64(calls_per_round));

@@ -136,8 +136,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "pages_per_call"), str(c, "strategy"),
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
-			     strcmp(status, "ok") && *reason ? ": " : "",
-			     strcmp(status, "ok") ? (int)strcspn(reason, "\n") : 0, reason);
+			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		bput(b, "\n");
 		free(groups[g]);

@@ -2,6 +2,7 @@
 /* results.c: the one results structure: cells from raw guest data, metrics with units in their names. */
 #include <stdio.h>
 #include <string.h>
+#include "pinbench_uapi.h"
 #include "results.h"
 #include "stats.h"
 #include "util.h"
@@ -66,6 +67,7 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 	/* Acquire+release pairs per second of operation time (phase rounds). */
 	json_object_object_add(m, "calls_per_s",
 			       json_object_new_double((double)(an * cpr) * 1e9 / (double)(asum + rsum)));
+	json_object_object_add(m, "revokes", json_object_new_uint64(get_u64(raw, "revokes")));
 	json_object_object_add(m, "thp_coverage_pct",
 			       json_object_new_double(100.0 * (double)get_u64(raw, "huge_pages_seen") / (double)nr));
 	return 0;
@@ -144,6 +146,19 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 		json_object_object_add(c, "pin_balance", bal);
 	}
 	json_object_object_add(c, "kernel_log", klog ? json_object_get(klog) : json_object_new_array());
+	if (raw && json_object_object_get_ex(raw, "strategy_caps", &v)) {
+		/* The strategy's own declaration, so a reader sees what it cannot do. */
+		uint64_t caps = json_object_get_uint64(v);
+		struct json_object *cl = json_object_new_array();
+
+		if (caps & PINBENCH_CAP_LOCKLESS)
+			json_object_array_add(cl, json_object_new_string("lockless_fast_path"));
+		if (caps & PINBENCH_CAP_RELEASE_ATOMIC)
+			json_object_array_add(cl, json_object_new_string("release_in_hardirq"));
+		if (caps & PINBENCH_CAP_REVOKE)
+			json_object_array_add(cl, json_object_new_string("revoke"));
+		json_object_object_add(c, "capabilities", cl);
+	}
 	/* Raw histograms stay, so later tools can merge repetitions exactly. */
 	json_object_object_add(c, "raw", raw ? json_object_get(raw) : NULL);
 	return c;
