@@ -13,6 +13,7 @@
 static const struct pinbench_strategy *const pinbench_strategies[] = {
 	[PINBENCH_STRATEGY_GUP_REF] = &pinbench_gup_ref,
 	[PINBENCH_STRATEGY_PIN_COUNTER] = &pinbench_pin_counter,
+	[PINBENCH_STRATEGY_FAKE_VMA] = &pinbench_fake_vma,
 	[PINBENCH_STRATEGY_NOTIFIER_REVOKE] = &pinbench_notifier_revoke,
 };
 
@@ -154,13 +155,22 @@ static struct miscdevice pinbench_misc = {
 
 static int __init pinbench_init(void)
 {
+	int ret;
+
 	pinbench_calibrate_clock();
-	return misc_register(&pinbench_misc);
+	ret = pinbench_fake_vma_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&pinbench_misc);
+	if (ret)
+		pinbench_fake_vma_exit();
+	return ret;
 }
 
 static void __exit pinbench_exit(void)
 {
 	misc_deregister(&pinbench_misc);
+	pinbench_fake_vma_exit();
 }
 
 module_init(pinbench_init);

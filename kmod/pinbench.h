@@ -59,6 +59,9 @@ extern atomic64_t pinbench_foll_pins;
 extern const struct pinbench_strategy pinbench_gup_ref;
 extern const struct pinbench_strategy pinbench_pin_counter;
 extern const struct pinbench_strategy pinbench_notifier_revoke;
+extern const struct pinbench_strategy pinbench_fake_vma;
+int pinbench_fake_vma_init(void);
+void pinbench_fake_vma_exit(void);
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id);
 

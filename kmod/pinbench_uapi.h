@@ -42,8 +42,8 @@
 #define PINBENCH_STRATEGIES(X)				\
 	X(GUP_REF,         1, "gup_ref")			\
 	X(PIN_COUNTER,     2, "pin_counter")			\
+	X(FAKE_VMA,        3, "fake_vma")			\
 	X(NOTIFIER_REVOKE, 4, "notifier_revoke")
-/* id 3 is fake_vma's (not built yet). */
 
 enum pinbench_strategy_id {
 	PINBENCH_STRATEGY_UNSET = 0,

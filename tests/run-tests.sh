@@ -76,7 +76,7 @@ echo "== guest: smoke run of every strategy and backing"
 "$pinbench" run --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
 result "smoke run exits 0" test $? = 0
 result "smoke results.json holds the contract, all cells ok, pins balance" \
-	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,notifier_revoke
+	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
 result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
 grep -E '^pinbench: guest ready' "$out/smoke.log"
 first=$(json "$out/smoke/results.json" '.run.boot_to_first_cell_s')

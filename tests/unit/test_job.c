@@ -80,7 +80,7 @@ static void test_defaults_cover_all_strategies(void **state)
 
 	(void)state;
 	assert_int_equal(pb_job_load(path, &plan, err, sizeof(err)), 0);
-	assert_int_equal(plan.nr, 3);	/* gup_ref, pin_counter, notifier_revoke */
+	assert_int_equal(plan.nr, 4);	/* gup_ref, pin_counter, fake_vma, notifier_revoke */
 	pb_plan_free(&plan);
 	unlink(path);
 	free(path);
@@ -96,7 +96,7 @@ static void test_errors(void **state)
 	expect_error("[j]\nworkload=gup_fast\ncalls=-5\n", "3: calls: '-5' is not a non-negative integer");
 	expect_error("[j]\nworkload=gup_fast\ncalls=12abc\n", "3: calls: '12abc' is not a non-negative integer");
 	expect_error("[j]\nworkload=gup_fast\ncalls=99999999999999999999999\n", "3: calls: '99999999999999999999999' is not a non-negative integer");
-	expect_error("[j]\nworkload=gup_fast\nstrategy=fake_thing\n", "3: strategy: 'fake_thing' is not one of: gup_ref, pin_counter, notifier_revoke");
+	expect_error("[j]\nworkload=gup_fast\nstrategy=fake_thing\n", "3: strategy: 'fake_thing' is not one of: gup_ref, pin_counter, fake_vma, notifier_revoke");
 	expect_error("[j]\nworkload=gup_fast,gup_fast\n", "2: workload: takes a single value, not a list");
 	expect_error("[j]\nworkload=gup_fast\nlongterm=2\n", "3: longterm: 2 is out of range 0..1");
 	expect_error("[j]\nworkload=gup_fast\nthp=\n", "3: thp: empty value");

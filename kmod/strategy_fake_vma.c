@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/* strategy_fake_vma.c: a model of Jérôme Glisse's fake-VMA proposal: tracking objects under the real rmap locks. */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/interval_tree_generic.h>
+#include <linux/mm.h>
+#include <linux/rmap.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+#include "pinbench.h"
+
+/*
+ * The proposal: GUP inserts a fake vma into the file's i_mmap interval
+ * tree (or a fake anon_vma into the anon_vma chain) and raises mapcount
+ * instead of refcount, so rmap sees the device as one more mapper.
+ *
+ * What is real here: the locks (mapping->i_mmap_rwsem, or the anon_vma
+ * root rwsem, taken for write, in the kernel's lock order under mmap_lock),
+ * a vm_area_struct-sized object from a kmem_cache per acquire, an interval
+ * tree insert and remove per acquire, one atomic per page, and the locked
+ * GUP path: GUP-fast cannot take these sleeping locks, which was Jan Kara's
+ * first objection, so there is no lockless path.
+ *
+ * What is modelled: a module cannot insert into the kernel's own i_mmap
+ * tree (vma_interval_tree_insert() is not exported) nor raise _mapcount
+ * (rmap would then expect a real mapping), so it keeps its own interval
+ * tree per mapping under the real lock, and a side table of per-page
+ * counters (indexed by pfn hash: collisions share a counter, which costs
+ * the same atomic and keeps the balance exact). The pages themselves are
+ * held with ordinary references (FOLL_GET), so fake_vma's figures are the
+ * locked GUP path plus the bookkeeping.
+ *
+ * What it cannot keep alive: a real fake vma in the anon_vma chain would
+ * hold its anon_vma; a module can take a reference but cannot drop the
+ * last one (__put_anon_vma() is not exported). If the user unmaps an anon
+ * range while it is tracked, that one anon_vma is leaked on purpose and
+ * counted, never freed wrongly.
+ */
+#define SIDE_BITS 20
+
+struct fake_vma {
+	struct rb_node rb;
+	unsigned long start, last;	/* page offsets, as vm_pgoff */
+	unsigned long subtree_last;
+	void *key;			/* the address_space or anon_vma root */
+	struct file *file;		/* file-backed: keeps the mapping alive */
+	struct anon_vma *anon_vma;	/* anon: the reference we hold */
+	/* Pad to the size of what the proposal would allocate. */
+	char pad[sizeof(struct vm_area_struct) > 64 ? sizeof(struct vm_area_struct) - 64 : 0];
+};
+
+#define FV_START(n) ((n)->start)
+#define FV_LAST(n) ((n)->last)
+INTERVAL_TREE_DEFINE(struct fake_vma, rb, unsigned long, subtree_last,
+		     FV_START, FV_LAST, static __maybe_unused, fake_vma_tree)
+
+/* One tree per mapping or anon_vma root, protected by that object's own lock. */
+struct fake_vma_root {
+	struct rb_root_cached tree;
+};
+
+static struct kmem_cache *fake_vma_cache;
+static DEFINE_XARRAY(fake_vma_roots);	/* index: key >> 3 */
+static atomic_t *side_count;		/* the modelled mapcount raise */
+static atomic64_t anon_vmas_leaked;
+
+static atomic_t *side_counter(struct page *page)
+{
+	return &side_count[hash_long(page_to_pfn(page), SIDE_BITS)];
+}
+
+/* The root for key, created outside any rmap lock (allocation may reclaim). */
+static struct fake_vma_root *root_get(void *key)
+{
+	unsigned long idx = (unsigned long)key >> 3;
+	struct fake_vma_root *r = xa_load(&fake_vma_roots, idx), *old;
+
+	if (r)
+		return r;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return NULL;
+	r->tree = RB_ROOT_CACHED;
+	old = xa_cmpxchg(&fake_vma_roots, idx, NULL, r, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		kfree(r);
+		return NULL;
+	}
+	if (old) {
+		kfree(r);
+		return old;
+	}
+	return r;
+}
+
+static void rmap_lock(struct fake_vma *fv)
+{
+	if (fv->file)
+		i_mmap_lock_write(fv->file->f_mapping);
+	else
+		anon_vma_lock_write(fv->anon_vma);
+}
+
+static void rmap_unlock(struct fake_vma *fv)
+{
+	if (fv->file)
+		i_mmap_unlock_write(fv->file->f_mapping);
+	else
+		anon_vma_unlock_write(fv->anon_vma);
+}
+
+static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
+			     unsigned int nr_pages)
+{
+	unsigned int gup_flags = (pin->flags & PINBENCH_PIN_WRITE) ? FOLL_WRITE : 0;
+	unsigned long len = (unsigned long)nr_pages << PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct fake_vma_root *root;
+	struct fake_vma *fv;
+	long n, i;
+
+	/* Allocate first: reclaim under i_mmap_rwsem could take it again. */
+	fv = kmem_cache_zalloc(fake_vma_cache, GFP_KERNEL);
+	if (!fv)
+		return -ENOMEM;
+	if (mmap_read_lock_killable(mm)) {
+		kmem_cache_free(fake_vma_cache, fv);
+		return -EINTR;
+	}
+	/* The model tracks one vma per acquire: the range must lie in one. */
+	vma = vma_lookup(mm, addr);
+	if (!vma || addr + len > vma->vm_end) {
+		n = -EFAULT;
+		goto out_unlock;
+	}
+	n = get_user_pages(addr, nr_pages, gup_flags, pin->pages, NULL);
+	if (n <= 0) {
+		n = n ? n : -EFAULT;
+		goto out_unlock;
+	}
+	if (vma_is_anonymous(vma)) {
+		if (!vma->anon_vma) {	/* only zero pages: nothing to attach to */
+			for (i = 0; i < n; i++)
+				put_page(pin->pages[i]);
+			n = -EOPNOTSUPP;
+			goto out_unlock;
+		}
+		fv->anon_vma = vma->anon_vma;
+		get_anon_vma(fv->anon_vma);
+		fv->key = fv->anon_vma->root;
+	} else {
+		fv->file = get_file(vma->vm_file);
+		fv->key = fv->file->f_mapping;
+	}
+	fv->start = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	fv->last = fv->start + n - 1;
+	mmap_read_unlock(mm);
+
+	root = root_get(fv->key);
+	if (!root) {
+		pin->priv = fv;
+		pin->nr = n;
+		fv->key = NULL;		/* not in any tree */
+		atomic64_inc(&pinbench_tracking_objects);
+		return -ENOMEM;		/* caller releases what is held */
+	}
+	rmap_lock(fv);
+	fake_vma_tree_insert(fv, &root->tree);
+	for (i = 0; i < n; i++)
+		atomic_inc(side_counter(pin->pages[i]));
+	rmap_unlock(fv);
+
+	atomic64_inc(&pinbench_tracking_objects);
+	pin->priv = fv;
+	pin->nr = n;
+	return n;
+
+out_unlock:
+	mmap_read_unlock(mm);
+	kmem_cache_free(fake_vma_cache, fv);
+	return n;
+}
+
+static void fake_vma_release(struct pinbench_pin *pin)
+{
+	struct fake_vma *fv = pin->priv;
+	unsigned int i;
+
+	if (!fv)
+		return;
+	if (fv->key) {
+		struct fake_vma_root *root = xa_load(&fake_vma_roots, (unsigned long)fv->key >> 3);
+
+		rmap_lock(fv);
+		fake_vma_tree_remove(fv, &root->tree);
+		for (i = 0; i < pin->nr; i++)
+			atomic_dec(side_counter(pin->pages[i]));
+		rmap_unlock(fv);
+	}
+	for (i = 0; i < pin->nr; i++) {
+		if (pin->flags & PINBENCH_PIN_DIRTY)
+			set_page_dirty_lock(pin->pages[i]);
+		put_page(pin->pages[i]);
+	}
+	if (fv->file) {
+		fput(fv->file);
+	} else if (!atomic_add_unless(&fv->anon_vma->refcount, -1, 1)) {
+		/* Ours is the last reference and only the kernel may free it. */
+		atomic64_inc(&anon_vmas_leaked);
+		pr_warn_once("pinbench: fake_vma: an anon_vma outlived its mapping; leaked (cannot free it from a module)\n");
+	}
+	kmem_cache_free(fake_vma_cache, fv);
+	pin->priv = NULL;
+	pin->nr = 0;
+	atomic64_dec(&pinbench_tracking_objects);
+}
+
+static bool fake_vma_holds(struct pinbench_pin *pin, unsigned int i)
+{
+	struct page *page = pin->pages[i];
+
+	return folio_ref_count(page_folio(page)) >= 2 && atomic_read(side_counter(page)) > 0;
+}
+
+int pinbench_fake_vma_init(void)
+{
+	side_count = vzalloc(sizeof(*side_count) << SIDE_BITS);
+	if (!side_count)
+		return -ENOMEM;
+	fake_vma_cache = kmem_cache_create("pinbench_fake_vma", sizeof(struct fake_vma), 0,
+					   SLAB_HWCACHE_ALIGN, NULL);
+	if (!fake_vma_cache) {
+		vfree(side_count);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void pinbench_fake_vma_exit(void)
+{
+	struct fake_vma_root *r;
+	unsigned long idx;
+
+	xa_for_each(&fake_vma_roots, idx, r)
+		kfree(r);
+	xa_destroy(&fake_vma_roots);
+	kmem_cache_destroy(fake_vma_cache);
+	vfree(side_count);
+}
+
+const struct pinbench_strategy pinbench_fake_vma = {
+	.name = "fake_vma",
+	.id = PINBENCH_STRATEGY_FAKE_VMA,
+	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
+	/* Sleeping rmap locks on both sides: no GUP-fast, no hardirq release. */
+	.caps = 0,
+	.acquire = fake_vma_acquire,
+	.release = fake_vma_release,
+	.holds = fake_vma_holds,
+};
