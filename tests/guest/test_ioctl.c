@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "names.h"
 #include "pinbench_uapi.h"
@@ -283,6 +285,51 @@ static void test_revoke_on_invalidation(int fd)
 	munmap(z.buf, z.len);
 }
 
+/*
+ * SIGKILL in the middle of a long run: the module notices the fatal
+ * signal between rounds, releases everything it holds and returns; the
+ * process dies with nothing left behind.
+ */
+static void test_sigkill_mid_run(int fd)
+{
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		unsigned long long acq0, rel0, acq1, rel1;
+		struct pinbench_info info;
+		int status = 0;
+		pid_t pid;
+
+		if (!(strategy_mask() & (1ull << id)))
+			continue;
+		read_pins(&acq0, &rel0);
+		pid = fork();
+		if (pid == 0) {
+			const unsigned int pages = 1024;
+			struct pinbench_gup_fast a;
+			char *buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			memset(buf, 1, pages * page_size);
+			good_request(&a, buf, pages);
+			a.strategy = id;
+			a.rounds = PINBENCH_MAX_ROUNDS;	/* hours: only the signal ends it */
+			ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
+			_exit(0);
+		}
+		usleep(300000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		read_pins(&acq1, &rel1);
+		memset(&info, 0, sizeof(info));
+		info.abi_version = PINBENCH_ABI_VERSION;
+		ioctl(fd, PINBENCH_IOC_INFO, &info);
+		check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+		      acq1 - acq0 == rel1 - rel0 && info.tracking_objects == 0,
+		      "%s: SIGKILL mid-run: killed %d, pins %llu/%llu, tracking objects %llu",
+		      pb_strategy_name(id), WIFSIGNALED(status), acq1 - acq0, rel1 - rel0,
+		      (unsigned long long)info.tracking_objects);
+	}
+}
+
 /* After every run, no strategy may keep a tracking object (notifier, fake vma). */
 static void test_no_leftovers(int fd)
 {
@@ -331,6 +378,7 @@ int main(void)
 	test_bad_requests(fd);
 	test_strategies(fd);
 	test_revoke_on_invalidation(fd);
+	test_sigkill_mid_run(fd);
 	test_no_leftovers(fd);
 	close(fd);
 	printf("%d checks failed\n", failures);
