@@ -100,6 +100,17 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 	u64 t0, t1, phase0 = 0;
 	long n;
 
+	/* Handles are set up before any clock read. */
+	for (c = 0; c < r->calls; c++) {
+		struct pinbench_pin *pin = &r->pins[c];
+
+		pin->pages = r->pages + (size_t)c * ppc;
+		pin->nr = ppc;	/* rewritten below on a short count */
+		pin->flags = a->flags;
+		pin->priv = NULL;
+		pin->extra_foll_pins = 0;
+	}
+
 	/* Acquire phase: nothing but the acquire call between clock reads. */
 	if (kind == ROUND_PHASE)
 		phase0 = ktime_get_ns();
@@ -107,10 +118,6 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		unsigned long addr = a->addr + ((unsigned long)c * ppc << PAGE_SHIFT);
 		struct pinbench_pin *pin = &r->pins[c];
 
-		pin->pages = r->pages + (size_t)c * ppc;
-		pin->nr = 0;
-		pin->flags = a->flags;
-		pin->priv = NULL;
 		if (kind == ROUND_SAMPLED) {
 			t0 = ktime_get_ns();
 			n = s->acquire(pin, addr, ppc);
@@ -119,6 +126,8 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 			n = s->acquire(pin, addr, ppc);
 		}
 		if (unlikely(n != ppc)) {
+			pin->nr = n > 0 ? n : 0;
+			a->foll_pins += (s->foll_pin ? pin->nr : 0) + pin->extra_foll_pins;
 			release_held(r, c);
 			return n < 0 ? n : -EFAULT;
 		}
@@ -130,6 +139,8 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 	}
 	if (kind == ROUND_PHASE)
 		stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
+	for (c = 0; c < r->calls; c++)
+		a->foll_pins += (s->foll_pin ? r->pins[c].nr : 0) + r->pins[c].extra_foll_pins;
 
 	/* Checks, outside every timed region (as mm/gup_test.c does). */
 	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
@@ -183,7 +194,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	struct pinbench_gup_fast a;
 	struct gup_fast_run r = { .a = &a };
 	unsigned int i, total;
-	s64 revokes0, pins0;
+	s64 revokes0;
 	int ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
@@ -210,7 +221,6 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 		return -ENOMEM;
 	}
 	revokes0 = atomic64_read(&pinbench_revokes);
-	pins0 = atomic64_read(&pinbench_foll_pins);
 
 	/* (out) fields start from zero whatever the caller left in them. */
 	memset(&a.acquire, 0, sizeof(a.acquire));
@@ -242,7 +252,6 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	a.strategy_caps = r.s->caps;
 	/* Module-wide: exact when one run at a time, as the guest driver does. */
 	a.revokes = atomic64_read(&pinbench_revokes) - revokes0;
-	a.foll_pins = atomic64_read(&pinbench_foll_pins) - pins0;
 
 	if (a.acquire_hist &&
 	    copy_to_user(u64_to_user_ptr(a.acquire_hist), r.hist_acq, hist_bytes))

@@ -19,7 +19,7 @@ static const struct pinbench_strategy *const pinbench_strategies[] = {
 
 atomic64_t pinbench_tracking_objects = ATOMIC64_INIT(0);
 atomic64_t pinbench_revokes = ATOMIC64_INIT(0);
-atomic64_t pinbench_foll_pins = ATOMIC64_INIT(0);
+atomic64_t pinbench_anon_vmas_leaked = ATOMIC64_INIT(0);
 static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
 
 /*
@@ -89,6 +89,7 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 			info.strategy_mask |= 1ull << i;
 	info.clock_read_ns = clock_read_ns;
 	info.tracking_objects = atomic64_read(&pinbench_tracking_objects);
+	info.anon_vmas_leaked = atomic64_read(&pinbench_anon_vmas_leaked);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

@@ -135,7 +135,9 @@ struct pinbench_info {
 					 *       pair, measured at module load */
 	__u64 tracking_objects;		/* (out) strategy tracking objects alive
 					 *       now (0 when nothing is held) */
-	__u64 reserved[3];		/* (in)  zero */
+	__u64 anon_vmas_leaked;		/* (out) anon_vmas fake_vma could not
+					 *       free (see strategy_fake_vma.c) */
+	__u64 reserved[2];		/* (in)  zero */
 };
 
 /*

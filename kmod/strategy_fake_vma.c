@@ -65,7 +65,6 @@ struct fake_vma_root {
 static struct kmem_cache *fake_vma_cache;
 static DEFINE_XARRAY(fake_vma_roots);	/* index: key >> 3 */
 static atomic_t *side_count;		/* the modelled mapcount raise */
-static atomic64_t anon_vmas_leaked;
 
 static atomic_t *side_counter(struct page *page)
 {
@@ -110,6 +109,18 @@ static void rmap_unlock(struct fake_vma *fv)
 		i_mmap_unlock_write(fv->file->f_mapping);
 	else
 		anon_vma_unlock_write(fv->anon_vma);
+}
+
+/* Drop what keeps the mapping alive: the file, or our anon_vma reference. */
+static void fake_vma_put_key(struct fake_vma *fv)
+{
+	if (fv->file) {
+		fput(fv->file);
+	} else if (!atomic_add_unless(&fv->anon_vma->refcount, -1, 1)) {
+		/* Ours is the last reference and only the kernel may free it. */
+		atomic64_inc(&pinbench_anon_vmas_leaked);
+		pr_warn_once("pinbench: fake_vma: an anon_vma outlived its mapping; leaked (cannot free it from a module)\n");
+	}
 }
 
 static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
@@ -161,12 +172,12 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 	mmap_read_unlock(mm);
 
 	root = root_get(fv->key);
-	if (!root) {
-		pin->priv = fv;
-		pin->nr = n;
-		fv->key = NULL;		/* not in any tree */
-		atomic64_inc(&pinbench_tracking_objects);
-		return -ENOMEM;		/* caller releases what is held */
+	if (!root) {		/* a negative return holds nothing */
+		for (i = 0; i < n; i++)
+			put_page(pin->pages[i]);
+		fake_vma_put_key(fv);
+		kmem_cache_free(fake_vma_cache, fv);
+		return -ENOMEM;
 	}
 	rmap_lock(fv);
 	fake_vma_tree_insert(fv, &root->tree);
@@ -176,7 +187,6 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 
 	atomic64_inc(&pinbench_tracking_objects);
 	pin->priv = fv;
-	pin->nr = n;
 	return n;
 
 out_unlock:
@@ -188,31 +198,23 @@ out_unlock:
 static void fake_vma_release(struct pinbench_pin *pin)
 {
 	struct fake_vma *fv = pin->priv;
+	struct fake_vma_root *root;
 	unsigned int i;
 
 	if (!fv)
 		return;
-	if (fv->key) {
-		struct fake_vma_root *root = xa_load(&fake_vma_roots, (unsigned long)fv->key >> 3);
-
-		rmap_lock(fv);
-		fake_vma_tree_remove(fv, &root->tree);
-		for (i = 0; i < pin->nr; i++)
-			atomic_dec(side_counter(pin->pages[i]));
-		rmap_unlock(fv);
-	}
+	root = xa_load(&fake_vma_roots, (unsigned long)fv->key >> 3);
+	rmap_lock(fv);
+	fake_vma_tree_remove(fv, &root->tree);
+	for (i = 0; i < pin->nr; i++)
+		atomic_dec(side_counter(pin->pages[i]));
+	rmap_unlock(fv);
 	for (i = 0; i < pin->nr; i++) {
 		if (pin->flags & PINBENCH_PIN_DIRTY)
 			set_page_dirty_lock(pin->pages[i]);
 		put_page(pin->pages[i]);
 	}
-	if (fv->file) {
-		fput(fv->file);
-	} else if (!atomic_add_unless(&fv->anon_vma->refcount, -1, 1)) {
-		/* Ours is the last reference and only the kernel may free it. */
-		atomic64_inc(&anon_vmas_leaked);
-		pr_warn_once("pinbench: fake_vma: an anon_vma outlived its mapping; leaked (cannot free it from a module)\n");
-	}
+	fake_vma_put_key(fv);
 	kmem_cache_free(fake_vma_cache, fv);
 	pin->priv = NULL;
 	pin->nr = 0;

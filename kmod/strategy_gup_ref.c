@@ -12,10 +12,8 @@ static long gup_ref_acquire(struct pinbench_pin *pin, unsigned long addr,
 			    unsigned int nr_pages)
 {
 	unsigned int gup_flags = (pin->flags & PINBENCH_PIN_WRITE) ? FOLL_WRITE : 0;
-	long n = get_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
 
-	pin->nr = n > 0 ? n : 0;
-	return n;
+	return get_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
 }
 
 static void gup_ref_release(struct pinbench_pin *pin)

@@ -90,12 +90,12 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 			ret = n ? n : -EFAULT;
 			goto fail;
 		}
-		atomic64_add(n, &pinbench_foll_pins);
 		spin_lock(&t->lock);
 		if (!mmu_interval_read_retry(&t->mni, seq))
 			break;
 		spin_unlock(&t->lock);
 		unpin_user_pages(pin->pages, n);
+		pin->extra_foll_pins += n;
 		if (++tries == MAX_READ_RETRIES) {
 			ret = -EAGAIN;
 			goto fail;
@@ -106,7 +106,6 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 	spin_unlock(&t->lock);
 	atomic64_inc(&pinbench_tracking_objects);
 	pin->priv = t;
-	pin->nr = n;
 	return n;
 
 fail:
@@ -151,6 +150,7 @@ const struct pinbench_strategy pinbench_notifier_revoke = {
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_LONGTERM,
 	/* Lockless pinning, but mmu_interval_notifier_remove() sleeps. */
 	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_REVOKE,
+	.foll_pin = true,
 	.acquire = notifier_revoke_acquire,
 	.release = notifier_revoke_release,
 	.holds = notifier_revoke_holds,

@@ -15,16 +15,12 @@ static long pin_counter_acquire(struct pinbench_pin *pin, unsigned long addr,
 				unsigned int nr_pages)
 {
 	unsigned int gup_flags = 0;
-	long n;
 
 	if (pin->flags & PINBENCH_PIN_WRITE)
 		gup_flags |= FOLL_WRITE;
 	if (pin->flags & PINBENCH_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
-	n = pin_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
-	pin->nr = n > 0 ? n : 0;
-	atomic64_add(pin->nr, &pinbench_foll_pins);
-	return n;
+	return pin_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
 }
 
 static void pin_counter_release(struct pinbench_pin *pin)
@@ -49,6 +45,7 @@ const struct pinbench_strategy pinbench_pin_counter = {
 	.supported_flags = PINBENCH_PIN_ALL,
 	/* unpin_user_pages() is fine in hardirq; the _dirty_lock variant is not. */
 	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_RELEASE_ATOMIC,
+	.foll_pin = true,
 	.acquire = pin_counter_acquire,
 	.release = pin_counter_release,
 	.holds = pin_counter_holds,
