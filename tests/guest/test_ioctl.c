@@ -330,6 +330,62 @@ static void test_sigkill_mid_run(int fd)
 	}
 }
 
+struct unmapper {
+	void *buf;
+	size_t len;
+};
+
+static void *unmap_later(void *arg)
+{
+	struct unmapper *u = arg;
+
+	usleep(100000);
+	munmap(u->buf, u->len);
+	return NULL;
+}
+
+/*
+ * The buffer is unmapped under a run that would never end: the next
+ * acquire fails (EFAULT), everything held is released (notifier_revoke may
+ * have revoked it already; fake_vma may hold the anon_vma's last reference,
+ * which it must count as leaked, not free), nothing is left behind.
+ */
+static void test_munmap_mid_run(int fd)
+{
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		const unsigned int pages = 256;
+		unsigned long long acq0, rel0, acq1, rel1;
+		struct unmapper u = { .len = pages * page_size };
+		struct pinbench_gup_fast a;
+		struct pinbench_info info;
+		pthread_t th;
+		int r, e;
+
+		if (!(strategy_mask() & (1ull << id)))
+			continue;
+		u.buf = mmap(NULL, u.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(u.buf, 1, u.len);
+		good_request(&a, u.buf, pages);
+		a.strategy = id;
+		a.pages_per_call = 16;
+		a.rounds = PINBENCH_MAX_ROUNDS;
+		read_pins(&acq0, &rel0);
+		pthread_create(&th, NULL, unmap_later, &u);
+		r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
+		e = errno;
+		pthread_join(th, NULL);
+		read_pins(&acq1, &rel1);
+		memset(&info, 0, sizeof(info));
+		info.abi_version = PINBENCH_ABI_VERSION;
+		ioctl(fd, PINBENCH_IOC_INFO, &info);
+		check(r == -1 && e == EFAULT && acq1 - acq0 == rel1 - rel0 && info.tracking_objects == 0,
+		      "%s: munmap mid-run -> %s, pins %llu/%llu, tracking objects %llu, anon_vmas leaked so far %llu",
+		      pb_strategy_name(id), r ? strerror(e) : "success", acq1 - acq0, rel1 - rel0,
+		      (unsigned long long)info.tracking_objects,
+		      (unsigned long long)info.anon_vmas_leaked);
+	}
+}
+
 /* After every run, no strategy may keep a tracking object (notifier, fake vma). */
 static void test_no_leftovers(int fd)
 {
@@ -379,6 +435,7 @@ int main(void)
 	test_strategies(fd);
 	test_revoke_on_invalidation(fd);
 	test_sigkill_mid_run(fd);
+	test_munmap_mid_run(fd);
 	test_no_leftovers(fd);
 	close(fd);
 	printf("%d checks failed\n", failures);
