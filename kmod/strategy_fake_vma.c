@@ -169,10 +169,15 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 	}
 	fv->start = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	fv->last = fv->start + n - 1;
-	mmap_read_unlock(mm);
 
+	/*
+	 * Still under mmap_lock, as GUP itself would insert the fake vma (lock
+	 * order mmap_lock -> i_mmap_rwsem -> anon_vma, mm/rmap.c); a root is
+	 * allocated here at most once per mapping, as a fault may allocate.
+	 */
 	root = root_get(fv->key);
 	if (!root) {		/* a negative return holds nothing */
+		mmap_read_unlock(mm);
 		for (i = 0; i < n; i++)
 			put_page(pin->pages[i]);
 		fake_vma_put_key(fv);
@@ -184,6 +189,7 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 	for (i = 0; i < n; i++)
 		atomic_inc(side_counter(pin->pages[i]));
 	rmap_unlock(fv);
+	mmap_read_unlock(mm);
 
 	atomic64_inc(&pinbench_tracking_objects);
 	pin->priv = fv;
