@@ -146,6 +146,15 @@ char *pb_read_file(const char *path, size_t *lenp)
 	return buf;
 }
 
+char *pb_read_first_line(const char *path)
+{
+	char *s = pb_read_file(path, NULL);
+
+	if (s)
+		s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
 int pb_mkdir_p(const char *path, unsigned int mode)
 {
 	char *p = pb_xstrdup(path), *s;

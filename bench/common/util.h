@@ -23,6 +23,8 @@ char *pb_xstrdup(const char *s);
 int pb_write_file_atomic(const char *path, const char *data, size_t len);
 /* Read a whole file; NULL (errno set) on failure. */
 char *pb_read_file(const char *path, size_t *len);
+/* A file's first line without its newline; NULL (errno set) on failure. */
+char *pb_read_first_line(const char *path);
 int pb_mkdir_p(const char *path, unsigned int mode);
 bool pb_file_exists(const char *path);
 double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */

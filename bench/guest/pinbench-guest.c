@@ -248,14 +248,9 @@ static int module_info(int devfd, struct pinbench_info *info)
 
 static char *read_line(const char *path)
 {
-	char *s = pb_read_file(path, NULL), *nl;
+	char *s = pb_read_first_line(path);
 
-	if (!s)
-		return pb_xstrdup("unknown");
-	nl = strchr(s, '\n');
-	if (nl)
-		*nl = '\0';
-	return s;
+	return s ? s : pb_xstrdup("unknown");
 }
 
 /* Facts about this boot that every result carries. */

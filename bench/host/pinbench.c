@@ -382,11 +382,9 @@ static struct json_object *guest_facts(const char *share, const struct config *c
 
 static char *read_status_file(const char *share, const char *name)
 {
-	char *path = pb_asprintf("%s/%s", share, name), *s = pb_read_file(path, NULL);
+	char *path = pb_asprintf("%s/%s", share, name), *s = pb_read_first_line(path);
 
 	free(path);
-	if (s)
-		s[strcspn(s, "\n")] = '\0';
 	return s;
 }
 

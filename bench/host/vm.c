@@ -59,18 +59,6 @@ static int run_argv(char *const argv[], const char *logfile)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static char *read_first_line(const char *path)
-{
-	char *s = pb_read_file(path, NULL), *nl;
-
-	if (!s)
-		return NULL;
-	nl = strchr(s, '\n');
-	if (nl)
-		*nl = '\0';
-	return s;
-}
-
 /*
  * A build tree's release as modules see it (vermagic, uname -r): UTS_RELEASE.
  * include/config/kernel.release is not always it: Debian's headers carry
@@ -91,7 +79,7 @@ static char *tree_release(const char *kdir)
 	if (rel)
 		return rel;
 	path = pb_asprintf("%s/include/config/kernel.release", kdir);
-	rel = read_first_line(path);
+	rel = pb_read_first_line(path);
 	free(path);
 	return rel;
 }
