@@ -310,18 +310,10 @@ struct progress {
 
 static size_t count_results(const char *share)
 {
-	char *dir = pb_asprintf("%s/cells", share);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
+	struct pb_cells c;
 
-	if (d) {
-		while ((e = readdir(d)))
-			n += strstr(e->d_name, ".json") && !strstr(e->d_name, ".tmp");
-		closedir(d);
-	}
-	free(dir);
-	return n;
+	pb_cells_scan(share, 0, &c);
+	return c.results;
 }
 
 static void progress_tick(void *arg)
@@ -488,7 +480,12 @@ static int cmd_run(int argc, char **argv, struct config *c)
 			snprintf(last_problem, sizeof(last_problem), "QEMU ended with status 0x%x",
 				 br.qemu_status);
 		/* The cell left running when the guest went away. */
-		cell = pb_running_cell(share, NULL);
+		{
+			struct pb_cells scan;
+
+			pb_cells_scan(share, 0, &scan);
+			cell = scan.running;
+		}
 		if (cell >= 0) {
 			char *tail = console_tail(console, br.console_offset, 40);
 			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)

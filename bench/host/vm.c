@@ -405,35 +405,46 @@ char *pb_boot_cmdline(const struct pb_boot *b)
 	return s;
 }
 
-int pb_running_cell(const char *share, double *since)
+void pb_cells_scan(const char *share, double after, struct pb_cells *c)
 {
 	char *dir = pb_asprintf("%s/cells", share);
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	int found = -1;
 
-	if (d) {
-		while ((e = readdir(d))) {
-			int idx;
-			char *json, *started;
-			struct stat st;
+	c->results = 0;
+	c->running = -1;
+	c->running_since = c->newest = c->first_start = -1;
+	while (d && (e = readdir(d))) {
+		char *p = pb_asprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		double t;
+		int idx;
 
-			if (sscanf(e->d_name, "%d.started", &idx) != 1 || !strstr(e->d_name, ".started"))
-				continue;
-			json = pb_asprintf("%s/%04d.json", dir, idx);
-			started = pb_asprintf("%s/%s", dir, e->d_name);
-			if (!pb_file_exists(json) && stat(started, &st) == 0) {
-				found = idx;
-				if (since)
-					*since = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
-			}
-			free(json);
-			free(started);
+		if (stat(p, &st) < 0) {
+			free(p);
+			continue;
 		}
-		closedir(d);
+		t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
+		if (t > c->newest)
+			c->newest = t;
+		if (strstr(e->d_name, ".json") && !strstr(e->d_name, ".tmp"))
+			c->results++;
+		if (strstr(e->d_name, ".started") && sscanf(e->d_name, "%d", &idx) == 1) {
+			char *json = pb_asprintf("%s/%04d.json", dir, idx);
+
+			if (!pb_file_exists(json)) {
+				c->running = idx;
+				c->running_since = t;
+			}
+			if (t - after >= 0 && (c->first_start < 0 || t - after < c->first_start))
+				c->first_start = t - after;
+			free(json);
+		}
+		free(p);
 	}
+	if (d)
+		closedir(d);
 	free(dir);
-	return found;
 }
 
 static bool console_has(const char *path, long from, const char *needle)
@@ -458,36 +469,6 @@ static void kill_qemu(pid_t pid, int *status)
 	waitpid(pid, status, 0);
 }
 
-/* Wall time from 'since' to the earliest cell start after it, or -1. */
-static double first_cell_after(const char *share, double since)
-{
-	char *dir = pb_asprintf("%s/cells", share);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	double best = -1;
-
-	if (d) {
-		while ((e = readdir(d))) {
-			struct stat st;
-			char *p;
-			double t;
-
-			if (!strstr(e->d_name, ".started"))
-				continue;
-			p = pb_asprintf("%s/%s", dir, e->d_name);
-			if (stat(p, &st) == 0) {
-				t = (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9 - since;
-				if (t >= 0 && (best < 0 || t < best))
-					best = t;
-			}
-			free(p);
-		}
-		closedir(d);
-	}
-	free(dir);
-	return best;
-}
-
 static double mtime_of(const char *path)
 {
 	struct stat st;
@@ -495,28 +476,6 @@ static double mtime_of(const char *path)
 	if (stat(path, &st) < 0)
 		return -1;
 	return (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
-}
-
-/* Newest mtime of anything the guest wrote into the share's cells/. */
-static double last_progress(const char *share)
-{
-	char *dir = pb_asprintf("%s/cells", share);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	double best = -1;
-
-	while (d && (e = readdir(d))) {
-		char *p = pb_asprintf("%s/%s", dir, e->d_name);
-		double t = mtime_of(p);
-
-		if (t > best)
-			best = t;
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	return best;
 }
 
 #define SHUTDOWN_GRACE_S 60
@@ -531,22 +490,23 @@ static double last_progress(const char *share)
 static bool watchdog(const struct pb_boot *b, struct pb_boot_result *r, double ready_wall)
 {
 	char *ex = pb_asprintf("%s/exit-status", b->share);
-	double now = wall_now(), ended = mtime_of(ex), since, progress;
-	int cell = pb_running_cell(b->share, &since);
+	double now = wall_now(), ended = mtime_of(ex), progress;
+	struct pb_cells c;
 
 	free(ex);
+	pb_cells_scan(b->share, 0, &c);
 	if (ended >= 0) {
 		if (now - ended <= SHUTDOWN_GRACE_S)
 			return false;
 		snprintf(r->timeout_what, sizeof(r->timeout_what),
 			 "shutdown (no power-off %d s after the guest program ended)", SHUTDOWN_GRACE_S);
-	} else if (cell >= 0) {
-		if (now - since <= b->cell_timeout_s)
+	} else if (c.running >= 0) {
+		if (now - c.running_since <= b->cell_timeout_s)
 			return false;
 		snprintf(r->timeout_what, sizeof(r->timeout_what),
-			 "cell %d (no result after %.0f s)", cell, b->cell_timeout_s);
+			 "cell %d (no result after %.0f s)", c.running, b->cell_timeout_s);
 	} else {
-		progress = last_progress(b->share);
+		progress = c.newest;
 		if (progress < ready_wall)
 			progress = ready_wall;
 		if (now - progress <= b->cell_timeout_s)
@@ -638,6 +598,11 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 	}
 	r->qemu_status = status;
 	r->elapsed_s = pb_now_s() - t0;
-	r->first_cell_s = first_cell_after(b->share, wall0);
+	{
+		struct pb_cells c;
+
+		pb_cells_scan(b->share, wall0, &c);
+		r->first_cell_s = c.first_start;
+	}
 	return 0;
 }

@@ -54,8 +54,15 @@ struct pb_boot_result {
 };
 
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
-/* The cell a guest left running (a *.started without its .json), or -1; since: its start. */
-int pb_running_cell(const char *share, double *since);
+/* What the guest has written into share/cells, in one directory scan. */
+struct pb_cells {
+	size_t results;		/* NNNN.json files: cells with a result */
+	int running;		/* a NNNN.started without its .json, or -1 */
+	double running_since;	/* its start, wall clock */
+	double newest;		/* newest mtime there, or -1 */
+	double first_start;	/* earliest start at or after 'after', minus it; or -1 */
+};
+void pb_cells_scan(const char *share, double after, struct pb_cells *c);
 /* The QEMU command line for a boot, for the record. */
 char *pb_boot_cmdline(const struct pb_boot *b);
 /* First line of qemu-system-x86_64 --version, e.g. "7.2.22". */
