@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* gup_fast.c: the gup_fast workload: acquire/release loops timed per call and per phase. */
 #include <linux/mm.h>
-#include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -23,40 +22,32 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 			     const struct pinbench_strategy **sp)
 {
 	const struct pinbench_strategy *s;
-	u64 end;
+	int ret;
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0 || a->reserved1 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
 	s = pinbench_strategy_get(a->strategy);
 	if (!s)
 		return -EINVAL;
-	if (a->flags & ~PINBENCH_PIN_ALL)
+	if (!a->pages_per_call || !a->rounds)
 		return -EINVAL;
-	if ((a->flags & PINBENCH_PIN_DIRTY) && !(a->flags & PINBENCH_PIN_WRITE))
-		return -EINVAL;
-	if (!a->nr_pages || !a->pages_per_call || !a->rounds)
-		return -EINVAL;
-	if (a->nr_pages > PINBENCH_MAX_BUFFER_PAGES ||
-	    a->pages_per_call > PINBENCH_MAX_PAGES_PER_CALL ||
+	if (a->pages_per_call > PINBENCH_MAX_PAGES_PER_CALL ||
 	    a->rounds > PINBENCH_MAX_ROUNDS ||
 	    a->warmup_rounds > PINBENCH_MAX_ROUNDS)
 		return -E2BIG;
-	if (a->nr_pages % a->pages_per_call)
-		return -EINVAL;
 	if ((a->acquire_hist || a->release_hist) ?
 	    a->hist_buckets != PINBENCH_HIST_BUCKETS : a->hist_buckets)
 		return -EINVAL;
-	if (a->addr & ~PAGE_MASK)
+	ret = pinbench_check_range(a->addr, a->nr_pages);
+	if (ret)
+		return ret;
+	if (a->nr_pages % a->pages_per_call)
 		return -EINVAL;
-	/* nr_pages is bounded above, so the shift cannot overflow. */
-	if (check_add_overflow(a->addr, a->nr_pages << PAGE_SHIFT, &end))
-		return -EOVERFLOW;
-	if (!access_ok(u64_to_user_ptr(a->addr), a->nr_pages << PAGE_SHIFT))
-		return -EFAULT;
-	if (a->flags & ~s->supported_flags)
-		return -EOPNOTSUPP;
+	ret = pinbench_check_pin_flags(s, a->flags, a->registration);
+	if (ret)
+		return ret;
 	*sp = s;
 	return 0;
 }
@@ -77,6 +68,7 @@ struct gup_fast_run {
 	struct pinbench_gup_fast *a;
 	struct page **pages;
 	struct pinbench_pin *pins;	/* one per call of a round */
+	struct pinbench_reg *reg;	/* PINBENCH_REG_PER_BUFFER: set up once */
 	u64 *hist_acq, *hist_rel;
 	unsigned int calls;	/* acquire calls per round */
 };
@@ -109,6 +101,7 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		pin->flags = a->flags;
 		pin->priv = NULL;
 		pin->extra_foll_pins = 0;
+		pin->reg = r->reg;
 	}
 
 	/* Acquire phase: nothing but the acquire call between clock reads. */
@@ -193,6 +186,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
 	struct pinbench_gup_fast a;
 	struct gup_fast_run r = { .a = &a };
+	struct pinbench_reg reg;
 	unsigned int i, total;
 	s64 revokes0;
 	int ret;
@@ -221,6 +215,16 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 		return -ENOMEM;
 	}
 	revokes0 = atomic64_read(&pinbench_revokes);
+	/* Per-buffer state (a notifier over the buffer) is set up outside every round. */
+	if (a.registration == PINBENCH_REG_PER_BUFFER) {
+		ret = pinbench_reg_setup(&reg, r.s, a.addr, a.nr_pages, a.flags, a.registration);
+		if (ret) {
+			kvfree(r.pages);
+			kvfree(r.pins);
+			return ret;
+		}
+		r.reg = &reg;
+	}
 
 	/* (out) fields start from zero whatever the caller left in them. */
 	memset(&a.acquire, 0, sizeof(a.acquire));
@@ -245,11 +249,13 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 			break;
 		}
 	}
+	if (r.reg)
+		pinbench_reg_teardown(r.reg, r.s);
 	kvfree(r.pages);
 	kvfree(r.pins);
 	if (ret)
 		return ret;
-	a.strategy_caps = r.s->caps;
+	a.strategy_caps = pinbench_strategy_caps(r.s, a.registration);
 	/* Module-wide: exact when one run at a time, as the guest driver does. */
 	a.revokes = atomic64_read(&pinbench_revokes) - revokes0;
 

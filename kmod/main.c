@@ -28,7 +28,14 @@ static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
  * for 32-bit callers (compat_ptr_ioctl). Sizes are the sums of the fields.
  */
 static_assert(sizeof(struct pinbench_phase_stats) == 4 * 8);
-static_assert(sizeof(struct pinbench_info) == 6 * 4 + 2 * 8 + 4 * 8);
+static_assert(sizeof(struct pinbench_info) ==
+	      6 * 4 + 2 * 8 + 2 * 8 + PINBENCH_MAX_STRATEGIES * 4 + 2 * 8);
+static_assert(PINBENCH_STRATEGY_NR <= PINBENCH_MAX_STRATEGIES);
+static_assert(sizeof(struct pinbench_record) == 4 * 8);
+static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 2 * 8);
+static_assert(sizeof(struct pinbench_dev_start) == 6 * 4 + 8 + 2 * 8);
+static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 2) * 8);
+static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
 	      3 * 8 + 2 * 4 + 2 * 8);
@@ -85,8 +92,10 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 	info.max_pages_per_call = PINBENCH_MAX_PAGES_PER_CALL;
 	info.max_buffer_pages = PINBENCH_MAX_BUFFER_PAGES;
 	for (i = 0; i < ARRAY_SIZE(pinbench_strategies); i++)
-		if (pinbench_strategies[i])
+		if (pinbench_strategies[i]) {
 			info.strategy_mask |= 1ull << i;
+			info.strategy_caps[i] = pinbench_strategies[i]->caps;
+		}
 	info.clock_read_ns = clock_read_ns;
 	info.tracking_objects = atomic64_read(&pinbench_tracking_objects);
 	info.anon_vmas_leaked = atomic64_read(&pinbench_anon_vmas_leaked);
@@ -100,6 +109,7 @@ static int pinbench_open(struct inode *inode, struct file *file)
 	if (!pf)
 		return -ENOMEM;
 	mutex_init(&pf->lock);
+	xa_init_flags(&pf->bufs, XA_FLAGS_ALLOC1);
 	file->private_data = pf;
 	return 0;
 }
@@ -108,6 +118,7 @@ static int pinbench_release(struct inode *inode, struct file *file)
 {
 	struct pinbench_file *pf = file->private_data;
 
+	pinbench_dev_release_all(pf);
 	kvfree(pf->hist[0]);
 	kvfree(pf->hist[1]);
 	mutex_destroy(&pf->lock);
@@ -129,6 +140,15 @@ static long pinbench_ioctl(struct file *file, unsigned int cmd,
 		if (mutex_lock_interruptible(&pf->lock))
 			return -EINTR;
 		ret = pinbench_gup_fast_ioctl(pf, uarg);
+		mutex_unlock(&pf->lock);
+		return ret;
+	case PINBENCH_IOC_DEV_REGISTER:
+	case PINBENCH_IOC_DEV_START:
+	case PINBENCH_IOC_DEV_STOP:
+	case PINBENCH_IOC_DEV_UNREGISTER:
+		if (mutex_lock_interruptible(&pf->lock))
+			return -EINTR;
+		ret = pinbench_dev_ioctl(pf, cmd, uarg);
 		mutex_unlock(&pf->lock);
 		return ret;
 	default:
@@ -159,12 +179,21 @@ static int __init pinbench_init(void)
 	int ret;
 
 	pinbench_calibrate_clock();
-	ret = pinbench_fake_vma_init();
+	ret = pinbench_core_init();
 	if (ret)
 		return ret;
+	ret = pinbench_fake_vma_init();
+	if (ret)
+		goto out_core;
 	ret = misc_register(&pinbench_misc);
 	if (ret)
-		pinbench_fake_vma_exit();
+		goto out_fake_vma;
+	return 0;
+
+out_fake_vma:
+	pinbench_fake_vma_exit();
+out_core:
+	pinbench_core_exit();
 	return ret;
 }
 
@@ -172,6 +201,7 @@ static void __exit pinbench_exit(void)
 {
 	misc_deregister(&pinbench_misc);
 	pinbench_fake_vma_exit();
+	pinbench_core_exit();
 }
 
 module_init(pinbench_init);

@@ -4,9 +4,17 @@
 #define PINBENCH_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/list.h>
 #include <linux/mm_types.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include "pinbench_uapi.h"
+
+struct pinbench_reg;
+struct pinbench_release_ctx;
 
 /*
  * One acquire and what its release needs. The caller owns pages[] (room
@@ -27,6 +35,41 @@ struct pinbench_pin {
 	 * one page per call against mm/gup_test.c.
 	 */
 	unsigned int extra_foll_pins;
+	/*
+	 * The registration this acquire belongs to (set by the caller before
+	 * acquire), or NULL for a bare acquire: per-I/O, no device.
+	 */
+	struct pinbench_reg *reg;
+	/* Written by acquire: where the pages are, for range invalidation. */
+	unsigned long addr;
+	struct list_head node;	/* on a revoking strategy's list */
+	/* Release from any context: see pinbench_release_any(). */
+	struct pinbench_release_ctx *rc;
+	struct work_struct work;
+	u64 released_ns;	/* when the last page was given back */
+};
+
+/* Revocations on one registration, written under its lock. */
+struct pinbench_revoke_counts {
+	u64 invalidations, revocations, pages_revoked, spurious, nonblocking;
+	u64 events[PINBENCH_EV_SLOTS];
+};
+
+/*
+ * A registered buffer, as the device (or a PER_BUFFER gup_fast run) sees
+ * it: the user range, the device lock that guards every pages[] entry of
+ * the pins in it (a revoking strategy points entries at the dummy page
+ * under it, the DMA engine reads them under it; taken with irqs off, as
+ * the engine may run in hardirq), and the strategy's per-buffer state.
+ */
+struct pinbench_reg {
+	spinlock_t lock;
+	struct mm_struct *mm;
+	unsigned long addr, nr_pages;
+	u32 flags;		/* PINBENCH_PIN_* */
+	u32 registration;	/* PINBENCH_REG_* */
+	void *priv;		/* strategy's; set by reg_init */
+	struct pinbench_revoke_counts rc;
 };
 
 /*
@@ -46,7 +89,14 @@ struct pinbench_strategy {
 	u32 id;			/* enum pinbench_strategy_id */
 	u32 supported_flags;	/* PINBENCH_PIN_* the strategy honours */
 	u32 caps;		/* PINBENCH_CAP_* */
+	u32 caps_per_buffer;	/* more PINBENCH_CAP_* under PINBENCH_REG_PER_BUFFER */
 	bool foll_pin;		/* each held page is one FOLL_PIN pin */
+	/*
+	 * A registered buffer keeps the address space alive (mmget) until
+	 * it is unregistered: fake_vma's tracking objects stand for vmas,
+	 * which die with the mm (see strategy_fake_vma.c).
+	 */
+	bool needs_mm;
 	long (*acquire)(struct pinbench_pin *pin, unsigned long addr,
 			unsigned int nr_pages);
 	void (*release)(struct pinbench_pin *pin);
@@ -55,7 +105,62 @@ struct pinbench_strategy {
 	 * (for a revoking strategy: or revoked)?
 	 */
 	bool (*holds)(struct pinbench_pin *pin, unsigned int i);
+	/*
+	 * Optional (PINBENCH_CAP_REGISTRATION): set up and tear down the
+	 * per-buffer state of a PINBENCH_REG_PER_BUFFER registration, in
+	 * process context of the buffer's mm. reg_fini runs after every pin
+	 * of the registration is released.
+	 */
+	int (*reg_init)(struct pinbench_reg *reg);
+	void (*reg_fini)(struct pinbench_reg *reg);
+	/*
+	 * Optional, for a strategy without PINBENCH_CAP_RELEASE_ATOMIC that
+	 * can still give the pages back in hardirq: does so (and calls
+	 * pinbench_pin_released()), queues what must sleep, and calls
+	 * pinbench_pin_done() when that has run. Without it, a release
+	 * outside process context queues the whole release().
+	 */
+	void (*release_atomic)(struct pinbench_pin *pin);
 };
+
+/*
+ * Releasing a set of pins from any context, and knowing when the pages,
+ * then every deferred piece of work, are really given back.
+ */
+struct pinbench_release_ctx {
+	const struct pinbench_strategy *s;
+	atomic_t pages_pending;		/* pins whose pages are still held */
+	atomic_t work_pending;		/* pins with release work unfinished */
+	u64 start_ns, pages_ns, done_ns;
+	atomic64_t deferred;		/* pins whose release was queued */
+	struct completion done;
+};
+
+void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
+			       const struct pinbench_strategy *s, unsigned int nr_pins);
+void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc);
+void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin);
+void pinbench_pin_released(struct pinbench_pin *pin);
+void pinbench_pin_done(struct pinbench_pin *pin);
+void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn);
+int pinbench_core_init(void);
+void pinbench_core_exit(void);
+
+/* What s can do for pins registered this way (PINBENCH_REG_*). */
+static inline u32 pinbench_strategy_caps(const struct pinbench_strategy *s, u32 registration)
+{
+	return s->caps | (registration == PINBENCH_REG_PER_BUFFER ? s->caps_per_buffer : 0);
+}
+
+/* Can s release pins acquired with flags from hardirq, as they are? */
+static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s, u32 flags)
+{
+	/* Dirtying takes the page lock (set_page_dirty_lock()). */
+	return (s->caps & PINBENCH_CAP_RELEASE_ATOMIC) && !(flags & PINBENCH_PIN_DIRTY);
+}
+
+/* The page a revoking strategy points device page table entries at. */
+extern struct page *pinbench_dummy_page;
 
 /* Module-wide counts, for leak accounting and revoke statistics (off the hot path). */
 extern atomic64_t pinbench_tracking_objects;
@@ -73,12 +178,23 @@ const struct pinbench_strategy *pinbench_strategy_get(u32 id);
 
 /* Per-open-file state; lives until .release. */
 struct pinbench_file {
-	struct mutex lock;	/* one workload run at a time per file */
+	struct mutex lock;	/* one ioctl at a time per file */
 	u64 *hist[2];		/* kvcalloc'd on first use, reused */
+	struct xarray bufs;	/* registered device buffers, by id */
 };
 
 u64 pinbench_clock_read_ns(void);
 long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 			     struct pinbench_gup_fast __user *uarg);
+
+long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg);
+void pinbench_dev_release_all(struct pinbench_file *pf);
+
+/* Shared checks of a user range request (gup_fast, device). */
+int pinbench_check_range(u64 addr, u64 nr_pages);
+int pinbench_check_pin_flags(const struct pinbench_strategy *s, u32 flags, u32 registration);
+int pinbench_reg_setup(struct pinbench_reg *reg, const struct pinbench_strategy *s,
+		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration);
+void pinbench_reg_teardown(struct pinbench_reg *reg, const struct pinbench_strategy *s);
 
 #endif /* PINBENCH_H */

@@ -45,6 +45,8 @@
 	X(FAKE_VMA,        3, "fake_vma")			\
 	X(NOTIFIER_REVOKE, 4, "notifier_revoke")
 
+#define PINBENCH_MAX_STRATEGIES	8	/* room in the ABI for ids 0..7 */
+
 enum pinbench_strategy_id {
 	PINBENCH_STRATEGY_UNSET = 0,
 #define PINBENCH_X_ENUM(sym, id, name) PINBENCH_STRATEGY_##sym = id,
@@ -64,14 +66,36 @@ enum pinbench_strategy_id {
  * What a strategy can do, as it declares it (reported with every cell so a
  * reader sees why a cell is unsupported or deferred).
  */
-#define PINBENCH_CAP_LOCKLESS	(1u << 0) /* acquire without mmap_lock (GUP-fast) */
-#define PINBENCH_CAP_RELEASE_ATOMIC (1u << 1) /* release may run in hardirq */
-#define PINBENCH_CAP_REVOKE	(1u << 2) /* pins are dropped on invalidation */
+#define PINBENCH_CAPS(X)									\
+	X(LOCKLESS,            0, "lockless_fast_path")  /* acquire without mmap_lock (GUP-fast) */ \
+	X(RELEASE_ATOMIC,      1, "release_in_hardirq")  /* the whole release may run in hardirq */ \
+	X(REVOKE,              2, "revoke")              /* pins are dropped on invalidation */	\
+	X(REGISTRATION,        3, "per_buffer_state")    /* PINBENCH_REG_PER_BUFFER exists */	\
+	X(RELEASE_PAGES_ATOMIC, 4, "pages_back_in_hardirq") /* in hardirq the pages go back at	\
+							      * once, bookkeeping is deferred */
+#define PINBENCH_X_CAP(sym, bit, name) PINBENCH_CAP_##sym = 1u << (bit),
+enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
+#undef PINBENCH_X_CAP
+
+/*
+ * Where a strategy keeps its tracking state for a buffer. PER_IO: every
+ * acquire stands alone (a short-term user: direct I/O), so notifier_revoke
+ * registers and removes one mmu_interval_notifier per acquire. PER_BUFFER:
+ * set up once for the whole buffer (a long-term user: RDMA, GPU), so
+ * notifier_revoke registers one notifier over the buffer and each acquire
+ * only joins it. PER_BUFFER is EOPNOTSUPP for a strategy without
+ * per-buffer state (PINBENCH_CAP_REGISTRATION).
+ */
+#define PINBENCH_REG_PER_IO	1
+#define PINBENCH_REG_PER_BUFFER	2
 
 /* Limits (documented, enforced with E2BIG). */
 #define PINBENCH_MAX_PAGES_PER_CALL	1024u
 #define PINBENCH_MAX_BUFFER_PAGES	(1u << 16)	/* 256 MiB of 4 KiB pages */
 #define PINBENCH_MAX_ROUNDS		(1u << 20)
+#define PINBENCH_MAX_DEV_BUFFERS	64u	/* registered per open file */
+#define PINBENCH_MAX_BURST		4096u	/* device records per tick */
+#define PINBENCH_MAX_RATE_HZ		1000000u /* device ticks per second */
 
 /*
  * Latency histogram layout, shared so that userspace can merge histograms
@@ -137,6 +161,8 @@ struct pinbench_info {
 					 *       now (0 when nothing is held) */
 	__u64 anon_vmas_leaked;		/* (out) anon_vmas fake_vma could not
 					 *       free (see strategy_fake_vma.c) */
+	__u32 strategy_caps[PINBENCH_MAX_STRATEGIES]; /* (out) PINBENCH_CAP_* per I/O,
+					 *       indexed by strategy id */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -183,13 +209,150 @@ struct pinbench_gup_fast {
 					 *       retries included: what
 					 *       /proc/vmstat must show */
 	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
-	__u32 reserved1;		/* (in)  zero */
+	__u32 registration;		/* (in)  PINBENCH_REG_*: where the
+					 *       strategy's tracking state lives */
 	__u64 revokes;			/* (out) acquires whose pins an
 					 *       invalidation dropped */
 	__u64 reserved[1];		/* (in)  zero */
 };
 
+/*
+ * The simulated DMA device. A registered buffer is a device page table:
+ * one entry per page, the pages a strategy acquired (held until
+ * unregister, or until a revoking strategy points entries at the module's
+ * dummy page). Its DMA engine, once started, makes `burst` accesses per
+ * tick at `rate_hz` ticks per second, page after page, from a kthread or
+ * a hard-irq hrtimer: a write stores a struct pinbench_record through
+ * kmap_local_page(); a read loads one. Every access is classified, under
+ * the device lock, as
+ *   delivered:  the page the user registered, still where the user sees
+ *               it (file: page->mapping and index unchanged; anon: still
+ *               mapped);
+ *   lost:       the page the user registered, but it left the file (or,
+ *               anon, is mapped nowhere): nobody will ever see the data;
+ *   redirected: the dummy page, after a revoke.
+ */
+#define PINBENCH_RECORD_MAGIC	0x70696e62656e6368ull	/* "pinbench" */
+struct pinbench_record {
+	__u64 magic;		/* PINBENCH_RECORD_MAGIC */
+	__u32 buffer_id;	/* as DEV_REGISTER returned it */
+	__u32 page_index;	/* page of the buffer the record was meant for */
+	__u64 seq;		/* per buffer, from 1 */
+	__u64 time_ns;		/* ktime_get_ns() of the write */
+};
+/* Record k of page p goes to slot (k / nr_pages) % PINBENCH_RECORD_SLOTS. */
+#define PINBENCH_RECORD_SLOTS(page_size) ((page_size) / sizeof(struct pinbench_record))
+
+#define PINBENCH_ENGINE_KTHREAD	1	/* process context; rate 0: flat out */
+#define PINBENCH_ENGINE_HRTIMER	2	/* hard-irq hrtimer callback */
+
+#define PINBENCH_DMA_WRITE	1
+#define PINBENCH_DMA_READ	2
+
+/* Contexts a buffer can be released from at DEV_UNREGISTER. */
+#define PINBENCH_CTX_PROCESS	1	/* the ioctl itself */
+#define PINBENCH_CTX_HARDIRQ	2	/* a hard-irq hrtimer callback, as a
+					 * device's completion interrupt */
+
+/*
+ * Invalidations a revoking strategy saw, by cause. Linux 6.1 has no
+ * MMU_NOTIFY_TRUNCATE: truncate arrives as MMU_NOTIFY_CLEAR, like reclaim,
+ * migration, KSM, MADV_DONTNEED and hole punch. CLEAR_TRUNCATE is a CLEAR
+ * on a file-backed range at or beyond i_size when the callback runs
+ * (truncate_setsize() moves i_size before it unmaps); every revocation
+ * other than CLEAR_TRUNCATE counts as spurious (hole punch included,
+ * since 6.1 cannot tell it from reclaim).
+ */
+#define PINBENCH_EVENTS(X)			\
+	X(UNMAP,          0, "unmap")		\
+	X(CLEAR_TRUNCATE, 1, "clear_truncate")	\
+	X(CLEAR_OTHER,    2, "clear_other")	\
+	X(PROTECTION,     3, "protection")	\
+	X(RELEASE,        4, "release")		\
+	X(MIGRATE,        5, "migrate")		\
+	X(OTHER,          6, "other")
+
+enum pinbench_event {
+#define PINBENCH_X_ENUM(sym, id, name) PINBENCH_EV_##sym = id,
+	PINBENCH_EVENTS(PINBENCH_X_ENUM)
+#undef PINBENCH_X_ENUM
+	PINBENCH_EV_NR
+};
+#define PINBENCH_EV_SLOTS 8	/* room in the ABI */
+
+/* PINBENCH_IOC_DEV_REGISTER: acquire a buffer for the device. */
+struct pinbench_dev_register {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 strategy;			/* (in)  enum pinbench_strategy_id */
+	__u32 flags;			/* (in)  PINBENCH_PIN_* */
+	__u32 registration;		/* (in)  PINBENCH_REG_* */
+	__u64 addr;			/* (in)  page-aligned user address */
+	__u64 nr_pages;			/* (in)  1..PINBENCH_MAX_BUFFER_PAGES */
+	__u32 pages_per_call;		/* (in)  pages per acquire call,
+					 *       1..PINBENCH_MAX_PAGES_PER_CALL */
+	__u32 buffer_id;		/* (out) 1..PINBENCH_MAX_DEV_BUFFERS */
+	__u64 acquire_ns;		/* (out) time to acquire the buffer */
+	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
+	__u32 reserved0;		/* (in)  zero */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/* PINBENCH_IOC_DEV_START: start the DMA engine on a registered buffer. */
+struct pinbench_dev_start {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 buffer_id;		/* (in)  from DEV_REGISTER */
+	__u32 engine;			/* (in)  PINBENCH_ENGINE_* */
+	__u32 direction;		/* (in)  PINBENCH_DMA_* */
+	__u32 rate_hz;			/* (in)  ticks/s, 1..PINBENCH_MAX_RATE_HZ;
+					 *       0 = flat out (kthread only) */
+	__u32 burst;			/* (in)  accesses per tick,
+					 *       1..PINBENCH_MAX_BURST */
+	__u64 max_records;		/* (in)  stop after as many; 0 = never */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/*
+ * PINBENCH_IOC_DEV_STOP (stop the engine; the buffer stays registered)
+ * and PINBENCH_IOC_DEV_UNREGISTER (stop, release the buffer from
+ * release_ctx, wait until everything is given back, forget the id).
+ * Counts are since DEV_REGISTER.
+ */
+struct pinbench_dev_stats {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 buffer_id;		/* (in)  from DEV_REGISTER */
+	__u32 release_ctx;		/* (in)  UNREGISTER: PINBENCH_CTX_*;
+					 *       STOP: zero */
+	__u32 reserved0;		/* (in)  zero */
+	__u64 accesses;			/* (out) device reads and writes */
+	__u64 delivered;		/* (out) see above */
+	__u64 lost;			/* (out) */
+	__u64 redirected;		/* (out) */
+	__u64 invalidations;		/* (out) notifier callbacks that
+					 *       overlapped held pages */
+	__u64 revocations;		/* (out) those that dropped pins */
+	__u64 pages_revoked;		/* (out) pins dropped by them */
+	__u64 spurious;			/* (out) revocations not caused by
+					 *       truncate (see PINBENCH_EVENTS) */
+	__u64 nonblocking;		/* (out) callbacks that could not sleep */
+	__u64 events[PINBENCH_EV_SLOTS];/* (out) revocations by cause */
+	__u64 release_handler_ns;	/* (out) UNREGISTER: time spent in the
+					 *       release call (in release_ctx) */
+	__u64 release_pages_ns;		/* (out) from the release call until
+					 *       the last page was given back */
+	__u64 release_done_ns;		/* (out) ... until all deferred work
+					 *       (tracking objects, notifiers)
+					 *       had finished */
+	__u64 deferred;			/* (out) acquires whose release went
+					 *       to a workqueue */
+	__u64 engine_ticks;		/* (out) engine ticks run */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
 #define PINBENCH_IOC_INFO	_IOWR(PINBENCH_IOC_MAGIC, 1, struct pinbench_info)
 #define PINBENCH_IOC_GUP_FAST	_IOWR(PINBENCH_IOC_MAGIC, 2, struct pinbench_gup_fast)
+#define PINBENCH_IOC_DEV_REGISTER _IOWR(PINBENCH_IOC_MAGIC, 3, struct pinbench_dev_register)
+#define PINBENCH_IOC_DEV_START	_IOW(PINBENCH_IOC_MAGIC, 4, struct pinbench_dev_start)
+#define PINBENCH_IOC_DEV_STOP	_IOWR(PINBENCH_IOC_MAGIC, 5, struct pinbench_dev_stats)
+#define PINBENCH_IOC_DEV_UNREGISTER _IOWR(PINBENCH_IOC_MAGIC, 6, struct pinbench_dev_stats)
 
 #endif /* PINBENCH_UAPI_H */

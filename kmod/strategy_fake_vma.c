@@ -266,6 +266,7 @@ const struct pinbench_strategy pinbench_fake_vma = {
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
 	/* Sleeping rmap locks on both sides: no GUP-fast, no hardirq release. */
 	.caps = 0,
+	.needs_mm = true,
 	.acquire = fake_vma_acquire,
 	.release = fake_vma_release,
 	.holds = fake_vma_holds,

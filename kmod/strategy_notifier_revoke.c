@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* strategy_notifier_revoke.c: FOLL_PIN pins that an mmu_interval_notifier revokes on invalidation (Jérôme Glisse). */
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched.h>
@@ -10,45 +11,128 @@
 /*
  * The proposal: a GUP user registers an mmu notifier on what it pinned;
  * when core mm invalidates the range (truncate, munmap, migration...), the
- * driver stops the device using those pages and drops its pins, so core
- * mm never waits on the device. Here a notifier is registered per acquire,
- * as a short-term user (direct I/O) would have to: what that costs per I/O
- * is what the proposal's exemption of direct I/O is about. Registration
- * once per long-lived buffer comes with the simulated device.
+ * driver points its device page table at a dummy page and drops its pins,
+ * so core mm never waits on the device.
+ *
+ * Two ways to register, both measured (PINBENCH_REG_*):
+ *  - per I/O, as a short-term user (direct I/O) would have to: one
+ *    notifier inserted and removed around every acquire. Removal sleeps
+ *    (it waits for a running invalidation), so a release from interrupt
+ *    context gives the pages back at once and defers the removal;
+ *  - per buffer, as a long-term user (RDMA, GPU) does: one notifier over
+ *    the whole buffer at registration; an acquire only joins its list, and
+ *    a release, in any context, only leaves it.
+ *
+ * The "device lock" is the registration's spinlock (or the per-I/O
+ * notifier's own): the invalidate callback points entries at the dummy
+ * page under it, the DMA engine reads entries under it, so the device
+ * never touches a page after its pin is dropped.
  *
  * Linux 6.1 has no MMU_NOTIFY_TRUNCATE: truncate arrives as
- * MMU_NOTIFY_CLEAR, like reclaim, migration, KSM and THP collapse; the
- * truncate workload will tell them apart by range->event.
+ * MMU_NOTIFY_CLEAR, like reclaim, migration, KSM, MADV_DONTNEED and THP
+ * collapse. Each revocation is recorded by cause (PINBENCH_EVENTS in the
+ * uapi header); all but truncate are counted as spurious.
  */
 #define MAX_READ_RETRIES 16
 
-struct revoke_track {
+struct revoke_sub {
 	struct mmu_interval_notifier mni;
-	spinlock_t lock;	/* the "device lock": pages, nr, revoked */
-	struct page **pages;
-	unsigned int nr;
-	bool revoked;
+	spinlock_t *lock;		/* the device lock */
+	spinlock_t own_lock;		/* it, for a bare per-I/O acquire */
+	struct list_head pins;		/* struct pinbench_pin, under *lock */
+	struct pinbench_revoke_counts *counts;	/* the registration's, or NULL */
+	bool per_io;
 };
+
+static enum pinbench_event revoke_cause(const struct mmu_notifier_range *range)
+{
+	struct vm_area_struct *vma = range->vma;
+	pgoff_t pgoff;
+
+	switch (range->event) {
+	case MMU_NOTIFY_UNMAP:
+		return PINBENCH_EV_UNMAP;
+	case MMU_NOTIFY_CLEAR:
+		/*
+		 * truncate_setsize() writes i_size, then unmaps from the new
+		 * end: a CLEAR starting at or beyond i_size is truncate.
+		 */
+		if (vma && vma->vm_file && !vma_is_anonymous(vma)) {
+			pgoff = vma->vm_pgoff + ((range->start - vma->vm_start) >> PAGE_SHIFT);
+			if ((loff_t)pgoff << PAGE_SHIFT >= i_size_read(file_inode(vma->vm_file)))
+				return PINBENCH_EV_CLEAR_TRUNCATE;
+		}
+		return PINBENCH_EV_CLEAR_OTHER;
+	case MMU_NOTIFY_PROTECTION_VMA:
+	case MMU_NOTIFY_PROTECTION_PAGE:
+		return PINBENCH_EV_PROTECTION;
+	case MMU_NOTIFY_RELEASE:
+		return PINBENCH_EV_RELEASE;
+	case MMU_NOTIFY_MIGRATE:
+		return PINBENCH_EV_MIGRATE;
+	default:
+		return PINBENCH_EV_OTHER;
+	}
+}
+
+/* Point pin's entries in [start, end) at the dummy page and unpin them; under the device lock. */
+static unsigned int revoke_pin_range(struct pinbench_pin *pin, unsigned long start,
+				     unsigned long end)
+{
+	unsigned long first = max(start, pin->addr);
+	unsigned long last = min(end, pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT));
+	unsigned int i, n = 0;
+
+	if (first >= last)
+		return 0;
+	for (i = (first - pin->addr) >> PAGE_SHIFT; i < (last - pin->addr) >> PAGE_SHIFT; i++) {
+		if (pin->pages[i] == pinbench_dummy_page)
+			continue;
+		/* Unpinning never sleeps; it may free the page, which irqs-off allows. */
+		unpin_user_page(pin->pages[i]);
+		WRITE_ONCE(pin->pages[i], pinbench_dummy_page);
+		n++;
+	}
+	return n;
+}
 
 static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 			      const struct mmu_notifier_range *range,
 			      unsigned long cur_seq)
 {
-	struct revoke_track *t = container_of(mni, struct revoke_track, mni);
+	struct revoke_sub *sub = container_of(mni, struct revoke_sub, mni);
+	struct pinbench_revoke_counts *c = sub->counts;
+	struct pinbench_pin *pin;
+	unsigned long flags;
+	unsigned int n = 0;
 
 	/*
-	 * Only a spinlock, and unpinning never sleeps (it may free a page,
-	 * which atomic context allows), so this runs whether or not
-	 * mmu_notifier_range_blockable(range): nothing here ever asks to sleep.
+	 * Only a spinlock, and nothing under it sleeps, so this runs the same
+	 * whether or not mmu_notifier_range_blockable(range): it never has to
+	 * refuse (return false) a non-blocking invalidation.
 	 */
-	spin_lock(&t->lock);
+	spin_lock_irqsave(sub->lock, flags);
 	mmu_interval_set_seq(mni, cur_seq);
-	if (!t->revoked && t->nr) {
-		unpin_user_pages(t->pages, t->nr);
-		t->revoked = true;
-		atomic64_inc(&pinbench_revokes);
+	list_for_each_entry(pin, &sub->pins, node)
+		n += revoke_pin_range(pin, range->start, range->end);
+	if (c) {
+		c->invalidations++;
+		if (!mmu_notifier_range_blockable(range))
+			c->nonblocking++;
 	}
-	spin_unlock(&t->lock);
+	if (n) {
+		enum pinbench_event cause = revoke_cause(range);
+
+		atomic64_inc(&pinbench_revokes);
+		if (c) {
+			c->revocations++;
+			c->pages_revoked += n;
+			c->events[cause]++;
+			if (cause != PINBENCH_EV_CLEAR_TRUNCATE)
+				c->spurious++;
+		}
+	}
+	spin_unlock_irqrestore(sub->lock, flags);
 	return true;
 }
 
@@ -56,12 +140,45 @@ static const struct mmu_interval_notifier_ops revoke_ops = {
 	.invalidate = revoke_invalidate,
 };
 
+static struct revoke_sub *revoke_sub_create(struct pinbench_reg *reg, unsigned long addr,
+					    unsigned long len, bool per_io)
+{
+	struct revoke_sub *sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	int ret;
+
+	if (!sub)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&sub->own_lock);
+	sub->lock = reg ? &reg->lock : &sub->own_lock;
+	sub->counts = reg ? &reg->rc : NULL;
+	sub->per_io = per_io;
+	INIT_LIST_HEAD(&sub->pins);
+	ret = mmu_interval_notifier_insert(&sub->mni, current->mm, addr, len, &revoke_ops);
+	if (ret) {
+		kfree(sub);
+		return ERR_PTR(ret);
+	}
+	atomic64_inc(&pinbench_tracking_objects);
+	return sub;
+}
+
+/* Sleeps until any running invalidation is done; none runs after it. */
+static void revoke_sub_destroy(struct revoke_sub *sub)
+{
+	mmu_interval_notifier_remove(&sub->mni);
+	WARN_ON_ONCE(!list_empty(&sub->pins));
+	kfree(sub);
+	atomic64_dec(&pinbench_tracking_objects);
+}
+
 static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr,
 				    unsigned int nr_pages)
 {
+	struct pinbench_reg *reg = pin->reg;
+	bool per_io = !reg || reg->registration == PINBENCH_REG_PER_IO;
 	unsigned int gup_flags = 0, tries = 0;
-	struct revoke_track *t;
-	unsigned long seq;
+	struct revoke_sub *sub;
+	unsigned long seq, flags;
 	long n, ret;
 
 	if (pin->flags & PINBENCH_PIN_WRITE)
@@ -69,31 +186,28 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 	if (pin->flags & PINBENCH_PIN_LONGTERM)
 		gup_flags |= FOLL_LONGTERM;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
-	spin_lock_init(&t->lock);
-	ret = mmu_interval_notifier_insert(&t->mni, current->mm, addr,
-					   (unsigned long)nr_pages << PAGE_SHIFT, &revoke_ops);
-	if (ret) {
-		kfree(t);
-		return ret;
+	if (per_io) {
+		sub = revoke_sub_create(reg, addr, (unsigned long)nr_pages << PAGE_SHIFT, true);
+		if (IS_ERR(sub))
+			return PTR_ERR(sub);
+	} else {
+		sub = reg->priv;
 	}
 	/*
 	 * The canonical pattern (Documentation/mm/hmm.rst): pin, then confirm
 	 * under the device lock that no invalidation ran meanwhile.
 	 */
 	for (;;) {
-		seq = mmu_interval_read_begin(&t->mni);
+		seq = mmu_interval_read_begin(&sub->mni);
 		n = pin_user_pages_fast(addr, nr_pages, gup_flags, pin->pages);
 		if (n <= 0) {
 			ret = n ? n : -EFAULT;
 			goto fail;
 		}
-		spin_lock(&t->lock);
-		if (!mmu_interval_read_retry(&t->mni, seq))
+		spin_lock_irqsave(sub->lock, flags);
+		if (!mmu_interval_read_retry(&sub->mni, seq))
 			break;
-		spin_unlock(&t->lock);
+		spin_unlock_irqrestore(sub->lock, flags);
 		unpin_user_pages(pin->pages, n);
 		pin->extra_foll_pins += n;
 		if (++tries == MAX_READ_RETRIES) {
@@ -101,45 +215,109 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 			goto fail;
 		}
 	}
-	t->pages = pin->pages;
-	t->nr = n;
-	spin_unlock(&t->lock);
-	atomic64_inc(&pinbench_tracking_objects);
-	pin->priv = t;
+	pin->addr = addr;
+	pin->nr = n;
+	pin->priv = sub;
+	list_add_tail(&pin->node, &sub->pins);
+	spin_unlock_irqrestore(sub->lock, flags);
 	return n;
 
 fail:
-	mmu_interval_notifier_remove(&t->mni);
-	kfree(t);
+	if (per_io)
+		revoke_sub_destroy(sub);
 	return ret;
+}
+
+/* Leave the notifier's list, then give back what was not revoked. Any context. */
+static void revoke_unlink_unpin(struct pinbench_pin *pin)
+{
+	struct revoke_sub *sub = pin->priv;
+	unsigned int i, start = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(sub->lock, flags);
+	list_del(&pin->node);
+	spin_unlock_irqrestore(sub->lock, flags);
+	/* Off the list, no invalidation can touch pages[] any more. */
+	for (i = 0; i <= pin->nr; i++) {
+		if (i < pin->nr && pin->pages[i] != pinbench_dummy_page)
+			continue;
+		if (i > start)
+			unpin_user_pages(pin->pages + start, i - start);
+		start = i + 1;
+	}
 }
 
 static void notifier_revoke_release(struct pinbench_pin *pin)
 {
-	struct revoke_track *t = pin->priv;
+	struct revoke_sub *sub = pin->priv;
 
-	if (!t)
+	if (!sub)
 		return;
-	/* Sleeps until any running invalidate is done; none runs after it. */
-	mmu_interval_notifier_remove(&t->mni);
-	if (!t->revoked)
-		unpin_user_pages(t->pages, t->nr);
-	kfree(t);
+	revoke_unlink_unpin(pin);
+	if (sub->per_io)
+		revoke_sub_destroy(sub);
 	pin->priv = NULL;
 	pin->nr = 0;
-	atomic64_dec(&pinbench_tracking_objects);
 }
 
-/* Pinned, unless an invalidation revoked it meanwhile (then it may be gone). */
+static void revoke_remove_work(struct work_struct *work)
+{
+	struct pinbench_pin *pin = container_of(work, struct pinbench_pin, work);
+
+	revoke_sub_destroy(pin->priv);
+	pin->priv = NULL;
+	pinbench_pin_done(pin);
+}
+
+/*
+ * From hardirq: the pages go back at once (unpinning is atomic-safe);
+ * only a per-I/O notifier's removal, which sleeps, is deferred.
+ */
+static void notifier_revoke_release_atomic(struct pinbench_pin *pin)
+{
+	struct revoke_sub *sub = pin->priv;
+
+	revoke_unlink_unpin(pin);
+	pin->nr = 0;
+	pinbench_pin_released(pin);
+	if (sub->per_io) {
+		pinbench_queue_work(pin, revoke_remove_work);
+	} else {
+		pin->priv = NULL;
+		pinbench_pin_done(pin);
+	}
+}
+
+static int notifier_revoke_reg_init(struct pinbench_reg *reg)
+{
+	struct revoke_sub *sub = revoke_sub_create(reg, reg->addr, reg->nr_pages << PAGE_SHIFT,
+						   false);
+
+	if (IS_ERR(sub))
+		return PTR_ERR(sub);
+	reg->priv = sub;
+	return 0;
+}
+
+static void notifier_revoke_reg_fini(struct pinbench_reg *reg)
+{
+	revoke_sub_destroy(reg->priv);
+	reg->priv = NULL;
+}
+
+/* Pinned, or revoked (then pointing at the dummy page). */
 static bool notifier_revoke_holds(struct pinbench_pin *pin, unsigned int i)
 {
-	struct revoke_track *t = pin->priv;
-	struct page *page = pin->pages[i];
+	struct revoke_sub *sub = pin->priv;
+	struct page *page;
+	unsigned long flags;
 	bool held;
 
-	spin_lock(&t->lock);
-	held = t->revoked || is_zero_page(page) || page_maybe_dma_pinned(page);
-	spin_unlock(&t->lock);
+	spin_lock_irqsave(sub->lock, flags);
+	page = pin->pages[i];
+	held = page == pinbench_dummy_page || is_zero_page(page) || page_maybe_dma_pinned(page);
+	spin_unlock_irqrestore(sub->lock, flags);
 	return held;
 }
 
@@ -148,10 +326,20 @@ const struct pinbench_strategy pinbench_notifier_revoke = {
 	.id = PINBENCH_STRATEGY_NOTIFIER_REVOKE,
 	/* Dirtying needs the page lock, which the invalidate callback cannot take. */
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_LONGTERM,
-	/* Lockless pinning, but mmu_interval_notifier_remove() sleeps. */
-	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_REVOKE,
+	/*
+	 * Lockless pinning; a per-I/O release in hardirq gives the pages back
+	 * but defers mmu_interval_notifier_remove(), which sleeps, so
+	 * RELEASE_ATOMIC is not claimed (release_atomic does the split).
+	 */
+	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_REVOKE | PINBENCH_CAP_REGISTRATION |
+		PINBENCH_CAP_RELEASE_PAGES_ATOMIC,
+	/* Per buffer, a release only leaves a list under the device lock. */
+	.caps_per_buffer = PINBENCH_CAP_RELEASE_ATOMIC,
 	.foll_pin = true,
 	.acquire = notifier_revoke_acquire,
 	.release = notifier_revoke_release,
 	.holds = notifier_revoke_holds,
+	.reg_init = notifier_revoke_reg_init,
+	.reg_fini = notifier_revoke_reg_fini,
+	.release_atomic = notifier_revoke_release_atomic,
 };

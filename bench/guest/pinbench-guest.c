@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "guest.h"
+#include "names.h"
 #include "klog.h"
 #include "pinbench_uapi.h"
 #include "util.h"
@@ -239,6 +240,15 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	json_object_put(out);
 }
 
+static struct pinbench_info mod_info;	/* as the module answered INFO */
+
+uint32_t pb_strategy_caps(const char *strategy)
+{
+	uint32_t id = pb_strategy_id(strategy);
+
+	return id < PINBENCH_MAX_STRATEGIES ? mod_info.strategy_caps[id] : 0;
+}
+
 static int module_info(int devfd, struct pinbench_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -294,7 +304,6 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct json_object *plan, *cells;
-	struct pinbench_info info;
 	const char *share;
 	char *path;
 	size_t i, n;
@@ -318,25 +327,25 @@ int main(int argc, char **argv)
 	devfd = open("/dev/pinbench", O_RDWR | O_CLOEXEC);
 	if (devfd < 0)
 		pb_die("cannot open /dev/pinbench: %s (is pinbench.ko loaded?)", strerror(errno));
-	if (module_info(devfd, &info) < 0)
+	if (module_info(devfd, &mod_info) < 0)
 		pb_die("PINBENCH_IOC_INFO: %s%s", strerror(errno),
 		       errno == EPROTO ? " (module built from another ABI version)" : "");
 
 	if (!strcmp(argv[1], "info")) {
 		printf("abi_version %u\npage_size %u\nstrategy_mask 0x%llx\nhist_buckets %u\n"
 		       "max_pages_per_call %u\nmax_buffer_pages %u\nclock_read_ns %llu\n",
-		       info.abi_version, info.page_size, (unsigned long long)info.strategy_mask,
-		       info.hist_buckets, info.max_pages_per_call, info.max_buffer_pages,
-		       (unsigned long long)info.clock_read_ns);
+		       mod_info.abi_version, mod_info.page_size, (unsigned long long)mod_info.strategy_mask,
+		       mod_info.hist_buckets, mod_info.max_pages_per_call, mod_info.max_buffer_pages,
+		       (unsigned long long)mod_info.clock_read_ns);
 		return 0;
 	}
 	if (strcmp(argv[1], "--share") || argc != 3)
 		usage();
 	share = argv[2];
-	if (info.hist_buckets != PINBENCH_HIST_BUCKETS)
+	if (mod_info.hist_buckets != PINBENCH_HIST_BUCKETS)
 		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
-		       info.hist_buckets, PINBENCH_HIST_BUCKETS);
-	write_guest_facts(share, &info);
+		       mod_info.hist_buckets, PINBENCH_HIST_BUCKETS);
+	write_guest_facts(share, &mod_info);
 
 	path = pb_asprintf("%s/plan.json", share);
 	plan = json_object_from_file(path);

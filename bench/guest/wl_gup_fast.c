@@ -222,6 +222,8 @@ static void gup_fast_run(struct pb_cell *cell)
 	a.strategy = pb_strategy_id(strategy);
 	a.flags = (pb_param_u64(cell, "write") ? PINBENCH_PIN_WRITE : 0) |
 		  (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
+	a.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+			 PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
 	a.pages_per_call = (uint32_t)ppc;
 	a.addr = (uintptr_t)buf.addr;
 	a.nr_pages = nr_pages;
@@ -236,7 +238,11 @@ static void gup_fast_run(struct pb_cell *cell)
 	if (ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, &a) < 0) {
 		int e = errno;
 
-		if (e == EOPNOTSUPP)
+		if (e == EOPNOTSUPP && a.registration == PINBENCH_REG_PER_BUFFER &&
+		    !(pb_strategy_caps(strategy) & PINBENCH_CAP_REGISTRATION))
+			pb_cell_fail(cell, PB_UNSUPPORTED,
+				     "%s has no per-buffer state: every acquire stands alone", strategy);
+		else if (e == EOPNOTSUPP)
 			pb_cell_fail(cell, PB_UNSUPPORTED,
 				     "%s cannot honour the requested flags (%s)%s", strategy,
 				     pb_param_u64(cell, "longterm") ? "longterm" : "write",
@@ -265,7 +271,10 @@ static void gup_fast_run(struct pb_cell *cell)
 	if (!(a.strategy_caps & PINBENCH_CAP_LOCKLESS))
 		pb_cell_note(cell, "no lockless fast path: acquire takes mmap_lock and the locked GUP path");
 	if (!(a.strategy_caps & PINBENCH_CAP_RELEASE_ATOMIC))
-		pb_cell_note(cell, "release cannot run in hardirq: completion must defer it");
+		pb_cell_note(cell, "%s", a.strategy_caps & PINBENCH_CAP_RELEASE_PAGES_ATOMIC ?
+			     "release in hardirq gives the pages back at once but must defer removing "
+			     "the tracking object" :
+			     "release cannot run in hardirq: completion must defer it");
 	if (a.revokes)
 		pb_cell_note(cell, "%llu spurious revokes: the buffer was never unmapped",
 			     (unsigned long long)a.revokes);

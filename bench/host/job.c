@@ -35,6 +35,7 @@ static const char *const workload_values[] = { "gup_fast", "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
+static const char *const registration_values[] = { "per_io", "per_buffer", NULL };
 
 static const struct job_option options[] = {
 	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
@@ -45,6 +46,10 @@ static const struct job_option options[] = {
 	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
 	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
+	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true, "gup_fast",
+	  "where tracking state lives: per_io (every acquire stands alone: notifier_revoke inserts and "
+	  "removes a notifier per call) or per_buffer (set up once: one notifier over the buffer; "
+	  "strategies without per-buffer state report unsupported)" },
 	{ "write", OPT_BOOL, "1", 0, 1, NULL, true, true, "gup_fast",
 	  "acquire for write (FOLL_WRITE), as a device that writes to memory does" },
 	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "gup_fast",

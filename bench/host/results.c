@@ -151,12 +151,11 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 		uint64_t caps = json_object_get_uint64(v);
 		struct json_object *cl = json_object_new_array();
 
-		if (caps & PINBENCH_CAP_LOCKLESS)
-			json_object_array_add(cl, json_object_new_string("lockless_fast_path"));
-		if (caps & PINBENCH_CAP_RELEASE_ATOMIC)
-			json_object_array_add(cl, json_object_new_string("release_in_hardirq"));
-		if (caps & PINBENCH_CAP_REVOKE)
-			json_object_array_add(cl, json_object_new_string("revoke"));
+#define PB_X_CAP_NAME(sym, bit, name)					\
+		if (caps & PINBENCH_CAP_##sym)					\
+			json_object_array_add(cl, json_object_new_string(name));
+		PINBENCH_CAPS(PB_X_CAP_NAME)
+#undef PB_X_CAP_NAME
 		json_object_object_add(c, "capabilities", cl);
 	}
 	/* Raw histograms stay, so later tools can merge repetitions exactly. */

@@ -15,34 +15,7 @@
 #include <unistd.h>
 #include "names.h"
 #include "pinbench_uapi.h"
-
-/* Exit codes as liburing's tests: 0 pass, 1 fail, 77 skip. */
-static int failures;
-static long page_size;
-
-static void check(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: ", cond ? "ok" : "NOT OK");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!cond)
-		failures++;
-}
-
-/* Every strategy the uapi header lists must be built into the module. */
-static uint64_t strategy_mask(void)
-{
-	uint64_t m = 0;
-#define PB_X_MASK(sym, id, name) m |= 1ull << (id);
-	PINBENCH_STRATEGIES(PB_X_MASK)
-#undef PB_X_MASK
-	return m;
-}
+#include "testlib.h"
 
 static void good_request(struct pinbench_gup_fast *a, void *buf, unsigned int pages)
 {
@@ -54,6 +27,7 @@ static void good_request(struct pinbench_gup_fast *a, void *buf, unsigned int pa
 	a->addr = (uintptr_t)buf;
 	a->nr_pages = pages;
 	a->rounds = 1;
+	a->registration = PINBENCH_REG_PER_IO;
 }
 
 /* Issue the request and check the errno it fails with. */
@@ -63,25 +37,6 @@ static void expect_errno(int fd, struct pinbench_gup_fast *a, int want, const ch
 
 	check(r == -1 && e == want, "%-48s -> %s (want %s)", what, r == 0 ? "success" : strerror(e),
 	      strerror(want));
-}
-
-static void read_pins(unsigned long long *acq, unsigned long long *rel)
-{
-	char line[256];
-	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
-
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	*acq = *rel = 0;
-	f = fopen("/proc/vmstat", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "nr_foll_pin_acquired %llu", acq);
-		sscanf(line, "nr_foll_pin_released %llu", rel);
-	}
-	if (f)
-		fclose(f);
 }
 
 static void test_bad_requests(int fd)
@@ -127,8 +82,12 @@ static void test_bad_requests(int fd)
 	expect_errno(fd, &a, EINVAL, "non-zero reserved field");
 	good_request(&a, buf, pages); a.reserved0 = 1;
 	expect_errno(fd, &a, EINVAL, "non-zero reserved0");
-	good_request(&a, buf, pages); a.reserved1 = 1;
-	expect_errno(fd, &a, EINVAL, "non-zero reserved1");
+	good_request(&a, buf, pages); a.registration = 0;
+	expect_errno(fd, &a, EINVAL, "registration unset (0)");
+	good_request(&a, buf, pages); a.registration = 3;
+	expect_errno(fd, &a, EINVAL, "unknown registration");
+	good_request(&a, buf, pages); a.registration = PINBENCH_REG_PER_BUFFER;
+	expect_errno(fd, &a, EOPNOTSUPP, "per-buffer registration with pin_counter");
 	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
 	a.flags |= PINBENCH_PIN_DIRTY;
 	expect_errno(fd, &a, EOPNOTSUPP, "DIRTY with notifier_revoke");
@@ -188,13 +147,18 @@ static void test_strategies(int fd)
 	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		if (!(strategy_mask() & (1ull << id)))
 			continue;	/* an id reserved for a strategy not built yet */
-		for (int longterm = 0; longterm < 2; longterm++) {
+		for (int v = 0; v < 4; v++) {
+			int longterm = v & 1, per_buffer = v >> 1;
 			unsigned long long acq0, rel0, acq1, rel1, want;
 			struct pinbench_gup_fast a;
 			int r;
 
+			if (per_buffer && id != PINBENCH_STRATEGY_NOTIFIER_REVOKE)
+				continue;	/* the only strategy with per-buffer state */
 			good_request(&a, buf, pages);
 			a.strategy = id;
+			if (per_buffer)
+				a.registration = PINBENCH_REG_PER_BUFFER;
 			a.pages_per_call = 16;
 			a.rounds = 3;
 			a.warmup_rounds = 1;
@@ -206,8 +170,8 @@ static void test_strategies(int fd)
 			if (r < 0 && errno == EOPNOTSUPP && longterm &&
 			    (id == PINBENCH_STRATEGY_GUP_REF || id == PINBENCH_STRATEGY_FAKE_VMA))
 				continue;	/* FOLL_LONGTERM needs FOLL_PIN */
-			check(r == 0, "%s%s runs: %s", pb_strategy_name(id), longterm ? " longterm" : "",
-			      r ? strerror(errno) : "ok");
+			check(r == 0, "%s%s%s runs: %s", pb_strategy_name(id), longterm ? " longterm" : "",
+			      per_buffer ? " per-buffer" : "", r ? strerror(errno) : "ok");
 			if (r)
 				continue;
 			check(a.acquire.n == 3 * pages / 16 && a.release.n == a.acquire.n &&
@@ -254,7 +218,7 @@ static void *zap_loop(void *arg)
  * them (revokes > 0), later acquires fault the pages back in, and every pin
  * is released exactly once (balance exact, module count = vmstat).
  */
-static void test_revoke_on_invalidation(int fd)
+static void test_revoke_on_invalidation(int fd, uint32_t registration)
 {
 	const unsigned int pages = 256;
 	unsigned long long acq0, rel0, acq1, rel1;
@@ -268,6 +232,7 @@ static void test_revoke_on_invalidation(int fd)
 	madvise(z.buf, z.len, MADV_NOHUGEPAGE);
 	good_request(&a, z.buf, pages);
 	a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
+	a.registration = registration;
 	a.pages_per_call = 16;
 	a.rounds = 400;
 	read_pins(&acq0, &rel0);
@@ -276,7 +241,9 @@ static void test_revoke_on_invalidation(int fd)
 	z.stop = 1;
 	pthread_join(th, NULL);
 	read_pins(&acq1, &rel1);
-	check(r == 0, "notifier_revoke under MADV_DONTNEED runs: %s", r ? strerror(errno) : "ok");
+	check(r == 0, "notifier_revoke (%s) under MADV_DONTNEED runs: %s",
+	      registration == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O",
+	      r ? strerror(errno) : "ok");
 	check(a.revokes > 0, "invalidations revoked pins: %llu revokes, %lu zaps",
 	      (unsigned long long)a.revokes, z.zaps);
 	check(acq1 - acq0 == rel1 - rel0 && acq1 - acq0 == a.foll_pins,
@@ -422,18 +389,13 @@ static void test_info(int fd)
 
 int main(void)
 {
-	int fd = open("/dev/pinbench", O_RDWR);
+	int fd = testlib_open();
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	page_size = sysconf(_SC_PAGESIZE);
-	if (fd < 0) {
-		printf("cannot open /dev/pinbench: %s\n", strerror(errno));
-		return 1;
-	}
 	test_info(fd);
 	test_bad_requests(fd);
 	test_strategies(fd);
-	test_revoke_on_invalidation(fd);
+	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_IO);
+	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_BUFFER);
 	test_sigkill_mid_run(fd);
 	test_munmap_mid_run(fd);
 	test_no_leftovers(fd);

@@ -60,10 +60,10 @@ static void test_expansion(void **state)
 	/* [a]: 2 backings x 2 sizes x 2 strategies; [b]: 2 backings. */
 	assert_int_equal(plan.nr, 10);
 	assert_string_equal(plan.cells[0].id,
-		"gup_fast/gup_ref/backing=anon,thp=off,longterm=0,write=1,buffer_pages=64,pages_per_call=1");
+		"gup_fast/gup_ref/backing=anon,thp=off,longterm=0,registration=per_io,write=1,buffer_pages=64,pages_per_call=1");
 	assert_string_equal(plan.cells[1].strategy, "pin_counter");
 	assert_string_equal(plan.cells[9].id,
-		"gup_fast/pin_counter/backing=shmem,thp=off,longterm=1,write=1,buffer_pages=64,pages_per_call=64");
+		"gup_fast/pin_counter/backing=shmem,thp=off,longterm=1,registration=per_io,write=1,buffer_pages=64,pages_per_call=64");
 	assert_string_equal(plan.cells[9].job, "b");
 	assert_int_equal(json_object_get_int(json_object_object_get(plan.cells[9].params, "pages_per_call")), 64);
 	assert_int_equal(json_object_get_int(json_object_object_get(plan.cells[9].params, "calls")), 2048);
@@ -108,7 +108,7 @@ static void test_errors(void **state)
 	expect_error("workload=gup_fast\n", "1: 'workload' is outside any [section]");
 	expect_error("[j]\nworkload=gup_fast\nthis line has no equals sign\n", "3: syntax error");
 	expect_error("[a]\nworkload=gup_fast\npages_per_call=1\n[b]\nworkload=gup_fast\npages_per_call=1\n",
-		     "5: [b]: cell gup_fast/gup_ref/backing=anon,thp=off,longterm=0,write=1,buffer_pages=1024,pages_per_call=1 is also produced by [a]");
+		     "5: [b]: cell gup_fast/gup_ref/backing=anon,thp=off,longterm=0,registration=per_io,write=1,buffer_pages=1024,pages_per_call=1 is also produced by [a]");
 }
 
 static void test_missing_file(void **state)

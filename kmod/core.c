@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/* core.c: what every workload shares: request checks, registrations, release from any context. */
+#include <linux/completion.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/workqueue.h>
+#include "pinbench.h"
+
+struct page *pinbench_dummy_page;
+static struct workqueue_struct *pinbench_wq;
+
+/* A user range of nr_pages pages from addr, as every request names one. */
+int pinbench_check_range(u64 addr, u64 nr_pages)
+{
+	u64 end;
+
+	if (!nr_pages)
+		return -EINVAL;
+	if (nr_pages > PINBENCH_MAX_BUFFER_PAGES)
+		return -E2BIG;
+	if (addr & ~PAGE_MASK)
+		return -EINVAL;
+	/* nr_pages is bounded above, so the shift cannot overflow. */
+	if (check_add_overflow(addr, nr_pages << PAGE_SHIFT, &end))
+		return -EOVERFLOW;
+	if (!access_ok(u64_to_user_ptr(addr), nr_pages << PAGE_SHIFT))
+		return -EFAULT;
+	return 0;
+}
+
+/* Flags and registration mode for strategy s: EINVAL if malformed, EOPNOTSUPP if s cannot. */
+int pinbench_check_pin_flags(const struct pinbench_strategy *s, u32 flags, u32 registration)
+{
+	if (flags & ~PINBENCH_PIN_ALL)
+		return -EINVAL;
+	if ((flags & PINBENCH_PIN_DIRTY) && !(flags & PINBENCH_PIN_WRITE))
+		return -EINVAL;
+	if (registration != PINBENCH_REG_PER_IO && registration != PINBENCH_REG_PER_BUFFER)
+		return -EINVAL;
+	if (flags & ~s->supported_flags)
+		return -EOPNOTSUPP;
+	if (registration == PINBENCH_REG_PER_BUFFER && !(s->caps & PINBENCH_CAP_REGISTRATION))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/* Set up a registration of the caller's range; per-buffer state only for PER_BUFFER. */
+int pinbench_reg_setup(struct pinbench_reg *reg, const struct pinbench_strategy *s,
+		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration)
+{
+	memset(reg, 0, sizeof(*reg));
+	spin_lock_init(&reg->lock);
+	reg->mm = current->mm;
+	reg->addr = addr;
+	reg->nr_pages = nr_pages;
+	reg->flags = flags;
+	reg->registration = registration;
+	if (registration == PINBENCH_REG_PER_BUFFER)
+		return s->reg_init(reg);
+	return 0;
+}
+
+void pinbench_reg_teardown(struct pinbench_reg *reg, const struct pinbench_strategy *s)
+{
+	if (reg->registration == PINBENCH_REG_PER_BUFFER && s->reg_fini)
+		s->reg_fini(reg);
+}
+
+/*
+ * A release context counts two things down: pins whose pages are still
+ * held, and pins with release work unfinished. Both start one above the
+ * number of pins; the caller drops its own count when it has issued every
+ * release, so neither reaches zero early.
+ */
+void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
+			       const struct pinbench_strategy *s, unsigned int nr_pins)
+{
+	rc->s = s;
+	atomic_set(&rc->pages_pending, nr_pins + 1);
+	atomic_set(&rc->work_pending, nr_pins + 1);
+	atomic64_set(&rc->deferred, 0);
+	rc->start_ns = ktime_get_ns();
+	rc->pages_ns = rc->done_ns = 0;
+	init_completion(&rc->done);
+}
+
+void pinbench_pin_released(struct pinbench_pin *pin)
+{
+	struct pinbench_release_ctx *rc = pin->rc;
+	u64 now = ktime_get_ns();
+
+	pin->released_ns = now;
+	if (rc && atomic_dec_and_test(&rc->pages_pending))
+		rc->pages_ns = now;
+}
+
+/* The last thing a release does: pin may be freed as soon as this returns. */
+void pinbench_pin_done(struct pinbench_pin *pin)
+{
+	struct pinbench_release_ctx *rc = pin->rc;
+
+	if (rc && atomic_dec_and_test(&rc->work_pending)) {
+		rc->done_ns = ktime_get_ns();
+		complete(&rc->done);
+	}
+}
+
+/* The caller has issued every release (from any context); wait with wait_for_completion(&rc->done). */
+void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc)
+{
+	u64 now = ktime_get_ns();
+
+	if (atomic_dec_and_test(&rc->pages_pending))
+		rc->pages_ns = now;
+	if (atomic_dec_and_test(&rc->work_pending)) {
+		rc->done_ns = now;
+		complete(&rc->done);
+	}
+}
+
+void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn)
+{
+	if (pin->rc)
+		atomic64_inc(&pin->rc->deferred);
+	INIT_WORK(&pin->work, fn);
+	queue_work(pinbench_wq, &pin->work);
+}
+
+static void release_work(struct work_struct *work)
+{
+	struct pinbench_pin *pin = container_of(work, struct pinbench_pin, work);
+
+	pin->rc->s->release(pin);
+	pinbench_pin_released(pin);
+	pinbench_pin_done(pin);
+}
+
+/*
+ * Release pin from whatever context the caller is in. In process context,
+ * or where the strategy can give the pages back in hardirq, it is done on
+ * the spot; otherwise what must sleep goes to a workqueue, as the kernel's
+ * own direct I/O completion defers dirtying (bio_check_pages_dirty()).
+ * Deferral needs pin->rc (it names the strategy and counts the work).
+ */
+void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin)
+{
+	if (in_task() || pinbench_release_atomic_ok(s, pin->flags)) {
+		s->release(pin);
+		pinbench_pin_released(pin);
+		pinbench_pin_done(pin);
+	} else if (s->release_atomic && !(pin->flags & PINBENCH_PIN_DIRTY)) {
+		s->release_atomic(pin);
+	} else {
+		pinbench_queue_work(pin, release_work);
+	}
+}
+
+int pinbench_core_init(void)
+{
+	/*
+	 * Where revoked device page table entries point: device writes land
+	 * here, never in a page the strategy gave back.
+	 */
+	pinbench_dummy_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!pinbench_dummy_page)
+		return -ENOMEM;
+	/* Deferred releases may sleep on rmap locks and notifier removal. */
+	pinbench_wq = alloc_workqueue("pinbench", 0, 0);
+	if (!pinbench_wq) {
+		__free_page(pinbench_dummy_page);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Runs after every file is closed: nothing is queued any more, but flush anyway. */
+void pinbench_core_exit(void)
+{
+	destroy_workqueue(pinbench_wq);
+	__free_page(pinbench_dummy_page);
+}

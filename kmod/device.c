@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/* device.c: the simulated DMA device: registered buffers, their device page tables, a DMA engine. */
+#include <linux/highmem.h>
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+#include "pinbench.h"
+
+/*
+ * A registered buffer is what an RDMA memory region or a GPU userptr is:
+ * pages a strategy acquired once, in a device page table (dpt[]) the
+ * device keeps using until the buffer is unregistered. The strategy's
+ * pins point straight into dpt[] (pin->pages), so a revoking strategy
+ * retargets the device's own entries, under the device lock (reg.lock).
+ *
+ * The engine makes one access per dpt entry in turn, burst accesses per
+ * tick. Each access takes the device lock, as a device's page-table walk
+ * would be ordered against its driver's invalidation, and is classified
+ * against what the page was at registration (see the uapi header).
+ */
+
+/* hrtimer engine budget: accesses per second from hardirq, beyond which a CPU would be lost to it. */
+#define HRTIMER_MAX_ACCESSES_PER_S 1000000ull
+
+enum page_kind { KIND_FILE, KIND_ANON, KIND_OTHER };
+
+struct page_origin {
+	struct address_space *mapping;	/* KIND_FILE */
+	pgoff_t index;
+	enum page_kind kind;
+};
+
+struct dev_buf {
+	u32 id;
+	const struct pinbench_strategy *s;
+	struct pinbench_reg reg;	/* range, device lock, strategy state */
+	struct page **dpt;		/* the device page table */
+	struct page_origin *origin;	/* what dpt[i] was at registration */
+	struct pinbench_pin *pins;	/* one per acquire call */
+	unsigned int nr_pins;
+	struct mm_struct *mm_held;	/* mmget()'d for a strategy that needs it */
+
+	/* The engine; its state is written only by the engine, counts under reg.lock. */
+	bool running;
+	u32 engine, direction, burst;
+	u64 period_ns, max_records;
+	struct hrtimer timer;
+	struct task_struct *thread;
+	u64 seq;
+	unsigned long next;
+	u64 accesses, delivered, lost, redirected, ticks;
+
+	/* Unregister from hardirq. */
+	struct hrtimer rel_timer;
+	struct pinbench_release_ctx rc;
+	u64 handler_ns;
+};
+
+/*
+ * A page's index in its file. Not page_to_pgoff(): its hugetlb branch
+ * calls a function modules cannot link; both sides of the comparison use
+ * this, so hugetlb's huge-page units compare equal too.
+ */
+static pgoff_t page_file_index(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	return folio->index + folio_page_idx(folio, page);
+}
+
+static bool page_in_place(const struct page_origin *o, struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	switch (o->kind) {
+	case KIND_FILE:
+		/* Truncate clears folio->mapping under the folio lock; a racy read is one access early or late. */
+		return READ_ONCE(folio->mapping) == o->mapping && page_file_index(page) == o->index;
+	case KIND_ANON:
+		/* Anon pages have no file to leave: lost once nobody maps them. */
+		return folio_mapped(folio);
+	default:
+		return true;
+	}
+}
+
+static void dev_access(struct dev_buf *b)
+{
+	unsigned long i = b->next, flags;
+	u64 seq = ++b->seq;
+	size_t slot = (seq - 1) / b->reg.nr_pages % PINBENCH_RECORD_SLOTS(PAGE_SIZE);
+	struct pinbench_record *r;
+	struct page *page;
+	void *va;
+
+	if (++b->next == b->reg.nr_pages)
+		b->next = 0;
+	spin_lock_irqsave(&b->reg.lock, flags);
+	page = b->dpt[i];
+	if (page == pinbench_dummy_page)
+		b->redirected++;
+	else if (page_in_place(&b->origin[i], page))
+		b->delivered++;
+	else
+		b->lost++;
+	va = kmap_local_page(page);
+	r = (struct pinbench_record *)va + slot;
+	if (b->direction == PINBENCH_DMA_WRITE) {
+		r->buffer_id = b->id;
+		r->page_index = i;
+		r->seq = seq;
+		r->time_ns = ktime_get_ns();
+		WRITE_ONCE(r->magic, PINBENCH_RECORD_MAGIC);
+	} else {
+		(void)READ_ONCE(r->seq);
+	}
+	kunmap_local(va);
+	b->accesses++;
+	spin_unlock_irqrestore(&b->reg.lock, flags);
+}
+
+/* One tick: burst accesses; false once max_records are done. */
+static bool dev_tick(struct dev_buf *b)
+{
+	u32 k;
+
+	for (k = 0; k < b->burst; k++) {
+		if (b->max_records && b->seq >= b->max_records)
+			return false;
+		dev_access(b);
+	}
+	b->ticks++;
+	return true;
+}
+
+static enum hrtimer_restart dev_timer_fn(struct hrtimer *t)
+{
+	struct dev_buf *b = container_of(t, struct dev_buf, timer);
+
+	if (!dev_tick(b))
+		return HRTIMER_NORESTART;
+	/* Ticks missed (an overrun) are skipped, not made up in a burst. */
+	hrtimer_forward_now(t, ns_to_ktime(b->period_ns));
+	return HRTIMER_RESTART;
+}
+
+static int dev_thread(void *arg)
+{
+	struct dev_buf *b = arg;
+	u64 next = ktime_get_ns();
+	ktime_t exp;
+
+	while (!kthread_should_stop()) {
+		if (!dev_tick(b)) {
+			set_current_state(TASK_IDLE);
+			if (!kthread_should_stop())
+				schedule();
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		if (!b->period_ns) {
+			cond_resched();
+			continue;
+		}
+		next += b->period_ns;
+		if (next < ktime_get_ns())	/* behind: skip, as the hrtimer does */
+			next = ktime_get_ns();
+		exp = ns_to_ktime(next);
+		set_current_state(TASK_IDLE);
+		if (!kthread_should_stop())
+			schedule_hrtimeout(&exp, HRTIMER_MODE_ABS);
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static void dev_engine_stop(struct dev_buf *b)
+{
+	if (!b->running)
+		return;
+	if (b->engine == PINBENCH_ENGINE_HRTIMER)
+		hrtimer_cancel(&b->timer);
+	else
+		kthread_stop(b->thread);
+	b->running = false;
+}
+
+static enum hrtimer_restart dev_release_timer_fn(struct hrtimer *t)
+{
+	struct dev_buf *b = container_of(t, struct dev_buf, rel_timer);
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
+	b->rc.start_ns = t0;
+	for (i = 0; i < b->nr_pins; i++)
+		pinbench_release_any(b->s, &b->pins[i]);
+	b->handler_ns = ktime_get_ns() - t0;
+	pinbench_release_ctx_issued(&b->rc);
+	return HRTIMER_NORESTART;
+}
+
+/* Give every pin back from ctx and wait until everything, deferred work included, is done. */
+static void dev_release_pins(struct dev_buf *b, u32 ctx)
+{
+	unsigned int i;
+	u64 t0;
+
+	pinbench_release_ctx_init(&b->rc, b->s, b->nr_pins);
+	for (i = 0; i < b->nr_pins; i++)
+		b->pins[i].rc = &b->rc;
+	if (ctx == PINBENCH_CTX_HARDIRQ) {
+		hrtimer_init(&b->rel_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		b->rel_timer.function = dev_release_timer_fn;
+		hrtimer_start(&b->rel_timer, 0, HRTIMER_MODE_REL_HARD);
+		wait_for_completion(&b->rc.done);
+		/* The callback may still be returning: wait for it before b goes. */
+		hrtimer_cancel(&b->rel_timer);
+	} else {
+		t0 = ktime_get_ns();
+		b->rc.start_ns = t0;
+		for (i = 0; i < b->nr_pins; i++)
+			pinbench_release_any(b->s, &b->pins[i]);
+		b->handler_ns = ktime_get_ns() - t0;
+		pinbench_release_ctx_issued(&b->rc);
+		wait_for_completion(&b->rc.done);
+	}
+}
+
+static void dev_buf_free(struct dev_buf *b)
+{
+	pinbench_reg_teardown(&b->reg, b->s);
+	if (b->mm_held)
+		mmput(b->mm_held);
+	kvfree(b->pins);
+	kvfree(b->origin);
+	kvfree(b->dpt);
+	kfree(b);
+}
+
+static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
+{
+	const struct pinbench_revoke_counts *c = &b->reg.rc;
+	unsigned long flags;
+
+	spin_lock_irqsave(&b->reg.lock, flags);
+	st->accesses = b->accesses;
+	st->delivered = b->delivered;
+	st->lost = b->lost;
+	st->redirected = b->redirected;
+	st->invalidations = c->invalidations;
+	st->revocations = c->revocations;
+	st->pages_revoked = c->pages_revoked;
+	st->spurious = c->spurious;
+	st->nonblocking = c->nonblocking;
+	memcpy(st->events, c->events, sizeof(st->events));
+	spin_unlock_irqrestore(&b->reg.lock, flags);
+	st->engine_ticks = b->ticks;
+}
+
+static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register __user *uarg)
+{
+	struct pinbench_dev_register a;
+	const struct pinbench_strategy *s;
+	unsigned long i, done = 0;
+	struct dev_buf *b;
+	unsigned int c;
+	u64 t0;
+	long ret;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (a.reserved0 || memchr_inv(a.reserved, 0, sizeof(a.reserved)) || a.buffer_id)
+		return -EINVAL;
+	s = pinbench_strategy_get(a.strategy);
+	if (!s || !a.pages_per_call)
+		return -EINVAL;
+	if (a.pages_per_call > PINBENCH_MAX_PAGES_PER_CALL)
+		return -E2BIG;
+	ret = pinbench_check_range(a.addr, a.nr_pages);
+	if (ret)
+		return ret;
+	ret = pinbench_check_pin_flags(s, a.flags, a.registration);
+	if (ret)
+		return ret;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->s = s;
+	b->nr_pins = DIV_ROUND_UP(a.nr_pages, a.pages_per_call);
+	b->dpt = kvcalloc(a.nr_pages, sizeof(*b->dpt), GFP_KERNEL);
+	b->origin = kvcalloc(a.nr_pages, sizeof(*b->origin), GFP_KERNEL);
+	b->pins = kvcalloc(b->nr_pins, sizeof(*b->pins), GFP_KERNEL);
+	if (!b->dpt || !b->origin || !b->pins) {
+		kvfree(b->pins);
+		kvfree(b->origin);
+		kvfree(b->dpt);
+		kfree(b);
+		return -ENOMEM;
+	}
+	ret = pinbench_reg_setup(&b->reg, s, a.addr, a.nr_pages, a.flags, a.registration);
+	if (ret) {
+		b->reg.registration = 0;	/* nothing to tear down */
+		dev_buf_free(b);
+		return ret;
+	}
+
+	t0 = ktime_get_ns();
+	for (c = 0; c < b->nr_pins; c++) {
+		struct pinbench_pin *pin = &b->pins[c];
+		unsigned int want = min_t(u64, a.pages_per_call, a.nr_pages - done);
+
+		pin->pages = b->dpt + done;
+		pin->flags = a.flags;
+		pin->reg = &b->reg;
+		pin->nr = want;
+		ret = s->acquire(pin, a.addr + (done << PAGE_SHIFT), want);
+		if (ret != want) {
+			pin->nr = ret > 0 ? ret : 0;
+			b->nr_pins = c + !!pin->nr;	/* release what is held */
+			dev_release_pins(b, PINBENCH_CTX_PROCESS);
+			dev_buf_free(b);
+			return ret < 0 ? ret : -EFAULT;
+		}
+		done += want;
+		if (fatal_signal_pending(current)) {
+			b->nr_pins = c + 1;
+			dev_release_pins(b, PINBENCH_CTX_PROCESS);
+			dev_buf_free(b);
+			return -EINTR;
+		}
+	}
+	a.acquire_ns = ktime_get_ns() - t0;
+	a.strategy_caps = pinbench_strategy_caps(s, a.registration);
+
+	/* What each entry is now: an early revoke leaves the dummy page (KIND_OTHER). */
+	spin_lock_irq(&b->reg.lock);
+	for (i = 0; i < a.nr_pages; i++) {
+		struct page *page = b->dpt[i];
+		struct page_origin *o = &b->origin[i];
+
+		if (page == pinbench_dummy_page || is_zero_page(page)) {
+			o->kind = KIND_OTHER;
+		} else if (PageAnon(page)) {
+			o->kind = KIND_ANON;
+		} else if (page_folio(page)->mapping) {
+			o->kind = KIND_FILE;
+			o->mapping = page_folio(page)->mapping;
+			o->index = page_file_index(page);
+		} else {
+			o->kind = KIND_OTHER;
+		}
+	}
+	spin_unlock_irq(&b->reg.lock);
+
+	if (s->needs_mm) {
+		mmget(current->mm);
+		b->mm_held = current->mm;
+	}
+	ret = xa_alloc(&pf->bufs, &b->id, b, XA_LIMIT(1, PINBENCH_MAX_DEV_BUFFERS), GFP_KERNEL);
+	if (ret) {
+		dev_release_pins(b, PINBENCH_CTX_PROCESS);
+		dev_buf_free(b);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	a.buffer_id = b->id;
+	if (copy_to_user(uarg, &a, sizeof(a))) {
+		xa_erase(&pf->bufs, b->id);
+		dev_release_pins(b, PINBENCH_CTX_PROCESS);
+		dev_buf_free(b);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static long dev_start(struct pinbench_file *pf, struct pinbench_dev_start __user *uarg)
+{
+	struct pinbench_dev_start a;
+	struct dev_buf *b;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (memchr_inv(a.reserved, 0, sizeof(a.reserved)))
+		return -EINVAL;
+	if (a.engine != PINBENCH_ENGINE_KTHREAD && a.engine != PINBENCH_ENGINE_HRTIMER)
+		return -EINVAL;
+	if (a.direction != PINBENCH_DMA_WRITE && a.direction != PINBENCH_DMA_READ)
+		return -EINVAL;
+	if (!a.burst || (!a.rate_hz && a.engine == PINBENCH_ENGINE_HRTIMER))
+		return -EINVAL;
+	if (a.burst > PINBENCH_MAX_BURST || a.rate_hz > PINBENCH_MAX_RATE_HZ)
+		return -E2BIG;
+	if (a.engine == PINBENCH_ENGINE_HRTIMER &&
+	    (u64)a.rate_hz * a.burst > HRTIMER_MAX_ACCESSES_PER_S)
+		return -E2BIG;
+	b = xa_load(&pf->bufs, a.buffer_id);
+	if (!b)
+		return -ENOENT;
+	/* Writing into pages acquired for reading could hit the shared zero page. */
+	if (a.direction == PINBENCH_DMA_WRITE && !(b->reg.flags & PINBENCH_PIN_WRITE))
+		return -EINVAL;
+	if (b->running)
+		return -EBUSY;
+
+	b->engine = a.engine;
+	b->direction = a.direction;
+	b->burst = a.burst;
+	b->period_ns = a.rate_hz ? div_u64(NSEC_PER_SEC, a.rate_hz) : 0;
+	/* max_records counts from this start on. */
+	b->max_records = a.max_records ? b->seq + a.max_records : 0;
+	if (a.engine == PINBENCH_ENGINE_HRTIMER) {
+		hrtimer_init(&b->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		b->timer.function = dev_timer_fn;
+		hrtimer_start(&b->timer, ns_to_ktime(b->period_ns), HRTIMER_MODE_REL_HARD);
+	} else {
+		b->thread = kthread_run(dev_thread, b, "pinbench-dma/%u", b->id);
+		if (IS_ERR(b->thread))
+			return PTR_ERR(b->thread);
+	}
+	b->running = true;
+	return 0;
+}
+
+static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
+				   struct pinbench_dev_stats __user *uarg)
+{
+	struct pinbench_dev_stats st;
+	struct dev_buf *b;
+	u32 ctx;
+
+	if (copy_from_user(&st, uarg, sizeof(st)))
+		return -EFAULT;
+	if (st.abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (st.reserved0 || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+		return -EINVAL;
+	if (unregister ? (st.release_ctx != PINBENCH_CTX_PROCESS &&
+			  st.release_ctx != PINBENCH_CTX_HARDIRQ) : st.release_ctx)
+		return -EINVAL;
+	b = unregister ? xa_erase(&pf->bufs, st.buffer_id) : xa_load(&pf->bufs, st.buffer_id);
+	if (!b)
+		return -ENOENT;
+
+	ctx = st.release_ctx;
+	memset(&st, 0, sizeof(st));
+	st.abi_version = PINBENCH_ABI_VERSION;
+	st.buffer_id = b->id;
+	st.release_ctx = ctx;
+	dev_engine_stop(b);
+	if (unregister)
+		dev_release_pins(b, ctx);
+	dev_fill_stats(b, &st);
+	if (unregister) {
+		st.release_handler_ns = b->handler_ns;
+		st.release_pages_ns = b->rc.pages_ns - b->rc.start_ns;
+		st.release_done_ns = b->rc.done_ns - b->rc.start_ns;
+		st.deferred = atomic64_read(&b->rc.deferred);
+		dev_buf_free(b);
+	}
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg)
+{
+	switch (cmd) {
+	case PINBENCH_IOC_DEV_REGISTER:
+		return dev_register(pf, uarg);
+	case PINBENCH_IOC_DEV_START:
+		return dev_start(pf, uarg);
+	case PINBENCH_IOC_DEV_STOP:
+		return dev_stop_or_unregister(pf, false, uarg);
+	case PINBENCH_IOC_DEV_UNREGISTER:
+		return dev_stop_or_unregister(pf, true, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* The file is going away (close, or the process exiting): stop and give back everything. */
+void pinbench_dev_release_all(struct pinbench_file *pf)
+{
+	struct dev_buf *b;
+	unsigned long id;
+
+	xa_for_each(&pf->bufs, id, b) {
+		xa_erase(&pf->bufs, id);
+		dev_engine_stop(b);
+		dev_release_pins(b, PINBENCH_CTX_PROCESS);
+		dev_buf_free(b);
+	}
+	xa_destroy(&pf->bufs);
+}
