@@ -14,6 +14,41 @@
 struct page *pinbench_dummy_page;
 static struct workqueue_struct *pinbench_wq;
 
+void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v)
+{
+	if (!st->n || v < st->min_ns)
+		st->min_ns = v;
+	if (v > st->max_ns)
+		st->max_ns = v;
+	st->n++;
+	st->sum_ns += v;
+}
+
+/* Charge the time since *t to part, then restart *t (the bookkeeping is charged to nobody). */
+void pinbench_bd_charge(struct pinbench_breakdown *bd, unsigned int part, u64 *t)
+{
+	bd->cur[part] += ktime_get_ns() - *t;
+	bd->touched |= 1u << part;
+	*t = ktime_get_ns();
+}
+
+/* One call is over: each part it entered is one sample (or, !keep, nothing: warm-up). */
+void pinbench_bd_commit(struct pinbench_breakdown *bd, bool keep)
+{
+	unsigned int p;
+
+	for (p = 0; p < PINBENCH_PART_NR; p++) {
+		if (!(bd->touched & (1u << p)))
+			continue;
+		if (keep) {
+			pinbench_stats_add(&bd->part[p], bd->cur[p]);
+			bd->hist[p * PINBENCH_HIST_BUCKETS + pinbench_hist_index(bd->cur[p])]++;
+		}
+		bd->cur[p] = 0;
+	}
+	bd->touched = 0;
+}
+
 /* A user range of nr_pages pages from addr, as every request names one. */
 int pinbench_check_range(u64 addr, u64 nr_pages)
 {

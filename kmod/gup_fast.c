@@ -8,16 +8,6 @@
 #include <linux/uaccess.h>
 #include "pinbench.h"
 
-static void stats_add(struct pinbench_phase_stats *st, u64 v)
-{
-	if (!st->n || v < st->min_ns)
-		st->min_ns = v;
-	if (v > st->max_ns)
-		st->max_ns = v;
-	st->n++;
-	st->sum_ns += v;
-}
-
 static int gup_fast_validate(const struct pinbench_gup_fast *a,
 			     const struct pinbench_strategy **sp)
 {
@@ -26,7 +16,9 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+	if (a->reserved0 || a->reserved2 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+		return -EINVAL;
+	if (a->breakdown > 1 || (a->part_hist && !a->breakdown))
 		return -EINVAL;
 	s = pinbench_strategy_get(a->strategy);
 	if (!s)
@@ -37,7 +29,7 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 	    a->rounds > PINBENCH_MAX_ROUNDS ||
 	    a->warmup_rounds > PINBENCH_MAX_ROUNDS)
 		return -E2BIG;
-	if ((a->acquire_hist || a->release_hist) ?
+	if ((a->acquire_hist || a->release_hist || a->part_hist) ?
 	    a->hist_buckets != PINBENCH_HIST_BUCKETS : a->hist_buckets)
 		return -EINVAL;
 	ret = pinbench_check_range(a->addr, a->nr_pages);
@@ -48,6 +40,8 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 	ret = pinbench_check_pin_flags(s, a->flags, a->registration);
 	if (ret)
 		return ret;
+	if (a->breakdown && !(s->caps & PINBENCH_CAP_BREAKDOWN))
+		return -EOPNOTSUPP;
 	*sp = s;
 	return 0;
 }
@@ -69,6 +63,7 @@ struct gup_fast_run {
 	struct page **pages;
 	struct pinbench_pin *pins;	/* one per call of a round */
 	struct pinbench_reg *reg;	/* PINBENCH_REG_PER_BUFFER: set up once */
+	struct pinbench_breakdown *bd;	/* breakdown runs only */
 	u64 *hist_acq, *hist_rel;
 	unsigned int calls;	/* acquire calls per round */
 };
@@ -102,6 +97,7 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 		pin->priv = NULL;
 		pin->extra_foll_pins = 0;
 		pin->reg = r->reg;
+		pin->bd = r->bd;
 	}
 
 	/* Acquire phase: nothing but the acquire call between clock reads. */
@@ -125,13 +121,15 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 			return n < 0 ? n : -EFAULT;
 		}
 		if (kind == ROUND_SAMPLED) {
-			stats_add(&a->acquire, t1 - t0);
+			pinbench_stats_add(&a->acquire, t1 - t0);
 			r->hist_acq[pinbench_hist_index(t1 - t0)]++;
 			cond_resched();
 		}
+		if (r->bd)
+			pinbench_bd_commit(r->bd, kind != ROUND_WARMUP);
 	}
 	if (kind == ROUND_PHASE)
-		stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
+		pinbench_stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
 	for (c = 0; c < r->calls; c++)
 		a->foll_pins += (s->foll_pin ? r->pins[c].nr : 0) + r->pins[c].extra_foll_pins;
 
@@ -165,15 +163,17 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 			t0 = ktime_get_ns();
 			s->release(pin);
 			t1 = ktime_get_ns();
-			stats_add(&a->release, t1 - t0);
+			pinbench_stats_add(&a->release, t1 - t0);
 			r->hist_rel[pinbench_hist_index(t1 - t0)]++;
 			cond_resched();
 		} else {
 			s->release(pin);
 		}
+		if (r->bd)
+			pinbench_bd_commit(r->bd, kind != ROUND_WARMUP);
 	}
 	if (kind == ROUND_PHASE)
-		stats_add(&a->release_phase, ktime_get_ns() - phase0);
+		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
 	if (kind != ROUND_WARMUP)
 		a->pages_done += a->nr_pages;
 	cond_resched();
@@ -209,20 +209,24 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	r.calls = a.nr_pages / a.pages_per_call;
 	r.pages = kvmalloc_array(a.nr_pages, sizeof(*r.pages), GFP_KERNEL);
 	r.pins = kvcalloc(r.calls, sizeof(*r.pins), GFP_KERNEL);
-	if (!r.pages || !r.pins) {
-		kvfree(r.pages);
-		kvfree(r.pins);
-		return -ENOMEM;
+	ret = -ENOMEM;
+	if (!r.pages || !r.pins)
+		goto out_free;
+	if (a.breakdown) {
+		r.bd = kzalloc(sizeof(*r.bd), GFP_KERNEL);
+		if (!r.bd)
+			goto out_free;
+		r.bd->hist = kvcalloc(PINBENCH_MAX_PARTS * PINBENCH_HIST_BUCKETS, sizeof(u64),
+				      GFP_KERNEL);
+		if (!r.bd->hist)
+			goto out_free;
 	}
 	revokes0 = atomic64_read(&pinbench_revokes);
 	/* Per-buffer state (a notifier over the buffer) is set up outside every round. */
 	if (a.registration == PINBENCH_REG_PER_BUFFER) {
 		ret = pinbench_reg_setup(&reg, r.s, a.addr, a.nr_pages, a.flags, a.registration);
-		if (ret) {
-			kvfree(r.pages);
-			kvfree(r.pins);
-			return ret;
-		}
+		if (ret)
+			goto out_free;
 		r.reg = &reg;
 	}
 
@@ -231,6 +235,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	memset(&a.release, 0, sizeof(a.release));
 	memset(&a.acquire_phase, 0, sizeof(a.acquire_phase));
 	memset(&a.release_phase, 0, sizeof(a.release_phase));
+	memset(a.part, 0, sizeof(a.part));
 	a.pages_done = 0;
 	a.huge_pages_seen = 0;
 	a.foll_pins = 0;
@@ -251,19 +256,31 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	}
 	if (r.reg)
 		pinbench_reg_teardown(r.reg, r.s);
-	kvfree(r.pages);
-	kvfree(r.pins);
 	if (ret)
-		return ret;
+		goto out_free;
 	a.strategy_caps = pinbench_strategy_caps(r.s, a.registration);
 	/* Module-wide: exact when one run at a time, as the guest driver does. */
 	a.revokes = atomic64_read(&pinbench_revokes) - revokes0;
+	if (r.bd)
+		memcpy(a.part, r.bd->part, sizeof(a.part));
 
+	ret = -EFAULT;
 	if (a.acquire_hist &&
 	    copy_to_user(u64_to_user_ptr(a.acquire_hist), r.hist_acq, hist_bytes))
-		return -EFAULT;
+		goto out_free;
 	if (a.release_hist &&
 	    copy_to_user(u64_to_user_ptr(a.release_hist), r.hist_rel, hist_bytes))
-		return -EFAULT;
-	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+		goto out_free;
+	if (a.part_hist &&
+	    copy_to_user(u64_to_user_ptr(a.part_hist), r.bd->hist,
+			 PINBENCH_MAX_PARTS * hist_bytes))
+		goto out_free;
+	ret = copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
+out_free:
+	if (r.bd)
+		kvfree(r.bd->hist);
+	kfree(r.bd);
+	kvfree(r.pages);
+	kvfree(r.pins);
+	return ret;
 }

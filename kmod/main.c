@@ -38,7 +38,9 @@ static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOT
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
-	      3 * 8 + 2 * 4 + 2 * 8);
+	      3 * 8 + 2 * 4 + 8 + 2 * 4 + 8 +
+	      PINBENCH_MAX_PARTS * sizeof(struct pinbench_phase_stats) + 8);
+static_assert(PINBENCH_PART_NR <= PINBENCH_MAX_PARTS);
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id)
 {

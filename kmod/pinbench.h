@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -47,7 +48,38 @@ struct pinbench_pin {
 	struct pinbench_release_ctx *rc;
 	struct work_struct work;
 	u64 released_ns;	/* when the last page was given back */
+	/* Set by the caller for a breakdown run, else NULL. */
+	struct pinbench_breakdown *bd;
 };
+
+/* A breakdown run's per-part figures (PINBENCH_PARTS). */
+struct pinbench_breakdown {
+	struct pinbench_phase_stats part[PINBENCH_MAX_PARTS];
+	u64 *hist;			/* [PINBENCH_MAX_PARTS][PINBENCH_HIST_BUCKETS] */
+	u64 cur[PINBENCH_MAX_PARTS];	/* this call so far */
+	u32 touched;			/* parts entered in this call */
+};
+
+void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v);
+void pinbench_bd_charge(struct pinbench_breakdown *bd, unsigned int part, u64 *t);
+void pinbench_bd_commit(struct pinbench_breakdown *bd, bool keep);
+
+/*
+ * Strategy side of a breakdown: t = pinbench_bd_start(pin), then after
+ * each step pinbench_bd_mark(pin, PINBENCH_PART_*, &t) charges the time
+ * since t to that part. Without a breakdown both are a load and a branch.
+ */
+static __always_inline u64 pinbench_bd_start(const struct pinbench_pin *pin)
+{
+	return unlikely(pin->bd) ? ktime_get_ns() : 0;
+}
+
+static __always_inline void pinbench_bd_mark(const struct pinbench_pin *pin, unsigned int part,
+					     u64 *t)
+{
+	if (unlikely(pin->bd))
+		pinbench_bd_charge(pin->bd, part, t);
+}
 
 /* Revocations on one registration, written under its lock. */
 struct pinbench_revoke_counts {

@@ -72,7 +72,8 @@ enum pinbench_strategy_id {
 	X(REVOKE,              2, "revoke")              /* pins are dropped on invalidation */	\
 	X(REGISTRATION,        3, "per_buffer_state")    /* PINBENCH_REG_PER_BUFFER exists */	\
 	X(RELEASE_PAGES_ATOMIC, 4, "pages_back_in_hardirq") /* in hardirq the pages go back at	\
-							      * once, bookkeeping is deferred */
+							      * once, bookkeeping is deferred */ \
+	X(BREAKDOWN,           5, "cost_breakdown")      /* times its own steps on request */
 #define PINBENCH_X_CAP(sym, bit, name) PINBENCH_CAP_##sym = 1u << (bit),
 enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 #undef PINBENCH_X_CAP
@@ -137,6 +138,33 @@ static inline __u64 pinbench_hist_low(__u32 idx, __u64 *width)
 	*width = 1ull << (e - PINBENCH_HIST_SUB_BITS);
 	return (__u64)(sub + (idx & (sub - 1))) << (e - PINBENCH_HIST_SUB_BITS);
 }
+
+/*
+ * Steps of a strategy's own work, timed on request (a gup_fast breakdown
+ * run) so that its bookkeeping shows apart from the GUP it rides on. A
+ * part's sample is its time within one acquire or release call (a part
+ * entered twice in a call is summed). Each part includes about one clock
+ * read (pinbench_info.clock_read_ns), which is why breakdown runs are
+ * separate from the runs whose acquire/release figures are reported.
+ */
+#define PINBENCH_PARTS(X)						\
+	X(GUP,             0, "gup")		/* mmap_lock, lookup, GUP itself */	\
+	X(ALLOC,           1, "alloc")		/* tracking object allocation */	\
+	X(LOCK_WAIT,       2, "lock_wait")	/* taking the rmap lock */		\
+	X(TREE_INSERT,     3, "tree_insert")	/* finding the tree, inserting */	\
+	X(TREE_REMOVE,     4, "tree_remove")					\
+	X(ACCOUNT,         5, "account")	/* per-page mapcount-style counts */	\
+	X(PUT,             6, "put")		/* dropping the page references/pins */	\
+	X(FREE,            7, "free")		/* freeing the tracking object */	\
+	X(NOTIFIER_INSERT, 8, "notifier_insert")					\
+	X(NOTIFIER_REMOVE, 9, "notifier_remove")
+enum pinbench_part {
+#define PINBENCH_X_ENUM(sym, id, name) PINBENCH_PART_##sym = id,
+	PINBENCH_PARTS(PINBENCH_X_ENUM)
+#undef PINBENCH_X_ENUM
+	PINBENCH_PART_NR
+};
+#define PINBENCH_MAX_PARTS	12	/* room in the ABI */
 
 /* A timed phase, as the module fills it. */
 struct pinbench_phase_stats {
@@ -213,6 +241,15 @@ struct pinbench_gup_fast {
 					 *       strategy's tracking state lives */
 	__u64 revokes;			/* (out) acquires whose pins an
 					 *       invalidation dropped */
+	__u32 breakdown;		/* (in)  1: time the strategy's parts
+					 *       (needs PINBENCH_CAP_BREAKDOWN);
+					 *       0: do not */
+	__u32 reserved2;		/* (in)  zero */
+	__u64 part_hist;		/* (in)  user __u64[PINBENCH_MAX_PARTS]
+					 *       [hist_buckets] or 0; needs
+					 *       hist_buckets set */
+	struct pinbench_phase_stats part[PINBENCH_MAX_PARTS]; /* (out) per
+					 *       call, breakdown runs only */
 	__u64 reserved[1];		/* (in)  zero */
 };
 

@@ -131,6 +131,7 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	struct fake_vma_root *root;
+	u64 t = pinbench_bd_start(pin);
 	struct fake_vma *fv;
 	long n, i;
 
@@ -138,6 +139,7 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 	fv = kmem_cache_zalloc(fake_vma_cache, GFP_KERNEL);
 	if (!fv)
 		return -ENOMEM;
+	pinbench_bd_mark(pin, PINBENCH_PART_ALLOC, &t);
 	if (mmap_read_lock_killable(mm)) {
 		kmem_cache_free(fake_vma_cache, fv);
 		return -EINTR;
@@ -153,6 +155,7 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 		n = n ? n : -EFAULT;
 		goto out_unlock;
 	}
+	pinbench_bd_mark(pin, PINBENCH_PART_GUP, &t);
 	if (vma_is_anonymous(vma)) {
 		if (!vma->anon_vma) {	/* only zero pages: nothing to attach to */
 			for (i = 0; i < n; i++)
@@ -184,12 +187,18 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 		kmem_cache_free(fake_vma_cache, fv);
 		return -ENOMEM;
 	}
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_INSERT, &t);
 	rmap_lock(fv);
+	pinbench_bd_mark(pin, PINBENCH_PART_LOCK_WAIT, &t);
 	fake_vma_tree_insert(fv, &root->tree);
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_INSERT, &t);
 	for (i = 0; i < n; i++)
 		atomic_inc(side_counter(pin->pages[i]));
+	pinbench_bd_mark(pin, PINBENCH_PART_ACCOUNT, &t);
 	rmap_unlock(fv);
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_INSERT, &t);
 	mmap_read_unlock(mm);
+	pinbench_bd_mark(pin, PINBENCH_PART_GUP, &t);
 
 	atomic64_inc(&pinbench_tracking_objects);
 	pin->priv = fv;
@@ -206,22 +215,31 @@ static void fake_vma_release(struct pinbench_pin *pin)
 	struct fake_vma *fv = pin->priv;
 	struct fake_vma_root *root;
 	unsigned int i;
+	u64 t;
 
 	if (!fv)
 		return;
+	t = pinbench_bd_start(pin);
 	root = xa_load(&fake_vma_roots, (unsigned long)fv->key >> 3);
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_REMOVE, &t);
 	rmap_lock(fv);
+	pinbench_bd_mark(pin, PINBENCH_PART_LOCK_WAIT, &t);
 	fake_vma_tree_remove(fv, &root->tree);
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_REMOVE, &t);
 	for (i = 0; i < pin->nr; i++)
 		atomic_dec(side_counter(pin->pages[i]));
+	pinbench_bd_mark(pin, PINBENCH_PART_ACCOUNT, &t);
 	rmap_unlock(fv);
+	pinbench_bd_mark(pin, PINBENCH_PART_TREE_REMOVE, &t);
 	for (i = 0; i < pin->nr; i++) {
 		if (pin->flags & PINBENCH_PIN_DIRTY)
 			set_page_dirty_lock(pin->pages[i]);
 		put_page(pin->pages[i]);
 	}
+	pinbench_bd_mark(pin, PINBENCH_PART_PUT, &t);
 	fake_vma_put_key(fv);
 	kmem_cache_free(fake_vma_cache, fv);
+	pinbench_bd_mark(pin, PINBENCH_PART_FREE, &t);
 	pin->priv = NULL;
 	pin->nr = 0;
 	atomic64_dec(&pinbench_tracking_objects);
@@ -265,7 +283,7 @@ const struct pinbench_strategy pinbench_fake_vma = {
 	.id = PINBENCH_STRATEGY_FAKE_VMA,
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
 	/* Sleeping rmap locks on both sides: no GUP-fast, no hardirq release. */
-	.caps = 0,
+	.caps = PINBENCH_CAP_BREAKDOWN,
 	.needs_mm = true,
 	.acquire = fake_vma_acquire,
 	.release = fake_vma_release,

@@ -140,14 +140,18 @@ static const struct mmu_interval_notifier_ops revoke_ops = {
 	.invalidate = revoke_invalidate,
 };
 
-static struct revoke_sub *revoke_sub_create(struct pinbench_reg *reg, unsigned long addr,
-					    unsigned long len, bool per_io)
+/* pin and t: for a breakdown of a per-I/O acquire (pin may be NULL). */
+static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pinbench_reg *reg,
+					    unsigned long addr, unsigned long len, bool per_io,
+					    u64 *t)
 {
 	struct revoke_sub *sub = kzalloc(sizeof(*sub), GFP_KERNEL);
 	int ret;
 
 	if (!sub)
 		return ERR_PTR(-ENOMEM);
+	if (pin)
+		pinbench_bd_mark(pin, PINBENCH_PART_ALLOC, t);
 	spin_lock_init(&sub->own_lock);
 	sub->lock = reg ? &reg->lock : &sub->own_lock;
 	sub->counts = reg ? &reg->rc : NULL;
@@ -158,17 +162,23 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_reg *reg, unsigned l
 		kfree(sub);
 		return ERR_PTR(ret);
 	}
+	if (pin)
+		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_INSERT, t);
 	atomic64_inc(&pinbench_tracking_objects);
 	return sub;
 }
 
 /* Sleeps until any running invalidation is done; none runs after it. */
-static void revoke_sub_destroy(struct revoke_sub *sub)
+static void revoke_sub_destroy(struct revoke_sub *sub, struct pinbench_pin *pin, u64 *t)
 {
 	mmu_interval_notifier_remove(&sub->mni);
+	if (pin)
+		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_REMOVE, t);
 	WARN_ON_ONCE(!list_empty(&sub->pins));
 	kfree(sub);
 	atomic64_dec(&pinbench_tracking_objects);
+	if (pin)
+		pinbench_bd_mark(pin, PINBENCH_PART_FREE, t);
 }
 
 static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr,
@@ -179,6 +189,7 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 	unsigned int gup_flags = 0, tries = 0;
 	struct revoke_sub *sub;
 	unsigned long seq, flags;
+	u64 t = pinbench_bd_start(pin);
 	long n, ret;
 
 	if (pin->flags & PINBENCH_PIN_WRITE)
@@ -187,7 +198,7 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 		gup_flags |= FOLL_LONGTERM;
 
 	if (per_io) {
-		sub = revoke_sub_create(reg, addr, (unsigned long)nr_pages << PAGE_SHIFT, true);
+		sub = revoke_sub_create(pin, reg, addr, (unsigned long)nr_pages << PAGE_SHIFT, true, &t);
 		if (IS_ERR(sub))
 			return PTR_ERR(sub);
 	} else {
@@ -220,11 +231,12 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 	pin->priv = sub;
 	list_add_tail(&pin->node, &sub->pins);
 	spin_unlock_irqrestore(sub->lock, flags);
+	pinbench_bd_mark(pin, PINBENCH_PART_GUP, &t);
 	return n;
 
 fail:
 	if (per_io)
-		revoke_sub_destroy(sub);
+		revoke_sub_destroy(sub, NULL, NULL);
 	return ret;
 }
 
@@ -251,12 +263,15 @@ static void revoke_unlink_unpin(struct pinbench_pin *pin)
 static void notifier_revoke_release(struct pinbench_pin *pin)
 {
 	struct revoke_sub *sub = pin->priv;
+	u64 t;
 
 	if (!sub)
 		return;
+	t = pinbench_bd_start(pin);
 	revoke_unlink_unpin(pin);
+	pinbench_bd_mark(pin, PINBENCH_PART_PUT, &t);
 	if (sub->per_io)
-		revoke_sub_destroy(sub);
+		revoke_sub_destroy(sub, pin, &t);
 	pin->priv = NULL;
 	pin->nr = 0;
 }
@@ -265,7 +280,7 @@ static void revoke_remove_work(struct work_struct *work)
 {
 	struct pinbench_pin *pin = container_of(work, struct pinbench_pin, work);
 
-	revoke_sub_destroy(pin->priv);
+	revoke_sub_destroy(pin->priv, NULL, NULL);
 	pin->priv = NULL;
 	pinbench_pin_done(pin);
 }
@@ -291,8 +306,8 @@ static void notifier_revoke_release_atomic(struct pinbench_pin *pin)
 
 static int notifier_revoke_reg_init(struct pinbench_reg *reg)
 {
-	struct revoke_sub *sub = revoke_sub_create(reg, reg->addr, reg->nr_pages << PAGE_SHIFT,
-						   false);
+	struct revoke_sub *sub = revoke_sub_create(NULL, reg, reg->addr,
+						   reg->nr_pages << PAGE_SHIFT, false, NULL);
 
 	if (IS_ERR(sub))
 		return PTR_ERR(sub);
@@ -302,7 +317,7 @@ static int notifier_revoke_reg_init(struct pinbench_reg *reg)
 
 static void notifier_revoke_reg_fini(struct pinbench_reg *reg)
 {
-	revoke_sub_destroy(reg->priv);
+	revoke_sub_destroy(reg->priv, NULL, NULL);
 	reg->priv = NULL;
 }
 
@@ -332,7 +347,7 @@ const struct pinbench_strategy pinbench_notifier_revoke = {
 	 * RELEASE_ATOMIC is not claimed (release_atomic does the split).
 	 */
 	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_REVOKE | PINBENCH_CAP_REGISTRATION |
-		PINBENCH_CAP_RELEASE_PAGES_ATOMIC,
+		PINBENCH_CAP_RELEASE_PAGES_ATOMIC | PINBENCH_CAP_BREAKDOWN,
 	/* Per buffer, a release only leaves a list under the device lock. */
 	.caps_per_buffer = PINBENCH_CAP_RELEASE_ATOMIC,
 	.foll_pin = true,

@@ -190,6 +190,42 @@ static struct json_object *hist_json(const struct pinbench_phase_stats *st, uint
 	return pb_hist_to_json(&h);
 }
 
+/*
+ * The strategy's own steps, timed in a run of their own after the measured
+ * one, so that the clock reads between steps never touch the figures the
+ * table reports. Adds the run's FOLL_PIN pins to *foll_pins.
+ */
+static void gup_fast_breakdown(struct pb_cell *cell, const struct pinbench_gup_fast *measured,
+			       uint64_t *foll_pins)
+{
+	static const char *const part_names[PINBENCH_MAX_PARTS] = {
+#define PB_X_PART(sym, id, name) [id] = name,
+		PINBENCH_PARTS(PB_X_PART)
+#undef PB_X_PART
+	};
+	struct pinbench_gup_fast a = *measured;
+	struct json_object *parts;
+	uint64_t *hist;
+
+	hist = pb_xcalloc((size_t)PINBENCH_MAX_PARTS * PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
+	a.acquire_hist = a.release_hist = 0;
+	a.breakdown = 1;
+	a.part_hist = (uintptr_t)hist;
+	if (ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, &a) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_GUP_FAST (breakdown run): %s", strerror(errno));
+		free(hist);
+		return;
+	}
+	*foll_pins += a.foll_pins;
+	parts = json_object_new_object();
+	for (unsigned int p = 0; p < PINBENCH_PART_NR; p++)
+		if (a.part[p].n)
+			json_object_object_add(parts, part_names[p],
+					       hist_json(&a.part[p], hist + (size_t)p * PINBENCH_HIST_BUCKETS));
+	json_object_object_add(cell->raw, "part_call_ns", parts);
+	free(hist);
+}
+
 static void gup_fast_run(struct pb_cell *cell)
 {
 	const char *strategy = pb_param_str(cell, "strategy");
@@ -198,6 +234,7 @@ static void gup_fast_run(struct pb_cell *cell)
 	uint64_t ppc = pb_param_u64(cell, "pages_per_call");
 	uint64_t nr_pages = pb_param_u64(cell, "buffer_pages");
 	uint64_t calls = pb_param_u64(cell, "calls");
+	uint64_t foll_pins;
 	uint64_t warmup_calls = pb_param_u64(cell, "warmup_calls");
 	uint64_t calls_per_round, page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	struct pinbench_gup_fast a;
@@ -285,8 +322,11 @@ static void gup_fast_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "calls_per_round", json_object_new_uint64(calls_per_round));
 	json_object_object_add(cell->raw, "pages_done", json_object_new_uint64(a.pages_done));
 	json_object_object_add(cell->raw, "huge_pages_seen", json_object_new_uint64(a.huge_pages_seen));
+	foll_pins = a.foll_pins;
+	if (a.strategy_caps & PINBENCH_CAP_BREAKDOWN)
+		gup_fast_breakdown(cell, &a, &foll_pins);
 	/* The module reports the FOLL_PIN pins it took; vmstat must agree. */
-	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(a.foll_pins));
+	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(foll_pins));
 	json_object_object_add(cell->raw, "acquire_call_ns", hist_json(&a.acquire, hacq));
 	json_object_object_add(cell->raw, "release_call_ns", hist_json(&a.release, hrel));
 	json_object_object_add(cell->raw, "acquire_phase_ns", phase_json(&a.acquire_phase));

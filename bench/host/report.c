@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pinbench_uapi.h"
 #include "report.h"
 #include "util.h"
 
@@ -70,6 +71,85 @@ static void gup_fast_group(struct json_object *params, char *out, size_t len)
 	snprintf(out, len, "backing=%s thp=%s longterm=%s write=%s buffer_pages=%s",
 		 str(params, "backing"), str(params, "thp"), str(params, "longterm"),
 		 str(params, "write"), str(params, "buffer_pages"));
+}
+
+static const char *const part_names[] = {
+#define PB_X_PART(sym, id, name) [id] = name,
+	PINBENCH_PARTS(PB_X_PART)
+#undef PB_X_PART
+};
+
+static struct json_object *part_metric(struct json_object *c, const char *part)
+{
+	char metric[64];
+
+	snprintf(metric, sizeof(metric), "part_%s_ns_per_call", part);
+	return obj(obj(obj(c, "metrics"), metric), "mean");
+}
+
+/* The row label of a gup_fast cell: per-buffer registration is a design variant. */
+static void row_label(struct json_object *c, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s", str(c, "strategy"),
+		 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "");
+}
+
+/* The strategies' own steps for one group, where they were timed (separate runs). */
+static void breakdown_table(struct buf *b, struct json_object *cells, const size_t *order, size_t n,
+			    const char *group)
+{
+	bool has[PINBENCH_PART_NR] = { false }, any = false;
+	char key[256];
+
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *c = json_object_array_get_idx(cells, order[k]);
+
+		if (strcmp(str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(obj(c, "params"), key, sizeof(key));
+		if (strcmp(key, group))
+			continue;
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+			if (part_metric(c, part_names[p]))
+				has[p] = any = true;
+	}
+	if (!any)
+		return;
+	bput(b, "Cost breakdown (mean ns per acquire or release call, timed in a separate run; "
+		"each step includes about one clock read):\n\n| pages/call | strategy |");
+	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+		if (has[p])
+			bput(b, " %s |", part_names[p]);
+	bput(b, "\n|---:|---|");
+	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+		if (has[p])
+			bput(b, "---:|");
+	bput(b, "\n");
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *c = json_object_array_get_idx(cells, order[k]);
+		bool row = false;
+		char label[64], f[32];
+
+		if (strcmp(str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(obj(c, "params"), key, sizeof(key));
+		if (strcmp(key, group))
+			continue;
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+			row |= part_metric(c, part_names[p]) != NULL;
+		if (!row)
+			continue;
+		row_label(c, label, sizeof(label));
+		bput(b, "| %s | %s |", str(obj(c, "params"), "pages_per_call"), label);
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++) {
+			if (!has[p])
+				continue;
+			num(f, sizeof(f), part_metric(c, part_names[p]));
+			bput(b, " %s |", f);
+		}
+		bput(b, "\n");
+	}
+	bput(b, "\n");
 }
 
 static void gup_fast_section(struct buf *b, struct json_object *cells, double clock_ns)
@@ -150,10 +230,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			num(f[5], 32, obj(obj(m, "release_ns_per_page"), "p99"));
 			num(f[6], 32, obj(m, "calls_per_s"));
 			snprintf(f[7], 32, "%s/%s", str(bal, "acquired"), str(bal, "released"));
-			/* Per-buffer registration is a design variant: name it in the row. */
-			snprintf(label, sizeof(label), "%s%s", str(c, "strategy"),
-				 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ?
-				 " (per buffer)" : "");
+			row_label(c, label, sizeof(label));
 			/* A reason's first line; the console tail stays in results.json. */
 			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "pages_per_call"), label,
@@ -161,6 +238,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		bput(b, "\n");
+		breakdown_table(b, cells, order, n, groups[g]);
 		free(groups[g]);
 	}
 	free(order);

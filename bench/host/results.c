@@ -41,7 +41,7 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 {
 	uint64_t ppc = get_u64(raw, "pages_per_call"), nr = get_u64(raw, "nr_pages");
 	uint64_t cpr = get_u64(raw, "calls_per_round");
-	struct json_object *ap, *rp;
+	struct json_object *ap, *rp, *parts;
 	uint64_t an, asum, rn, rsum;
 
 	if (!ppc || !nr || !cpr ||
@@ -68,6 +68,19 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 	json_object_object_add(m, "calls_per_s",
 			       json_object_new_double((double)(an * cpr) * 1e9 / (double)(asum + rsum)));
 	json_object_object_add(m, "revokes", json_object_new_uint64(get_u64(raw, "revokes")));
+	/* The strategy's own steps (a separate run), per acquire or release call. */
+	if (json_object_object_get_ex(raw, "part_call_ns", &parts)) {
+		json_object_object_foreach(parts, name, h) {
+			char metric[64];
+
+			(void)h;
+			snprintf(metric, sizeof(metric), "part_%s_ns_per_call", name);
+			if (add_hist_summary(m, metric, parts, name, 1.0) < 0) {
+				snprintf(reason, len, "raw breakdown data for %s incomplete", name);
+				return -1;
+			}
+		}
+	}
 	json_object_object_add(m, "thp_coverage_pct",
 			       json_object_new_double(100.0 * (double)get_u64(raw, "huge_pages_seen") / (double)nr));
 	return 0;

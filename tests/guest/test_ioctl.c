@@ -91,6 +91,15 @@ static void test_bad_requests(int fd)
 	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
 	a.flags |= PINBENCH_PIN_DIRTY;
 	expect_errno(fd, &a, EOPNOTSUPP, "DIRTY with notifier_revoke");
+	good_request(&a, buf, pages); a.breakdown = 2;
+	expect_errno(fd, &a, EINVAL, "breakdown neither 0 nor 1");
+	good_request(&a, buf, pages); a.reserved2 = 1;
+	expect_errno(fd, &a, EINVAL, "non-zero reserved2");
+	good_request(&a, buf, pages); a.part_hist = (uintptr_t)buf;
+	a.hist_buckets = PINBENCH_HIST_BUCKETS;
+	expect_errno(fd, &a, EINVAL, "part histograms without a breakdown");
+	good_request(&a, buf, pages); a.breakdown = 1;
+	expect_errno(fd, &a, EOPNOTSUPP, "breakdown of pin_counter (it has no parts)");
 	good_request(&a, buf, pages); a.nr_pages = 0;
 	expect_errno(fd, &a, EINVAL, "zero length");
 	good_request(&a, buf, pages); a.pages_per_call = 0;
@@ -190,6 +199,69 @@ static void test_strategies(int fd)
 			      (unsigned long long)a.foll_pins, want);
 		}
 	}
+	munmap(buf, pages * page_size);
+}
+
+/*
+ * A breakdown run times each strategy's own steps: every step the design
+ * has shows up once per call that takes it, and nothing else does.
+ */
+static void test_breakdown(int fd)
+{
+	static const struct {
+		uint32_t id, registration;
+		uint32_t acquire_parts, release_parts;
+	} want[] = {
+#define P(x) (1u << PINBENCH_PART_##x)
+		{ PINBENCH_STRATEGY_FAKE_VMA, PINBENCH_REG_PER_IO,
+		  P(ALLOC) | P(GUP) | P(TREE_INSERT) | P(LOCK_WAIT) | P(ACCOUNT),
+		  P(TREE_REMOVE) | P(LOCK_WAIT) | P(ACCOUNT) | P(PUT) | P(FREE) },
+		{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_IO,
+		  P(ALLOC) | P(NOTIFIER_INSERT) | P(GUP), P(PUT) | P(NOTIFIER_REMOVE) | P(FREE) },
+		{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER, P(GUP), P(PUT) },
+#undef P
+	};
+	const unsigned int pages = 64, ppc = 16, rounds = 3;
+	char *buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t *hist = calloc((size_t)PINBENCH_MAX_PARTS * PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
+
+	memset(buf, 1, pages * page_size);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint64_t calls = (uint64_t)rounds * 2 * (pages / ppc);	/* sampled + phase rounds */
+		struct pinbench_gup_fast a;
+		int r, ok = 1;
+
+		good_request(&a, buf, pages);
+		a.strategy = want[i].id;
+		a.registration = want[i].registration;
+		a.pages_per_call = ppc;
+		a.rounds = rounds;
+		a.warmup_rounds = 1;
+		a.breakdown = 1;
+		a.part_hist = (uintptr_t)hist;
+		a.hist_buckets = PINBENCH_HIST_BUCKETS;
+		r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
+		check(r == 0, "%s (%s): breakdown run: %s", pb_strategy_name(want[i].id),
+		      want[i].registration == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O",
+		      r ? strerror(errno) : "ok");
+		for (unsigned int p = 0; r == 0 && p < PINBENCH_MAX_PARTS; p++) {
+			uint64_t n = (want[i].acquire_parts >> p & 1) * calls +
+				     (want[i].release_parts >> p & 1) * calls, hn = 0;
+
+			for (unsigned int k = 0; k < PINBENCH_HIST_BUCKETS; k++)
+				hn += hist[(size_t)p * PINBENCH_HIST_BUCKETS + k];
+			if (a.part[p].n != n || hn != n || (n && !a.part[p].sum_ns)) {
+				printf("  part %u: %llu samples (histogram %llu), want %llu\n", p,
+				       (unsigned long long)a.part[p].n, (unsigned long long)hn,
+				       (unsigned long long)n);
+				ok = 0;
+			}
+		}
+		check(r == 0 && ok, "%s: each step timed once per call that takes it",
+		      pb_strategy_name(want[i].id));
+	}
+	free(hist);
 	munmap(buf, pages * page_size);
 }
 
@@ -394,6 +466,7 @@ int main(void)
 	test_info(fd);
 	test_bad_requests(fd);
 	test_strategies(fd);
+	test_breakdown(fd);
 	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_IO);
 	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_BUFFER);
 	test_sigkill_mid_run(fd);
