@@ -30,6 +30,11 @@
  *              (e.g. longterm with FOLL_GET references)
  *   EINTR      a fatal signal arrived during a long run
  *   ENOMEM     allocation failure
+ * and the device's:
+ *   ENOENT     no registered buffer has that id (in this open file)
+ *   ENOSPC     PINBENCH_MAX_DEV_BUFFERS already registered in this file
+ *   EBUSY      the buffer's engine is already running
+ *   EAGAIN     notifier_revoke: invalidations kept racing the pinning
  */
 
 #define PINBENCH_ABI_VERSION	1
