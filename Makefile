@@ -13,11 +13,16 @@ all: build
 # Installs what is missing (as root); a no-op when everything is there.
 deps:
 	@scripts/deps.sh
+	@scripts/libperf.sh build/libperf
 
 deps-check:
 	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
 
-build: deps-check
+# libperf is built from Debian's linux-source-6.1 (no libperf-dev in Debian 12).
+libperf: deps-check
+	@scripts/libperf.sh build/libperf
+
+build: deps-check libperf
 	$(MAKE) -C bench
 
 bench: build
@@ -34,4 +39,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check build bench check clean reference
+.PHONY: all deps deps-check libperf build bench check clean reference

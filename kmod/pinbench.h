@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <linux/preempt.h>
+#include <linux/bug.h>
 #include "pinbench_uapi.h"
 
 struct pinbench_reg;
@@ -165,6 +167,7 @@ struct pinbench_release_ctx {
 	atomic_t work_pending;		/* pins with release work unfinished */
 	u64 start_ns, pages_ns, done_ns;
 	atomic64_t deferred;		/* pins whose release was queued */
+	atomic64_t work_ns;		/* time the workqueue spent on them */
 	struct completion done;
 };
 
@@ -183,6 +186,16 @@ static inline u32 pinbench_strategy_caps(const struct pinbench_strategy *s, u32 
 {
 	return s->caps | (registration == PINBENCH_REG_PER_BUFFER ? s->caps_per_buffer : 0);
 }
+
+/*
+ * A release step that may sleep (an rwsem, the page lock, notifier
+ * removal) asserts that it runs where sleeping is allowed: on a kernel
+ * without CONFIG_DEBUG_ATOMIC_SLEEP (Debian's) nothing else would say so
+ * until it really slept. The WARNING fails the cell.
+ */
+#define pinbench_may_sleep(what)						\
+	WARN_ONCE(!in_task() || irqs_disabled(),				\
+		  "pinbench: %s in atomic context: it may sleep\n", what)
 
 /* Can s release pins acquired with flags from hardirq, as they are? */
 static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s, u32 flags)
@@ -219,6 +232,7 @@ u64 pinbench_clock_read_ns(void);
 long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 			     struct pinbench_gup_fast __user *uarg);
 
+long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg);
 long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg);
 void pinbench_dev_release_all(struct pinbench_file *pf);
 

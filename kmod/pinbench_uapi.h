@@ -35,6 +35,10 @@
  *   ENOSPC     PINBENCH_MAX_DEV_BUFFERS already registered in this file
  *   EBUSY      the buffer's engine is already running
  *   EAGAIN     notifier_revoke: invalidations kept racing the pinning
+ * and small_dio's:
+ *   EBADF      bdev_fd is not open (or not for writing, for writes)
+ *   ENOTBLK    bdev_fd is not a block device
+ *   EIO        never: I/O errors are counted in io_errors
  */
 
 #define PINBENCH_ABI_VERSION	1
@@ -390,11 +394,89 @@ struct pinbench_dev_stats {
 	__u64 reserved[2];		/* (in)  zero */
 };
 
+/*
+ * PINBENCH_IOC_SMALL_DIO: direct I/O through real bios. The user buffer
+ * [addr, addr + queue_depth * block_size) holds queue_depth slots; each I/O
+ * acquires its slot's pages through the strategy, builds a bio on them and
+ * submits it to the block device behind bdev_fd, keeping queue_depth I/Os
+ * in flight. I/O number seq (from 0, warm-up included) goes to device
+ * offset dev_offset + seq * block_size % dev_span, in submission order. The bio's end_io, in whatever context the device completes
+ * (null_blk: inline, softirq or hardirq), releases the pages through
+ * pinbench's release-from-any-context, deferring to a workqueue exactly
+ * what the strategy cannot do there. As 6.1's block direct I/O does for
+ * reads (the device writes memory), pages are dirtied before submission
+ * (bio_set_pages_dirty()) and, if one was cleaned meanwhile, re-dirtied
+ * after completion from process context (bio_check_pages_dirty()).
+ */
+#define PINBENCH_DIO_MAX_BLOCK	65536u	/* bytes per I/O */
+#define PINBENCH_DIO_MAX_QD	256u
+#define PINBENCH_DIO_MAX_IOS	(1ull << 32)
+
+struct pinbench_small_dio {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 strategy;			/* (in)  enum pinbench_strategy_id */
+	__u32 flags;			/* (in)  PINBENCH_PIN_LONGTERM or 0
+					 *       (WRITE and DIRTY follow from
+					 *       direction) */
+	__u32 registration;		/* (in)  PINBENCH_REG_* */
+	__s32 bdev_fd;			/* (in)  a block device, opened for
+					 *       writing if direction is WRITE */
+	__u32 direction;		/* (in)  PINBENCH_DMA_READ (device
+					 *       to memory) or _WRITE */
+	__u32 block_size;		/* (in)  power of two, 512..
+					 *       PINBENCH_DIO_MAX_BLOCK, a multiple
+					 *       of the logical block size */
+	__u32 queue_depth;		/* (in)  1..PINBENCH_DIO_MAX_QD */
+	__u64 addr;			/* (in)  aligned to min(block_size,
+					 *       page size) */
+	__u64 ios;			/* (in)  measured I/Os,
+					 *       1..PINBENCH_DIO_MAX_IOS */
+	__u64 warmup_ios;		/* (in)  I/Os before them, 0.. */
+	__u64 dev_offset;		/* (in)  bytes, aligned to block_size */
+	__u64 dev_span;			/* (in)  bytes, a multiple of
+					 *       block_size; within the device */
+	__u64 latency_hist;		/* (in)  user __u64[hist_buckets] or 0 */
+	__u64 acquire_hist;		/* (in)  the same, or 0 */
+	__u64 release_hist;		/* (in)  the same, or 0 */
+	__u64 residency_hist;		/* (in)  the same, or 0 */
+	__u64 slot_seqs;		/* (in)  user __u64[queue_depth] or 0:
+					 *       (out) the number of each slot's
+					 *       last measured I/O (counting warm-up
+					 *       from 0; its offset is dev_offset +
+					 *       seq * block_size % dev_span), or ~0 */
+	__u32 hist_buckets;		/* (in)  PINBENCH_HIST_BUCKETS if a
+					 *       histogram pointer is set, else 0 */
+	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
+	struct pinbench_phase_stats latency;	/* (out) submit_bio() to end_io */
+	struct pinbench_phase_stats acquire;	/* (out) acquire, plus dirtying
+						 *       for reads */
+	struct pinbench_phase_stats release;	/* (out) the release call in
+						 *       end_io's context */
+	struct pinbench_phase_stats residency;	/* (out) end_io until the pages
+						 *       were really given back */
+	__u64 elapsed_ns;		/* (out) first measured submission to
+					 *       last measured completion */
+	__u64 ios_done;			/* (out) measured I/Os completed */
+	__u64 io_errors;		/* (out) bios that completed in error */
+	__u64 completions[3];		/* (out) end_io ran in hardirq,
+					 *       softirq, task context */
+	__u64 deferred;			/* (out) releases sent to the workqueue */
+	__u64 deferred_work_ns;		/* (out) time the workqueue spent on them */
+	__u64 max_deferred_depth;	/* (out) most releases pending at once */
+	__u64 redirtied;		/* (out) reads whose pages had to be
+					 *       dirtied again after completion */
+	__u64 stalls;			/* (out) submissions that waited for
+					 *       deferred releases to drain */
+	__u64 foll_pins;		/* (out) FOLL_PIN pins taken */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
 #define PINBENCH_IOC_INFO	_IOWR(PINBENCH_IOC_MAGIC, 1, struct pinbench_info)
 #define PINBENCH_IOC_GUP_FAST	_IOWR(PINBENCH_IOC_MAGIC, 2, struct pinbench_gup_fast)
 #define PINBENCH_IOC_DEV_REGISTER _IOWR(PINBENCH_IOC_MAGIC, 3, struct pinbench_dev_register)
 #define PINBENCH_IOC_DEV_START	_IOW(PINBENCH_IOC_MAGIC, 4, struct pinbench_dev_start)
 #define PINBENCH_IOC_DEV_STOP	_IOWR(PINBENCH_IOC_MAGIC, 5, struct pinbench_dev_stats)
 #define PINBENCH_IOC_DEV_UNREGISTER _IOWR(PINBENCH_IOC_MAGIC, 6, struct pinbench_dev_stats)
+#define PINBENCH_IOC_SMALL_DIO	_IOWR(PINBENCH_IOC_MAGIC, 7, struct pinbench_small_dio)
 
 #endif /* PINBENCH_UAPI_H */

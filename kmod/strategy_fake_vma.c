@@ -219,6 +219,7 @@ static void fake_vma_release(struct pinbench_pin *pin)
 
 	if (!fv)
 		return;
+	pinbench_may_sleep("fake_vma release (rmap rwsem)");
 	t = pinbench_bd_start(pin);
 	root = xa_load(&fake_vma_roots, (unsigned long)fv->key >> 3);
 	pinbench_bd_mark(pin, PINBENCH_PART_TREE_REMOVE, &t);

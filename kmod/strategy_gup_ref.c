@@ -21,6 +21,8 @@ static void gup_ref_release(struct pinbench_pin *pin)
 	struct page **pages = pin->pages;
 	unsigned int i;
 
+	if (pin->flags & PINBENCH_PIN_DIRTY)
+		pinbench_may_sleep("set_page_dirty_lock()");
 	for (i = 0; i < pin->nr; i++) {
 		/*
 		 * The old direct I/O completion: set_page_dirty_lock() then

@@ -171,6 +171,7 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pin
 /* Sleeps until any running invalidation is done; none runs after it. */
 static void revoke_sub_destroy(struct revoke_sub *sub, struct pinbench_pin *pin, u64 *t)
 {
+	pinbench_may_sleep("mmu_interval_notifier_remove()");
 	mmu_interval_notifier_remove(&sub->mni);
 	if (pin)
 		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_REMOVE, t);
@@ -279,8 +280,11 @@ static void notifier_revoke_release(struct pinbench_pin *pin)
 static void revoke_remove_work(struct work_struct *work)
 {
 	struct pinbench_pin *pin = container_of(work, struct pinbench_pin, work);
+	u64 t0 = ktime_get_ns();
 
 	revoke_sub_destroy(pin->priv, NULL, NULL);
+	if (pin->rc)
+		atomic64_add(ktime_get_ns() - t0, &pin->rc->work_ns);
 	pin->priv = NULL;
 	pinbench_pin_done(pin);
 }

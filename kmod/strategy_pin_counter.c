@@ -25,10 +25,12 @@ static long pin_counter_acquire(struct pinbench_pin *pin, unsigned long addr,
 
 static void pin_counter_release(struct pinbench_pin *pin)
 {
-	if (pin->flags & PINBENCH_PIN_DIRTY)
+	if (pin->flags & PINBENCH_PIN_DIRTY) {
+		pinbench_may_sleep("unpin_user_pages_dirty_lock()");
 		unpin_user_pages_dirty_lock(pin->pages, pin->nr, true);
-	else
+	} else {
 		unpin_user_pages(pin->pages, pin->nr);
+	}
 }
 
 /* The zero page is never pinned (see pin_user_pages_fast()). */

@@ -27,6 +27,7 @@ hwloc
 ndctl
 e2fsprogs
 linux-perf
+linux-source-6.1
 gnuplot-nox
 jq
 ministat

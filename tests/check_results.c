@@ -24,6 +24,39 @@ static struct json_object *need(struct json_object *o, const char *path)
 	return cur;
 }
 
+static const char *const summary[] = { "n", "mean", "stddev", "min", "p50", "p90", "p99", "max" };
+
+/* What every ok cell of a workload must carry, with the summaries complete. */
+static void check_metrics(const char *id, const char *workload, struct json_object *m)
+{
+	static const char *const gup_fast[] = { "acquire_ns_per_page", "release_ns_per_page", NULL };
+	static const char *const small_dio[] = { "latency_ns", "acquire_ns_per_io", "release_ns_per_io",
+						 "residency_ns", NULL };
+	const char *const *names = NULL, *positive = NULL, *rate = NULL;
+
+	if (workload && !strcmp(workload, "gup_fast")) {
+		names = gup_fast;
+		positive = "acquire_ns_per_page.p50";
+		rate = "calls_per_s";
+	} else if (workload && !strcmp(workload, "small_dio")) {
+		names = small_dio;
+		positive = "latency_ns.p50";
+		rate = "iops";
+	}
+	for (size_t n = 0; names && names[n]; n++) {
+		for (size_t k = 0; k < sizeof(summary) / sizeof(summary[0]); k++) {
+			char p[128];
+
+			snprintf(p, sizeof(p), "%s.%s", names[n], summary[k]);
+			need(m, p);
+		}
+	}
+	if (positive && json_object_get_double(need(m, positive)) <= 0)
+		FAIL("%s: %s is not positive", id, positive);
+	if (rate && json_object_get_double(need(m, rate)) <= 0)
+		FAIL("%s: %s is not positive", id, rate);
+}
+
 static void check_contract(struct json_object *r, const char *want_strategies, int all_ok)
 {
 	static const char *const fields[] = {
@@ -32,7 +65,6 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 		"host.kernel_release", "guest.kernel_release", "guest.vcpus", "guest.mem_mib",
 		"guest.qemu_version", "cells",
 	};
-	static const char *const summary[] = { "n", "mean", "stddev", "min", "p50", "p90", "p99", "max" };
 	struct json_object *cells, *v;
 	char *strategies = strdup(want_strategies ? want_strategies : ""), *save = NULL, *tok;
 
@@ -72,19 +104,8 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 				     (unsigned long long)json_object_get_uint64(acq),
 				     (unsigned long long)json_object_get_uint64(rel));
 			m = need(c, "metrics");
-			for (size_t k = 0; m && k < sizeof(summary) / sizeof(summary[0]); k++) {
-				char p[128];
-
-				snprintf(p, sizeof(p), "acquire_ns_per_page.%s", summary[k]);
-				need(m, p);
-				snprintf(p, sizeof(p), "release_ns_per_page.%s", summary[k]);
-				need(m, p);
-			}
-			if (m) {
-				need(m, "calls_per_s");
-				if (json_object_get_double(need(m, "acquire_ns_per_page.p50")) <= 0)
-					FAIL("%s: acquire p50 is not positive", id);
-			}
+			if (m)
+				check_metrics(id, json_object_get_string(need(c, "workload")), m);
 		} else if (all_ok && st && strcmp(st, "unsupported")) {
 			FAIL("%s: %s: %s", id, st, json_object_get_string(need(c, "reason")));
 		}

@@ -97,6 +97,27 @@ result "deterministic runs give identical per-page medians" \
 result "deterministic run recorded as tcg/deterministic with 1 vCPU" test \
 	"$(json "$out/det1/results.json" '"\(.run.accel)/\(.run.mode)/\(.guest.vcpus)"')" = "tcg/deterministic/1"
 
+echo "== guest: small_dio on null_blk, every strategy, inline and hardirq completion"
+"$pinbench" run --job "$repo/workloads/small_dio-quick.job" --out "$out/small_dio" > "$out/small_dio.log" 2>&1
+result "small_dio quick run exits 0 (every cell ok, data verified, pins balance)" test $? = 0
+result "small_dio results.json holds the contract, all cells ok" \
+	./check_results "$out/small_dio/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+q='.cells[] | select(.params.completion == "hardirq" and .params.registration == "per_io")'
+result "hardirq: fake_vma and per-I/O notifier_revoke defer every release, gup_ref and pin_counter none" test \
+	"$(json "$out/small_dio/results.json" "[$q | \"\(.strategy)=\(.metrics.deferred_pct)\"] | unique")" = \
+	'["fake_vma=100","gup_ref=0","notifier_revoke=100","pin_counter=0"]'
+result "hardirq: fake_vma's pin residency exceeds pin_counter's in every cell" test "$(json "$out/small_dio/results.json" \
+	"[$q] | group_by(.params.rw, .params.block_size) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
+result "every small_dio cell verified its data" test \
+	"$(json "$out/small_dio/results.json" '[.cells[].raw.blocks_verified > 0] | all')" = true
+
+echo "== guest: a release that may sleep, run in hardirq, fails its cell"
+"$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
+result "wrong-context run exits 1" test $rc = 1
+result "in-place release failed with the module's WARNING, the deferred one passed" test \
+	"$(json "$out/wrong-context/results.json" '[.cells[] | .status + ":" + (.reason | contains("in atomic context") or contains("fake_vma_release") | tostring)]')" = \
+	'["failed:true","ok:false"]'
+
 echo "== guest: the kernel log is part of the verdict"
 "$pinbench" run --job data/splat.job --out "$out/splat" > /dev/null 2>&1; rc=$?
 result "a WARNING in a cell's kernel log fails the run (exit 1)" test $rc = 1

@@ -112,6 +112,7 @@ void pb_hist_summary(const struct pb_hist *h, double scale, struct pb_summary *s
 	s->p50 = pb_hist_quantile(h, 0.50) / scale;
 	s->p90 = pb_hist_quantile(h, 0.90) / scale;
 	s->p99 = pb_hist_quantile(h, 0.99) / scale;
+	s->p99_9 = pb_hist_quantile(h, 0.999) / scale;
 }
 
 struct json_object *pb_hist_to_json(const struct pb_hist *h)
@@ -189,6 +190,7 @@ struct json_object *pb_summary_to_json(const struct pb_summary *s)
 	json_object_object_add(o, "p50", json_object_new_double(s->p50));
 	json_object_object_add(o, "p90", json_object_new_double(s->p90));
 	json_object_object_add(o, "p99", json_object_new_double(s->p99));
+	json_object_object_add(o, "p99_9", json_object_new_double(s->p99_9));
 	json_object_object_add(o, "max", json_object_new_double(s->max));
 	return o;
 }

@@ -14,7 +14,7 @@ struct pb_hist {
 
 struct pb_summary {
 	uint64_t n;
-	double mean, stddev, min, p50, p90, p99, max;
+	double mean, stddev, min, p50, p90, p99, p99_9, max;
 };
 
 void pb_hist_init(struct pb_hist *h);

@@ -3,6 +3,7 @@
 #ifndef PINBENCH_GUEST_H
 #define PINBENCH_GUEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
 
@@ -29,6 +30,7 @@ struct pb_guest_workload {
 
 extern const struct pb_guest_workload pb_wl_gup_fast;
 extern const struct pb_guest_workload pb_wl_selftest;
+extern const struct pb_guest_workload pb_wl_small_dio;
 
 /* Helpers for workloads. */
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
@@ -39,5 +41,31 @@ const char *pb_param_str(struct pb_cell *cell, const char *key);
 uint64_t pb_param_u64(struct pb_cell *cell, const char *key);
 /* PINBENCH_CAP_* of a strategy, as the loaded module declares them. */
 uint32_t pb_strategy_caps(const char *strategy);
+/* Raw forms of the module's figures: {n,sum,min,max}, and that plus a histogram. */
+struct pinbench_phase_stats;
+struct json_object *pb_phase_json(const struct pinbench_phase_stats *st);
+struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, uint64_t *buckets);
+
+/* null_blk devices (nullb.c): the completion context is null_blk's irqmode. */
+enum pb_nullb_mode { PB_NULLB_INLINE = 0, PB_NULLB_SOFTIRQ = 1, PB_NULLB_HARDIRQ = 2 };
+int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned int size_mib,
+		 char *dev, size_t devlen, char *err, size_t errlen);
+
+/* CPU counters of the calling thread, through libperf (counters.c). */
+enum { PB_CNT_TASK_CLOCK, PB_CNT_CTX_SWITCHES, PB_CNT_CYCLES, PB_CNT_INSTRUCTIONS, PB_NR_COUNTERS };
+struct perf_thread_map;
+struct perf_evsel;
+struct pb_counters {
+	struct perf_thread_map *threads;
+	struct perf_evsel *evsel[PB_NR_COUNTERS];
+	uint64_t value[PB_NR_COUNTERS];
+	int ok[PB_NR_COUNTERS];
+	char why[PB_NR_COUNTERS][96];	/* why unavailable, or a caveat */
+};
+void pb_counters_open(struct pb_counters *c);
+void pb_counters_start(struct pb_counters *c);
+void pb_counters_stop(struct pb_counters *c);
+struct json_object *pb_counters_json(const struct pb_counters *c);
+void pb_counters_close(struct pb_counters *c);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "guest.h"
 #include "names.h"
+#include "stats.h"
 #include "klog.h"
 #include "pinbench_uapi.h"
 #include "util.h"
@@ -18,6 +19,7 @@
 static const struct pb_guest_workload *const workloads[] = {
 	&pb_wl_gup_fast,
 	&pb_wl_selftest,
+	&pb_wl_small_dio,
 };
 
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
@@ -238,6 +240,25 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	fflush(stdout);
 	free(path);
 	json_object_put(out);
+}
+
+struct json_object *pb_phase_json(const struct pinbench_phase_stats *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "n", json_object_new_uint64(st->n));
+	json_object_object_add(o, "sum", json_object_new_uint64(st->sum_ns));
+	json_object_object_add(o, "min", json_object_new_uint64(st->min_ns));
+	json_object_object_add(o, "max", json_object_new_uint64(st->max_ns));
+	return o;
+}
+
+struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, uint64_t *buckets)
+{
+	struct pb_hist h = { .n = st->n, .sum = st->sum_ns, .min = st->min_ns,
+			     .max = st->max_ns, .buckets = buckets };
+
+	return pb_hist_to_json(&h);
 }
 
 static struct pinbench_info mod_info;	/* as the module answered INFO */

@@ -171,25 +171,6 @@ static void buffer_teardown(struct buffer *b)
 	}
 }
 
-static struct json_object *phase_json(const struct pinbench_phase_stats *st)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "n", json_object_new_uint64(st->n));
-	json_object_object_add(o, "sum", json_object_new_uint64(st->sum_ns));
-	json_object_object_add(o, "min", json_object_new_uint64(st->min_ns));
-	json_object_object_add(o, "max", json_object_new_uint64(st->max_ns));
-	return o;
-}
-
-static struct json_object *hist_json(const struct pinbench_phase_stats *st, uint64_t *buckets)
-{
-	struct pb_hist h = { .n = st->n, .sum = st->sum_ns, .min = st->min_ns,
-			     .max = st->max_ns, .buckets = buckets };
-
-	return pb_hist_to_json(&h);
-}
-
 /*
  * The strategy's own steps, timed in a run of their own after the measured
  * one, so that the clock reads between steps never touch the figures the
@@ -221,7 +202,7 @@ static void gup_fast_breakdown(struct pb_cell *cell, const struct pinbench_gup_f
 	for (unsigned int p = 0; p < PINBENCH_PART_NR; p++)
 		if (a.part[p].n)
 			json_object_object_add(parts, part_names[p],
-					       hist_json(&a.part[p], hist + (size_t)p * PINBENCH_HIST_BUCKETS));
+					       pb_phase_hist_json(&a.part[p], hist + (size_t)p * PINBENCH_HIST_BUCKETS));
 	json_object_object_add(cell->raw, "part_call_ns", parts);
 	free(hist);
 }
@@ -327,10 +308,10 @@ static void gup_fast_run(struct pb_cell *cell)
 		gup_fast_breakdown(cell, &a, &foll_pins);
 	/* The module reports the FOLL_PIN pins it took; vmstat must agree. */
 	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(foll_pins));
-	json_object_object_add(cell->raw, "acquire_call_ns", hist_json(&a.acquire, hacq));
-	json_object_object_add(cell->raw, "release_call_ns", hist_json(&a.release, hrel));
-	json_object_object_add(cell->raw, "acquire_phase_ns", phase_json(&a.acquire_phase));
-	json_object_object_add(cell->raw, "release_phase_ns", phase_json(&a.release_phase));
+	json_object_object_add(cell->raw, "acquire_call_ns", pb_phase_hist_json(&a.acquire, hacq));
+	json_object_object_add(cell->raw, "release_call_ns", pb_phase_hist_json(&a.release, hrel));
+	json_object_object_add(cell->raw, "acquire_phase_ns", pb_phase_json(&a.acquire_phase));
+	json_object_object_add(cell->raw, "release_phase_ns", pb_phase_json(&a.release_phase));
 out:
 	free(hacq);
 	free(hrel);

@@ -282,7 +282,28 @@ static char *console_tail(const char *path, long offset, int lines)
 	}
 	if (seen > lines)
 		out++;
-	out = pb_xstrdup(out);
+	{
+		/*
+		 * A report longer than the tail (a panic's stack trace) would
+		 * lose its headline: put the first report line after offset
+		 * on top when the tail does not hold it.
+		 */
+		char *first = NULL, *q = p, *nl;
+
+		while (!first && q < out) {
+			nl = strchr(q, '\n');
+			if (nl)
+				*nl = '\0';
+			if (pb_klog_splat(q))
+				first = pb_xstrdup(q);
+			if (!nl)
+				break;
+			*nl = '\n';
+			q = nl + 1;
+		}
+		out = first ? pb_asprintf("%s\n[...]\n%s", first, out) : pb_xstrdup(out);
+		free(first);
+	}
 	free(s);
 	return out;
 }

@@ -367,7 +367,10 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup(b->k->initramfs));
 	arg(a, pb_xstrdup("-append"));
 	/* loglevel=5: warnings reach the console, so a splat before a crash is kept. */
-	arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s", tcg_extra));
+	/* PINBENCH_GUEST_APPEND: extra kernel arguments, for debugging (slub_debug=..., ...). */
+	arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s%s%s", tcg_extra,
+			   getenv("PINBENCH_GUEST_APPEND") ? " " : "",
+			   getenv("PINBENCH_GUEST_APPEND") ? getenv("PINBENCH_GUEST_APPEND") : ""));
 	arg(a, pb_xstrdup("-display"));
 	arg(a, pb_xstrdup("none"));
 	arg(a, pb_xstrdup("-serial"));

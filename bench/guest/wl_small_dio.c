@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/* wl_small_dio.c: the small_dio workload in the guest: a null_blk device per completion mode, data patterns, the in-kernel I/O loop, verification. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "guest.h"
+#include "names.h"
+#include "pinbench_uapi.h"
+#include "util.h"
+
+#define DEV_MIB 16	/* the span every cell cycles through */
+
+/*
+ * What the device holds before a read cell: every 8-byte word says where
+ * it lives, so a block read into the wrong slot, or from the wrong
+ * offset, or torn, cannot pass.
+ */
+static uint64_t dev_word(uint64_t dev_byte, uint64_t nonce)
+{
+	return (dev_byte * 0x9e3779b97f4a7c15ull) ^ nonce;
+}
+
+/* What a write cell's slot holds: which slot, which word. */
+static uint64_t slot_word(unsigned int slot, uint64_t word, uint64_t nonce)
+{
+	return nonce ^ ((uint64_t)slot << 32) ^ word ^ 0xa5a5000000000000ull;
+}
+
+static uint64_t nonce_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec;
+}
+
+/* Fill the whole span with dev_word()s, O_DIRECT, 1 MiB at a time. */
+static int span_fill(int fd, uint64_t nonce, char *err, size_t errlen)
+{
+	const size_t chunk = 1 << 20;
+	uint64_t *buf;
+
+	if (posix_memalign((void **)&buf, 4096, chunk)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (uint64_t off = 0; off < (uint64_t)DEV_MIB << 20; off += chunk) {
+		for (size_t w = 0; w < chunk / 8; w++)
+			buf[w] = dev_word(off + w * 8, nonce);
+		if (pwrite(fd, buf, chunk, (off_t)off) != (ssize_t)chunk) {
+			snprintf(err, errlen, "filling the device at %" PRIu64 ": %s", off, strerror(errno));
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+static uint64_t seq_offset(uint64_t seq, uint32_t bs)
+{
+	return seq * bs % ((uint64_t)DEV_MIB << 20);
+}
+
+/* The slot whose pattern a written block carries (word 0), or ~0u. */
+static unsigned int slot_of(const uint64_t *blk, unsigned int qd, uint64_t nonce)
+{
+	uint64_t s = (blk[0] ^ slot_word(0, 0, nonce)) >> 32;
+
+	return s < qd ? (unsigned int)s : ~0u;
+}
+
+static int mismatch(struct pb_cell *cell, const char *what, unsigned int slot, uint64_t off,
+		    uint32_t w, uint64_t got, uint64_t want)
+{
+	pb_cell_fail(cell, PB_FAILED,
+		     "data mismatch (%s): slot %u, device offset %" PRIu64 ", word %u: 0x%016" PRIx64
+		     " where 0x%016" PRIx64 " belongs", what, slot, off, w, got, want);
+	return -1;
+}
+
+/*
+ * Read cells: each slot must hold exactly what the device held at the
+ * offset of the slot's last I/O. Write cells: I/O seq goes to offset
+ * seq * bs mod span in submission order, so every block of the final wrap
+ * holds the last write to it: it must be exactly some slot's pattern, and
+ * that slot's own, where the slot's last I/O is the one that wrote it.
+ */
+static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int qd, uint32_t bs,
+		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
+		  uint64_t *checked)
+{
+	uint64_t nblocks = ((uint64_t)DEV_MIB << 20) / bs, first, *blk;
+	int ret = -1;
+
+	*checked = 0;
+	if (read) {
+		for (unsigned int s = 0; s < qd; s++) {
+			const uint64_t *mem = (const uint64_t *)(buf + (size_t)s * bs);
+			uint64_t off = seq_offset(slot_seq[s], bs);
+
+			if (slot_seq[s] == ~0ull)
+				continue;	/* no measured I/O used this slot */
+			for (uint32_t w = 0; w < bs / 8; w++)
+				if (mem[w] != dev_word(off + w * 8ull, nonce))
+					return mismatch(cell, "read", s, off, w, mem[w],
+							dev_word(off + w * 8ull, nonce));
+			(*checked)++;
+		}
+		return 0;
+	}
+	if (posix_memalign((void **)&blk, 4096, bs))
+		return -1;
+	first = total > nblocks ? total - nblocks : 0;
+	for (uint64_t seq = first; seq < total; seq++) {
+		uint64_t off = seq_offset(seq, bs);
+		unsigned int s;
+
+		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs) {
+			pb_cell_fail(cell, PB_FAILED, "reading back offset %" PRIu64 ": %s", off,
+				     strerror(errno));
+			goto out;
+		}
+		s = slot_of(blk, qd, nonce);
+		if (s == ~0u) {
+			mismatch(cell, "write, no slot's data", 0, off, 0, blk[0], slot_word(0, 0, nonce));
+			goto out;
+		}
+		for (uint32_t w = 0; w < bs / 8; w++)
+			if (blk[w] != slot_word(s, w, nonce)) {
+				mismatch(cell, "write", s, off, w, blk[w], slot_word(s, w, nonce));
+				goto out;
+			}
+		(*checked)++;
+	}
+	/* A slot's last I/O is the final write of its block: the block names that slot. */
+	for (unsigned int s = 0; s < qd; s++) {
+		uint64_t off = seq_offset(slot_seq[s], bs);
+
+		if (slot_seq[s] == ~0ull || slot_seq[s] < first)
+			continue;
+		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs || slot_of(blk, qd, nonce) != s) {
+			mismatch(cell, "write, last I/O of the slot", s, off, 0, blk[0],
+				 slot_word(s, 0, nonce));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(blk);
+	return ret;
+}
+
+/* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, in ns (10 ms resolution). */
+static uint64_t cpu_busy_ns(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) != 8)
+		v[0] = v[1] = v[2] = v[5] = v[6] = 0;
+	fclose(f);
+	return (v[0] + v[1] + v[2] + v[5] + v[6]) * (1000000000ull / (uint64_t)hz);
+}
+
+/* The module's defer_release knob (testing only). */
+static void set_defer_release(bool on)
+{
+	int fd = open("/sys/module/pinbench/parameters/defer_release", O_WRONLY);
+
+	if (fd < 0 || write(fd, on ? "Y" : "N", 1) != 1)
+		pb_warn("cannot set pinbench.defer_release: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void small_dio_run(struct pb_cell *cell)
+{
+	const char *strategy = pb_param_str(cell, "strategy");
+	const char *completion = pb_param_str(cell, "completion");
+	bool read = !strcmp(pb_param_str(cell, "rw"), "read");
+	uint32_t bs = (uint32_t)pb_param_u64(cell, "block_size");
+	uint32_t qd = (uint32_t)pb_param_u64(cell, "queue_depth");
+	enum pb_nullb_mode mode = !strcmp(completion, "inline") ? PB_NULLB_INLINE :
+				  !strcmp(completion, "softirq") ? PB_NULLB_SOFTIRQ : PB_NULLB_HARDIRQ;
+	uint64_t *hist[4], *slot_seq, checked = 0, nonce = nonce_now(), busy0, busy1;
+	struct pinbench_small_dio a;
+	struct pb_counters cnt;
+	char dev[64], err[256];
+	size_t len = ((size_t)qd * bs + 4095) & ~(size_t)4095;
+	int bfd = -1, dfd = -1;
+	char *buf;
+
+	if (pb_nullb_get(mode, (unsigned int)pb_param_u64(cell, "completion_nsec"), DEV_MIB, dev,
+			 sizeof(dev), err, sizeof(err)) < 0) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "%s", err);
+		return;
+	}
+	bfd = open(dev, O_RDWR);
+	dfd = open(dev, O_RDWR | O_DIRECT);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bfd < 0 || dfd < 0 || buf == MAP_FAILED) {
+		pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, strerror(errno));
+		goto out_close;
+	}
+	madvise(buf, len, MADV_NOHUGEPAGE);
+	/* Pages present before the clock starts: small_dio measures I/O, not faults. */
+	if (read) {
+		memset(buf, 0, len);
+		if (span_fill(dfd, nonce, err, sizeof(err)) < 0) {
+			pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, err);
+			goto out_unmap;
+		}
+	} else {
+		for (uint32_t s = 0; s < qd; s++)
+			for (uint32_t w = 0; w < bs / 8; w++)
+				((uint64_t *)(buf + (size_t)s * bs))[w] = slot_word(s, w, nonce);
+	}
+
+	for (int i = 0; i < 4; i++)
+		hist[i] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
+	slot_seq = pb_xcalloc(qd, sizeof(uint64_t));
+	memset(&a, 0, sizeof(a));
+	a.abi_version = PINBENCH_ABI_VERSION;
+	a.strategy = pb_strategy_id(strategy);
+	a.flags = pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0;
+	a.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+			 PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
+	a.bdev_fd = bfd;
+	a.direction = read ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
+	a.block_size = bs;
+	a.queue_depth = qd;
+	a.addr = (uintptr_t)buf;
+	a.ios = pb_param_u64(cell, "ios");
+	a.warmup_ios = pb_param_u64(cell, "warmup_ios");
+	a.dev_offset = 0;
+	a.dev_span = (uint64_t)DEV_MIB << 20;
+	a.latency_hist = (uintptr_t)hist[0];
+	a.acquire_hist = (uintptr_t)hist[1];
+	a.release_hist = (uintptr_t)hist[2];
+	a.residency_hist = (uintptr_t)hist[3];
+	a.slot_seqs = (uintptr_t)slot_seq;
+	a.hist_buckets = PINBENCH_HIST_BUCKETS;
+
+	if (pb_param_u64(cell, "debug_release_in_place"))
+		set_defer_release(false);
+	pb_counters_open(&cnt);
+	busy0 = cpu_busy_ns();
+	pb_counters_start(&cnt);
+	if (ioctl(cell->devfd, PINBENCH_IOC_SMALL_DIO, &a) < 0) {
+		int e = errno;
+
+		pb_counters_stop(&cnt);
+		if (e == EOPNOTSUPP)
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
+				     a.registration == PINBENCH_REG_PER_BUFFER ?
+				     "it has no per-buffer state" :
+				     "FOLL_LONGTERM is only valid with FOLL_PIN");
+		else
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_SMALL_DIO: %s", strerror(e));
+		goto out_free;
+	}
+	pb_counters_stop(&cnt);
+	busy1 = cpu_busy_ns();
+
+	if (a.io_errors) {
+		pb_cell_fail(cell, PB_FAILED, "%" PRIu64 " of %" PRIu64 " I/Os completed in error",
+			     (uint64_t)a.io_errors, (uint64_t)a.ios_done);
+		goto out_free;
+	}
+	if (verify(cell, dfd, buf, qd, bs, slot_seq, a.warmup_ios + a.ios, read, nonce, &checked) < 0)
+		goto out_free;
+	if (a.completions[mode == PB_NULLB_HARDIRQ ? 0 : mode == PB_NULLB_SOFTIRQ ? 1 : 2] == 0)
+		pb_cell_note(cell, "no completion ran in %s context (hardirq %" PRIu64 ", softirq %"
+			     PRIu64 ", task %" PRIu64 ")", completion, (uint64_t)a.completions[0],
+			     (uint64_t)a.completions[1], (uint64_t)a.completions[2]);
+	if (a.deferred)
+		pb_cell_note(cell, "%" PRIu64 " of %" PRIu64 " releases deferred to a workqueue",
+			     (uint64_t)a.deferred, (uint64_t)a.ios_done);
+	if (a.stalls)
+		pb_cell_note(cell, "%" PRIu64 " submissions waited for deferred releases",
+			     (uint64_t)a.stalls);
+
+	json_object_object_add(cell->raw, "strategy_caps", json_object_new_uint64(a.strategy_caps));
+	json_object_object_add(cell->raw, "device", json_object_new_string(dev));
+	json_object_object_add(cell->raw, "block_size", json_object_new_uint64(bs));
+	json_object_object_add(cell->raw, "queue_depth", json_object_new_uint64(qd));
+	json_object_object_add(cell->raw, "ios_done", json_object_new_uint64(a.ios_done));
+	json_object_object_add(cell->raw, "elapsed_ns", json_object_new_uint64(a.elapsed_ns));
+	json_object_object_add(cell->raw, "latency_ns", pb_phase_hist_json(&a.latency, hist[0]));
+	json_object_object_add(cell->raw, "acquire_ns", pb_phase_hist_json(&a.acquire, hist[1]));
+	json_object_object_add(cell->raw, "release_ns", pb_phase_hist_json(&a.release, hist[2]));
+	json_object_object_add(cell->raw, "residency_ns", pb_phase_hist_json(&a.residency, hist[3]));
+	{
+		struct json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "hardirq", json_object_new_uint64(a.completions[0]));
+		json_object_object_add(c, "softirq", json_object_new_uint64(a.completions[1]));
+		json_object_object_add(c, "task", json_object_new_uint64(a.completions[2]));
+		json_object_object_add(cell->raw, "completions", c);
+	}
+	json_object_object_add(cell->raw, "deferred", json_object_new_uint64(a.deferred));
+	json_object_object_add(cell->raw, "deferred_work_ns", json_object_new_uint64(a.deferred_work_ns));
+	json_object_object_add(cell->raw, "max_deferred_depth", json_object_new_uint64(a.max_deferred_depth));
+	json_object_object_add(cell->raw, "redirtied", json_object_new_uint64(a.redirtied));
+	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
+	json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));
+	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
+	json_object_object_add(cell->raw, "counters", pb_counters_json(&cnt));
+	/* The module reports the FOLL_PIN pins it took; vmstat must agree. */
+	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(a.foll_pins));
+out_free:
+	if (pb_param_u64(cell, "debug_release_in_place"))
+		set_defer_release(true);
+	pb_counters_close(&cnt);
+	for (int i = 0; i < 4; i++)
+		free(hist[i]);
+	free(slot_seq);
+out_unmap:
+	munmap(buf, len);
+out_close:
+	if (bfd >= 0)
+		close(bfd);
+	if (dfd >= 0)
+		close(dfd);
+}
+
+const struct pb_guest_workload pb_wl_small_dio = {
+	.name = "small_dio",
+	.run = small_dio_run,
+};
