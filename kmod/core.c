@@ -189,15 +189,21 @@ static void release_work(struct work_struct *work)
 }
 
 /*
- * Release pin from whatever context the caller is in. In process context,
- * or where the strategy can give the pages back in hardirq, it is done on
- * the spot; otherwise what must sleep goes to a workqueue, as the kernel's
- * own direct I/O completion defers dirtying (bio_check_pages_dirty()).
- * Deferral needs pin->rc (it names the strategy and counts the work).
+ * Release pin from the caller's context. may_sleep is the caller's word
+ * that it runs where sleeping is allowed (an ioctl); a completion handler
+ * passes false even when in_task(): null_blk's inline completion runs in
+ * the submitter's task, inside blk-mq's rcu_read_lock(), where sleeping
+ * (mmu_interval_notifier_remove() waiting for an invalidation, an rmap
+ * rwsem) can deadlock against a grace period. Where the strategy can give
+ * the pages back atomically it is done on the spot; otherwise what must
+ * sleep goes to a workqueue, as the kernel's own direct I/O completion
+ * defers dirtying (bio_check_pages_dirty()). Deferral needs pin->rc.
  */
-void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin)
+void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+			  bool may_sleep)
 {
-	if (in_task() || pinbench_release_atomic_ok(s, pin->flags) || !READ_ONCE(defer_release)) {
+	if ((may_sleep && pinbench_can_sleep()) || pinbench_release_atomic_ok(s, pin->flags) ||
+	    !READ_ONCE(defer_release)) {
 		s->release(pin);
 		pinbench_pin_released(pin);
 		pinbench_pin_done(pin);

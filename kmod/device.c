@@ -198,7 +198,7 @@ static enum hrtimer_restart dev_release_timer_fn(struct hrtimer *t)
 
 	b->rc.start_ns = t0;
 	for (i = 0; i < b->nr_pins; i++)
-		pinbench_release_any(b->s, &b->pins[i]);
+		pinbench_release_any(b->s, &b->pins[i], false);
 	b->handler_ns = ktime_get_ns() - t0;
 	pinbench_release_ctx_issued(&b->rc);
 	return HRTIMER_NORESTART;
@@ -224,7 +224,7 @@ static void dev_release_pins(struct dev_buf *b, u32 ctx)
 		t0 = ktime_get_ns();
 		b->rc.start_ns = t0;
 		for (i = 0; i < b->nr_pins; i++)
-			pinbench_release_any(b->s, &b->pins[i]);
+			pinbench_release_any(b->s, &b->pins[i], true);
 		b->handler_ns = ktime_get_ns() - t0;
 		pinbench_release_ctx_issued(&b->rc);
 		wait_for_completion(&b->rc.done);

@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/bug.h>
 #include "pinbench_uapi.h"
 
@@ -174,7 +175,8 @@ struct pinbench_release_ctx {
 void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
 			       const struct pinbench_strategy *s, unsigned int nr_pins);
 void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc);
-void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin);
+void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+			  bool may_sleep);
 void pinbench_pin_released(struct pinbench_pin *pin);
 void pinbench_pin_done(struct pinbench_pin *pin);
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn);
@@ -193,8 +195,15 @@ static inline u32 pinbench_strategy_caps(const struct pinbench_strategy *s, u32 
  * without CONFIG_DEBUG_ATOMIC_SLEEP (Debian's) nothing else would say so
  * until it really slept. The WARNING fails the cell.
  */
+static inline bool pinbench_can_sleep(void)
+{
+	/* preempt_count() also covers spinlocks and, without PREEMPT_RCU, rcu_read_lock(). */
+	return in_task() && !irqs_disabled() &&
+	       (!IS_ENABLED(CONFIG_PREEMPT_COUNT) || !preempt_count()) && !rcu_preempt_depth();
+}
+
 #define pinbench_may_sleep(what)						\
-	WARN_ONCE(!in_task() || irqs_disabled(),				\
+	WARN_ONCE(!pinbench_can_sleep(),					\
 		  "pinbench: %s in atomic context: it may sleep\n", what)
 
 /* Can s release pins acquired with flags from hardirq, as they are? */

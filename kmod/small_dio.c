@@ -96,7 +96,8 @@ static void dio_end_io(struct bio *bio)
 	}
 	bio_put(bio);
 	t0 = ktime_get_ns();
-	pinbench_release_any(r->s, &io->pin);
+	/* A completion handler never may sleep, whatever context it runs in. */
+	pinbench_release_any(r->s, &io->pin, false);
 	io->release_ns = ktime_get_ns() - t0;
 	pinbench_release_ctx_issued(&io->rc);
 	/*

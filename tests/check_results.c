@@ -38,6 +38,9 @@ static void check_metrics(const char *id, const char *workload, struct json_obje
 		names = gup_fast;
 		positive = "acquire_ns_per_page.p50";
 		rate = "calls_per_s";
+	} else if (workload && !strcmp(workload, "stock_dio")) {
+		positive = "latency_ns.p50";	/* fio's summaries are its own: p50..p99.9 */
+		rate = "iops";
 	} else if (workload && !strcmp(workload, "small_dio")) {
 		names = small_dio;
 		positive = "latency_ns.p50";

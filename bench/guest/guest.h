@@ -31,6 +31,7 @@ struct pb_guest_workload {
 extern const struct pb_guest_workload pb_wl_gup_fast;
 extern const struct pb_guest_workload pb_wl_selftest;
 extern const struct pb_guest_workload pb_wl_small_dio;
+extern const struct pb_guest_workload pb_wl_stock_dio;
 
 /* Helpers for workloads. */
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
@@ -50,6 +51,20 @@ struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, ui
 enum pb_nullb_mode { PB_NULLB_INLINE = 0, PB_NULLB_SOFTIRQ = 1, PB_NULLB_HARDIRQ = 2 };
 int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned int size_mib,
 		 char *dev, size_t devlen, char *err, size_t errlen);
+
+/* Direct I/O workloads (dio_common.c): every cell cycles through the first PB_DIO_DEV_MIB of the device. */
+#define PB_DIO_DEV_MIB 16
+/* What the device holds before a read cell: each word says where it lives. */
+uint64_t pb_dio_dev_word(uint64_t dev_byte, uint64_t nonce);
+/* What a write cell's slot holds: which slot, which word. */
+uint64_t pb_dio_slot_word(unsigned int slot, uint64_t word, uint64_t nonce);
+uint64_t pb_dio_nonce(void);
+/* Fill the span with pb_dio_dev_word()s through fd (O_DIRECT). */
+int pb_dio_span_fill(int fd, uint64_t nonce, char *err, size_t errlen);
+/* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, ns (10 ms resolution). */
+uint64_t pb_cpu_busy_ns(void);
+/* The cell's null_blk device (params completion, completion_nsec); fails the cell if unavailable. */
+int pb_dio_device(struct pb_cell *cell, enum pb_nullb_mode *mode, char *dev, size_t devlen);
 
 /* CPU counters of the calling thread, through libperf (counters.c). */
 enum { PB_CNT_TASK_CLOCK, PB_CNT_CTX_SWITCHES, PB_CNT_CYCLES, PB_CNT_INSTRUCTIONS, PB_NR_COUNTERS };

@@ -15,64 +15,15 @@
 #include "pinbench_uapi.h"
 #include "util.h"
 
-#define DEV_MIB 16	/* the span every cell cycles through */
-
-/*
- * What the device holds before a read cell: every 8-byte word says where
- * it lives, so a block read into the wrong slot, or from the wrong
- * offset, or torn, cannot pass.
- */
-static uint64_t dev_word(uint64_t dev_byte, uint64_t nonce)
-{
-	return (dev_byte * 0x9e3779b97f4a7c15ull) ^ nonce;
-}
-
-/* What a write cell's slot holds: which slot, which word. */
-static uint64_t slot_word(unsigned int slot, uint64_t word, uint64_t nonce)
-{
-	return nonce ^ ((uint64_t)slot << 32) ^ word ^ 0xa5a5000000000000ull;
-}
-
-static uint64_t nonce_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec;
-}
-
-/* Fill the whole span with dev_word()s, O_DIRECT, 1 MiB at a time. */
-static int span_fill(int fd, uint64_t nonce, char *err, size_t errlen)
-{
-	const size_t chunk = 1 << 20;
-	uint64_t *buf;
-
-	if (posix_memalign((void **)&buf, 4096, chunk)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (uint64_t off = 0; off < (uint64_t)DEV_MIB << 20; off += chunk) {
-		for (size_t w = 0; w < chunk / 8; w++)
-			buf[w] = dev_word(off + w * 8, nonce);
-		if (pwrite(fd, buf, chunk, (off_t)off) != (ssize_t)chunk) {
-			snprintf(err, errlen, "filling the device at %" PRIu64 ": %s", off, strerror(errno));
-			free(buf);
-			return -1;
-		}
-	}
-	free(buf);
-	return 0;
-}
-
 static uint64_t seq_offset(uint64_t seq, uint32_t bs)
 {
-	return seq * bs % ((uint64_t)DEV_MIB << 20);
+	return seq * bs % ((uint64_t)PB_DIO_DEV_MIB << 20);
 }
 
 /* The slot whose pattern a written block carries (word 0), or ~0u. */
 static unsigned int slot_of(const uint64_t *blk, unsigned int qd, uint64_t nonce)
 {
-	uint64_t s = (blk[0] ^ slot_word(0, 0, nonce)) >> 32;
+	uint64_t s = (blk[0] ^ pb_dio_slot_word(0, 0, nonce)) >> 32;
 
 	return s < qd ? (unsigned int)s : ~0u;
 }
@@ -97,7 +48,7 @@ static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
 		  uint64_t *checked)
 {
-	uint64_t nblocks = ((uint64_t)DEV_MIB << 20) / bs, first, *blk;
+	uint64_t nblocks = ((uint64_t)PB_DIO_DEV_MIB << 20) / bs, first, *blk;
 	int ret = -1;
 
 	*checked = 0;
@@ -109,9 +60,9 @@ static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 			if (slot_seq[s] == ~0ull)
 				continue;	/* no measured I/O used this slot */
 			for (uint32_t w = 0; w < bs / 8; w++)
-				if (mem[w] != dev_word(off + w * 8ull, nonce))
+				if (mem[w] != pb_dio_dev_word(off + w * 8ull, nonce))
 					return mismatch(cell, "read", s, off, w, mem[w],
-							dev_word(off + w * 8ull, nonce));
+							pb_dio_dev_word(off + w * 8ull, nonce));
 			(*checked)++;
 		}
 		return 0;
@@ -130,12 +81,12 @@ static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 		}
 		s = slot_of(blk, qd, nonce);
 		if (s == ~0u) {
-			mismatch(cell, "write, no slot's data", 0, off, 0, blk[0], slot_word(0, 0, nonce));
+			mismatch(cell, "write, no slot's data", 0, off, 0, blk[0], pb_dio_slot_word(0, 0, nonce));
 			goto out;
 		}
 		for (uint32_t w = 0; w < bs / 8; w++)
-			if (blk[w] != slot_word(s, w, nonce)) {
-				mismatch(cell, "write", s, off, w, blk[w], slot_word(s, w, nonce));
+			if (blk[w] != pb_dio_slot_word(s, w, nonce)) {
+				mismatch(cell, "write", s, off, w, blk[w], pb_dio_slot_word(s, w, nonce));
 				goto out;
 			}
 		(*checked)++;
@@ -148,7 +99,7 @@ static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 			continue;
 		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs || slot_of(blk, qd, nonce) != s) {
 			mismatch(cell, "write, last I/O of the slot", s, off, 0, blk[0],
-				 slot_word(s, 0, nonce));
+				 pb_dio_slot_word(s, 0, nonce));
 			goto out;
 		}
 	}
@@ -156,22 +107,6 @@ static int verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 out:
 	free(blk);
 	return ret;
-}
-
-/* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, in ns (10 ms resolution). */
-static uint64_t cpu_busy_ns(void)
-{
-	unsigned long long v[8] = { 0 };
-	FILE *f = fopen("/proc/stat", "r");
-	long hz = sysconf(_SC_CLK_TCK);
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		   &v[4], &v[5], &v[6], &v[7]) != 8)
-		v[0] = v[1] = v[2] = v[5] = v[6] = 0;
-	fclose(f);
-	return (v[0] + v[1] + v[2] + v[5] + v[6]) * (1000000000ull / (uint64_t)hz);
 }
 
 /* The module's defer_release knob (testing only). */
@@ -192,9 +127,8 @@ static void small_dio_run(struct pb_cell *cell)
 	bool read = !strcmp(pb_param_str(cell, "rw"), "read");
 	uint32_t bs = (uint32_t)pb_param_u64(cell, "block_size");
 	uint32_t qd = (uint32_t)pb_param_u64(cell, "queue_depth");
-	enum pb_nullb_mode mode = !strcmp(completion, "inline") ? PB_NULLB_INLINE :
-				  !strcmp(completion, "softirq") ? PB_NULLB_SOFTIRQ : PB_NULLB_HARDIRQ;
-	uint64_t *hist[4], *slot_seq, checked = 0, nonce = nonce_now(), busy0, busy1;
+	enum pb_nullb_mode mode;
+	uint64_t *hist[4], *slot_seq, checked = 0, nonce = pb_dio_nonce(), busy0, busy1;
 	struct pinbench_small_dio a;
 	struct pb_counters cnt;
 	char dev[64], err[256];
@@ -202,11 +136,8 @@ static void small_dio_run(struct pb_cell *cell)
 	int bfd = -1, dfd = -1;
 	char *buf;
 
-	if (pb_nullb_get(mode, (unsigned int)pb_param_u64(cell, "completion_nsec"), DEV_MIB, dev,
-			 sizeof(dev), err, sizeof(err)) < 0) {
-		pb_cell_fail(cell, PB_UNSUPPORTED, "%s", err);
+	if (pb_dio_device(cell, &mode, dev, sizeof(dev)) < 0)
 		return;
-	}
 	bfd = open(dev, O_RDWR);
 	dfd = open(dev, O_RDWR | O_DIRECT);
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -218,14 +149,14 @@ static void small_dio_run(struct pb_cell *cell)
 	/* Pages present before the clock starts: small_dio measures I/O, not faults. */
 	if (read) {
 		memset(buf, 0, len);
-		if (span_fill(dfd, nonce, err, sizeof(err)) < 0) {
+		if (pb_dio_span_fill(dfd, nonce, err, sizeof(err)) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, err);
 			goto out_unmap;
 		}
 	} else {
 		for (uint32_t s = 0; s < qd; s++)
 			for (uint32_t w = 0; w < bs / 8; w++)
-				((uint64_t *)(buf + (size_t)s * bs))[w] = slot_word(s, w, nonce);
+				((uint64_t *)(buf + (size_t)s * bs))[w] = pb_dio_slot_word(s, w, nonce);
 	}
 
 	for (int i = 0; i < 4; i++)
@@ -245,7 +176,7 @@ static void small_dio_run(struct pb_cell *cell)
 	a.ios = pb_param_u64(cell, "ios");
 	a.warmup_ios = pb_param_u64(cell, "warmup_ios");
 	a.dev_offset = 0;
-	a.dev_span = (uint64_t)DEV_MIB << 20;
+	a.dev_span = (uint64_t)PB_DIO_DEV_MIB << 20;
 	a.latency_hist = (uintptr_t)hist[0];
 	a.acquire_hist = (uintptr_t)hist[1];
 	a.release_hist = (uintptr_t)hist[2];
@@ -256,7 +187,7 @@ static void small_dio_run(struct pb_cell *cell)
 	if (pb_param_u64(cell, "debug_release_in_place"))
 		set_defer_release(false);
 	pb_counters_open(&cnt);
-	busy0 = cpu_busy_ns();
+	busy0 = pb_cpu_busy_ns();
 	pb_counters_start(&cnt);
 	if (ioctl(cell->devfd, PINBENCH_IOC_SMALL_DIO, &a) < 0) {
 		int e = errno;
@@ -272,7 +203,7 @@ static void small_dio_run(struct pb_cell *cell)
 		goto out_free;
 	}
 	pb_counters_stop(&cnt);
-	busy1 = cpu_busy_ns();
+	busy1 = pb_cpu_busy_ns();
 
 	if (a.io_errors) {
 		pb_cell_fail(cell, PB_FAILED, "%" PRIu64 " of %" PRIu64 " I/Os completed in error",

@@ -31,12 +31,13 @@ struct job_option {
 	const char *help;
 };
 
-static const char *const workload_values[] = { "gup_fast", "small_dio", "selftest", NULL };
+static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
 static const char *const registration_values[] = { "per_io", "per_buffer", NULL };
 static const char *const rw_values[] = { "read", "write", NULL };
+static const char *const engine_values[] = { "liburing", "fio_io_uring", "fio_libaio", NULL };
 static const char *const completion_values[] = { "inline", "softirq", "hardirq", NULL };
 
 static const struct job_option options[] = {
@@ -46,15 +47,15 @@ static const struct job_option options[] = {
 	  "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on tmpfs)" },
 	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true, "gup_fast",
 	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
-	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio",
+	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio,stock_dio",
 	  "direction of the I/O: read (the device writes memory: pages acquired for write, dirtied) or write" },
-	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true, "small_dio",
+	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true, "small_dio,stock_dio",
 	  "bytes per I/O, a power of two" },
-	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true, "small_dio",
+	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true, "small_dio,stock_dio",
 	  "I/Os kept in flight" },
-	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio",
+	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
-	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio",
+	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",
 	  "hardirq completion: null_blk's timer delay per I/O, ns" },
 	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast,small_dio",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
@@ -76,12 +77,17 @@ static const struct job_option options[] = {
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
 	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
 	  "untimed calls before measuring" },
+	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true, "stock_dio",
+	  "the stock kernel's O_DIRECT path driven by: our liburing driver (timed per I/O like small_dio), "
+	  "fio's io_uring engine, or fio's libaio engine (the 2018 thread's job)" },
+	{ "fixedbufs", OPT_BOOL, "0", 0, 1, NULL, true, true, "stock_dio",
+	  "io_uring registered buffers (pinned once, FOLL_LONGTERM) instead of a page reference per I/O" },
 	{ "debug_release_in_place", OPT_BOOL, "0", 0, 1, NULL, false, false, "small_dio",
 	  "testing only: release on the spot in end_io's context, deferring nothing "
 	  "(proves that a release in the wrong context fails the cell)" },
-	{ "ios", OPT_UINT, "20000", 1, 100000000, NULL, false, false, "small_dio",
+	{ "ios", OPT_UINT, "20000", 1, 100000000, NULL, false, false, "small_dio,stock_dio",
 	  "measured I/Os per cell" },
-	{ "warmup_ios", OPT_UINT, "500", 0, 100000000, NULL, false, false, "small_dio",
+	{ "warmup_ios", OPT_UINT, "500", 0, 100000000, NULL, false, false, "small_dio,stock_dio",
 	  "I/Os before measuring" },
 	{ "min_rounds", OPT_UINT, "8", 1, PINBENCH_MAX_ROUNDS, NULL, false, false, "gup_fast",
 	  "at least this many sampled and phase rounds: a phase mean over few rounds moves with one interrupt" },

@@ -245,18 +245,87 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 	free(groups);
 }
 
+static unsigned long long param_ull(struct json_object *c, const char *key)
+{
+	return strtoull(str(obj(c, "params"), key), NULL, 10);
+}
+
+/* small_dio and stock_dio share tables: the stock kernel's rows beside the strategies'. */
 static void small_dio_group(struct json_object *params, char *out, size_t len)
 {
+	struct json_object *v;
+	const char *lt = json_object_object_get_ex(params, "longterm", &v) ? str(params, "longterm") : "0";
+
 	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s", str(params, "rw"),
 		 str(params, "completion"),
 		 strcmp(str(params, "completion"), "hardirq") ? "" : " completion_nsec=",
 		 strcmp(str(params, "completion"), "hardirq") ? "" : str(params, "completion_nsec"),
-		 str(params, "longterm"));
+		 lt);
 }
 
-static unsigned long long param_ull(struct json_object *c, const char *key)
+static bool is_dio(struct json_object *c)
 {
-	return strtoull(str(obj(c, "params"), key), NULL, 10);
+	return !strcmp(str(c, "workload"), "small_dio") || !strcmp(str(c, "workload"), "stock_dio");
+}
+
+static bool is_stock(struct json_object *c)
+{
+	return !strcmp(str(c, "workload"), "stock_dio");
+}
+
+/* "stock: liburing fixed": the stock kernel's path, by who drives it. */
+static void dio_label(struct json_object *c, char *out, size_t len)
+{
+	if (!is_stock(c)) {
+		row_label(c, out, len);
+		return;
+	}
+	snprintf(out, len, "stock: %s%s", str(obj(c, "params"), "engine"),
+		 !strcmp(str(obj(c, "params"), "fixedbufs"), "1") ? " fixed" : "");
+}
+
+/*
+ * The stock kernel's per-I/O page-reference cost: liburing with a page
+ * reference per I/O minus liburing on registered buffers, same block size
+ * and depth, in the submitting thread's CPU time per I/O.
+ */
+static void stock_ref_cost(struct buf *b, struct json_object **in, size_t ni, const char *group)
+{
+	bool any = false;
+	char key[256];
+
+	for (size_t i = 0; i < ni; i++) {
+		struct json_object *c = in[i], *m0, *m1;
+
+		small_dio_group(obj(c, "params"), key, sizeof(key));
+		if (!is_stock(c) || strcmp(key, group) || strcmp(str(obj(c, "params"), "engine"), "liburing") ||
+		    strcmp(str(obj(c, "params"), "fixedbufs"), "0"))
+			continue;
+		m0 = obj(obj(c, "metrics"), "task_clock_ns_per_io");
+		for (size_t k = 0; k < ni; k++) {
+			struct json_object *d = in[k];
+
+			small_dio_group(obj(d, "params"), key, sizeof(key));
+			if (!is_stock(d) || strcmp(key, group) ||
+			    strcmp(str(obj(d, "params"), "engine"), "liburing") ||
+			    strcmp(str(obj(d, "params"), "fixedbufs"), "1") ||
+			    param_ull(c, "block_size") != param_ull(d, "block_size") ||
+			    param_ull(c, "queue_depth") != param_ull(d, "queue_depth"))
+				continue;
+			m1 = obj(obj(d, "metrics"), "task_clock_ns_per_io");
+			if (!m0 || !m1)
+				continue;
+			if (!any)
+				bput(b, "Stock kernel, page references per I/O (liburing task clock per I/O, "
+					"fixedbufs=0 minus fixedbufs=1):");
+			any = true;
+			bput(b, " %s B QD%s: %.0f ns;", str(obj(c, "params"), "block_size"),
+			     str(obj(c, "params"), "queue_depth"),
+			     json_object_get_double(m0) - json_object_get_double(m1));
+		}
+	}
+	if (any)
+		bput(b, "\n\n");
 }
 
 /* small_dio rows: by block size, then queue depth, then cell order. */
@@ -277,7 +346,7 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		size_t j = ni++;
 
-		if (strcmp(str(c, "workload"), "small_dio")) {
+		if (!is_dio(c)) {
 			ni--;
 			continue;
 		}
@@ -297,7 +366,10 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 		"end_io's context; **residency** end_io until the pages were really given back; "
 		"**deferred** releases sent to a workqueue; **CPU/IO** all CPUs' busy time per I/O "
 		"(/proc/stat) and the share of it in acquire, release and deferred release work. "
-		"Data is verified after every cell.\n\n");
+		"Data is verified after every cell. Rows marked **stock** are the stock kernel's own "
+		"O_DIRECT path on the same device (6.1: FOLL_GET references per I/O; io_uring fixed "
+		"buffers pinned once with FOLL_LONGTERM), driven by our liburing driver or by fio "
+		"(fio's own clat percentiles).\n\n");
 	for (size_t i = 0; i < ni; i++) {
 		size_t g;
 
@@ -333,13 +405,18 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 			if (!lat)
 				for (int k = 0; k < 10; k++)
 					snprintf(f[k], 32, "-");
-			row_label(c, label, sizeof(label));
+			if (is_stock(c))	/* the kernel's own path: no strategy steps to time */
+				for (int k = 4; k < 10; k++)
+					if (k != 8)
+						snprintf(f[k], 32, "-");
+			dio_label(c, label, sizeof(label));
 			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "block_size"), str(obj(c, "params"), "queue_depth"), label,
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		bput(b, "\n");
+		stock_ref_cost(b, in, ni, groups[g]);
 		free(groups[g]);
 	}
 out:
@@ -357,7 +434,7 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		const char *reason = str(c, "reason");
 
-		if (!strcmp(str(c, "workload"), "gup_fast") || !strcmp(str(c, "workload"), "small_dio"))
+		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c))
 			continue;
 		if (!any)
 			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");

@@ -140,6 +140,76 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 	return 0;
 }
 
+/*
+ * stock_dio: the stock kernel's O_DIRECT path. Our liburing driver keeps a
+ * latency histogram (submit to CQE seen); fio reports its own IOPS, clat
+ * percentiles and CPU share, which are kept as fio measured them.
+ */
+static int stock_dio_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
+{
+	uint64_t busy = get_u64(raw, "cpu_busy_ns");
+	struct json_object *fio, *v, *cnt;
+
+	if (json_object_object_get_ex(raw, "fio", &fio)) {
+		static const struct { const char *key, *name; } pct[] = {
+			{ "50.000000", "p50" }, { "90.000000", "p90" }, { "99.000000", "p99" },
+			{ "99.900000", "p99_9" },
+		};
+		struct json_object *lat = json_object_new_object(), *p = NULL;
+		uint64_t ios = get_u64(fio, "total_ios");
+
+		if (!ios || !json_object_object_get_ex(fio, "iops", &v) ||
+		    !json_object_object_get_ex(fio, "clat_percentile_ns", &p)) {
+			json_object_put(lat);
+			snprintf(reason, len, "raw fio data incomplete");
+			return -1;
+		}
+		json_object_object_add(m, "iops", json_object_new_double(json_object_get_double(v)));
+		json_object_object_add(lat, "n", json_object_new_uint64(ios));
+		if (json_object_object_get_ex(fio, "clat_mean_ns", &v))
+			json_object_object_add(lat, "mean", json_object_new_double(json_object_get_double(v)));
+		for (size_t i = 0; i < ARRAY_SIZE(pct); i++)
+			if (json_object_object_get_ex(p, pct[i].key, &v))
+				json_object_object_add(lat, pct[i].name,
+						       json_object_new_double(json_object_get_double(v)));
+		json_object_object_add(m, "latency_ns", lat);
+		if (json_object_object_get_ex(fio, "sys_cpu_pct", &v))
+			json_object_object_add(m, "fio_sys_cpu_pct", json_object_new_double(json_object_get_double(v)));
+		if (json_object_object_get_ex(fio, "usr_cpu_pct", &v))
+			json_object_object_add(m, "fio_usr_cpu_pct", json_object_new_double(json_object_get_double(v)));
+		/* fio's own CPU share over its run: its startup is not charged to the I/O. */
+		{
+			double share = 0, rt = (double)get_u64(fio, "runtime_ms");
+
+			if (json_object_object_get_ex(fio, "sys_cpu_pct", &v))
+				share += json_object_get_double(v);
+			if (json_object_object_get_ex(fio, "usr_cpu_pct", &v))
+				share += json_object_get_double(v);
+			if (rt > 0)
+				json_object_object_add(m, "cpu_busy_ns_per_io",
+						       json_object_new_double(share / 100.0 * rt * 1e6 / (double)ios));
+		}
+		(void)busy;
+		return 0;
+	}
+	{
+		uint64_t ios = get_u64(raw, "ios_done"), elapsed = get_u64(raw, "elapsed_ns");
+
+		if (!ios || !elapsed || add_hist_summary(m, "latency_ns", raw, "latency_ns", 1.0) < 0) {
+			snprintf(reason, len, "raw liburing data incomplete");
+			return -1;
+		}
+		json_object_object_add(m, "iops", json_object_new_double((double)ios * 1e9 / (double)elapsed));
+		if (busy)
+			json_object_object_add(m, "cpu_busy_ns_per_io", json_object_new_double((double)busy / (double)ios));
+		if (json_object_object_get_ex(raw, "counters", &cnt) &&
+		    json_object_object_get_ex(cnt, "task_clock_ns", &v))
+			json_object_object_add(m, "task_clock_ns_per_io",
+					       json_object_new_double((double)json_object_get_uint64(v) / (double)ios));
+	}
+	return 0;
+}
+
 /* selftest measures nothing: its verdict is its status. */
 static int no_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -153,6 +223,7 @@ static const struct {
 } metric_fns[] = {
 	{ "gup_fast", gup_fast_metrics },
 	{ "small_dio", small_dio_metrics },
+	{ "stock_dio", stock_dio_metrics },
 	{ "selftest", no_metrics },
 };
 
