@@ -28,19 +28,30 @@ static int silent(enum libperf_print_level level, const char *fmt, va_list ap)
 }
 
 /*
- * Open every counter on the calling thread, disabled. One that cannot be
- * opened (no PMU under TCG, or on a VM without vPMU) is recorded as
- * unavailable with the reason, never as zero.
+ * Counters are opened once, on the driver's thread, and never closed: a
+ * cell reads them before and after. Opening or closing a task-bound perf
+ * event can flip the perf_sched_events static key (on at the first such
+ * event in the system, off a second after the last one closes), and each
+ * flip live-patches __schedule() with text_poke_bp(): int3 on every CPU.
+ * Opening and closing per cell flipped it twice per cell, and under
+ * multi-threaded TCG that patching now and then never finished: the guest
+ * froze, and gdb on QEMU's stub found both vCPUs in asm_exc_int3 returning
+ * into __schedule(). Held open, the key flips once, at start.
+ *
+ * A counter that cannot be opened (no PMU under TCG, or a VM without
+ * vPMU) is recorded as unavailable with the reason, never as zero.
  */
-void pb_counters_open(struct pb_counters *c)
-{
-	static int inited;
+static struct pb_counters global;
+static int global_open;
 
-	memset(c, 0, sizeof(*c));
-	if (!inited) {
-		libperf_init(silent);
-		inited = 1;
-	}
+void pb_counters_hold(void)
+{
+	struct pb_counters *c = &global;
+
+	if (global_open)
+		return;
+	global_open = 1;
+	libperf_init(silent);
 	c->threads = perf_thread_map__new_dummy();
 	if (c->threads)
 		perf_thread_map__set_pid(c->threads, 0, 0);
@@ -48,7 +59,6 @@ void pb_counters_open(struct pb_counters *c)
 		struct perf_event_attr attr = {
 			.type = counter_defs[i].type,
 			.config = counter_defs[i].config,
-			.disabled = 1,
 			.exclude_hv = 1,
 			.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING,
 		};
@@ -70,28 +80,49 @@ void pb_counters_open(struct pb_counters *c)
 	}
 }
 
+void pb_counters_open(struct pb_counters *c)
+{
+	pb_counters_hold();
+	*c = global;
+	memset(c->value, 0, sizeof(c->value));
+	memset(c->ok, 0, sizeof(c->ok));
+}
+
+static int counter_read(struct perf_evsel *e, struct perf_counts_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	return perf_evsel__read(e, 0, 0, v);
+}
+
 void pb_counters_start(struct pb_counters *c)
 {
-	for (int i = 0; i < PB_NR_COUNTERS; i++)
-		if (c->evsel[i])
-			perf_evsel__enable(c->evsel[i]);
+	for (int i = 0; i < PB_NR_COUNTERS; i++) {
+		struct perf_counts_values v;
+
+		if (c->evsel[i] && counter_read(c->evsel[i], &v) == 0) {
+			c->base[i] = v.val;
+			c->base_ena[i] = v.ena;
+			c->base_run[i] = v.run;
+		}
+	}
 }
 
 void pb_counters_stop(struct pb_counters *c)
 {
 	for (int i = 0; i < PB_NR_COUNTERS; i++) {
-		struct perf_counts_values v = { 0 };
+		struct perf_counts_values v;
 
 		if (!c->evsel[i])
 			continue;
-		perf_evsel__disable(c->evsel[i]);
-		if (perf_evsel__read(c->evsel[i], 0, 0, &v) == 0) {
-			c->value[i] = v.val;
+		if (counter_read(c->evsel[i], &v) == 0) {
+			uint64_t ena = v.ena - c->base_ena[i], run = v.run - c->base_run[i];
+
+			c->value[i] = v.val - c->base[i];
 			c->ok[i] = 1;
 			/* Multiplexed (ran part of the time): say so rather than scale silently. */
-			if (v.ena && v.run < v.ena)
+			if (ena && run < ena)
 				snprintf(c->why[i], sizeof(c->why[i]), "counted %.0f%% of the time",
-					 100.0 * (double)v.run / (double)v.ena);
+					 100.0 * (double)run / (double)ena);
 		} else {
 			snprintf(c->why[i], sizeof(c->why[i]), "read failed");
 		}
@@ -113,14 +144,8 @@ struct json_object *pb_counters_json(const struct pb_counters *c)
 	return o;
 }
 
+/* The counters stay open for the driver's life: nothing to undo per cell. */
 void pb_counters_close(struct pb_counters *c)
 {
-	for (int i = 0; i < PB_NR_COUNTERS; i++) {
-		if (c->evsel[i]) {
-			perf_evsel__close(c->evsel[i]);
-			perf_evsel__delete(c->evsel[i]);
-		}
-	}
-	if (c->threads)
-		perf_thread_map__put(c->threads);
+	(void)c;
 }

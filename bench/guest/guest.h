@@ -74,10 +74,13 @@ struct pb_counters {
 	struct perf_thread_map *threads;
 	struct perf_evsel *evsel[PB_NR_COUNTERS];
 	uint64_t value[PB_NR_COUNTERS];
+	uint64_t base[PB_NR_COUNTERS], base_ena[PB_NR_COUNTERS], base_run[PB_NR_COUNTERS];
 	int ok[PB_NR_COUNTERS];
 	char why[PB_NR_COUNTERS][96];	/* why unavailable, or a caveat */
 };
 void pb_counters_open(struct pb_counters *c);
+/* Open the counters for the driver's life, at start (see counters.c for why). */
+void pb_counters_hold(void);
 void pb_counters_start(struct pb_counters *c);
 void pb_counters_stop(struct pb_counters *c);
 struct json_object *pb_counters_json(const struct pb_counters *c);

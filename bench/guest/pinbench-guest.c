@@ -379,6 +379,7 @@ int main(int argc, char **argv)
 		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
 		       mod_info.hist_buckets, PINBENCH_HIST_BUCKETS);
 	write_guest_facts(share, &mod_info);
+	pb_counters_hold();
 
 	path = pb_asprintf("%s/plan.json", share);
 	plan = json_object_from_file(path);

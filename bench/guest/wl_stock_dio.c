@@ -186,7 +186,8 @@ static struct json_object *get_path(struct json_object *o, const char *const *pa
 
 /*
  * fio, as it is: its own io_uring code (or libaio for the 2018 job), JSON
- * output read with json-c. Its clat percentiles and CPU share are its own
+ * output read with json-c. Its latency percentiles (lat_ns: submission to
+ * completion, as ours) and CPU share are its own
  * figures; the cell records them, not a histogram of ours.
  */
 static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t bs, uint32_t qd,
@@ -222,6 +223,8 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 	argv[argc++] = a_size;
 	if (fixed)
 		argv[argc++] = "--fixedbufs=1";
+	/* Total latency (submission to completion), comparable with ours; clat alone misses inline completions. */
+	argv[argc++] = "--lat_percentiles=1";
 	argv[argc++] = "--output-format=json";
 	argv[argc++] = a_out;
 	argv[argc] = NULL;
@@ -247,16 +250,16 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 	{
 		const char *const p_iops[] = { dir, "iops", NULL };
 		const char *const p_ios[] = { dir, "total_ios", NULL };
-		const char *const p_pct[] = { dir, "clat_ns", "percentile", NULL };
-		const char *const p_mean[] = { dir, "clat_ns", "mean", NULL };
+		const char *const p_pct[] = { dir, "lat_ns", "percentile", NULL };
+		const char *const p_mean[] = { dir, "lat_ns", "mean", NULL };
 		const char *const p_rt[] = { dir, "runtime", NULL };
 		struct json_object *f = json_object_new_object(), *pct = get_path(job, p_pct);
 
 		json_object_object_add(f, "iops", json_object_get(get_path(job, p_iops)));
 		json_object_object_add(f, "total_ios", json_object_get(get_path(job, p_ios)));
 		json_object_object_add(f, "runtime_ms", json_object_get(get_path(job, p_rt)));
-		json_object_object_add(f, "clat_mean_ns", json_object_get(get_path(job, p_mean)));
-		json_object_object_add(f, "clat_percentile_ns", json_object_get(pct));
+		json_object_object_add(f, "lat_mean_ns", json_object_get(get_path(job, p_mean)));
+		json_object_object_add(f, "lat_percentile_ns", json_object_get(pct));
 		if (json_object_object_get_ex(job, "usr_cpu", &v))
 			json_object_object_add(f, "usr_cpu_pct", json_object_get(v));
 		if (json_object_object_get_ex(job, "sys_cpu", &v))
@@ -264,7 +267,7 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 		json_object_object_add(cell->raw, "fio", f);
 		json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
 		if (!get_path(job, p_iops) || !pct)
-			pb_cell_fail(cell, PB_FAILED, "fio's JSON has no %s iops or clat percentiles", dir);
+			pb_cell_fail(cell, PB_FAILED, "fio's JSON has no %s iops or latency percentiles", dir);
 	}
 	json_object_put(j);
 out:

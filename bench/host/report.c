@@ -369,7 +369,7 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 		"Data is verified after every cell. Rows marked **stock** are the stock kernel's own "
 		"O_DIRECT path on the same device (6.1: FOLL_GET references per I/O; io_uring fixed "
 		"buffers pinned once with FOLL_LONGTERM), driven by our liburing driver or by fio "
-		"(fio's own clat percentiles).\n\n");
+		"(fio's own latency percentiles, submission to completion).\n\n");
 	for (size_t i = 0; i < ni; i++) {
 		size_t g;
 

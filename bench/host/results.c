@@ -142,8 +142,9 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 
 /*
  * stock_dio: the stock kernel's O_DIRECT path. Our liburing driver keeps a
- * latency histogram (submit to CQE seen); fio reports its own IOPS, clat
- * percentiles and CPU share, which are kept as fio measured them.
+ * latency histogram (submit to CQE seen); fio reports its own IOPS,
+ * latency percentiles (lat_ns, --lat_percentiles=1) and CPU share, kept as
+ * fio measured them.
  */
 static int stock_dio_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -159,14 +160,14 @@ static int stock_dio_metrics(struct json_object *raw, struct json_object *m, cha
 		uint64_t ios = get_u64(fio, "total_ios");
 
 		if (!ios || !json_object_object_get_ex(fio, "iops", &v) ||
-		    !json_object_object_get_ex(fio, "clat_percentile_ns", &p)) {
+		    !json_object_object_get_ex(fio, "lat_percentile_ns", &p)) {
 			json_object_put(lat);
 			snprintf(reason, len, "raw fio data incomplete");
 			return -1;
 		}
 		json_object_object_add(m, "iops", json_object_new_double(json_object_get_double(v)));
 		json_object_object_add(lat, "n", json_object_new_uint64(ios));
-		if (json_object_object_get_ex(fio, "clat_mean_ns", &v))
+		if (json_object_object_get_ex(fio, "lat_mean_ns", &v))
 			json_object_object_add(lat, "mean", json_object_new_double(json_object_get_double(v)));
 		for (size_t i = 0; i < ARRAY_SIZE(pct); i++)
 			if (json_object_object_get_ex(p, pct[i].key, &v))

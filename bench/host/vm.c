@@ -376,6 +376,14 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup("-serial"));
 	arg(a, pb_xstrdup(b->console ? "stdio" : "mon:stdio"));
 	arg(a, pb_xstrdup("-no-reboot"));
+	/* PINBENCH_QEMU_EXTRA: extra QEMU arguments, space-separated, for debugging (-gdb tcp::1234). */
+	if (getenv("PINBENCH_QEMU_EXTRA")) {
+		char *extra = pb_xstrdup(getenv("PINBENCH_QEMU_EXTRA")), *save = NULL, *tok;
+
+		for (tok = strtok_r(extra, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+			arg(a, pb_xstrdup(tok));
+		free(extra);
+	}
 	arg(a, pb_xstrdup("-virtfs"));
 	arg(a, pb_xstrdup("local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"));
 	arg(a, pb_xstrdup("-virtfs"));
