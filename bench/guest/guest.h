@@ -79,6 +79,9 @@ struct pb_counters {
 	char why[PB_NR_COUNTERS][96];	/* why unavailable, or a caveat */
 };
 void pb_counters_open(struct pb_counters *c);
+/* The guest's CPU topology through hwloc (topology.c). */
+struct json_object *pb_topology_json(void);
+
 /* Open the counters for the driver's life, at start (see counters.c for why). */
 void pb_counters_hold(void);
 void pb_counters_start(struct pb_counters *c);

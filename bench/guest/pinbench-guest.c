@@ -316,6 +316,7 @@ static void write_guest_facts(const char *share, const struct pinbench_info *inf
 	json_object_object_add(o, "clock_read_ns", json_object_new_uint64(info->clock_read_ns));
 	json_object_object_add(o, "thp_enabled", json_object_new_string(thp));
 	json_object_object_add(o, "abi_version", json_object_new_int((int)info->abi_version));
+	json_object_object_add(o, "topology", pb_topology_json());
 	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));

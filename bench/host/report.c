@@ -468,6 +468,10 @@ char *pb_report_md(struct json_object *root)
 	     str(guest, "kernel_release"), str(guest, "vcpus"), str(guest, "mem_mib"),
 	     str(guest, "qemu_version"), str(run, "accel"), str(run, "mode"),
 	     str(guest, "clocksource"), str(guest, "clock_read_ns"));
+	if (obj(guest, "topology"))
+		bput(&b, "- guest topology (hwloc): %s package(s), %s NUMA node(s), %s core(s), %s PU(s)\n",
+		     str(obj(guest, "topology"), "packages"), str(obj(guest, "topology"), "numa_nodes"),
+		     str(obj(guest, "topology"), "cores"), str(obj(guest, "topology"), "pus"));
 	bput(&b, "- host: %s, %s CPUs, Linux %s\n", str(host, "cpu_model"), str(host, "cpus"),
 	     str(host, "kernel_release"));
 	{
