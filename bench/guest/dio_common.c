@@ -88,3 +88,98 @@ int pb_dio_device(struct pb_cell *cell, enum pb_nullb_mode *mode, char *dev, siz
 	}
 	return 0;
 }
+
+static uint64_t seq_offset(uint64_t seq, uint32_t bs)
+{
+	return seq * bs % ((uint64_t)PB_DIO_DEV_MIB << 20);
+}
+
+/* The slot whose pattern a written block carries (word 0), or ~0u. */
+static unsigned int slot_of(const uint64_t *blk, unsigned int qd, uint64_t nonce)
+{
+	uint64_t s = (blk[0] ^ pb_dio_slot_word(0, 0, nonce)) >> 32;
+
+	return s < qd ? (unsigned int)s : ~0u;
+}
+
+static int mismatch(struct pb_cell *cell, const char *what, unsigned int slot, uint64_t off,
+		    uint32_t w, uint64_t got, uint64_t want)
+{
+	pb_cell_fail(cell, PB_FAILED,
+		     "data mismatch (%s): slot %u, device offset %" PRIu64 ", word %u: 0x%016" PRIx64
+		     " where 0x%016" PRIx64 " belongs", what, slot, off, w, got, want);
+	return -1;
+}
+
+/*
+ * Read cells: each slot must hold exactly what the device held at the
+ * offset of the slot's last I/O. Write cells: I/O seq goes to offset
+ * seq * bs mod span in submission order, so every block of the final wrap
+ * holds the last write to it: it must be exactly some slot's pattern, and
+ * that slot's own, where the slot's last I/O is the one that wrote it.
+ */
+int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int qd, uint32_t bs,
+		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
+		  uint64_t *checked)
+{
+	uint64_t nblocks = ((uint64_t)PB_DIO_DEV_MIB << 20) / bs, first, *blk;
+	int ret = -1;
+
+	*checked = 0;
+	if (read) {
+		for (unsigned int s = 0; s < qd; s++) {
+			const uint64_t *mem = (const uint64_t *)(buf + (size_t)s * bs);
+			uint64_t off = seq_offset(slot_seq[s], bs);
+
+			if (slot_seq[s] == ~0ull)
+				continue;	/* no measured I/O used this slot */
+			for (uint32_t w = 0; w < bs / 8; w++)
+				if (mem[w] != pb_dio_dev_word(off + w * 8ull, nonce))
+					return mismatch(cell, "read", s, off, w, mem[w],
+							pb_dio_dev_word(off + w * 8ull, nonce));
+			(*checked)++;
+		}
+		return 0;
+	}
+	if (posix_memalign((void **)&blk, 4096, bs))
+		return -1;
+	first = total > nblocks ? total - nblocks : 0;
+	for (uint64_t seq = first; seq < total; seq++) {
+		uint64_t off = seq_offset(seq, bs);
+		unsigned int s;
+
+		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs) {
+			pb_cell_fail(cell, PB_FAILED, "reading back offset %" PRIu64 ": %s", off,
+				     strerror(errno));
+			goto out;
+		}
+		s = slot_of(blk, qd, nonce);
+		if (s == ~0u) {
+			mismatch(cell, "write, no slot's data", 0, off, 0, blk[0], pb_dio_slot_word(0, 0, nonce));
+			goto out;
+		}
+		for (uint32_t w = 0; w < bs / 8; w++)
+			if (blk[w] != pb_dio_slot_word(s, w, nonce)) {
+				mismatch(cell, "write", s, off, w, blk[w], pb_dio_slot_word(s, w, nonce));
+				goto out;
+			}
+		(*checked)++;
+	}
+	/* A slot's last I/O is the final write of its block: the block names that slot. */
+	for (unsigned int s = 0; s < qd; s++) {
+		uint64_t off = seq_offset(slot_seq[s], bs);
+
+		if (slot_seq[s] == ~0ull || slot_seq[s] < first)
+			continue;
+		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs || slot_of(blk, qd, nonce) != s) {
+			mismatch(cell, "write, last I/O of the slot", s, off, 0, blk[0],
+				 pb_dio_slot_word(s, 0, nonce));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(blk);
+	return ret;
+}
+

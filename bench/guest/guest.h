@@ -3,6 +3,7 @@
 #ifndef PINBENCH_GUEST_H
 #define PINBENCH_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
@@ -63,6 +64,16 @@ uint64_t pb_dio_nonce(void);
 int pb_dio_span_fill(int fd, uint64_t nonce, char *err, size_t errlen);
 /* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, ns (10 ms resolution). */
 uint64_t pb_cpu_busy_ns(void);
+/*
+ * After a cell whose I/O seq went to block seq * bs mod span, in
+ * submission order, from slot slot_seq[s]'s buffer (~0: unused): reads
+ * must have left each slot holding its last block's words; writes must
+ * have left every block of the final wrap holding exactly some slot's
+ * data, and each slot's last block naming it. Fails the cell otherwise.
+ */
+int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int qd, uint32_t bs,
+		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
+		  uint64_t *checked);
 /* The cell's null_blk device (params completion, completion_nsec); fails the cell if unavailable. */
 int pb_dio_device(struct pb_cell *cell, enum pb_nullb_mode *mode, char *dev, size_t devlen);
 
