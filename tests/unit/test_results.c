@@ -54,6 +54,64 @@ static void test_gup_fast_metrics(void **state)
 	json_object_put(m);
 }
 
+/* small_dio: IOPS from the measured I/Os, CPU shares, counters per I/O; incomplete data refused. */
+static void test_small_dio_metrics(void **state)
+{
+	struct json_object *raw = json_tokener_parse(
+		"{\"ios_done\":4,\"elapsed_ns\":2000,\"cpu_busy_ns\":1000,\"deferred\":1,"
+		"\"deferred_work_ns\":100,\"max_deferred_depth\":2,\"stalls\":0,\"redirtied\":0,"
+		"\"latency_ns\":{\"n\":4,\"sum\":400,\"min\":100,\"max\":100,\"buckets\":[[100,4]]},"
+		"\"acquire_ns\":{\"n\":4,\"sum\":200,\"min\":50,\"max\":50,\"buckets\":[[50,4]]},"
+		"\"release_ns\":{\"n\":4,\"sum\":100,\"min\":25,\"max\":25,\"buckets\":[[25,4]]},"
+		"\"residency_ns\":{\"n\":4,\"sum\":40,\"min\":10,\"max\":10,\"buckets\":[[10,4]]},"
+		"\"counters\":{\"task_clock_ns\":800,\"unavailable\":{\"cycles\":\"no PMU\"}}}");
+	struct json_object *m = json_object_new_object();
+	char reason[256];
+
+	(void)state;
+	assert_int_equal(pb_metrics_compute("small_dio", raw, m, reason, sizeof(reason)), 0);
+	/* 4 I/Os in 2 us. */
+	assert_true(fabs(metric(m, "iops", NULL) - 2e6) < 1e-6);
+	assert_true(metric(m, "latency_ns", "p50") == 100.0);
+	assert_true(metric(m, "deferred_pct", NULL) == 25.0);
+	assert_true(metric(m, "cpu_busy_ns_per_io", NULL) == 250.0);
+	/* (200 + 100 + 100) of 1000 ns busy. */
+	assert_true(fabs(metric(m, "acquire_release_cpu_pct", NULL) - 40.0) < 1e-9);
+	assert_true(metric(m, "task_clock_ns_per_io", NULL) == 200.0);
+	/* An unavailable counter is absent, never zero. */
+	assert_null(json_object_object_get(m, "cycles_per_io"));
+	json_object_put(raw);
+	json_object_put(m);
+
+	raw = json_tokener_parse("{\"ios_done\":4}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("small_dio", raw, m, reason, sizeof(reason)), -1);
+	assert_string_equal(reason, "raw small_dio data incomplete");
+	json_object_put(raw);
+	json_object_put(m);
+}
+
+/* stock_dio with fio: fio's own figures, CPU per I/O from its share over its runtime. */
+static void test_stock_fio_metrics(void **state)
+{
+	struct json_object *raw = json_tokener_parse(
+		"{\"fio\":{\"iops\":1000.5,\"total_ios\":100,\"runtime_ms\":100,\"lat_mean_ns\":900,"
+		"\"lat_percentile_ns\":{\"50.000000\":800,\"99.000000\":2000,\"99.900000\":3000},"
+		"\"usr_cpu_pct\":10,\"sys_cpu_pct\":40}}");
+	struct json_object *m = json_object_new_object();
+	char reason[256];
+
+	(void)state;
+	assert_int_equal(pb_metrics_compute("stock_dio", raw, m, reason, sizeof(reason)), 0);
+	assert_true(metric(m, "iops", NULL) == 1000.5);
+	assert_true(metric(m, "latency_ns", "p50") == 800.0);
+	assert_true(metric(m, "latency_ns", "p99_9") == 3000.0);
+	/* 50% of 100 ms over 100 I/Os = 500 us each. */
+	assert_true(fabs(metric(m, "cpu_busy_ns_per_io", NULL) - 5e5) < 1e-6);
+	json_object_put(raw);
+	json_object_put(m);
+}
+
 static struct json_object *minimal_results(void)
 {
 	return json_tokener_parse(
@@ -89,6 +147,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gup_fast_metrics),
+		cmocka_unit_test(test_small_dio_metrics),
+		cmocka_unit_test(test_stock_fio_metrics),
 		cmocka_unit_test(test_results_check),
 	};
 
