@@ -94,15 +94,41 @@ static void row_label(struct json_object *c, char *out, size_t len)
 		 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "");
 }
 
+static unsigned long long param_ull(struct json_object *c, const char *key)
+{
+	return strtoull(str(obj(c, "params"), key), NULL, 10);
+}
+
+/* Stable insertion sort of cells by before(): equal rows keep the cells' order. */
+static void sort_cells(struct json_object **v, size_t n,
+		       bool (*before)(struct json_object *x, struct json_object *y))
+{
+	for (size_t i = 1; i < n; i++) {
+		struct json_object *c = v[i];
+		size_t j = i;
+
+		while (j > 0 && before(c, v[j - 1])) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = c;
+	}
+}
+
+static bool fewer_pages_per_call(struct json_object *x, struct json_object *y)
+{
+	return param_ull(x, "pages_per_call") < param_ull(y, "pages_per_call");
+}
+
 /* The strategies' own steps for one group, where they were timed (separate runs). */
-static void breakdown_table(struct buf *b, struct json_object *cells, const size_t *order, size_t n,
+static void breakdown_table(struct buf *b, struct json_object *const *rows, size_t n,
 			    const char *group)
 {
 	bool has[PINBENCH_PART_NR] = { false }, any = false;
 	char key[256];
 
 	for (size_t k = 0; k < n; k++) {
-		struct json_object *c = json_object_array_get_idx(cells, order[k]);
+		struct json_object *c = rows[k];
 
 		if (strcmp(str(c, "workload"), "gup_fast"))
 			continue;
@@ -126,7 +152,7 @@ static void breakdown_table(struct buf *b, struct json_object *cells, const size
 			bput(b, "---:|");
 	bput(b, "\n");
 	for (size_t k = 0; k < n; k++) {
-		struct json_object *c = json_object_array_get_idx(cells, order[k]);
+		struct json_object *c = rows[k];
 		bool row = false;
 		char label[64], f[32];
 
@@ -190,29 +216,18 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 	}
 
 	/* Rows by pages/call (stable: cell order within), so designs sit side by side. */
-	size_t *order = pb_xcalloc(n + 1, sizeof(size_t));
+	struct json_object **rows = pb_xcalloc(n + 1, sizeof(*rows));
 
 	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	for (size_t i = 1; i < n; i++) {
-		size_t v = order[i], j = i;
-		unsigned long long pv = strtoull(str(obj(json_object_array_get_idx(cells, v), "params"),
-						     "pages_per_call"), NULL, 10);
-
-		while (j > 0 && strtoull(str(obj(json_object_array_get_idx(cells, order[j - 1]), "params"),
-					     "pages_per_call"), NULL, 10) > pv) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = v;
-	}
+		rows[i] = json_object_array_get_idx(cells, i);
+	sort_cells(rows, n, fewer_pages_per_call);
 
 	for (size_t g = 0; g < ng; g++) {
 		bput(b, "### %s\n\n", groups[g]);
 		bput(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
 		bput(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (size_t k = 0; k < n; k++) {
-			struct json_object *c = json_object_array_get_idx(cells, order[k]);
+			struct json_object *c = rows[k];
 			struct json_object *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
 			char key[256], f[8][32], label[64];
 			const char *status = str(c, "status"), *reason = str(c, "reason");
@@ -238,16 +253,11 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		bput(b, "\n");
-		breakdown_table(b, cells, order, n, groups[g]);
+		breakdown_table(b, rows, n, groups[g]);
 		free(groups[g]);
 	}
-	free(order);
+	free(rows);
 	free(groups);
-}
-
-static unsigned long long param_ull(struct json_object *c, const char *key)
-{
-	return strtoull(str(obj(c, "params"), key), NULL, 10);
 }
 
 /* small_dio and stock_dio share tables: the stock kernel's rows beside the strategies'. */
@@ -329,7 +339,7 @@ static void stock_ref_cost(struct buf *b, struct json_object **in, size_t ni, co
 }
 
 /* small_dio rows: by block size, then queue depth, then cell order. */
-static int small_dio_before(struct json_object *x, struct json_object *y)
+static bool small_dio_before(struct json_object *x, struct json_object *y)
 {
 	if (param_ull(x, "block_size") != param_ull(y, "block_size"))
 		return param_ull(x, "block_size") < param_ull(y, "block_size");
@@ -342,20 +352,10 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
 	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
 
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i);
-		size_t j = ni++;
-
-		if (!is_dio(c)) {
-			ni--;
-			continue;
-		}
-		while (j > 0 && small_dio_before(c, in[j - 1])) {	/* stable insertion */
-			in[j] = in[j - 1];
-			j--;
-		}
-		in[j] = c;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (is_dio(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	sort_cells(in, ni, small_dio_before);
 	if (!ni)
 		goto out;
 	bput(b, "## small_dio\n\n"
