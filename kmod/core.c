@@ -133,6 +133,7 @@ void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
 	/* A caller that times the release sets start_ns where the release starts. */
 	rc->start_ns = rc->pages_ns = rc->done_ns = 0;
 	init_completion(&rc->done);
+	rc->done_fn = NULL;
 }
 
 void pinbench_pin_released(struct pinbench_pin *pin)
@@ -145,15 +146,24 @@ void pinbench_pin_released(struct pinbench_pin *pin)
 		rc->pages_ns = now;
 }
 
+/* Everything rc counts is given back: say so, once. */
+static void release_ctx_finish(struct pinbench_release_ctx *rc, u64 now)
+{
+	void (*done_fn)(struct pinbench_release_ctx *rc) = rc->done_fn;
+
+	rc->done_ns = now;
+	complete_all(&rc->done);	/* once, and observable by completion_done() after a wait */
+	if (done_fn)
+		done_fn(rc);
+}
+
 /* The last thing a release does: pin may be freed as soon as this returns. */
 void pinbench_pin_done(struct pinbench_pin *pin)
 {
 	struct pinbench_release_ctx *rc = pin->rc;
 
-	if (rc && atomic_dec_and_test(&rc->work_pending)) {
-		rc->done_ns = ktime_get_ns();
-		complete_all(&rc->done);	/* once, and observable by completion_done() after a wait */
-	}
+	if (rc && atomic_dec_and_test(&rc->work_pending))
+		release_ctx_finish(rc, ktime_get_ns());
 }
 
 /* The caller has issued every release (from any context); wait with wait_for_completion(&rc->done). */
@@ -163,10 +173,8 @@ void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc)
 
 	if (atomic_dec_and_test(&rc->pages_pending))
 		rc->pages_ns = now;
-	if (atomic_dec_and_test(&rc->work_pending)) {
-		rc->done_ns = now;
-		complete_all(&rc->done);	/* once, and observable by completion_done() after a wait */
-	}
+	if (atomic_dec_and_test(&rc->work_pending))
+		release_ctx_finish(rc, now);
 }
 
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn)

@@ -38,6 +38,8 @@ static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOT
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
 	      8 * 4 + 10 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 14 * 8);
+static_assert(sizeof(struct pinbench_irq_completion) ==
+	      16 * 4 + 26 * 8 + 5 * sizeof(struct pinbench_phase_stats));
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
 	      3 * 8 + 2 * 4 + 8 + 2 * 4 + 8 +
@@ -150,6 +152,12 @@ static long pinbench_ioctl(struct file *file, unsigned int cmd,
 		if (mutex_lock_interruptible(&pf->lock))
 			return -EINTR;
 		ret = pinbench_small_dio_ioctl(uarg);
+		mutex_unlock(&pf->lock);
+		return ret;
+	case PINBENCH_IOC_IRQ_COMPLETION:
+		if (mutex_lock_interruptible(&pf->lock))
+			return -EINTR;
+		ret = pinbench_irq_completion_ioctl(uarg);
 		mutex_unlock(&pf->lock);
 		return ret;
 	case PINBENCH_IOC_DEV_REGISTER:

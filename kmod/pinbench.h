@@ -170,6 +170,14 @@ struct pinbench_release_ctx {
 	atomic64_t deferred;		/* pins whose release was queued */
 	atomic64_t work_ns;		/* time the workqueue spent on them */
 	struct completion done;
+	/*
+	 * Optional, set after init: called once everything is given back,
+	 * right after done completes, in the context that finished last (the
+	 * releaser or the workqueue). The last access to rc by pinbench; rc
+	 * must live until it returns, so whoever sets it does not free rc on
+	 * the completion.
+	 */
+	void (*done_fn)(struct pinbench_release_ctx *rc);
 };
 
 void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
@@ -242,6 +250,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 			     struct pinbench_gup_fast __user *uarg);
 
 long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg);
+long pinbench_irq_completion_ioctl(struct pinbench_irq_completion __user *uarg);
 long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg);
 void pinbench_dev_release_all(struct pinbench_file *pf);
 

@@ -39,6 +39,8 @@
  *   EBADF      bdev_fd is not open (or not for writing, for writes)
  *   ENOTBLK    bdev_fd is not a block device
  *   EIO        never: I/O errors are counted in io_errors
+ * and irq_completion's:
+ *   ENODEV     the completion CPU asked for is not online
  */
 
 #define PINBENCH_ABI_VERSION	1
@@ -299,6 +301,9 @@ struct pinbench_record {
 #define PINBENCH_CTX_PROCESS	1	/* the ioctl itself */
 #define PINBENCH_CTX_HARDIRQ	2	/* a hard-irq hrtimer callback, as a
 					 * device's completion interrupt */
+#define PINBENCH_CTX_SOFTIRQ	3	/* a soft hrtimer callback (softirq), as
+					 * blk-mq's remote completion; only
+					 * PINBENCH_IOC_IRQ_COMPLETION takes it */
 
 /*
  * Invalidations a revoking strategy saw, by cause. Linux 6.1 has no
@@ -471,6 +476,108 @@ struct pinbench_small_dio {
 	__u64 reserved[2];		/* (in)  zero */
 };
 
+/*
+ * PINBENCH_IOC_IRQ_COMPLETION: completion at an offered rate, from a chosen
+ * context. The user buffer [addr, addr + queue_depth * pages_per_io pages)
+ * holds queue_depth slots. The caller's task is the submitter: it acquires
+ * a slot's pages through the strategy and queues the I/O at the simulated
+ * device, keeping queue_depth I/Os queued. The device completes queued
+ * I/Os, oldest first, at rate_hz completions per second from `context`:
+ * a hard-irq hrtimer, a soft hrtimer (softirq) or a kthread (process
+ * context, as a threaded interrupt handler), on CPU `cpu`. It interrupts
+ * every coalesce / rate_hz seconds and completes the completions due by
+ * then (rate_hz times the time since the start, less those offered
+ * before), at most PINBENCH_IRQ_MAX_BATCH per interrupt: completions due
+ * with no I/O queued are missed_empty (the submitter was behind), those
+ * beyond the batch limit missed_late (the interrupt came late). The
+ * handler releases each I/O through pinbench's release-from-any-context:
+ * in hardirq and softirq context it defers to a workqueue what the
+ * strategy cannot do there; in process context nothing is deferred.
+ *
+ * The device moves no data (small_dio does that, on a real block device):
+ * what is studied is the completion side. For direction READ (the device
+ * writes memory) pages are acquired for write and dirtied before they are
+ * queued, as bio_set_pages_dirty() does, so no release needs the page lock.
+ *
+ * An I/O whose release was deferred is backlog until its deferred work has
+ * run; the submitter may have max_backlog of them outstanding before it
+ * waits (a stall). backlog_samples tells whether the backlog grows without
+ * bound: entry k is the backlog at the last interrupt in the k-th of
+ * PINBENCH_IRQ_SAMPLES equal parts of the measured time.
+ */
+#define PINBENCH_IRQ_MAX_PAGES		16u	/* pages per I/O */
+#define PINBENCH_IRQ_MAX_QD		256u
+#define PINBENCH_IRQ_MAX_BACKLOG	65536u
+#define PINBENCH_IRQ_MAX_BATCH		256u	/* completions per interrupt */
+#define PINBENCH_IRQ_MAX_DURATION_NS	(60ull * 1000000000ull)
+#define PINBENCH_IRQ_MIN_PERIOD_NS	1000u	/* coalesce / rate_hz at least 1 us */
+#define PINBENCH_IRQ_SAMPLES		32u
+#define PINBENCH_CPU_ANY_OTHER		(-1)	/* any online CPU but the caller's,
+						 * or the caller's if it is alone */
+
+struct pinbench_irq_completion {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 strategy;			/* (in)  enum pinbench_strategy_id */
+	__u32 flags;			/* (in)  PINBENCH_PIN_LONGTERM or 0 */
+	__u32 registration;		/* (in)  PINBENCH_REG_* */
+	__u32 context;			/* (in)  PINBENCH_CTX_HARDIRQ, _SOFTIRQ
+					 *       or _PROCESS */
+	__u32 direction;		/* (in)  PINBENCH_DMA_READ or _WRITE */
+	__u32 pages_per_io;		/* (in)  1..PINBENCH_IRQ_MAX_PAGES */
+	__u32 queue_depth;		/* (in)  1..PINBENCH_IRQ_MAX_QD */
+	__u64 addr;			/* (in)  page-aligned user address */
+	__u32 rate_hz;			/* (in)  offered completions per second,
+					 *       1..PINBENCH_MAX_RATE_HZ */
+	__u32 coalesce;			/* (in)  completions per interrupt at the
+					 *       offered pace, 1..MAX_BATCH; the
+					 *       period coalesce / rate_hz must be
+					 *       >= PINBENCH_IRQ_MIN_PERIOD_NS */
+	__u32 max_backlog;		/* (in)  1..PINBENCH_IRQ_MAX_BACKLOG */
+	__s32 cpu;			/* (in)  the device's CPU, or
+					 *       PINBENCH_CPU_ANY_OTHER */
+	__u64 duration_ns;		/* (in)  measured time, 1 ms..
+					 *       PINBENCH_IRQ_MAX_DURATION_NS */
+	__u64 warmup_ns;		/* (in)  before it, 0..MAX_DURATION_NS */
+	__u64 handler_hist;		/* (in)  user __u64[hist_buckets] or 0 */
+	__u64 release_hist;		/* (in)  the same, or 0 */
+	__u64 residency_hist;		/* (in)  the same, or 0 */
+	__u64 done_hist;		/* (in)  the same, or 0 */
+	__u64 backlog_samples;		/* (in)  user __u64[PINBENCH_IRQ_SAMPLES]
+					 *       or 0; (out) see above */
+	__u32 hist_buckets;		/* (in)  PINBENCH_HIST_BUCKETS if a
+					 *       histogram pointer is set, else 0 */
+	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
+	struct pinbench_phase_stats handler;	/* (out) per interrupt: the whole
+						 *       handler */
+	struct pinbench_phase_stats release;	/* (out) per completion: the
+						 *       release call in it */
+	struct pinbench_phase_stats residency;	/* (out) completion until the
+						 *       pages were given back */
+	struct pinbench_phase_stats done;	/* (out) completion until its
+						 *       deferred work had run */
+	struct pinbench_phase_stats acquire;	/* (out) per I/O, submitter */
+	__u64 elapsed_ns;		/* (out) measured time, as it ran */
+	__u64 interrupts;		/* (out) measured interrupts */
+	__u64 offered;			/* (out) completions due in it */
+	__u64 completions;		/* (out) I/Os completed in it */
+	__u64 missed_empty;		/* (out) due, nothing queued */
+	__u64 missed_late;		/* (out) due beyond the batch limit */
+	__u64 contexts[3];		/* (out) completions whose handler ran
+					 *       in hardirq, softirq, task context */
+	__u64 deferred;			/* (out) releases sent to the workqueue */
+	__u64 deferred_work_ns;		/* (out) time the workqueue spent on them */
+	__u64 max_backlog_seen;		/* (out) most I/Os with deferred work
+					 *       pending at once */
+	__u64 backlog_end;		/* (out) pending when the device stopped */
+	__u64 drain_ns;			/* (out) from then until none was */
+	__u64 stalls;			/* (out) submissions that waited for
+					 *       the backlog */
+	__u64 foll_pins;		/* (out) FOLL_PIN pins taken */
+	__s32 cpu_used;			/* (out) the device's CPU */
+	__s32 submitter_cpu;		/* (out) the caller's CPU at the start */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
 #define PINBENCH_IOC_INFO	_IOWR(PINBENCH_IOC_MAGIC, 1, struct pinbench_info)
 #define PINBENCH_IOC_GUP_FAST	_IOWR(PINBENCH_IOC_MAGIC, 2, struct pinbench_gup_fast)
 #define PINBENCH_IOC_DEV_REGISTER _IOWR(PINBENCH_IOC_MAGIC, 3, struct pinbench_dev_register)
@@ -478,5 +585,7 @@ struct pinbench_small_dio {
 #define PINBENCH_IOC_DEV_STOP	_IOWR(PINBENCH_IOC_MAGIC, 5, struct pinbench_dev_stats)
 #define PINBENCH_IOC_DEV_UNREGISTER _IOWR(PINBENCH_IOC_MAGIC, 6, struct pinbench_dev_stats)
 #define PINBENCH_IOC_SMALL_DIO	_IOWR(PINBENCH_IOC_MAGIC, 7, struct pinbench_small_dio)
+#define PINBENCH_IOC_IRQ_COMPLETION \
+	_IOWR(PINBENCH_IOC_MAGIC, 8, struct pinbench_irq_completion)
 
 #endif /* PINBENCH_UAPI_H */

@@ -32,6 +32,9 @@ static void check_metrics(const char *id, const char *workload, struct json_obje
 	static const char *const gup_fast[] = { "acquire_ns_per_page", "release_ns_per_page", NULL };
 	static const char *const small_dio[] = { "latency_ns", "acquire_ns_per_io", "release_ns_per_io",
 						 "residency_ns", NULL };
+	static const char *const irq_completion[] = { "handler_ns_per_interrupt",
+						      "release_ns_per_completion", "residency_ns",
+						      "done_ns", NULL };
 	const char *const *names = NULL, *positive = NULL, *rate = NULL;
 
 	if (workload && !strcmp(workload, "gup_fast")) {
@@ -41,6 +44,12 @@ static void check_metrics(const char *id, const char *workload, struct json_obje
 	} else if (workload && !strcmp(workload, "stock_dio")) {
 		positive = "latency_ns.p50";	/* fio's summaries are its own: p50..p99.9 */
 		rate = "iops";
+	} else if (workload && !strcmp(workload, "irq_completion")) {
+		names = irq_completion;
+		positive = "handler_ns_per_interrupt.p50";
+		rate = "completion_rate_hz";
+		need(m, "sustained");
+		need(m, "max_backlog");
 	} else if (workload && !strcmp(workload, "small_dio")) {
 		names = small_dio;
 		positive = "latency_ns.p50";

@@ -115,6 +115,24 @@ result "the stock kernel's rows ran beside them (liburing with and without fixed
 	'["fio_io_uring/1","fio_libaio/0","liburing/0","liburing/1"]'
 
 
+echo "== guest: irq_completion at offered rates from hardirq, softirq and process context"
+"$pinbench" run --job "$repo/workloads/irq_completion-quick.job" --cell-timeout 60 --out "$out/irq" > "$out/irq.log" 2>&1
+result "irq_completion quick run exits 0 (every cell ok, every handler in its context, pins balance)" test $? = 0
+result "irq_completion results.json holds the contract, all cells ok" \
+	./check_results "$out/irq/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+result "every completion ran in the context its cell asked for" test "$(json "$out/irq/results.json" \
+	'[.cells[] | .raw.contexts[{"hardirq": "hardirq", "softirq": "softirq", "process": "task"}[.params.context]] == .raw.completions] | all')" = true
+q='.cells[] | select(.params.max_backlog == 4096 and .params.registration == "per_io" and .params.context != "process")'
+result "hardirq, softirq: fake_vma and per-I/O notifier_revoke defer every release, gup_ref and pin_counter none" test \
+	"$(json "$out/irq/results.json" "[$q | \"\(.strategy)=\(.metrics.deferred_pct)\"] | unique")" = \
+	'["fake_vma=100","gup_ref=0","notifier_revoke=100","pin_counter=0"]'
+result "process context defers nothing, for any strategy" test \
+	"$(json "$out/irq/results.json" '[.cells[] | select(.params.context == "process") | .metrics.deferred_pct] | unique')" = '[0]'
+result "hardirq: fake_vma's pin residency exceeds pin_counter's at every rate" test "$(json "$out/irq/results.json" \
+	"[$q | select(.params.context == \"hardirq\")] | group_by(.params.rate_hz) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
+result "a backlog beyond max_backlog=4 is detected as growing (the detection can fail a rate)" test \
+	"$(json "$out/irq/results.json" '[.cells[] | select(.params.max_backlog == 4) | .metrics.limit]')" = '["backlog grows"]'
+
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
 result "wrong-context run exits 1" test $rc = 1

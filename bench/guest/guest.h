@@ -30,6 +30,7 @@ struct pb_guest_workload {
 };
 
 extern const struct pb_guest_workload pb_wl_gup_fast;
+extern const struct pb_guest_workload pb_wl_irq_completion;
 extern const struct pb_guest_workload pb_wl_selftest;
 extern const struct pb_guest_workload pb_wl_small_dio;
 extern const struct pb_guest_workload pb_wl_stock_dio;
@@ -92,6 +93,11 @@ struct pb_counters {
 void pb_counters_open(struct pb_counters *c);
 /* The guest's CPU topology through hwloc (topology.c). */
 struct json_object *pb_topology_json(void);
+/* Thread placement through hwloc (topology.c). */
+#define PB_MAX_PLACED 64
+int pb_place(unsigned int n, int *os_index, char *err, size_t errlen);
+int pb_bind_self(int os_index, char *err, size_t errlen);
+void pb_unbind_self(void);
 
 /* Open the counters for the driver's life, at start (see counters.c for why). */
 void pb_counters_hold(void);

@@ -29,9 +29,11 @@ struct job_option {
 	bool in_id;			/* part of the cell id */
 	const char *workloads;		/* comma list it applies to; NULL: all */
 	const char *help;
+	const char *def_for;		/* "workload:value": that workload's own default */
 };
 
-static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "selftest", NULL };
+static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
+					       "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
@@ -39,6 +41,8 @@ static const char *const registration_values[] = { "per_io", "per_buffer", NULL 
 static const char *const rw_values[] = { "read", "write", NULL };
 static const char *const engine_values[] = { "liburing", "fio_io_uring", "fio_libaio", NULL };
 static const char *const completion_values[] = { "inline", "softirq", "hardirq", NULL };
+static const char *const context_values[] = { "hardirq", "softirq", "process", NULL };
+static const char *const placement_values[] = { "split", "shared", NULL };
 
 static const struct job_option options[] = {
 	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
@@ -47,19 +51,22 @@ static const struct job_option options[] = {
 	  "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on tmpfs)" },
 	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true, "gup_fast",
 	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
-	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio,stock_dio",
+	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio,stock_dio,irq_completion",
 	  "direction of the I/O: read (the device writes memory: pages acquired for write, dirtied) or write" },
 	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true, "small_dio,stock_dio",
 	  "bytes per I/O, a power of two" },
-	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true, "small_dio,stock_dio",
-	  "I/Os kept in flight" },
+	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
+	  "small_dio,stock_dio,irq_completion",
+	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
+	  "the queue between two interrupts)", "irq_completion:32" },
 	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
 	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",
 	  "hardirq completion: null_blk's timer delay per I/O, ns" },
-	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast,small_dio",
+	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast,small_dio,irq_completion",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
-	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true, "gup_fast,small_dio",
+	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true,
+	  "gup_fast,small_dio,irq_completion",
 	  "where tracking state lives: per_io (every acquire stands alone: notifier_revoke inserts and "
 	  "removes a notifier per call) or per_buffer (set up once: one notifier over the buffer; "
 	  "strategies without per-buffer state report unsupported)" },
@@ -71,8 +78,26 @@ static const struct job_option options[] = {
 	  "pages per acquire call; must divide buffer_pages" },
 	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
 	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang" },
-	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false, "gup_fast,small_dio",
+	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
+	  "where the simulated device completes: a hard-irq hrtimer, a soft hrtimer (softirq), or a "
+	  "SCHED_FIFO kthread (process context, as a threaded interrupt handler)" },
+	{ "placement", OPT_ENUM, "split", 0, 0, placement_values, true, true, "irq_completion",
+	  "submitter and device on two CPUs hwloc spreads apart (split), or both on one (shared)" },
+	{ "pages_per_io", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_PAGES, NULL, true, true, "irq_completion",
+	  "pages each I/O acquires" },
+	{ "coalesce", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_BATCH, NULL, true, true, "irq_completion",
+	  "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)" },
+	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false, "gup_fast,small_dio,irq_completion",
 	  "pinning strategies (default: all built into this pinbench)" },
+	{ "rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, true, true, "irq_completion",
+	  "offered completion rate, completions per second (a list is the sweep that finds the "
+	  "highest rate each strategy sustains)" },
+	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true, "irq_completion",
+	  "I/Os whose deferred release may be pending before the submitter waits" },
+	{ "duration_ms", OPT_UINT, "500", 1, 60000, NULL, false, false, "irq_completion",
+	  "measured time per cell" },
+	{ "warmup_ms", OPT_UINT, "100", 0, 60000, NULL, false, false, "irq_completion",
+	  "time before measuring" },
 	{ "calls", OPT_UINT, "2048", 1, 10000000, NULL, false, false, "gup_fast",
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
 	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
@@ -297,8 +322,10 @@ static int handler(void *user, const char *section, const char *name, const char
 
 /* The value of option i for a job: its own, else [global]'s, else the default. */
 static const char *effective(const struct section *job, const struct section *global,
-			     size_t i, int *line)
+			     size_t i, int *line, const char *workload)
 {
+	const char *d = options[i].def_for;
+
 	*line = job->line;
 	if (job->value[i]) {
 		*line = job->value_line[i];
@@ -310,6 +337,8 @@ static const char *effective(const struct section *job, const struct section *gl
 	}
 	if (options[i].type == OPT_STRATEGY)
 		return pb_strategy_list();
+	if (d && workload && !strncmp(d, workload, strlen(workload)) && d[strlen(workload)] == ':')
+		return d + strlen(workload) + 1;
 	return options[i].def;
 }
 
@@ -364,7 +393,7 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 	const char *workload;
 	int ret = 0, line;
 
-	workload = effective(job, global, (size_t)find_option("workload"), &line);
+	workload = effective(job, global, (size_t)find_option("workload"), &line, NULL);
 	if (!workload) {
 		perr(p, job->line, "[%s]: 'workload' is required", job->name);
 		return -1;
@@ -388,7 +417,7 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 			axes[i].nr = 1;
 			continue;
 		}
-		v = effective(job, global, i, &axes[i].line);
+		v = effective(job, global, i, &axes[i].line, workload);
 		split_axis(v, &axes[i]);
 	}
 
@@ -556,8 +585,9 @@ void pb_job_print_options(FILE *f)
 			fprintf(f, "  %-15s range %" PRIu64 "..%" PRIu64, "", o->min, o->max);
 		else
 			fprintf(f, "  %-15s one of: %s", "", allowed);
-		fprintf(f, "%s; default: %s%s%s\n", o->list ? ", list" : "",
+		fprintf(f, "%s; default: %s%s%s%s%s%s\n", o->list ? ", list" : "",
 			o->def ? o->def : o->type == OPT_STRATEGY ? "all" : "(required)",
+			o->def_for ? " (" : "", o->def_for ? o->def_for : "", o->def_for ? ")" : "",
 			o->workloads ? "; workloads: " : "", o->workloads ? o->workloads : "");
 	}
 }

@@ -424,6 +424,189 @@ out:
 	free(in);
 }
 
+/* irq_completion: the parameters a table is about (context and rate are its rows and columns). */
+static void irq_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "rw=%s pages_per_io=%s queue_depth=%s coalesce=%s placement=%s "
+		 "max_backlog=%s longterm=%s", str(params, "rw"), str(params, "pages_per_io"),
+		 str(params, "queue_depth"), str(params, "coalesce"), str(params, "placement"),
+		 str(params, "max_backlog"), str(params, "longterm"));
+}
+
+static bool is_irq(struct json_object *c)
+{
+	return !strcmp(str(c, "workload"), "irq_completion");
+}
+
+static int context_rank(struct json_object *c)
+{
+	static const char *const order[] = { "hardirq", "softirq", "process" };
+	const char *ctx = str(obj(c, "params"), "context");
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(order[i], ctx))
+			return i;
+	return 3;
+}
+
+/* irq_completion rows: by context, then offered rate, then cell order. */
+static bool irq_before(struct json_object *x, struct json_object *y)
+{
+	if (context_rank(x) != context_rank(y))
+		return context_rank(x) < context_rank(y);
+	return param_ull(x, "rate_hz") < param_ull(y, "rate_hz");
+}
+
+/*
+ * The highest swept rate at which this strategy (label) in this context
+ * was sustained, every lower swept rate included; and what stopped it at
+ * the next one.
+ */
+static void irq_highest(struct json_object **in, size_t ni, const char *group, const char *label,
+			const char *ctx, char *out, size_t len)
+{
+	unsigned long long best = 0, top = 0;
+	const char *why = NULL;
+	char key[256], l[64];
+
+	/* in[] is sorted by rate within a context. */
+	for (size_t i = 0; i < ni; i++) {
+		struct json_object *c = in[i], *sus = obj(obj(c, "metrics"), "sustained");
+
+		irq_group(obj(c, "params"), key, sizeof(key));
+		row_label(c, l, sizeof(l));
+		if (strcmp(key, group) || strcmp(l, label) || strcmp(str(obj(c, "params"), "context"), ctx))
+			continue;
+		top = param_ull(c, "rate_hz");
+		if (why)
+			continue;
+		if (strcmp(str(c, "status"), "ok"))
+			why = str(c, "status");
+		else if (!sus || !json_object_get_boolean(sus))
+			why = str(obj(c, "metrics"), "limit");
+		else
+			best = top;
+		if (why)
+			snprintf(out, len, "%s%llu (at %llu: %s)", best ? "" : "< ", best ? best : top,
+				 top, why);
+	}
+	if (!top)
+		snprintf(out, len, "-");
+	else if (!why)
+		snprintf(out, len, "≥ %llu (all swept rates)", best);
+}
+
+static void irq_section(struct buf *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
+	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
+	static const char *const ctxs[] = { "hardirq", "softirq", "process" };
+
+	for (size_t i = 0; i < n; i++)
+		if (is_irq(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	if (!ni)
+		goto out;
+	sort_cells(in, ni, irq_before);
+	bput(b, "## irq_completion\n\n"
+		"A simulated device completes I/Os at an offered rate from a hard-irq hrtimer, a soft "
+		"hrtimer (softirq) or a SCHED_FIFO kthread (process context, as a threaded handler), "
+		"releasing each I/O's pages through the strategy there; what may not run in that "
+		"context is deferred to a workqueue. **delivered** completions over those offered; "
+		"**handler** the whole interrupt (us); **release** the release call per completion; "
+		"**residency** completion until the pages were given back; **done** until the "
+		"deferred work had run too; **backlog** I/Os whose deferred work was pending "
+		"(most at once; mean over the second and the last quarter of the run); **CPU/compl** "
+		"the handlers' and the deferred work's time per completion. A rate is "
+		"**sustained** unless the backlog grows (the submitter had to wait for it, or its "
+		"last-quarter mean exceeds the second quarter's by more than 16 and by half), the "
+		"interrupts fall behind (over 5%% of completions beyond one interrupt's batch), or the "
+		"submitter does (over 5%% due with nothing queued).\n\n");
+	for (size_t i = 0; i < ni; i++) {
+		size_t g;
+
+		irq_group(obj(in[i], "params"), key, sizeof(key));
+		for (g = 0; g < ng && strcmp(groups[g], key); g++)
+			;
+		if (g == ng)
+			groups[ng++] = pb_xstrdup(key);
+	}
+	for (size_t g = 0; g < ng; g++) {
+		char **labels = pb_xcalloc(ni + 1, sizeof(char *));
+		size_t nl = 0;
+
+		bput(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
+			"| strategy | hardirq | softirq | process |\n|---|---|---|---|\n", groups[g]);
+		for (size_t i = 0; i < ni; i++) {
+			char l[64];
+			size_t k;
+
+			irq_group(obj(in[i], "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			row_label(in[i], l, sizeof(l));
+			for (k = 0; k < nl && strcmp(labels[k], l); k++)
+				;
+			if (k == nl)
+				labels[nl++] = pb_xstrdup(l);
+		}
+		for (size_t k = 0; k < nl; k++) {
+			bput(b, "| %s |", labels[k]);
+			for (int c = 0; c < 3; c++) {
+				char h[160];
+
+				irq_highest(in, ni, groups[g], labels[k], ctxs[c], h, sizeof(h));
+				bput(b, " %s |", h);
+			}
+			bput(b, "\n");
+			free(labels[k]);
+		}
+		free(labels);
+		bput(b, "\n| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
+			"release p50 ns | residency p50 us | p99 | done p99 us | deferred | backlog max | "
+			"q2→q4 | CPU/compl ns | verdict | status |\n"
+			"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
+		for (size_t i = 0; i < ni; i++) {
+			struct json_object *c = in[i], *m = obj(c, "metrics"), *sus = obj(m, "sustained");
+			const char *reason = str(c, "reason");
+			char f[13][40], label[64];
+
+			irq_group(obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			snprintf(f[0], 40, "%.1f%%", json_object_get_double(obj(m, "delivered_pct")));
+			snprintf(f[1], 40, "%.1f", json_object_get_double(obj(m, "completions_per_interrupt")));
+			snprintf(f[2], 40, "%.1f", json_object_get_double(obj(obj(m, "handler_ns_per_interrupt"), "p50")) / 1000);
+			snprintf(f[3], 40, "%.1f", json_object_get_double(obj(obj(m, "handler_ns_per_interrupt"), "p99")) / 1000);
+			num(f[4], 40, obj(obj(m, "release_ns_per_completion"), "p50"));
+			snprintf(f[5], 40, "%.1f", json_object_get_double(obj(obj(m, "residency_ns"), "p50")) / 1000);
+			snprintf(f[6], 40, "%.1f", json_object_get_double(obj(obj(m, "residency_ns"), "p99")) / 1000);
+			snprintf(f[7], 40, "%.1f", json_object_get_double(obj(obj(m, "done_ns"), "p99")) / 1000);
+			snprintf(f[8], 40, "%.0f%%", json_object_get_double(obj(m, "deferred_pct")));
+			snprintf(f[9], 40, "%s", str(m, "max_backlog"));
+			snprintf(f[10], 40, "%.0f→%.0f", json_object_get_double(obj(m, "backlog_q2_mean")),
+				 json_object_get_double(obj(m, "backlog_q4_mean")));
+			num(f[11], 40, obj(m, "completion_cpu_ns_per_completion"));
+			snprintf(f[12], 40, "%s", !sus ? "-" : json_object_get_boolean(sus) ? "sustained" :
+				 str(m, "limit"));
+			if (!sus)
+				for (int k = 0; k < 12; k++)
+					snprintf(f[k], 40, "-");
+			row_label(c, label, sizeof(label));
+			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
+			     str(obj(c, "params"), "context"), str(obj(c, "params"), "rate_hz"), label,
+			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
+			     str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+		}
+		bput(b, "\n");
+		free(groups[g]);
+	}
+out:
+	free(groups);
+	free(in);
+}
+
 /* Workloads without a table of their own: one row per cell. */
 static void other_cells_section(struct buf *b, struct json_object *cells)
 {
@@ -434,7 +617,7 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		const char *reason = str(c, "reason");
 
-		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c))
+		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c) || is_irq(c))
 			continue;
 		if (!any)
 			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
@@ -487,6 +670,7 @@ char *pb_report_md(struct json_object *root)
 
 	gup_fast_section(&b, cells, json_object_get_double(obj(guest, "clock_read_ns")));
 	small_dio_section(&b, cells);
+	irq_section(&b, cells);
 	other_cells_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");

@@ -211,6 +211,112 @@ static int stock_dio_metrics(struct json_object *raw, struct json_object *m, cha
 	return 0;
 }
 
+/*
+ * irq_completion: is an offered completion rate sustained? Three ways not:
+ *  - "backlog grows": I/Os whose deferred release has not run pile up.
+ *    Seen when the submitter had to wait for them (the backlog reached
+ *    max_backlog), or when the backlog's mean over the last quarter of
+ *    the measured time exceeds its mean over the second quarter by more
+ *    than PB_IRQ_GROWTH_MIN I/Os and by more than half (the first quarter
+ *    is left out: the backlog is still filling then). A backlog that
+ *    grows linearly from zero triples between those quarters' midpoints;
+ *    a stable one moves by its noise.
+ *  - "interrupts late": the device owed more completions than one
+ *    interrupt may deliver (PINBENCH_IRQ_MAX_BATCH) for more than
+ *    PB_IRQ_MISS_PCT% of the offered ones: its handler cannot keep pace.
+ *  - "submitter behind": completions were due with nothing queued for more
+ *    than PB_IRQ_MISS_PCT% of the offered ones: acquiring, not completing,
+ *    is the limit at this rate.
+ * Checked in this order; the first that holds is the cell's limit.
+ */
+#define PB_IRQ_GROWTH_MIN 16.0
+#define PB_IRQ_MISS_PCT 5.0
+
+static double quarter_mean(struct json_object *samples, size_t q)
+{
+	size_t n = json_object_array_length(samples), lo = n * q / 4, hi = n * (q + 1) / 4;
+	double sum = 0;
+
+	for (size_t i = lo; i < hi; i++)
+		sum += (double)json_object_get_uint64(json_object_array_get_idx(samples, i));
+	return hi > lo ? sum / (double)(hi - lo) : 0;
+}
+
+const char *pb_irq_limit(uint64_t offered, uint64_t missed_empty, uint64_t missed_late,
+			 uint64_t stalls, double q2, double q4)
+{
+	if (stalls || (q4 - q2 > PB_IRQ_GROWTH_MIN && q4 > 1.5 * q2))
+		return "backlog grows";
+	if ((double)missed_late * 100.0 > PB_IRQ_MISS_PCT * (double)offered)
+		return "interrupts late";
+	if ((double)missed_empty * 100.0 > PB_IRQ_MISS_PCT * (double)offered)
+		return "submitter behind";
+	return NULL;
+}
+
+static int irq_completion_metrics(struct json_object *raw, struct json_object *m, char *reason,
+				  size_t len)
+{
+	uint64_t done = get_u64(raw, "completions"), elapsed = get_u64(raw, "elapsed_ns");
+	uint64_t offered = get_u64(raw, "offered"), irqs = get_u64(raw, "interrupts");
+	uint64_t busy = get_u64(raw, "cpu_busy_ns");
+	struct json_object *samples, *acq, *handler;
+	const char *limit;
+	double q2, q4;
+
+	if (!done || !elapsed || !offered || !irqs ||
+	    add_hist_summary(m, "handler_ns_per_interrupt", raw, "handler_ns", 1.0) < 0 ||
+	    add_hist_summary(m, "release_ns_per_completion", raw, "release_ns", 1.0) < 0 ||
+	    add_hist_summary(m, "residency_ns", raw, "residency_ns", 1.0) < 0 ||
+	    add_hist_summary(m, "done_ns", raw, "done_ns", 1.0) < 0 ||
+	    !json_object_object_get_ex(raw, "backlog_samples", &samples) ||
+	    !json_object_is_type(samples, json_type_array) ||
+	    json_object_array_length(samples) < 4 ||
+	    !json_object_object_get_ex(raw, "acquire_ns", &acq) ||
+	    !json_object_object_get_ex(raw, "handler_ns", &handler)) {
+		snprintf(reason, len, "raw irq_completion data incomplete");
+		return -1;
+	}
+	q2 = quarter_mean(samples, 1);
+	q4 = quarter_mean(samples, 3);
+	limit = pb_irq_limit(offered, get_u64(raw, "missed_empty"), get_u64(raw, "missed_late"),
+			     get_u64(raw, "stalls"), q2, q4);
+	json_object_object_add(m, "offered_rate_hz", json_object_new_uint64(get_u64(raw, "rate_hz")));
+	json_object_object_add(m, "completion_rate_hz",
+			       json_object_new_double((double)done * 1e9 / (double)elapsed));
+	json_object_object_add(m, "delivered_pct",
+			       json_object_new_double(100.0 * (double)done / (double)offered));
+	json_object_object_add(m, "completions_per_interrupt",
+			       json_object_new_double((double)done / (double)irqs));
+	json_object_object_add(m, "missed_empty_pct", json_object_new_double(
+		100.0 * (double)get_u64(raw, "missed_empty") / (double)offered));
+	json_object_object_add(m, "missed_late_pct", json_object_new_double(
+		100.0 * (double)get_u64(raw, "missed_late") / (double)offered));
+	json_object_object_add(m, "deferred_pct",
+			       json_object_new_double(100.0 * (double)get_u64(raw, "deferred") / (double)done));
+	json_object_object_add(m, "deferred_work_ns_per_completion", json_object_new_double(
+		(double)get_u64(raw, "deferred_work_ns") / (double)done));
+	json_object_object_add(m, "max_backlog", json_object_new_uint64(get_u64(raw, "max_backlog_seen")));
+	json_object_object_add(m, "backlog_end", json_object_new_uint64(get_u64(raw, "backlog_end")));
+	json_object_object_add(m, "backlog_q2_mean", json_object_new_double(q2));
+	json_object_object_add(m, "backlog_q4_mean", json_object_new_double(q4));
+	json_object_object_add(m, "drain_ns", json_object_new_uint64(get_u64(raw, "drain_ns")));
+	json_object_object_add(m, "stalls", json_object_new_uint64(get_u64(raw, "stalls")));
+	if (get_u64(acq, "n"))
+		json_object_object_add(m, "acquire_ns_per_io", json_object_new_double(
+			(double)get_u64(acq, "sum") / (double)get_u64(acq, "n")));
+	/* The completion side's own CPU: the handlers (release included) and the deferred work. */
+	json_object_object_add(m, "completion_cpu_ns_per_completion", json_object_new_double(
+		(double)(get_u64(handler, "sum") + get_u64(raw, "deferred_work_ns")) / (double)done));
+	/* All CPUs' busy time over the whole call (warm-up and drain too; 10 ms resolution). */
+	if (busy)
+		json_object_object_add(m, "cpu_busy_ns_per_completion",
+				       json_object_new_double((double)busy / (double)done));
+	json_object_object_add(m, "sustained", json_object_new_boolean(!limit));
+	json_object_object_add(m, "limit", limit ? json_object_new_string(limit) : NULL);
+	return 0;
+}
+
 /* selftest measures nothing: its verdict is its status. */
 static int no_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -225,6 +331,7 @@ static const struct {
 	{ "gup_fast", gup_fast_metrics },
 	{ "small_dio", small_dio_metrics },
 	{ "stock_dio", stock_dio_metrics },
+	{ "irq_completion", irq_completion_metrics },
 	{ "selftest", no_metrics },
 };
 

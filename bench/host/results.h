@@ -3,6 +3,7 @@
 #ifndef PINBENCH_RESULTS_H
 #define PINBENCH_RESULTS_H
 
+#include <stdint.h>
 #include <json-c/json.h>
 
 #define PB_SCHEMA_VERSION 1
@@ -16,6 +17,13 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 /* Metrics of a cell from its raw data; adds to 'metrics'. 0, or -1 with reason. */
 int pb_metrics_compute(const char *workload, struct json_object *raw, struct json_object *metrics,
 		       char *reason, size_t len);
+/*
+ * irq_completion: why an offered rate was not sustained ("backlog grows",
+ * "interrupts late", "submitter behind"), or NULL; q2 and q4 are the
+ * backlog's means over the second and last quarter of the measured time.
+ */
+const char *pb_irq_limit(uint64_t offered, uint64_t missed_empty, uint64_t missed_late,
+			 uint64_t stalls, double q2, double q4);
 /* Validate the parts of results.json that renderers rely on; -1 with a message. */
 int pb_results_check(struct json_object *root, char *err, size_t len);
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -91,6 +92,84 @@ static void test_small_dio_metrics(void **state)
 	json_object_put(m);
 }
 
+/* irq_completion: rates, the completion side's CPU, and each way a rate is not sustained. */
+static struct json_object *irq_raw(const char *samples, unsigned int missed_empty,
+				   unsigned int missed_late, unsigned int stalls)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "{\"rate_hz\":1000,\"completions\":100,\"offered\":100,\"interrupts\":50,"
+		 "\"elapsed_ns\":100000000,\"missed_empty\":%u,\"missed_late\":%u,\"stalls\":%u,"
+		 "\"deferred\":100,\"deferred_work_ns\":3000,\"max_backlog_seen\":9,\"backlog_end\":1,"
+		 "\"drain_ns\":5,\"backlog_samples\":%s,"
+		 "\"handler_ns\":{\"n\":50,\"sum\":5000,\"min\":100,\"max\":100,\"buckets\":[[100,50]]},"
+		 "\"release_ns\":{\"n\":100,\"sum\":4000,\"min\":40,\"max\":40,\"buckets\":[[40,100]]},"
+		 "\"residency_ns\":{\"n\":100,\"sum\":1000,\"min\":10,\"max\":10,\"buckets\":[[10,100]]},"
+		 "\"done_ns\":{\"n\":100,\"sum\":2000,\"min\":20,\"max\":20,\"buckets\":[[20,100]]},"
+		 "\"acquire_ns\":{\"n\":100,\"sum\":700,\"min\":7,\"max\":7}}",
+		 missed_empty, missed_late, stalls, samples);
+	return json_tokener_parse(text);
+}
+
+static const char *irq_limit(struct json_object *raw)
+{
+	struct json_object *m = json_object_new_object(), *v;
+	static char out[64];
+	char reason[256];
+
+	assert_int_equal(pb_metrics_compute("irq_completion", raw, m, reason, sizeof(reason)), 0);
+	v = json_object_object_get(m, "limit");
+	assert_true(json_object_get_boolean(json_object_object_get(m, "sustained")) == !v);
+	snprintf(out, sizeof(out), "%s", v ? json_object_get_string(v) : "sustained");
+	json_object_put(m);
+	json_object_put(raw);
+	return out;
+}
+
+static void test_irq_completion_metrics(void **state)
+{
+	static const char *flat = "[2,2,2,2,2,2,2,2]", *noisy = "[0,5,30,10,20,0,40,10]";
+	static const char *linear = "[10,20,30,40,50,60,70,80]", *small = "[1,2,3,4,5,6,7,8]";
+	struct json_object *raw = irq_raw(flat, 0, 0, 0), *m = json_object_new_object();
+	char reason[256];
+
+	(void)state;
+	assert_int_equal(pb_metrics_compute("irq_completion", raw, m, reason, sizeof(reason)), 0);
+	/* 100 completions in 100 ms, 2 per interrupt. */
+	assert_true(fabs(metric(m, "completion_rate_hz", NULL) - 1000.0) < 1e-9);
+	assert_true(metric(m, "completions_per_interrupt", NULL) == 2.0);
+	assert_true(metric(m, "delivered_pct", NULL) == 100.0);
+	/* (5000 ns of handlers + 3000 of deferred work) / 100. */
+	assert_true(metric(m, "completion_cpu_ns_per_completion", NULL) == 80.0);
+	assert_true(metric(m, "acquire_ns_per_io", NULL) == 7.0);
+	assert_true(metric(m, "residency_ns", "p50") == 10.0);
+	assert_true(metric(m, "backlog_q2_mean", NULL) == 2.0);
+	json_object_put(raw);
+	json_object_put(m);
+
+	assert_string_equal(irq_limit(irq_raw(flat, 0, 0, 0)), "sustained");
+	/* Quarter means 20 -> 25: noise, not growth. */
+	assert_string_equal(irq_limit(irq_raw(noisy, 0, 0, 0)), "sustained");
+	/* 35 -> 75: growing. */
+	assert_string_equal(irq_limit(irq_raw(linear, 0, 0, 0)), "backlog grows");
+	/* 3.5 -> 7.5: doubled, but by fewer than 16 I/Os. */
+	assert_string_equal(irq_limit(irq_raw(small, 0, 0, 0)), "sustained");
+	/* The submitter waited for the backlog: it reached max_backlog. */
+	assert_string_equal(irq_limit(irq_raw(flat, 0, 0, 1)), "backlog grows");
+	/* 5% missed is within the margin, 6% is not; late before empty. */
+	assert_string_equal(irq_limit(irq_raw(flat, 5, 0, 0)), "sustained");
+	assert_string_equal(irq_limit(irq_raw(flat, 6, 0, 0)), "submitter behind");
+	assert_string_equal(irq_limit(irq_raw(flat, 6, 6, 0)), "interrupts late");
+
+	raw = json_tokener_parse("{\"completions\":4}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("irq_completion", raw, m, reason, sizeof(reason)), -1);
+	assert_string_equal(reason, "raw irq_completion data incomplete");
+	json_object_put(raw);
+	json_object_put(m);
+}
+
 /* stock_dio with fio: fio's own figures, CPU per I/O from its share over its runtime. */
 static void test_stock_fio_metrics(void **state)
 {
@@ -149,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_gup_fast_metrics),
 		cmocka_unit_test(test_small_dio_metrics),
 		cmocka_unit_test(test_stock_fio_metrics),
+		cmocka_unit_test(test_irq_completion_metrics),
 		cmocka_unit_test(test_results_check),
 	};
 
