@@ -58,7 +58,7 @@ static const struct job_option options[] = {
 	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
 	  "small_dio,stock_dio,irq_completion",
 	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
-	  "the queue between two interrupts)", "irq_completion:32" },
+	  "the queue between two interrupts)", "irq_completion:128" },
 	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
 	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",
