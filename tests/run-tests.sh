@@ -110,6 +110,8 @@ result "hardirq: fake_vma's pin residency exceeds pin_counter's in every cell" t
 	"[$q] | group_by(.params.rw, .params.block_size) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
 result "every small_dio and liburing cell verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio" or .params.engine == "liburing") | .raw.blocks_verified > 0] | all')" = true
+result "two submitters ran on two CPUs hwloc chose, and each verified its data" test \
+	"$(json "$out/small_dio/results.json" '[.cells[] | select(.params.submitters == 2) | (.raw.per_submitter | map(.cpu) | unique | length) == 2 and (.raw.per_submitter | map(.ios_done > 0) | all) and .raw.blocks_verified >= 2] | (length == 4 and all)')" = true
 result "the stock kernel's rows ran beside them (liburing with and without fixed buffers, fio, the 2018 job)" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "stock_dio") | .params.engine + "/" + (.params.fixedbufs | tostring)] | unique')" = \
 	'["fio_io_uring/1","fio_libaio/0","liburing/0","liburing/1"]'

@@ -44,14 +44,10 @@ static int silent(enum libperf_print_level level, const char *fmt, va_list ap)
 static struct pb_counters global;
 static int global_open;
 
-void pb_counters_hold(void)
+/* Open every counter for the calling thread into c; one that cannot be opened says why. */
+static void counters_open_thread(struct pb_counters *c)
 {
-	struct pb_counters *c = &global;
-
-	if (global_open)
-		return;
-	global_open = 1;
-	libperf_init(silent);
+	memset(c, 0, sizeof(*c));
 	c->threads = perf_thread_map__new_dummy();
 	if (c->threads)
 		perf_thread_map__set_pid(c->threads, 0, 0);
@@ -76,6 +72,53 @@ void pb_counters_hold(void)
 				 " (no hardware PMU here)" : "");
 			perf_evsel__delete(c->evsel[i]);
 			c->evsel[i] = NULL;
+		}
+	}
+}
+
+void pb_counters_hold(void)
+{
+	if (global_open)
+		return;
+	global_open = 1;
+	libperf_init(silent);
+	counters_open_thread(&global);
+}
+
+/*
+ * A thread of a multi-threaded cell opens and closes its own counters:
+ * with the driver's held open, the count of task-bound events never
+ * crosses zero, so the static key above does not flip (kernel/events/
+ * core.c, account_event() and unaccount_event()).
+ */
+void pb_counters_open_self(struct pb_counters *c)
+{
+	pb_counters_hold();
+	counters_open_thread(c);
+}
+
+void pb_counters_close_self(struct pb_counters *c)
+{
+	for (int i = 0; i < PB_NR_COUNTERS; i++) {
+		if (!c->evsel[i])
+			continue;
+		perf_evsel__close(c->evsel[i]);
+		perf_evsel__delete(c->evsel[i]);
+		c->evsel[i] = NULL;
+	}
+	perf_thread_map__put(c->threads);
+	c->threads = NULL;
+}
+
+/* Sum b's measured values into a; a counter either lacks stays unavailable with its reason. */
+void pb_counters_add(struct pb_counters *a, const struct pb_counters *b)
+{
+	for (int i = 0; i < PB_NR_COUNTERS; i++) {
+		if (a->ok[i] && b->ok[i]) {
+			a->value[i] += b->value[i];
+		} else if (a->ok[i]) {
+			a->ok[i] = 0;
+			snprintf(a->why[i], sizeof(a->why[i]), "%s", b->why[i]);
 		}
 	}
 }

@@ -89,17 +89,19 @@ int pb_dio_device(struct pb_cell *cell, enum pb_nullb_mode *mode, char *dev, siz
 	return 0;
 }
 
-static uint64_t seq_offset(uint64_t seq, uint32_t bs)
+/* Where I/O seq of a share went: seq * bs into its range of the device, wrapping. */
+static uint64_t seq_offset(const struct pb_dio_share *sh, uint64_t seq, uint32_t bs)
 {
-	return seq * bs % ((uint64_t)PB_DIO_DEV_MIB << 20);
+	return sh->dev_off + seq * bs % sh->span;
 }
 
-/* The slot whose pattern a written block carries (word 0), or ~0u. */
-static unsigned int slot_of(const uint64_t *blk, unsigned int qd, uint64_t nonce)
+/* The share's slot (0..qd-1) whose pattern a written block carries (word 0), or ~0u. */
+static unsigned int slot_of(const struct pb_dio_share *sh, const uint64_t *blk, uint64_t nonce)
 {
 	uint64_t s = (blk[0] ^ pb_dio_slot_word(0, 0, nonce)) >> 32;
 
-	return s < qd ? (unsigned int)s : ~0u;
+	return s >= sh->slot_base && s < sh->slot_base + sh->qd ? (unsigned int)(s - sh->slot_base) :
+	       ~0u;
 }
 
 static int mismatch(struct pb_cell *cell, const char *what, unsigned int slot, uint64_t off,
@@ -117,25 +119,26 @@ static int mismatch(struct pb_cell *cell, const char *what, unsigned int slot, u
  * seq * bs mod span in submission order, so every block of the final wrap
  * holds the last write to it: it must be exactly some slot's pattern, and
  * that slot's own, where the slot's last I/O is the one that wrote it.
+ * Slots are numbered across shares (slot_base + s), so a block another
+ * submitter wrote cannot pass for this one's.
  */
-int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int qd, uint32_t bs,
-		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
-		  uint64_t *checked)
+int pb_dio_verify(struct pb_cell *cell, int dfd, const struct pb_dio_share *sh, uint32_t bs,
+		  bool read, uint64_t nonce, uint64_t *checked)
 {
-	uint64_t nblocks = ((uint64_t)PB_DIO_DEV_MIB << 20) / bs, first, *blk;
+	uint64_t nblocks = sh->span / bs, first, *blk;
 	int ret = -1;
 
 	*checked = 0;
 	if (read) {
-		for (unsigned int s = 0; s < qd; s++) {
-			const uint64_t *mem = (const uint64_t *)(buf + (size_t)s * bs);
-			uint64_t off = seq_offset(slot_seq[s], bs);
+		for (unsigned int s = 0; s < sh->qd; s++) {
+			const uint64_t *mem = (const uint64_t *)(sh->buf + (size_t)s * bs);
+			uint64_t off = seq_offset(sh, sh->slot_seq[s], bs);
 
-			if (slot_seq[s] == ~0ull)
+			if (sh->slot_seq[s] == ~0ull)
 				continue;	/* no measured I/O used this slot */
 			for (uint32_t w = 0; w < bs / 8; w++)
 				if (mem[w] != pb_dio_dev_word(off + w * 8ull, nonce))
-					return mismatch(cell, "read", s, off, w, mem[w],
+					return mismatch(cell, "read", sh->slot_base + s, off, w, mem[w],
 							pb_dio_dev_word(off + w * 8ull, nonce));
 			(*checked)++;
 		}
@@ -143,9 +146,9 @@ int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 	}
 	if (posix_memalign((void **)&blk, 4096, bs))
 		return -1;
-	first = total > nblocks ? total - nblocks : 0;
-	for (uint64_t seq = first; seq < total; seq++) {
-		uint64_t off = seq_offset(seq, bs);
+	first = sh->total > nblocks ? sh->total - nblocks : 0;
+	for (uint64_t seq = first; seq < sh->total; seq++) {
+		uint64_t off = seq_offset(sh, seq, bs);
 		unsigned int s;
 
 		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs) {
@@ -153,27 +156,29 @@ int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int q
 				     strerror(errno));
 			goto out;
 		}
-		s = slot_of(blk, qd, nonce);
+		s = slot_of(sh, blk, nonce);
 		if (s == ~0u) {
-			mismatch(cell, "write, no slot's data", 0, off, 0, blk[0], pb_dio_slot_word(0, 0, nonce));
+			mismatch(cell, "write, no slot's data", sh->slot_base, off, 0, blk[0],
+				 pb_dio_slot_word(sh->slot_base, 0, nonce));
 			goto out;
 		}
 		for (uint32_t w = 0; w < bs / 8; w++)
-			if (blk[w] != pb_dio_slot_word(s, w, nonce)) {
-				mismatch(cell, "write", s, off, w, blk[w], pb_dio_slot_word(s, w, nonce));
+			if (blk[w] != pb_dio_slot_word(sh->slot_base + s, w, nonce)) {
+				mismatch(cell, "write", sh->slot_base + s, off, w, blk[w],
+					 pb_dio_slot_word(sh->slot_base + s, w, nonce));
 				goto out;
 			}
 		(*checked)++;
 	}
 	/* A slot's last I/O is the final write of its block: the block names that slot. */
-	for (unsigned int s = 0; s < qd; s++) {
-		uint64_t off = seq_offset(slot_seq[s], bs);
+	for (unsigned int s = 0; s < sh->qd; s++) {
+		uint64_t off = seq_offset(sh, sh->slot_seq[s], bs);
 
-		if (slot_seq[s] == ~0ull || slot_seq[s] < first)
+		if (sh->slot_seq[s] == ~0ull || sh->slot_seq[s] < first)
 			continue;
-		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs || slot_of(blk, qd, nonce) != s) {
-			mismatch(cell, "write, last I/O of the slot", s, off, 0, blk[0],
-				 pb_dio_slot_word(s, 0, nonce));
+		if (pread(dfd, blk, bs, (off_t)off) != (ssize_t)bs || slot_of(sh, blk, nonce) != s) {
+			mismatch(cell, "write, last I/O of the slot", sh->slot_base + s, off, 0, blk[0],
+				 pb_dio_slot_word(sh->slot_base + s, 0, nonce));
 			goto out;
 		}
 	}
@@ -182,4 +187,3 @@ out:
 	free(blk);
 	return ret;
 }
-

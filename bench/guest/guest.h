@@ -66,15 +66,28 @@ int pb_dio_span_fill(int fd, uint64_t nonce, char *err, size_t errlen);
 /* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, ns (10 ms resolution). */
 uint64_t pb_cpu_busy_ns(void);
 /*
- * After a cell whose I/O seq went to block seq * bs mod span, in
- * submission order, from slot slot_seq[s]'s buffer (~0: unused): reads
- * must have left each slot holding its last block's words; writes must
- * have left every block of the final wrap holding exactly some slot's
- * data, and each slot's last block naming it. Fails the cell otherwise.
+ * One submitter's share of a direct I/O cell: qd slots of bs bytes from
+ * buf, numbered from slot_base across the cell (a write slot's pattern
+ * names its number), and the device range [dev_off, dev_off + span) its
+ * I/O seq went to, at dev_off + seq * bs % span, in submission order.
+ * slot_seq[s] is the seq of slot s's last measured I/O (~0: none); total
+ * the number of I/Os submitted, warm-up included.
  */
-int pb_dio_verify(struct pb_cell *cell, int dfd, const char *buf, unsigned int qd, uint32_t bs,
-		  const uint64_t *slot_seq, uint64_t total, bool read, uint64_t nonce,
-		  uint64_t *checked);
+struct pb_dio_share {
+	const char *buf;
+	unsigned int qd, slot_base;
+	uint64_t dev_off, span;
+	const uint64_t *slot_seq;
+	uint64_t total;
+};
+/*
+ * After a cell: reads must have left each slot holding its last block's
+ * words; writes must have left every block of the final wrap holding
+ * exactly one of the share's slots' data, and each slot's last block
+ * naming it. Fails the cell otherwise.
+ */
+int pb_dio_verify(struct pb_cell *cell, int dfd, const struct pb_dio_share *sh, uint32_t bs,
+		  bool read, uint64_t nonce, uint64_t *checked);
 /* The cell's null_blk device (params completion, completion_nsec); fails the cell if unavailable. */
 int pb_dio_device(struct pb_cell *cell, enum pb_nullb_mode *mode, char *dev, size_t devlen);
 
@@ -105,5 +118,9 @@ void pb_counters_start(struct pb_counters *c);
 void pb_counters_stop(struct pb_counters *c);
 struct json_object *pb_counters_json(const struct pb_counters *c);
 void pb_counters_close(struct pb_counters *c);
+/* Counters of the calling thread, opened and closed per cell (a submitter thread). */
+void pb_counters_open_self(struct pb_counters *c);
+void pb_counters_close_self(struct pb_counters *c);
+void pb_counters_add(struct pb_counters *a, const struct pb_counters *b);
 
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* wl_small_dio.c: the small_dio workload in the guest: a null_blk device per completion mode, data patterns, the in-kernel I/O loop, verification. */
+/* wl_small_dio.c: the small_dio workload in the guest: a null_blk device per completion mode, data patterns, submitters placed with hwloc, the in-kernel I/O loop, verification. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,87 @@ static void set_defer_release(bool on)
 		close(fd);
 }
 
+/*
+ * One submitter of a cell: its own /dev/pinbench file (the module runs one
+ * ioctl at a time per file), its own slots and its own range of the
+ * device, on the CPU hwloc gave it. submitters=N splits the device's
+ * first PB_DIO_DEV_MIB evenly; with N = 1 it is the whole of it.
+ */
+struct submitter {
+	struct pinbench_small_dio a;
+	struct pb_dio_share share;
+	uint64_t *hist[4];
+	uint64_t *slot_seq;
+	struct pb_counters cnt;
+	pthread_barrier_t *start;
+	int cpu;
+	int err;		/* errno of the ioctl, or 0 */
+	char why[160];		/* set up failed: why (err is then 0) */
+};
+
+static void *submitter_main(void *arg)
+{
+	struct submitter *sub = arg;
+	int fd = -1;
+
+	if (pb_bind_self(sub->cpu, sub->why, sizeof(sub->why)) == 0) {
+		fd = open("/dev/pinbench", O_RDWR);
+		if (fd < 0)
+			snprintf(sub->why, sizeof(sub->why), "/dev/pinbench: %s", strerror(errno));
+	}
+	pb_counters_open_self(&sub->cnt);
+	/* Every submitter starts at once: the figures are for N at the same time. */
+	pthread_barrier_wait(sub->start);
+	if (fd >= 0) {
+		pb_counters_start(&sub->cnt);
+		if (ioctl(fd, PINBENCH_IOC_SMALL_DIO, &sub->a) < 0)
+			sub->err = errno;
+		pb_counters_stop(&sub->cnt);
+		close(fd);
+	}
+	pb_counters_close_self(&sub->cnt);
+	return NULL;
+}
+
+static void phase_merge(struct pinbench_phase_stats *d, const struct pinbench_phase_stats *s)
+{
+	if (!s->n)
+		return;
+	if (!d->n || s->min_ns < d->min_ns)
+		d->min_ns = s->min_ns;
+	if (s->max_ns > d->max_ns)
+		d->max_ns = s->max_ns;
+	d->n += s->n;
+	d->sum_ns += s->sum_ns;
+}
+
+/* The cell's figures: sums, except the deepest backlog and the longest measured time. */
+static void dio_merge(struct pinbench_small_dio *d, uint64_t **dh, const struct submitter *s)
+{
+	const struct pinbench_small_dio *a = &s->a;
+
+	phase_merge(&d->latency, &a->latency);
+	phase_merge(&d->acquire, &a->acquire);
+	phase_merge(&d->release, &a->release);
+	phase_merge(&d->residency, &a->residency);
+	for (int h = 0; h < 4; h++)
+		for (unsigned int b = 0; b < PINBENCH_HIST_BUCKETS; b++)
+			dh[h][b] += s->hist[h][b];
+	d->elapsed_ns = d->elapsed_ns > a->elapsed_ns ? d->elapsed_ns : a->elapsed_ns;
+	d->ios_done += a->ios_done;
+	d->io_errors += a->io_errors;
+	for (int c = 0; c < 3; c++)
+		d->completions[c] += a->completions[c];
+	d->deferred += a->deferred;
+	d->deferred_work_ns += a->deferred_work_ns;
+	d->max_deferred_depth = d->max_deferred_depth > a->max_deferred_depth ?
+				d->max_deferred_depth : a->max_deferred_depth;
+	d->redirtied += a->redirtied;
+	d->stalls += a->stalls;
+	d->foll_pins += a->foll_pins;
+	d->strategy_caps = a->strategy_caps;
+}
+
 static void small_dio_run(struct pb_cell *cell)
 {
 	const char *strategy = pb_param_str(cell, "strategy");
@@ -33,20 +115,29 @@ static void small_dio_run(struct pb_cell *cell)
 	bool read = !strcmp(pb_param_str(cell, "rw"), "read");
 	uint32_t bs = (uint32_t)pb_param_u64(cell, "block_size");
 	uint32_t qd = (uint32_t)pb_param_u64(cell, "queue_depth");
-	enum pb_nullb_mode mode;
-	uint64_t *hist[4], *slot_seq, checked = 0, nonce = pb_dio_nonce(), busy0, busy1;
+	unsigned int n = (unsigned int)pb_param_u64(cell, "submitters");
+	size_t share_len = ((size_t)qd * bs + 4095) & ~(size_t)4095, len = share_len * n;
+	uint64_t span = ((uint64_t)PB_DIO_DEV_MIB << 20) / n / bs * bs;
+	uint64_t checked = 0, nonce = pb_dio_nonce(), busy0, busy1, *hist[4] = { NULL };
+	struct submitter *subs = NULL;
 	struct pinbench_small_dio a;
-	struct pb_counters cnt;
+	pthread_barrier_t start;
+	struct json_object *per;
+	enum pb_nullb_mode mode;
 	char dev[64], err[256];
-	size_t len = ((size_t)qd * bs + 4095) & ~(size_t)4095;
-	int bfd = -1, dfd = -1;
-	char *buf;
+	int bfd = -1, dfd = -1, cpus[PB_MAX_PLACED];
+	char *buf = MAP_FAILED;
 
+	if (pb_place(n, cpus, err, sizeof(err)) < 0) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "submitters=%u: %s", n, err);
+		return;
+	}
 	if (pb_dio_device(cell, &mode, dev, sizeof(dev)) < 0)
 		return;
 	bfd = open(dev, O_RDWR);
 	dfd = open(dev, O_RDWR | O_DIRECT);
-	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bfd >= 0 && dfd >= 0)
+		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (bfd < 0 || dfd < 0 || buf == MAP_FAILED) {
 		pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, strerror(errno));
 		goto out_close;
@@ -59,65 +150,117 @@ static void small_dio_run(struct pb_cell *cell)
 			pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, err);
 			goto out_unmap;
 		}
-	} else {
-		for (uint32_t s = 0; s < qd; s++)
-			for (uint32_t w = 0; w < bs / 8; w++)
-				((uint64_t *)(buf + (size_t)s * bs))[w] = pb_dio_slot_word(s, w, nonce);
 	}
 
-	for (int i = 0; i < 4; i++)
-		hist[i] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
-	slot_seq = pb_xcalloc(qd, sizeof(uint64_t));
-	memset(&a, 0, sizeof(a));
-	a.abi_version = PINBENCH_ABI_VERSION;
-	a.strategy = pb_strategy_id(strategy);
-	a.flags = pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0;
-	a.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
-			 PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
-	a.bdev_fd = bfd;
-	a.direction = read ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
-	a.block_size = bs;
-	a.queue_depth = qd;
-	a.addr = (uintptr_t)buf;
-	a.ios = pb_param_u64(cell, "ios");
-	a.warmup_ios = pb_param_u64(cell, "warmup_ios");
-	a.dev_offset = 0;
-	a.dev_span = (uint64_t)PB_DIO_DEV_MIB << 20;
-	a.latency_hist = (uintptr_t)hist[0];
-	a.acquire_hist = (uintptr_t)hist[1];
-	a.release_hist = (uintptr_t)hist[2];
-	a.residency_hist = (uintptr_t)hist[3];
-	a.slot_seqs = (uintptr_t)slot_seq;
-	a.hist_buckets = PINBENCH_HIST_BUCKETS;
+	subs = pb_xcalloc(n, sizeof(*subs));
+	pthread_barrier_init(&start, NULL, n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct submitter *sub = &subs[i];
+		char *sbuf = buf + share_len * i;
+
+		for (int h = 0; h < 4; h++)
+			sub->hist[h] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
+		sub->slot_seq = pb_xcalloc(qd, sizeof(uint64_t));
+		sub->share = (struct pb_dio_share) {
+			.buf = sbuf, .qd = qd, .slot_base = i * qd, .dev_off = span * i, .span = span,
+			.slot_seq = sub->slot_seq,
+		};
+		if (!read)
+			for (uint32_t s = 0; s < qd; s++)
+				for (uint32_t w = 0; w < bs / 8; w++)
+					((uint64_t *)(sbuf + (size_t)s * bs))[w] =
+						pb_dio_slot_word(i * qd + s, w, nonce);
+		sub->a = (struct pinbench_small_dio) {
+			.abi_version = PINBENCH_ABI_VERSION,
+			.strategy = pb_strategy_id(strategy),
+			.flags = pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0,
+			.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+					PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER,
+			.bdev_fd = bfd,
+			.direction = read ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE,
+			.block_size = bs,
+			.queue_depth = qd,
+			.addr = (uintptr_t)sbuf,
+			.ios = pb_param_u64(cell, "ios"),
+			.warmup_ios = pb_param_u64(cell, "warmup_ios"),
+			.dev_offset = span * i,
+			.dev_span = span,
+			.latency_hist = (uintptr_t)sub->hist[0],
+			.acquire_hist = (uintptr_t)sub->hist[1],
+			.release_hist = (uintptr_t)sub->hist[2],
+			.residency_hist = (uintptr_t)sub->hist[3],
+			.slot_seqs = (uintptr_t)sub->slot_seq,
+			.hist_buckets = PINBENCH_HIST_BUCKETS,
+		};
+		sub->share.total = sub->a.warmup_ios + sub->a.ios;
+		sub->start = &start;
+		sub->cpu = cpus[i];
+	}
 
 	if (pb_param_u64(cell, "debug_release_in_place"))
 		set_defer_release(false);
-	pb_counters_open(&cnt);
 	busy0 = pb_cpu_busy_ns();
-	pb_counters_start(&cnt);
-	if (ioctl(cell->devfd, PINBENCH_IOC_SMALL_DIO, &a) < 0) {
-		int e = errno;
+	{
+		pthread_t tid[PB_MAX_PLACED];
 
-		pb_counters_stop(&cnt);
-		if (e == EOPNOTSUPP)
+		for (unsigned int i = 0; i < n; i++)
+			if (pthread_create(&tid[i], NULL, submitter_main, &subs[i]))
+				pb_die("pthread_create failed");
+		for (unsigned int i = 0; i < n; i++)
+			pthread_join(tid[i], NULL);
+	}
+	busy1 = pb_cpu_busy_ns();
+	pthread_barrier_destroy(&start);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct submitter *sub = &subs[i];
+
+		if (sub->why[0]) {
+			pb_cell_fail(cell, PB_FAILED, "submitter %u: %s", i, sub->why);
+			goto out_free;
+		}
+		if (sub->err == EOPNOTSUPP) {
 			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
-				     a.registration == PINBENCH_REG_PER_BUFFER ?
+				     sub->a.registration == PINBENCH_REG_PER_BUFFER ?
 				     "it has no per-buffer state" :
 				     "FOLL_LONGTERM is only valid with FOLL_PIN");
-		else
-			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_SMALL_DIO: %s", strerror(e));
-		goto out_free;
+			goto out_free;
+		}
+		if (sub->err) {
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_SMALL_DIO%s: %s",
+				     n > 1 ? " (one submitter)" : "", strerror(sub->err));
+			goto out_free;
+		}
 	}
-	pb_counters_stop(&cnt);
-	busy1 = pb_cpu_busy_ns();
 
+	memset(&a, 0, sizeof(a));
+	for (int h = 0; h < 4; h++)
+		hist[h] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
+	per = json_object_new_array();
+	for (unsigned int i = 0; i < n; i++) {
+		struct json_object *o = json_object_new_object();
+
+		dio_merge(&a, hist, &subs[i]);
+		if (i)
+			pb_counters_add(&subs[0].cnt, &subs[i].cnt);
+		json_object_object_add(o, "cpu", json_object_new_int(subs[i].cpu));
+		json_object_object_add(o, "ios_done", json_object_new_uint64(subs[i].a.ios_done));
+		json_object_object_add(o, "elapsed_ns", json_object_new_uint64(subs[i].a.elapsed_ns));
+		json_object_array_add(per, o);
+	}
+	json_object_object_add(cell->raw, "per_submitter", per);
 	if (a.io_errors) {
 		pb_cell_fail(cell, PB_FAILED, "%" PRIu64 " of %" PRIu64 " I/Os completed in error",
 			     (uint64_t)a.io_errors, (uint64_t)a.ios_done);
 		goto out_free;
 	}
-	if (pb_dio_verify(cell, dfd, buf, qd, bs, slot_seq, a.warmup_ios + a.ios, read, nonce, &checked) < 0)
-		goto out_free;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t c = 0;
+
+		if (pb_dio_verify(cell, dfd, &subs[i].share, bs, read, nonce, &c) < 0)
+			goto out_free;
+		checked += c;
+	}
 	if (a.completions[mode == PB_NULLB_HARDIRQ ? 0 : mode == PB_NULLB_SOFTIRQ ? 1 : 2] == 0)
 		pb_cell_note(cell, "no completion ran in %s context (hardirq %" PRIu64 ", softirq %"
 			     PRIu64 ", task %" PRIu64 ")", completion, (uint64_t)a.completions[0],
@@ -133,7 +276,9 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "device", json_object_new_string(dev));
 	json_object_object_add(cell->raw, "block_size", json_object_new_uint64(bs));
 	json_object_object_add(cell->raw, "queue_depth", json_object_new_uint64(qd));
+	json_object_object_add(cell->raw, "submitters", json_object_new_uint64(n));
 	json_object_object_add(cell->raw, "ios_done", json_object_new_uint64(a.ios_done));
+	/* The longest submitter's measured time: IOPS are the cell's, as fio's group reporting. */
 	json_object_object_add(cell->raw, "elapsed_ns", json_object_new_uint64(a.elapsed_ns));
 	json_object_object_add(cell->raw, "latency_ns", pb_phase_hist_json(&a.latency, hist[0]));
 	json_object_object_add(cell->raw, "acquire_ns", pb_phase_hist_json(&a.acquire, hist[1]));
@@ -154,16 +299,21 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
 	json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));
 	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
-	json_object_object_add(cell->raw, "counters", pb_counters_json(&cnt));
+	/* Summed over the submitter threads. */
+	json_object_object_add(cell->raw, "counters", pb_counters_json(&subs[0].cnt));
 	/* The module reports the FOLL_PIN pins it took; vmstat must agree. */
 	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(a.foll_pins));
 out_free:
 	if (pb_param_u64(cell, "debug_release_in_place"))
 		set_defer_release(true);
-	pb_counters_close(&cnt);
-	for (int i = 0; i < 4; i++)
-		free(hist[i]);
-	free(slot_seq);
+	for (int h = 0; h < 4; h++)
+		free(hist[h]);
+	for (unsigned int i = 0; subs && i < n; i++) {
+		for (int h = 0; h < 4; h++)
+			free(subs[i].hist[h]);
+		free(subs[i].slot_seq);
+	}
+	free(subs);
 out_unmap:
 	munmap(buf, len);
 out_close:

@@ -147,8 +147,12 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 	pb_counters_stop(&cnt);
 	busy1 = pb_cpu_busy_ns();
 	/* The same data checks as small_dio: reads against the device, writes read back. */
-	if (cell->status == PB_OK)
-		pb_dio_verify(cell, u.fd, buf, qd, bs, u.slot_seq, total, read, nonce, &checked);
+	if (cell->status == PB_OK) {
+		struct pb_dio_share sh = { .buf = buf, .qd = qd, .span = (uint64_t)PB_DIO_DEV_MIB << 20,
+					   .slot_seq = u.slot_seq, .total = total };
+
+		pb_dio_verify(cell, u.fd, &sh, bs, read, nonce, &checked);
+	}
 	if (cell->status == PB_OK) {
 		json_object_object_add(cell->raw, "ios_done", json_object_new_uint64(lat.n));
 		json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));

@@ -59,6 +59,9 @@ static const struct job_option options[] = {
 	  "small_dio,stock_dio,irq_completion",
 	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
 	  "the queue between two interrupts)", "irq_completion:128" },
+	{ "submitters", OPT_UINT, "1", 1, 64, NULL, true, true, "small_dio",
+	  "submitting threads, each with its own slots and part of the device, on CPUs hwloc "
+	  "spreads apart (more than the guest has CPUs: unsupported)" },
 	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
 	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",

@@ -265,12 +265,15 @@ static void small_dio_group(struct json_object *params, char *out, size_t len)
 {
 	struct json_object *v;
 	const char *lt = json_object_object_get_ex(params, "longterm", &v) ? str(params, "longterm") : "0";
+	/* The stock kernel's rows are one thread each. */
+	const char *subs = json_object_object_get_ex(params, "submitters", &v) ?
+			   str(params, "submitters") : "1";
 
-	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s", str(params, "rw"),
+	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s submitters=%s", str(params, "rw"),
 		 str(params, "completion"),
 		 strcmp(str(params, "completion"), "hardirq") ? "" : " completion_nsec=",
 		 strcmp(str(params, "completion"), "hardirq") ? "" : str(params, "completion_nsec"),
-		 lt);
+		 lt, subs);
 }
 
 static bool is_dio(struct json_object *c)
