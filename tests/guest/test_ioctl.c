@@ -318,7 +318,13 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 	      r ? strerror(errno) : "ok");
 	check(a.revokes > 0, "invalidations revoked pins: %llu revokes, %lu zaps",
 	      (unsigned long long)a.revokes, z.zaps);
-	check(acq1 - acq0 == rel1 - rel0 && acq1 - acq0 == a.foll_pins,
+	/*
+	 * Balance is exact; the module's own count is a floor: GUP-fast that
+	 * races with the zap takes a pin, sees the PTE change and drops it
+	 * again (gup_pte_range() in mm/gup.c), which /proc/vmstat counts and
+	 * no caller of pin_user_pages_fast() can see.
+	 */
+	check(acq1 - acq0 == rel1 - rel0 && acq1 - acq0 >= a.foll_pins && a.foll_pins > 0,
 	      "pins balance under revokes: %llu acquired, %llu released, module says %llu",
 	      acq1 - acq0, rel1 - rel0, (unsigned long long)a.foll_pins);
 	munmap(z.buf, z.len);
