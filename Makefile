@@ -5,7 +5,7 @@
 #   JOB=FILE    run only this job file in `make bench` (default: every job in JOBS)
 #   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic)
 # `make reference` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
-JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job
+JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
 export V SANITIZE
 
 all: build

@@ -258,6 +258,9 @@ static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
 	st->spurious = c->spurious;
 	st->nonblocking = c->nonblocking;
 	memcpy(st->events, c->events, sizeof(st->events));
+	st->revoke_span_ns = c->first_ns ? c->last_ns - c->first_ns : 0;
+	st->revoke_callback_max_ns = c->callback_max_ns;
+	st->revoke_callback_sum_ns = c->callback_sum_ns;
 	spin_unlock_irqrestore(&b->reg.lock, flags);
 	st->engine_ticks = b->ticks;
 }

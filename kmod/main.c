@@ -34,7 +34,7 @@ static_assert(PINBENCH_STRATEGY_NR <= PINBENCH_MAX_STRATEGIES);
 static_assert(sizeof(struct pinbench_record) == 4 * 8);
 static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 2 * 8);
 static_assert(sizeof(struct pinbench_dev_start) == 6 * 4 + 8 + 2 * 8);
-static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 2) * 8);
+static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 3 + 2) * 8);
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
 	      8 * 4 + 10 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 14 * 8);

@@ -88,6 +88,8 @@ static __always_inline void pinbench_bd_mark(const struct pinbench_pin *pin, uns
 struct pinbench_revoke_counts {
 	u64 invalidations, revocations, pages_revoked, spurious, nonblocking;
 	u64 events[PINBENCH_EV_SLOTS];
+	/* Revoking callbacks: the first one's start, the last one's end, each one's length. */
+	u64 first_ns, last_ns, callback_max_ns, callback_sum_ns;
 };
 
 /*

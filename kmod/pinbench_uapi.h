@@ -396,6 +396,12 @@ struct pinbench_dev_stats {
 	__u64 deferred;			/* (out) acquires whose release went
 					 *       to a workqueue */
 	__u64 engine_ticks;		/* (out) engine ticks run */
+	__u64 revoke_span_ns;		/* (out) from the start of the first
+					 *       revoking notifier callback to the
+					 *       end of the last: how long the
+					 *       device's pins took to go (0: none) */
+	__u64 revoke_callback_max_ns;	/* (out) the longest such callback */
+	__u64 revoke_callback_sum_ns;	/* (out) all of them */
 	__u64 reserved[2];		/* (in)  zero */
 };
 

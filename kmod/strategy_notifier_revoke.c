@@ -105,6 +105,7 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 	struct pinbench_pin *pin;
 	unsigned long flags;
 	unsigned int n = 0;
+	u64 t0 = ktime_get_ns(), t1;
 
 	/*
 	 * Only a spinlock, and nothing under it sleeps, so this runs the same
@@ -130,6 +131,13 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 			c->events[cause]++;
 			if (cause != PINBENCH_EV_CLEAR_TRUNCATE)
 				c->spurious++;
+			/* From entering the callback until every pin in range was dropped. */
+			t1 = ktime_get_ns();
+			if (!c->first_ns)
+				c->first_ns = t0;
+			c->last_ns = t1;
+			c->callback_max_ns = max(c->callback_max_ns, t1 - t0);
+			c->callback_sum_ns += t1 - t0;
 		}
 	}
 	spin_unlock_irqrestore(sub->lock, flags);

@@ -135,6 +135,25 @@ result "hardirq: fake_vma's pin residency exceeds pin_counter's at every rate" t
 result "a backlog beyond max_backlog=4 is detected as growing (the detection can fail a rate)" test \
 	"$(json "$out/irq/results.json" '[.cells[] | select(.params.max_backlog == 4) | .metrics.limit]')" = '["backlog grows"]'
 
+echo "== guest: truncate_under_dma on tmpfs, ext4 and ext4 with DAX"
+"$pinbench" run --job "$repo/workloads/truncate_under_dma-quick.job" --cell-timeout 120 --out "$out/truncate" > "$out/truncate.log" 2>&1
+result "truncate_under_dma quick run exits 0 (no cell failed, pins balance, clean log)" test $? = 0
+result "truncate_under_dma results.json holds the contract" \
+	./check_results "$out/truncate/results.json" --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+result "every cell ran; only ext4_dax may be unsupported, and then says why" test "$(json "$out/truncate/results.json" \
+	'[.cells[] | .status == "ok" or (.params.filesystem == "ext4_dax" and .status == "unsupported" and (.reason | length) > 0)] | all')" = true
+t='.cells[] | select(.params.filesystem == "tmpfs" and .status == "ok")'
+result "tmpfs: notifier_revoke revokes (writes redirected, none lost), per I/O and per buffer" test \
+	"$(json "$out/truncate/results.json" "[$t | select(.strategy == \"notifier_revoke\") | .metrics.redirected > 0 and .metrics.lost == 0] | (length == 2 and all)")" = true
+result "tmpfs: pin_counter loses the device's writes into pages the file no longer has" test \
+	"$(json "$out/truncate/results.json" "[$t | select(.strategy == \"pin_counter\") | .metrics.lost > 0] | (length == 2 and all)")" = true
+result "no stale data after re-extending, anywhere" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.status == "ok") | .metrics.stale_bytes == 0] | all')" = true
+result "no pin leaked in any cell" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | .pin_balance.acquired == .pin_balance.released] | all')" = true
+result "ext4_dax (where it runs): FOLL_LONGTERM refused, short-term pins block truncate, notifier_revoke revokes" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.params.filesystem == "ext4_dax" and .status == "ok") | .metrics.verdict == (if .params.longterm == 1 then "refuses" elif .strategy == "notifier_revoke" then "revokes" else "blocks" end)] | all')" = true
+
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
 result "wrong-context run exits 1" test $rc = 1

@@ -31,6 +31,7 @@ struct pb_guest_workload {
 
 extern const struct pb_guest_workload pb_wl_gup_fast;
 extern const struct pb_guest_workload pb_wl_irq_completion;
+extern const struct pb_guest_workload pb_wl_truncate;
 extern const struct pb_guest_workload pb_wl_selftest;
 extern const struct pb_guest_workload pb_wl_small_dio;
 extern const struct pb_guest_workload pb_wl_stock_dio;
@@ -53,6 +54,12 @@ struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, ui
 enum pb_nullb_mode { PB_NULLB_INLINE = 0, PB_NULLB_SOFTIRQ = 1, PB_NULLB_HARDIRQ = 2 };
 int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned int size_mib,
 		 char *dev, size_t devlen, char *err, size_t errlen);
+
+/* File systems for the file-backed workloads (fs.c), set up once per boot. */
+enum pb_fs { PB_FS_TMPFS, PB_FS_EXT4, PB_FS_EXT4_DAX, PB_FS_NR };
+int pb_fs_kind(const char *name);		/* enum pb_fs, or -1 */
+const char *pb_fs_name(enum pb_fs kind);
+int pb_fs_get(enum pb_fs kind, char *dir, size_t dirlen, char *err, size_t errlen);
 
 /* Direct I/O workloads (dio_common.c): every cell cycles through the first PB_DIO_DEV_MIB of the device. */
 #define PB_DIO_DEV_MIB 16

@@ -37,8 +37,8 @@ static const char *const mode_names[] = {
  * logical blocks, queue deep enough for any queue depth we ask, and the
  * completion context asked for: irqmode 0 completes inline in submit_bio(),
  * 1 in softirq, 2 from an hrtimer (hardirq) completion_nsec later. The
- * disk is named after its configfs directory (/dev/pb-<mode>-<nsec>).
- * An existing device of that name is reused (its size must match).
+ * disk is named after its configfs directory (/dev/pb-<mode>-<nsec>-<size>mib),
+ * so devices of different sizes never clash; one of that name is reused.
  */
 int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned int size_mib,
 		 char *dev, size_t devlen, char *err, size_t errlen)
@@ -47,8 +47,8 @@ int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned
 	struct stat st;
 	int ret = -1;
 
-	snprintf(name, sizeof(name), "pb-%s-%u", mode_names[mode],
-		 mode == PB_NULLB_HARDIRQ ? completion_nsec : 0);
+	snprintf(name, sizeof(name), "pb-%s-%u-%umib", mode_names[mode],
+		 mode == PB_NULLB_HARDIRQ ? completion_nsec : 0, size_mib);
 	snprintf(dev, devlen, "/dev/%s", name);
 	if (stat(dev, &st) == 0)
 		return 0;

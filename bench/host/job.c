@@ -33,7 +33,7 @@ struct job_option {
 };
 
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
-					       "selftest", NULL };
+					       "truncate_under_dma", "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
@@ -43,6 +43,8 @@ static const char *const engine_values[] = { "liburing", "fio_io_uring", "fio_li
 static const char *const completion_values[] = { "inline", "softirq", "hardirq", NULL };
 static const char *const context_values[] = { "hardirq", "softirq", "process", NULL };
 static const char *const placement_values[] = { "split", "shared", NULL };
+static const char *const filesystem_values[] = { "tmpfs", "ext4", "ext4_dax", NULL };
+static const char *const truncate_to_values[] = { "zero", "half", NULL };
 
 static const struct job_option options[] = {
 	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
@@ -66,10 +68,11 @@ static const struct job_option options[] = {
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
 	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",
 	  "hardirq completion: null_blk's timer delay per I/O, ns" },
-	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true, "gup_fast,small_dio,irq_completion",
+	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
 	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true,
-	  "gup_fast,small_dio,irq_completion",
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
 	  "where tracking state lives: per_io (every acquire stands alone: notifier_revoke inserts and "
 	  "removes a notifier per call) or per_buffer (set up once: one notifier over the buffer; "
 	  "strategies without per-buffer state report unsupported)" },
@@ -77,8 +80,10 @@ static const struct job_option options[] = {
 	  "acquire for write (FOLL_WRITE), as a device that writes to memory does" },
 	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "gup_fast",
 	  "pages in the buffer; each round acquires all of it, then releases it" },
-	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true, "gup_fast",
-	  "pages per acquire call; must divide buffer_pages" },
+	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true,
+	  "gup_fast,truncate_under_dma",
+	  "pages per acquire call; must divide buffer_pages (truncate_under_dma: per call of the "
+	  "registration, so per_io registration has one notifier per call)", "truncate_under_dma:16" },
 	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
 	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang" },
 	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
@@ -90,13 +95,32 @@ static const struct job_option options[] = {
 	  "pages each I/O acquires" },
 	{ "coalesce", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_BATCH, NULL, true, true, "irq_completion",
 	  "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)" },
-	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false, "gup_fast,small_dio,irq_completion",
+	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true, "truncate_under_dma",
+	  "where the file lives: tmpfs, ext4 on a memory-backed null_blk, or ext4 -o dax on fsdax pmem "
+	  "(the guest then boots with memmap=)" },
+	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true, "truncate_under_dma",
+	  "truncate the file to zero or to half its size" },
+	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
 	  "pinning strategies (default: all built into this pinbench)" },
 	{ "rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, true, true, "irq_completion",
 	  "offered completion rate, completions per second (a list is the sweep that finds the "
 	  "highest rate each strategy sustains)" },
 	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true, "irq_completion",
 	  "I/Os whose deferred release may be pending before the submitter waits" },
+	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "truncate_under_dma",
+	  "pages in the file, all registered with the device" },
+	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false, "truncate_under_dma",
+	  "register, write, truncate, extend, check: this many times per cell" },
+	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false, "truncate_under_dma",
+	  "the device writes this long before the truncate and again after it" },
+	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false, "truncate_under_dma",
+	  "a truncate still running after this long is blocked on the device: the device is then "
+	  "unregistered, which lets it finish" },
+	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false, "truncate_under_dma",
+	  "device ticks per second (hard-irq hrtimer)" },
+	{ "dma_burst", OPT_UINT, "8", 1, PINBENCH_MAX_BURST, NULL, false, false, "truncate_under_dma",
+	  "records the device writes per tick, page after page" },
 	{ "duration_ms", OPT_UINT, "500", 1, 60000, NULL, false, false, "irq_completion",
 	  "measured time per cell" },
 	{ "warmup_ms", OPT_UINT, "100", 0, 60000, NULL, false, false, "irq_completion",

@@ -265,6 +265,25 @@ static void boot_init(struct pb_boot *b, const struct guest_setup *g, const stru
 	b->cell_timeout_s = c->cell_timeout;
 }
 
+/*
+ * A plan with ext4_dax cells gets persistent memory: 512 MiB at 2 GiB, as
+ * PLATFORM.md verified with -m 3G (a range inside the guest's RAM, below
+ * the PCI hole). With less memory there is none, and those cells say why.
+ */
+static void pmem_for_plan(struct pb_boot *b, const struct pb_plan *plan)
+{
+	for (size_t i = 0; i < plan->nr; i++) {
+		struct json_object *v;
+
+		if (json_object_object_get_ex(plan->cells[i].params, "filesystem", &v) &&
+		    !strcmp(json_object_get_string(v), "ext4_dax") && b->mem_mib >= 3072) {
+			b->pmem_mib = 512;
+			b->pmem_start_mib = 2048;
+			return;
+		}
+	}
+}
+
 /* The last n lines of the console from offset on. */
 static char *console_tail(const char *path, long offset, int lines)
 {
@@ -468,6 +487,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 
 	console = pb_asprintf("%s/console.log", rundir);
 	boot_init(&b, &g, c, share, console);
+	pmem_for_plan(&b, &plan);
 	prog.share = share;
 	prog.total = plan.nr;
 	prog.t0 = pb_now_s();

@@ -610,6 +610,117 @@ out:
 	free(in);
 }
 
+static bool is_truncate(struct json_object *c)
+{
+	return !strcmp(str(c, "workload"), "truncate_under_dma");
+}
+
+static int fs_rank(struct json_object *c)
+{
+	static const char *const order[] = { "tmpfs", "ext4", "ext4_dax" };
+	const char *fs = str(obj(c, "params"), "filesystem");
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(order[i], fs))
+			return i;
+	return 3;
+}
+
+/* Outcome rows: by file system, then cell order (strategy, variant). */
+static bool truncate_before(struct json_object *x, struct json_object *y)
+{
+	return fs_rank(x) < fs_rank(y);
+}
+
+static void truncate_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "truncate_to=%s file_pages=%s", str(params, "truncate_to"),
+		 str(params, "file_pages"));
+}
+
+static void us(char *out, size_t len, struct json_object *v)
+{
+	if (!v)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
+}
+
+static void truncate_section(struct buf *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
+	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
+
+	for (size_t i = 0; i < n; i++)
+		if (is_truncate(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	if (!ni)
+		goto out;
+	sort_cells(in, ni, truncate_before);
+	bput(b, "## truncate_under_dma\n\n"
+		"A file is mapped MAP_SHARED and registered with the simulated device, which keeps "
+		"writing stamped records into it from a hard-irq hrtimer while another thread "
+		"truncates the file; then the file is extended again and read back. **truncate** how "
+		"long the call took (us); **lost** device writes that landed in a page the file no "
+		"longer had; **redirected** writes sent to the dummy page after a revoke; **refused** "
+		"iterations whose pin the kernel refused; **stale** bytes past the truncation point "
+		"in the re-extended file (must be 0); **leaked** FOLL_PIN pins not given back; "
+		"**revoke** from the first revoking notifier callback to the last pin dropped (us). "
+		"The verdict is the first that holds of: STALE DATA, refuses, blocks, loses data, "
+		"revokes.\n\n");
+	for (size_t i = 0; i < ni; i++) {
+		size_t g;
+
+		truncate_group(obj(in[i], "params"), key, sizeof(key));
+		for (g = 0; g < ng && strcmp(groups[g], key); g++)
+			;
+		if (g == ng)
+			groups[ng++] = pb_xstrdup(key);
+	}
+	for (size_t g = 0; g < ng; g++) {
+		bput(b, "### %s\n\n| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
+			"refused | stale | leaked | revoke p50 | spurious | verdict | status |\n"
+			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n", groups[g]);
+		for (size_t i = 0; i < ni; i++) {
+			struct json_object *c = in[i], *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
+			struct json_object *tr = obj(m, "truncate_ns");
+			const char *reason = str(c, "reason");
+			char f[4][32], label[96];
+			long long leaked;
+
+			truncate_group(obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			us(f[0], 32, obj(tr, "p50"));
+			us(f[1], 32, obj(tr, "p99"));
+			us(f[2], 32, obj(tr, "max"));
+			us(f[3], 32, obj(obj(m, "revoke_span_ns"), "p50"));
+			leaked = strtoll(str(bal, "acquired"), NULL, 10) - strtoll(str(bal, "released"), NULL, 10);
+			snprintf(label, sizeof(label), "%s%s%s", str(c, "strategy"),
+				 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ?
+				 " (per buffer)" : "",
+				 !strcmp(str(obj(c, "params"), "longterm"), "1") ? " longterm" : "");
+			if (!obj(m, "verdict")) {
+				bput(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+				     str(obj(c, "params"), "filesystem"), label, str(c, "status"),
+				     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+				continue;
+			}
+			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
+			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], str(m, "lost"),
+			     str(m, "redirected"), str(m, "refused"), str(m, "stale_bytes"), leaked, f[3],
+			     str(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
+			     (int)strcspn(reason, "\n"), reason);
+		}
+		bput(b, "\n");
+		free(groups[g]);
+	}
+out:
+	free(groups);
+	free(in);
+}
+
 /* Workloads without a table of their own: one row per cell. */
 static void other_cells_section(struct buf *b, struct json_object *cells)
 {
@@ -620,7 +731,7 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		const char *reason = str(c, "reason");
 
-		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c) || is_irq(c))
+		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c) || is_irq(c) || is_truncate(c))
 			continue;
 		if (!any)
 			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
@@ -674,6 +785,7 @@ char *pb_report_md(struct json_object *root)
 	gup_fast_section(&b, cells, json_object_get_double(obj(guest, "clock_read_ns")));
 	small_dio_section(&b, cells);
 	irq_section(&b, cells);
+	truncate_section(&b, cells);
 	other_cells_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");

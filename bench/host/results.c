@@ -317,6 +317,68 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
 	return 0;
 }
 
+/*
+ * truncate_under_dma: the outcome of truncating a file a device writes
+ * into, in one word, the first of these that holds:
+ *  - "STALE DATA": a re-extended file showed bytes past the truncation
+ *    point (a security bug: someone else's or the device's data);
+ *  - "refuses": the kernel refused every pin (FOLL_LONGTERM on DAX);
+ *  - "blocks": truncate waited for the device (ext4 DAX waits for pinned
+ *    pages to be released);
+ *  - "loses data": the device wrote into pages the file no longer had;
+ *  - "revokes": the pins were dropped, the device's writes redirected;
+ *  - "no effect": none of those (the device wrote nothing in range).
+ */
+const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t blocked,
+				uint64_t lost, uint64_t redirected, uint64_t stale_bytes)
+{
+	if (stale_bytes)
+		return "STALE DATA";
+	if (iterations && refused == iterations)
+		return "refuses";
+	if (blocked)
+		return "blocks";
+	if (lost)
+		return "loses data";
+	if (redirected)
+		return "revokes";
+	return "no effect";
+}
+
+static int truncate_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
+{
+	uint64_t it = get_u64(raw, "iterations"), refused = get_u64(raw, "refused");
+	uint64_t acc = get_u64(raw, "accesses");
+	static const char *const counts[] = { "refused", "blocked", "lost", "redirected", "delivered",
+					      "revocations", "spurious", "stale_bytes" };
+	struct json_object *h;
+
+	if (!it || !json_object_object_get_ex(raw, "truncate_ns", &h)) {
+		snprintf(reason, len, "raw truncate_under_dma data incomplete");
+		return -1;
+	}
+	/* Every iteration refused: no truncate ran with the device on. */
+	if (it > refused && add_hist_summary(m, "truncate_ns", raw, "truncate_ns", 1.0) < 0) {
+		snprintf(reason, len, "raw truncate_under_dma data incomplete");
+		return -1;
+	}
+	if (get_u64(raw, "revocations") &&
+	    add_hist_summary(m, "revoke_span_ns", raw, "revoke_span_ns", 1.0) < 0) {
+		snprintf(reason, len, "raw truncate_under_dma revoke data incomplete");
+		return -1;
+	}
+	json_object_object_add(m, "iterations", json_object_new_uint64(it));
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++)
+		json_object_object_add(m, counts[i], json_object_new_uint64(get_u64(raw, counts[i])));
+	if (acc)
+		json_object_object_add(m, "lost_pct", json_object_new_double(
+			100.0 * (double)get_u64(raw, "lost") / (double)acc));
+	json_object_object_add(m, "verdict", json_object_new_string(pb_truncate_verdict(
+		it, refused, get_u64(raw, "blocked"), get_u64(raw, "lost"), get_u64(raw, "redirected"),
+		get_u64(raw, "stale_bytes"))));
+	return 0;
+}
+
 /* selftest measures nothing: its verdict is its status. */
 static int no_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -332,6 +394,7 @@ static const struct {
 	{ "small_dio", small_dio_metrics },
 	{ "stock_dio", stock_dio_metrics },
 	{ "irq_completion", irq_completion_metrics },
+	{ "truncate_under_dma", truncate_metrics },
 	{ "selftest", no_metrics },
 };
 

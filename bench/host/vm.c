@@ -368,9 +368,15 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup("-append"));
 	/* loglevel=5: warnings reach the console, so a splat before a crash is kept. */
 	/* PINBENCH_GUEST_APPEND: extra kernel arguments, for debugging (slub_debug=..., ...). */
-	arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s%s%s", tcg_extra,
-			   getenv("PINBENCH_GUEST_APPEND") ? " " : "",
-			   getenv("PINBENCH_GUEST_APPEND") ? getenv("PINBENCH_GUEST_APPEND") : ""));
+	{
+		char *pmem = b->pmem_mib ? pb_asprintf(" memmap=%dM!%dM", b->pmem_mib, b->pmem_start_mib) :
+			     pb_xstrdup("");
+
+		arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s%s%s%s", tcg_extra, pmem,
+				   getenv("PINBENCH_GUEST_APPEND") ? " " : "",
+				   getenv("PINBENCH_GUEST_APPEND") ? getenv("PINBENCH_GUEST_APPEND") : ""));
+		free(pmem);
+	}
 	arg(a, pb_xstrdup("-display"));
 	arg(a, pb_xstrdup("none"));
 	arg(a, pb_xstrdup("-serial"));

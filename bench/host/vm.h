@@ -34,6 +34,11 @@ struct pb_boot {
 	enum pb_mode mode;
 	int vcpus;
 	int mem_mib;
+	/*
+	 * Persistent memory for DAX, MiB (0: none): the guest boots with
+	 * memmap=<pmem_mib>M!<pmem_start_mib>M, which nd_e820 makes /dev/pmem0.
+	 */
+	int pmem_mib, pmem_start_mib;
 	const char *share;	/* writable 9p export (guest.conf inside) */
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */

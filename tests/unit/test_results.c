@@ -170,6 +170,54 @@ static void test_irq_completion_metrics(void **state)
 	json_object_put(m);
 }
 
+/* truncate_under_dma: one word per outcome, in order; a cell whose pins were all refused has no truncate figures. */
+static void test_truncate_metrics(void **state)
+{
+	struct json_object *raw = json_tokener_parse(
+		"{\"iterations\":4,\"refused\":0,\"blocked\":0,\"accesses\":200,\"delivered\":100,"
+		"\"lost\":0,\"redirected\":100,\"revocations\":4,\"spurious\":0,\"stale_bytes\":0,"
+		"\"truncate_ns\":{\"n\":4,\"sum\":800,\"min\":200,\"max\":200,\"buckets\":[[200,4]]},"
+		"\"revoke_span_ns\":{\"n\":4,\"sum\":80,\"min\":20,\"max\":20,\"buckets\":[[20,4]]}}");
+	struct json_object *m = json_object_new_object();
+	char reason[256];
+
+	(void)state;
+	assert_int_equal(pb_metrics_compute("truncate_under_dma", raw, m, reason, sizeof(reason)), 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(m, "verdict")), "revokes");
+	/* Buckets are [index, count]; below 256 ns an index is its value. */
+	assert_true(metric(m, "truncate_ns", "p50") == 200.0);
+	assert_true(metric(m, "revoke_span_ns", "max") == 20.0);
+	assert_true(metric(m, "lost_pct", NULL) == 0.0);
+	json_object_put(raw);
+	json_object_put(m);
+
+	/* Refused every time: no truncate ran with the device on, and that is the verdict. */
+	raw = json_tokener_parse("{\"iterations\":3,\"refused\":3,\"truncate_ns\":{\"n\":0,\"sum\":0,"
+				 "\"min\":0,\"max\":0,\"buckets\":[]}}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("truncate_under_dma", raw, m, reason, sizeof(reason)), 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(m, "verdict")), "refuses");
+	assert_null(json_object_object_get(m, "truncate_ns"));
+	json_object_put(raw);
+	json_object_put(m);
+
+	/* Order: stale data above all, then refuses, blocks, loses data, revokes. */
+	assert_string_equal(pb_truncate_verdict(4, 4, 0, 0, 0, 1), "STALE DATA");
+	assert_string_equal(pb_truncate_verdict(4, 4, 0, 0, 0, 0), "refuses");
+	assert_string_equal(pb_truncate_verdict(4, 1, 3, 0, 0, 0), "blocks");
+	assert_string_equal(pb_truncate_verdict(4, 0, 1, 5, 0, 0), "blocks");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 5, 5, 0), "loses data");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 5, 0), "revokes");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0), "no effect");
+
+	raw = json_tokener_parse("{\"iterations\":0}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("truncate_under_dma", raw, m, reason, sizeof(reason)), -1);
+	assert_string_equal(reason, "raw truncate_under_dma data incomplete");
+	json_object_put(raw);
+	json_object_put(m);
+}
+
 /* stock_dio with fio: fio's own figures, CPU per I/O from its share over its runtime. */
 static void test_stock_fio_metrics(void **state)
 {
@@ -229,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_small_dio_metrics),
 		cmocka_unit_test(test_stock_fio_metrics),
 		cmocka_unit_test(test_irq_completion_metrics),
+		cmocka_unit_test(test_truncate_metrics),
 		cmocka_unit_test(test_results_check),
 	};
 
