@@ -152,7 +152,14 @@ result "no stale data after re-extending, anywhere" test \
 result "no pin leaked in any cell" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | .pin_balance.acquired == .pin_balance.released] | all')" = true
 result "ext4_dax (where it runs): FOLL_LONGTERM refused, short-term pins block truncate, notifier_revoke revokes" test \
-	"$(json "$out/truncate/results.json" '[.cells[] | select(.params.filesystem == "ext4_dax" and .status == "ok") | .metrics.verdict == (if .params.longterm == 1 then "refuses" elif .strategy == "notifier_revoke" then "revokes" else "blocks" end)] | all')" = true
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .params.filesystem == "ext4_dax" and .status == "ok") | .metrics.verdict == (if .params.longterm == 1 then "refuses" elif .strategy == "notifier_revoke" then "revokes" else "blocks" end)] | all')" = true
+
+s='.cells[] | select(.workload == "truncate_stock" and .status == "ok")'
+result "stock kernel: io_uring fixed buffers over the file refused on ext4 and ext4_dax (EOPNOTSUPP), taken on tmpfs" test \
+	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 1) | \"\(.params.filesystem)=\(.metrics.verdict)/\(.raw.refused_errno // \"-\")\"]")" = \
+	'["tmpfs=loses data/-","ext4=refuses/Operation not supported","ext4_dax=refuses/Operation not supported"]'
+result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone" test \
+	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0] | (length == 3 and all)")" = true
 
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?

@@ -22,6 +22,7 @@ static const struct pb_guest_workload *const workloads[] = {
 	&pb_wl_small_dio,
 	&pb_wl_irq_completion,
 	&pb_wl_truncate,
+	&pb_wl_truncate_stock,
 	&pb_wl_stock_dio,
 };
 

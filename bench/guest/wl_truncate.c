@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <liburing.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +69,10 @@ static void *trunc_main(void *arg)
 	struct trunc_call *t = arg;
 
 	t->tid = (pid_t)syscall(SYS_gettid);
-	t->t0 = now_ns();
+	/* Read by the reaping thread while this one truncates. */
+	__atomic_store_n(&t->t0, now_ns(), __ATOMIC_RELEASE);
 	t->err = ftruncate(t->fd, t->size) < 0 ? errno : 0;
-	t->t1 = now_ns();
+	__atomic_store_n(&t->t1, now_ns(), __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -97,6 +100,12 @@ struct totals {
 	struct pb_hist truncate_ns, revoke_span_ns;
 	char blocked_on[96];
 	int refused_errno;
+	/* The stock kernel's reads: refused with EFAULT (the page was gone), or failed otherwise. */
+	uint64_t io_refused, io_errors, raced;
+	int io_errno;
+	/* Truncates that finished only when a signal interrupted their wait, and where they slept. */
+	uint64_t hung;
+	char hung_stack[512];
 };
 
 static int dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st)
@@ -143,45 +152,127 @@ static int check_stale(struct pb_cell *cell, int fd, size_t from, size_t len, st
 	return 0;
 }
 
-/* One iteration; 1 when the strategy cannot take this cell at all, -1 on failure. */
-static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it)
+/* The file of one iteration: written with zeros, mapped MAP_SHARED. */
+struct trunc_file {
+	char *path;
+	int fd;
+	char *map;
+	size_t len, to;		/* its size, and the size it is truncated to */
+	unsigned int pages;
+};
+
+static int file_open(struct pb_cell *cell, const char *dir, unsigned int it, struct trunc_file *f)
 {
 	const size_t ps = 4096;
-	unsigned int pages = (unsigned int)pb_param_u64(cell, "file_pages");
+	char *zero;
+	int ret = -1;
+
+	f->pages = (unsigned int)pb_param_u64(cell, "file_pages");
+	f->len = (size_t)f->pages * ps;
+	f->to = !strcmp(pb_param_str(cell, "truncate_to"), "half") ? f->len / 2 / ps * ps : 0;
+	f->path = pb_asprintf("%s/pb-truncate-%d-%u", dir, (int)getpid(), it);
+	f->map = MAP_FAILED;
+	f->fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	zero = pb_xcalloc(1, f->len);
+	if (f->fd < 0 || pwrite(f->fd, zero, f->len, 0) != (ssize_t)f->len) {
+		pb_cell_fail(cell, PB_FAILED, "%s: %s", f->path, strerror(errno));
+		goto out;
+	}
+	f->map = mmap(NULL, f->len, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
+	if (f->map == MAP_FAILED) {
+		pb_cell_fail(cell, PB_FAILED, "mmap %s: %s", f->path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	free(zero);
+	return ret;
+}
+
+static void file_close(struct trunc_file *f)
+{
+	if (f->map != MAP_FAILED)
+		munmap(f->map, f->len);
+	if (f->fd >= 0)
+		close(f->fd);
+	unlink(f->path);
+	free(f->path);
+}
+
+/* Extend the file to its old size and count what is not zero past the cut. */
+static int file_check(struct pb_cell *cell, struct trunc_file *f, struct totals *t)
+{
+	if (ftruncate(f->fd, (off_t)f->len) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "extending %s again: %s", f->path, strerror(errno));
+		return -1;
+	}
+	return check_stale(cell, f->fd, f->to, f->len, t);
+}
+
+static int trunc_start(struct pb_cell *cell, struct trunc_call *tc, pthread_t *th,
+		       const struct trunc_file *f)
+{
+	memset(tc, 0, sizeof(*tc));
+	tc->fd = f->fd;
+	tc->size = (off_t)f->to;
+	if (pthread_create(th, NULL, trunc_main, tc)) {
+		pb_cell_fail(cell, PB_FAILED, "pthread_create failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* Wait up to ms for the truncate: 0 when it is over (joined), ETIMEDOUT when it is not. */
+static int trunc_wait(pthread_t th, unsigned int ms)
+{
+	struct timespec deadline;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	return pthread_timedjoin_np(th, NULL, &deadline) == ETIMEDOUT ? ETIMEDOUT : 0;
+}
+
+/* The truncate is over: its figures, or the cell's failure. */
+static int trunc_done(struct pb_cell *cell, const struct trunc_call *tc, const struct trunc_file *f,
+		      struct totals *t)
+{
+	if (tc->err) {
+		pb_cell_fail(cell, PB_FAILED, "ftruncate to %zu bytes: %s", f->to, strerror(tc->err));
+		return -1;
+	}
+	pb_hist_add(&t->truncate_ns, tc->t1 - tc->t0);
+	return 0;
+}
+
+/* One iteration with a strategy; 1 when it cannot take this cell at all, -1 on failure. */
+static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it)
+{
 	unsigned int dma_ms = (unsigned int)pb_param_u64(cell, "dma_ms");
 	unsigned int block_ms = (unsigned int)pb_param_u64(cell, "block_ms");
-	bool half = !strcmp(pb_param_str(cell, "truncate_to"), "half");
-	size_t len = (size_t)pages * ps, to = half ? len / 2 / ps * ps : 0;
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
-	struct trunc_call tc = { 0 };
-	struct timespec deadline;
+	struct trunc_file f;
+	struct trunc_call tc;
 	pthread_t th;
 	bool registered = false;
-	char *path, *map = MAP_FAILED, *zero;
-	int fd, ret = -1;
+	int ret = -1;
 
-	path = pb_asprintf("%s/pb-truncate-%d-%u", dir, (int)getpid(), it);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	zero = pb_xcalloc(1, len);
-	if (fd < 0 || pwrite(fd, zero, len, 0) != (ssize_t)len) {
-		pb_cell_fail(cell, PB_FAILED, "%s: %s", path, strerror(errno));
+	if (file_open(cell, dir, it, &f) < 0)
 		goto out;
-	}
-	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		pb_cell_fail(cell, PB_FAILED, "mmap %s: %s", path, strerror(errno));
-		goto out;
-	}
 	memset(&reg, 0, sizeof(reg));
 	reg.abi_version = PINBENCH_ABI_VERSION;
 	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
 	reg.flags = PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
 	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
-	reg.addr = (uintptr_t)map;
-	reg.nr_pages = pages;
+	reg.addr = (uintptr_t)f.map;
+	reg.nr_pages = f.pages;
 	reg.pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
 		int e = errno;
@@ -217,20 +308,9 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	}
 	msleep(dma_ms);
 
-	tc.fd = fd;
-	tc.size = (off_t)to;
-	if (pthread_create(&th, NULL, trunc_main, &tc)) {
-		pb_cell_fail(cell, PB_FAILED, "pthread_create failed");
+	if (trunc_start(cell, &tc, &th, &f) < 0)
 		goto out;
-	}
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += block_ms / 1000;
-	deadline.tv_nsec += (long)(block_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
-	if (pthread_timedjoin_np(th, NULL, &deadline) == ETIMEDOUT) {
+	if (trunc_wait(th, block_ms) == ETIMEDOUT) {
 		/* Blocked on the device: see where, then let the device go. */
 		t->blocked++;
 		if (!t->blocked_on[0])
@@ -251,11 +331,8 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		}
 		add_stats(t, &st);
 	}
-	if (tc.err) {
-		pb_cell_fail(cell, PB_FAILED, "ftruncate to %zu bytes: %s", to, strerror(tc.err));
+	if (trunc_done(cell, &tc, &f, t) < 0)
 		goto out;
-	}
-	pb_hist_add(&t->truncate_ns, tc.t1 - tc.t0);
 	if (registered) {
 		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
@@ -263,84 +340,400 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		}
 		registered = false;
 	}
-	if (ftruncate(fd, (off_t)len) < 0) {
-		pb_cell_fail(cell, PB_FAILED, "extending %s again: %s", path, strerror(errno));
-		goto out;
-	}
-	if (check_stale(cell, fd, to, len, t) < 0)
+	if (file_check(cell, &f, t) < 0)
 		goto out;
 	t->iterations++;
 	ret = 0;
 out:
 	if (registered)
 		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st);
-	if (map != MAP_FAILED)
-		munmap(map, len);
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
-	free(zero);
-	free(path);
+	file_close(&f);
 	return ret;
+}
+
+/*
+ * The stock kernel as the GUP user, on the same file: O_DIRECT reads from a
+ * null_blk (hardirq completion, so reads are in flight across the
+ * truncate) into the file's pages, queue_depth at a time, page after page.
+ * Without fixedbufs each read takes FOLL_GET references (6.1 block direct
+ * I/O: iov_iter_get_pages2()); with it, the mapping is an io_uring
+ * registered buffer, pinned once FOLL_PIN | FOLL_LONGTERM, which 6.1
+ * refuses for file-backed memory other than shmem and hugetlbfs
+ * (io_uring/rsrc.c) and for fsdax (check_vma_flags()): that refusal is
+ * recorded with its errno. A read past the cut that returns success while
+ * or after the truncate ran wrote into a page the file no longer has:
+ * silently lost. A read that fails with EFAULT found the page gone (GUP
+ * past EOF): the kernel refused the I/O, loudly.
+ */
+struct stock_slot {
+	unsigned int page;
+	uint64_t submit_ns;
+};
+
+static void stock_submit(struct io_uring *ring, const struct trunc_file *f, struct stock_slot *sl,
+			 unsigned int slot, unsigned int page, int devfd, bool fixed)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	char *b = f->map + (size_t)page * 4096;
+
+	if (fixed)
+		io_uring_prep_read_fixed(sqe, devfd, b, 4096, (uint64_t)page * 4096, 0);
+	else
+		io_uring_prep_read(sqe, devfd, b, 4096, (uint64_t)page * 4096);
+	io_uring_sqe_set_data64(sqe, slot);
+	sl[slot].page = page;
+	sl[slot].submit_ns = now_ns();
+}
+
+/*
+ * A completed read past the cut: submitted after the truncate had returned
+ * and yet successful, it wrote into a page the file no longer has: lost.
+ * In flight while the truncate ran, it raced with it: its data may have
+ * landed before or after its page left the file, which userspace cannot
+ * tell; those are counted apart and judged by nobody.
+ */
+static void stock_reap(struct totals *t, const struct stock_slot *sl, int res, bool started,
+		       const struct trunc_call *tc, unsigned int cut)
+{
+	uint64_t t1 = __atomic_load_n(&tc->t1, __ATOMIC_ACQUIRE);
+
+	t->accesses++;
+	if (res == 4096) {
+		if (started && sl->page >= cut && t1 && sl->submit_ns > t1)
+			t->lost++;
+		else if (started && sl->page >= cut &&
+			 now_ns() > __atomic_load_n(&tc->t0, __ATOMIC_ACQUIRE))
+			t->raced++;
+		else
+			t->delivered++;
+	} else if (res == -EFAULT) {
+		t->io_refused++;
+	} else {
+		t->io_errors++;
+		t->io_errno = -res;
+	}
+}
+
+/* A thread's kernel stack, its function names joined by " < " (innermost first). */
+static void kernel_stack(pid_t tid, char *out, size_t len)
+{
+	char *path = pb_asprintf("/proc/self/task/%d/stack", (int)tid), line[160];
+	FILE *f = fopen(path, "r");
+	size_t used = 0;
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof(line), f) && used + 2 < len) {
+		char *fn = strchr(line, ']');
+
+		fn = fn ? fn + 2 : line;
+		fn[strcspn(fn, "+\n")] = '\0';
+		used += (size_t)snprintf(out + used, len - used, "%s%s", used ? " < " : "", fn);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+}
+
+static void poke(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The reads are over, yet the truncate still waits: every reference the
+ * reads took is gone, so ext4_break_layouts() sleeps on a page whose
+ * refcount is already back to 1 (a missed wake-up). Record where it sleeps,
+ * then interrupt it with a signal: it restarts (SA_RESTART), finds the page
+ * free and finishes. One that does not finish even then fails the cell.
+ */
+static int trunc_unstick(struct pb_cell *cell, struct trunc_call *tc, pthread_t th, struct totals *t)
+{
+	struct sigaction sa = { .sa_handler = poke, .sa_flags = SA_RESTART };
+
+	if (trunc_wait(th, 2000) == 0)
+		return 0;
+	if (!t->hung_stack[0])
+		kernel_stack(tc->tid, t->hung_stack, sizeof(t->hung_stack));
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_kill(th, SIGUSR1);
+	if (trunc_wait(th, 2000) == 0) {
+		t->hung++;
+		return 0;
+	}
+	pb_cell_fail(cell, PB_FAILED, "truncate still waiting 2 s after the reads stopped, and "
+		     "after a signal: %s", t->hung_stack);
+	/* The thread cannot be joined; the guest's next boot is the way out. */
+	return -1;
+}
+
+static int stock_iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it,
+			 int devfd)
+{
+	unsigned int dma_ms = (unsigned int)pb_param_u64(cell, "dma_ms");
+	unsigned int block_ms = (unsigned int)pb_param_u64(cell, "block_ms");
+	unsigned int qd = (unsigned int)pb_param_u64(cell, "queue_depth");
+	bool fixed = pb_param_u64(cell, "fixedbufs");
+	struct stock_slot *sl = pb_xcalloc(qd, sizeof(*sl));
+	struct __kernel_timespec wait = { .tv_nsec = 1000000 };
+	unsigned int next = 0, inflight = 0, cut;
+	uint64_t t_cut, t_end = 0;
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	struct trunc_file f;
+	struct trunc_call tc = { 0 };
+	bool ring_up = false, started = false, over = false;
+	pthread_t th;
+	int ret = -1, r;
+
+	if (file_open(cell, dir, it, &f) < 0)
+		goto out;
+	cut = (unsigned int)(f.to / 4096);
+	r = io_uring_queue_init(qd, &ring, 0);
+	if (r < 0) {
+		pb_cell_fail(cell, PB_FAILED, "io_uring_queue_init: %s", strerror(-r));
+		goto out;
+	}
+	ring_up = true;
+	if (fixed) {
+		struct iovec iov = { .iov_base = f.map, .iov_len = f.len };
+
+		r = io_uring_register_buffers(&ring, &iov, 1);
+		if (r < 0) {
+			/* 6.1 refusing a long-term pin of this memory: the outcome. */
+			t->refused++;
+			t->refused_errno = -r;
+			t->iterations++;
+			ret = 0;
+			goto out;
+		}
+	}
+	for (unsigned int slot = 0; slot < qd; slot++, inflight++)
+		stock_submit(&ring, &f, sl, slot, next++ % f.pages, devfd, fixed);
+	t_cut = now_ns() + (uint64_t)dma_ms * 1000000;
+	/* Reads keep the queue full: dma_ms, the truncate, dma_ms more. */
+	while (!over || now_ns() < t_end) {
+		uint64_t now = now_ns();
+
+		if (!started && now >= t_cut) {
+			if (trunc_start(cell, &tc, &th, &f) < 0)
+				break;
+			started = true;
+		}
+		if (started && !over) {
+			if (trunc_wait(th, 0) == 0) {
+				over = true;
+				t_end = now_ns() + (uint64_t)dma_ms * 1000000;
+			} else if (__atomic_load_n(&tc.t0, __ATOMIC_ACQUIRE) && now > tc.t0 &&
+				   now - tc.t0 > (uint64_t)block_ms * 1000000) {
+				/*
+				 * Blocked on the reads: on DAX, ext4_break_layouts() drops
+				 * the invalidate lock while it waits, the next reads fault
+				 * the pages back in and take new references, and truncate
+				 * waits again, for as long as the reads go on. Stop them,
+				 * as the device is unregistered above.
+				 */
+				if (!t->blocked_on[0])
+					wchan_of(tc.tid, t->blocked_on, sizeof(t->blocked_on));
+				break;
+			}
+		}
+		io_uring_submit(&ring);
+		if (io_uring_wait_cqe_timeout(&ring, &cqe, &wait) < 0)
+			continue;
+		do {
+			unsigned int slot = (unsigned int)io_uring_cqe_get_data64(cqe);
+
+			stock_reap(t, &sl[slot], cqe->res, started, &tc, cut);
+			io_uring_cqe_seen(&ring, cqe);
+			stock_submit(&ring, &f, sl, slot, next++ % f.pages, devfd, fixed);
+		} while (io_uring_peek_cqe(&ring, &cqe) == 0);
+	}
+	/* What is still in flight completes after the truncate. */
+	io_uring_submit(&ring);
+	while (inflight && io_uring_wait_cqe(&ring, &cqe) == 0) {
+		stock_reap(t, &sl[io_uring_cqe_get_data64(cqe)], cqe->res, started, &tc, cut);
+		io_uring_cqe_seen(&ring, cqe);
+		inflight--;
+	}
+	if (started && !over && trunc_unstick(cell, &tc, th, t) < 0)
+		goto out;
+	if (fixed)
+		io_uring_unregister_buffers(&ring);
+	io_uring_queue_exit(&ring);
+	ring_up = false;
+	if (!started)
+		goto out;
+	if (tc.t1 - tc.t0 > (uint64_t)block_ms * 1000000)
+		t->blocked++;
+	if (trunc_done(cell, &tc, &f, t) < 0 || file_check(cell, &f, t) < 0)
+		goto out;
+	t->iterations++;
+	ret = 0;
+out:
+	if (ring_up)
+		io_uring_queue_exit(&ring);
+	file_close(&f);
+	free(sl);
+	return ret;
+}
+
+/* The cell's raw figures, and notes a reader needs. */
+static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
+{
+	struct json_object *o = cell->raw;
+
+	if (t->stale_bytes)
+		pb_cell_note(cell, "STALE DATA: %" PRIu64 " bytes (%" PRIu64 " device records) past the "
+			     "truncation point after the file was extended again", t->stale_bytes,
+			     t->stale_records);
+	if (t->blocked)
+		pb_cell_note(cell, "truncate blocked on the device in %" PRIu64 " of %" PRIu64
+			     " iterations (in %s)%s", t->blocked, t->iterations, t->blocked_on,
+			     stock ? "" : " until it was unregistered");
+	if (t->refused)
+		pb_cell_note(cell, "the kernel refused the pin in %" PRIu64 " of %" PRIu64
+			     " iterations: %s", t->refused, t->iterations, strerror(t->refused_errno));
+	if (t->io_refused)
+		pb_cell_note(cell, "%" PRIu64 " reads failed with EFAULT: the page was gone", t->io_refused);
+	if (t->raced)
+		pb_cell_note(cell, "%" PRIu64 " reads past the cut were in flight while the truncate ran",
+			     t->raced);
+	if (t->hung)
+		pb_cell_note(cell, "truncate HUNG in %" PRIu64 " iterations after the reads had stopped, "
+			     "until a signal interrupted it (%s)", t->hung, t->hung_stack);
+	json_object_object_add(o, "iterations", json_object_new_uint64(t->iterations));
+	json_object_object_add(o, "refused", json_object_new_uint64(t->refused));
+	if (t->refused)
+		json_object_object_add(o, "refused_errno", json_object_new_string(strerror(t->refused_errno)));
+	json_object_object_add(o, "blocked", json_object_new_uint64(t->blocked));
+	if (t->blocked)
+		json_object_object_add(o, "blocked_on", json_object_new_string(t->blocked_on));
+	json_object_object_add(o, "truncate_ns", pb_hist_to_json(&t->truncate_ns));
+	json_object_object_add(o, "revoke_span_ns", pb_hist_to_json(&t->revoke_span_ns));
+	json_object_object_add(o, "accesses", json_object_new_uint64(t->accesses));
+	json_object_object_add(o, "delivered", json_object_new_uint64(t->delivered));
+	json_object_object_add(o, "lost", json_object_new_uint64(t->lost));
+	json_object_object_add(o, "redirected", json_object_new_uint64(t->redirected));
+	json_object_object_add(o, "invalidations", json_object_new_uint64(t->invalidations));
+	json_object_object_add(o, "revocations", json_object_new_uint64(t->revocations));
+	json_object_object_add(o, "pages_revoked", json_object_new_uint64(t->pages_revoked));
+	json_object_object_add(o, "spurious", json_object_new_uint64(t->spurious));
+	json_object_object_add(o, "stale_bytes", json_object_new_uint64(t->stale_bytes));
+	json_object_object_add(o, "stale_records", json_object_new_uint64(t->stale_records));
+	if (stock) {
+		json_object_object_add(o, "hung", json_object_new_uint64(t->hung));
+		if (t->hung)
+			json_object_object_add(o, "hung_stack", json_object_new_string(t->hung_stack));
+		json_object_object_add(o, "io_refused", json_object_new_uint64(t->io_refused));
+		json_object_object_add(o, "raced", json_object_new_uint64(t->raced));
+		json_object_object_add(o, "io_errors", json_object_new_uint64(t->io_errors));
+	} else {
+		json_object_object_add(o, "strategy_caps", json_object_new_uint64(
+			pb_strategy_caps(pb_param_str(cell, "strategy"))));
+	}
+}
+
+/* The cell's file system, or the cell says why there is none. */
+static int cell_fs(struct pb_cell *cell, char *dir, size_t dirlen)
+{
+	const char *fsname = pb_param_str(cell, "filesystem");
+	int kind = pb_fs_kind(fsname);
+	char err[256];
+
+	if (kind < 0) {
+		pb_cell_fail(cell, PB_FAILED, "unknown filesystem '%s'", fsname);
+		return -1;
+	}
+	if (pb_fs_get((enum pb_fs)kind, dir, dirlen, err, sizeof(err)) < 0) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "%s: %s", fsname, err);
+		return -1;
+	}
+	return 0;
 }
 
 static void truncate_run(struct pb_cell *cell)
 {
-	const char *fsname = pb_param_str(cell, "filesystem");
 	unsigned int iterations = (unsigned int)pb_param_u64(cell, "iterations");
-	int kind = pb_fs_kind(fsname);
-	char dir[128], err[256];
 	struct totals t = { 0 };
-	struct json_object *o;
+	char dir[128];
 
-	if (kind < 0) {
-		pb_cell_fail(cell, PB_FAILED, "unknown filesystem '%s'", fsname);
+	if (cell_fs(cell, dir, sizeof(dir)) < 0)
 		return;
-	}
-	if (pb_fs_get((enum pb_fs)kind, dir, sizeof(dir), err, sizeof(err)) < 0) {
-		pb_cell_fail(cell, PB_UNSUPPORTED, "%s: %s", fsname, err);
-		return;
-	}
 	pb_hist_init(&t.truncate_ns);
 	pb_hist_init(&t.revoke_span_ns);
 	for (unsigned int i = 0; i < iterations; i++)
 		if (iterate(cell, dir, &t, i))
 			goto out;
-
-	if (t.stale_bytes)
-		pb_cell_note(cell, "STALE DATA: %" PRIu64 " bytes (%" PRIu64 " device records) past the "
-			     "truncation point after the file was extended again", t.stale_bytes,
-			     t.stale_records);
-	if (t.blocked)
-		pb_cell_note(cell, "truncate blocked on the device in %" PRIu64 " of %" PRIu64
-			     " iterations (in %s) until it was unregistered", t.blocked, t.iterations,
-			     t.blocked_on);
-	if (t.refused)
-		pb_cell_note(cell, "the kernel refused the pin in %" PRIu64 " of %" PRIu64
-			     " iterations: %s", t.refused, t.iterations, strerror(t.refused_errno));
-	o = cell->raw;
-	json_object_object_add(o, "iterations", json_object_new_uint64(t.iterations));
-	json_object_object_add(o, "refused", json_object_new_uint64(t.refused));
-	if (t.refused)
-		json_object_object_add(o, "refused_errno", json_object_new_string(strerror(t.refused_errno)));
-	json_object_object_add(o, "blocked", json_object_new_uint64(t.blocked));
-	if (t.blocked)
-		json_object_object_add(o, "blocked_on", json_object_new_string(t.blocked_on));
-	json_object_object_add(o, "truncate_ns", pb_hist_to_json(&t.truncate_ns));
-	json_object_object_add(o, "revoke_span_ns", pb_hist_to_json(&t.revoke_span_ns));
-	json_object_object_add(o, "accesses", json_object_new_uint64(t.accesses));
-	json_object_object_add(o, "delivered", json_object_new_uint64(t.delivered));
-	json_object_object_add(o, "lost", json_object_new_uint64(t.lost));
-	json_object_object_add(o, "redirected", json_object_new_uint64(t.redirected));
-	json_object_object_add(o, "invalidations", json_object_new_uint64(t.invalidations));
-	json_object_object_add(o, "revocations", json_object_new_uint64(t.revocations));
-	json_object_object_add(o, "pages_revoked", json_object_new_uint64(t.pages_revoked));
-	json_object_object_add(o, "spurious", json_object_new_uint64(t.spurious));
-	json_object_object_add(o, "stale_bytes", json_object_new_uint64(t.stale_bytes));
-	json_object_object_add(o, "stale_records", json_object_new_uint64(t.stale_records));
-	json_object_object_add(o, "strategy_caps",
-			       json_object_new_uint64(pb_strategy_caps(pb_param_str(cell, "strategy"))));
+	emit_totals(cell, &t, false);
 out:
+	pb_hist_free(&t.truncate_ns);
+	pb_hist_free(&t.revoke_span_ns);
+}
+
+/* The null_blk the stock reads come from: hardirq completion, every word of it non-zero. */
+static int stock_device(struct pb_cell *cell, unsigned int pages)
+{
+	enum pb_nullb_mode mode;
+	char dev[64];
+	uint64_t *buf;
+	size_t len = (size_t)pages * 4096;
+	int fd;
+
+	if (len > (size_t)PB_DIO_DEV_MIB << 20) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "file_pages=%u: the stock reads come from the first "
+			     "%d MiB of the device", pages, PB_DIO_DEV_MIB);
+		return -1;
+	}
+	if (pb_dio_device(cell, &mode, dev, sizeof(dev)) < 0)
+		return -1;
+	fd = open(dev, O_RDWR | O_DIRECT);
+	if (fd < 0 || posix_memalign((void **)&buf, 4096, len)) {
+		pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	for (size_t w = 0; w < len / 8; w++)
+		buf[w] = pb_dio_dev_word(w * 8, 0x73746f636b) | 1;
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len) {
+		pb_cell_fail(cell, PB_FAILED, "filling %s: %s", dev, strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	free(buf);
+	return fd;
+}
+
+static void truncate_stock_run(struct pb_cell *cell)
+{
+	unsigned int iterations = (unsigned int)pb_param_u64(cell, "iterations");
+	struct totals t = { 0 };
+	char dir[128];
+	int devfd;
+
+	if (strcmp(pb_param_str(cell, "engine"), "liburing")) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "engine %s: only our liburing driver reads into a "
+			     "file mapping while it is truncated", pb_param_str(cell, "engine"));
+		return;
+	}
+	if (cell_fs(cell, dir, sizeof(dir)) < 0)
+		return;
+	devfd = stock_device(cell, (unsigned int)pb_param_u64(cell, "file_pages"));
+	if (devfd < 0)
+		return;
+	pb_hist_init(&t.truncate_ns);
+	pb_hist_init(&t.revoke_span_ns);
+	for (unsigned int i = 0; i < iterations; i++)
+		if (stock_iterate(cell, dir, &t, i, devfd))
+			goto out;
+	if (t.io_errors) {
+		pb_cell_fail(cell, PB_FAILED, "%" PRIu64 " reads failed: %s", t.io_errors,
+			     strerror(t.io_errno));
+		goto out;
+	}
+	emit_totals(cell, &t, true);
+out:
+	close(devfd);
 	pb_hist_free(&t.truncate_ns);
 	pb_hist_free(&t.revoke_span_ns);
 }
@@ -348,4 +741,9 @@ out:
 const struct pb_guest_workload pb_wl_truncate = {
 	.name = "truncate_under_dma",
 	.run = truncate_run,
+};
+
+const struct pb_guest_workload pb_wl_truncate_stock = {
+	.name = "truncate_stock",
+	.run = truncate_stock_run,
 };

@@ -29,11 +29,11 @@ struct job_option {
 	bool in_id;			/* part of the cell id */
 	const char *workloads;		/* comma list it applies to; NULL: all */
 	const char *help;
-	const char *def_for;		/* "workload:value": that workload's own default */
+	const char *def_for;		/* "workload:value,...": those workloads' own defaults */
 };
 
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
-					       "truncate_under_dma", "selftest", NULL };
+					       "truncate_under_dma", "truncate_stock", "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
@@ -58,15 +58,15 @@ static const struct job_option options[] = {
 	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true, "small_dio,stock_dio",
 	  "bytes per I/O, a power of two" },
 	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
-	  "small_dio,stock_dio,irq_completion",
+	  "small_dio,stock_dio,irq_completion,truncate_stock",
 	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
-	  "the queue between two interrupts)", "irq_completion:128" },
+	  "the queue between two interrupts)", "irq_completion:128,truncate_stock:8" },
 	{ "submitters", OPT_UINT, "1", 1, 64, NULL, true, true, "small_dio",
 	  "submitting threads, each with its own slots and part of the device, on CPUs hwloc "
 	  "spreads apart (more than the guest has CPUs: unsupported)" },
-	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio",
+	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio,truncate_stock",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
-	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio",
+	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio,truncate_stock",
 	  "hardirq completion: null_blk's timer delay per I/O, ns" },
 	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
 	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
@@ -95,10 +95,10 @@ static const struct job_option options[] = {
 	  "pages each I/O acquires" },
 	{ "coalesce", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_BATCH, NULL, true, true, "irq_completion",
 	  "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)" },
-	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true, "truncate_under_dma",
+	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true, "truncate_under_dma,truncate_stock",
 	  "where the file lives: tmpfs, ext4 on a memory-backed null_blk, or ext4 -o dax on fsdax pmem "
 	  "(the guest then boots with memmap=)" },
-	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true, "truncate_under_dma",
+	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true, "truncate_under_dma,truncate_stock",
 	  "truncate the file to zero or to half its size" },
 	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
 	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
@@ -108,13 +108,13 @@ static const struct job_option options[] = {
 	  "highest rate each strategy sustains)" },
 	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true, "irq_completion",
 	  "I/Os whose deferred release may be pending before the submitter waits" },
-	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "truncate_under_dma",
+	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "truncate_under_dma,truncate_stock",
 	  "pages in the file, all registered with the device" },
-	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false, "truncate_under_dma",
+	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false, "truncate_under_dma,truncate_stock",
 	  "register, write, truncate, extend, check: this many times per cell" },
-	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false, "truncate_under_dma",
+	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false, "truncate_under_dma,truncate_stock",
 	  "the device writes this long before the truncate and again after it" },
-	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false, "truncate_under_dma",
+	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false, "truncate_under_dma,truncate_stock",
 	  "a truncate still running after this long is blocked on the device: the device is then "
 	  "unregistered, which lets it finish" },
 	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false, "truncate_under_dma",
@@ -129,10 +129,10 @@ static const struct job_option options[] = {
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
 	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
 	  "untimed calls before measuring" },
-	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true, "stock_dio",
+	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true, "stock_dio,truncate_stock",
 	  "the stock kernel's O_DIRECT path driven by: our liburing driver (timed per I/O like small_dio), "
 	  "fio's io_uring engine, or fio's libaio engine (the 2018 thread's job)" },
-	{ "fixedbufs", OPT_BOOL, "0", 0, 1, NULL, true, true, "stock_dio",
+	{ "fixedbufs", OPT_BOOL, "0", 0, 1, NULL, true, true, "stock_dio,truncate_stock",
 	  "io_uring registered buffers (pinned once, FOLL_LONGTERM) instead of a page reference per I/O" },
 	{ "debug_release_in_place", OPT_BOOL, "0", 0, 1, NULL, false, false, "small_dio",
 	  "testing only: release on the spot in end_io's context, deferring nothing "
@@ -364,8 +364,15 @@ static const char *effective(const struct section *job, const struct section *gl
 	}
 	if (options[i].type == OPT_STRATEGY)
 		return pb_strategy_list();
-	if (d && workload && !strncmp(d, workload, strlen(workload)) && d[strlen(workload)] == ':')
-		return d + strlen(workload) + 1;
+	/* def_for: "workload:value[,workload:value...]"; values hold no comma. */
+	for (size_t n = workload ? strlen(workload) : 0; d && n; d = strchr(d, ',') ? strchr(d, ',') + 1 : NULL) {
+		if (!strncmp(d, workload, n) && d[n] == ':') {
+			static char val[32];
+
+			snprintf(val, sizeof(val), "%.*s", (int)strcspn(d + n + 1, ","), d + n + 1);
+			return val;
+		}
+	}
 	return options[i].def;
 }
 

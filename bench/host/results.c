@@ -322,18 +322,25 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
  * into, in one word, the first of these that holds:
  *  - "STALE DATA": a re-extended file showed bytes past the truncation
  *    point (a security bug: someone else's or the device's data);
+ *  - "HANGS": a truncate went on sleeping after every I/O was over and
+ *    finished only when a signal interrupted it (a missed wake-up);
  *  - "refuses": the kernel refused every pin (FOLL_LONGTERM on DAX);
  *  - "blocks": truncate waited for the device (ext4 DAX waits for pinned
  *    pages to be released);
  *  - "loses data": the device wrote into pages the file no longer had;
  *  - "revokes": the pins were dropped, the device's writes redirected;
+ *  - "fails I/O": (the stock kernel's O_DIRECT) reads into pages past the
+ *    cut failed with EFAULT, none landed in a page the file had lost;
  *  - "no effect": none of those (the device wrote nothing in range).
  */
-const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t blocked,
-				uint64_t lost, uint64_t redirected, uint64_t stale_bytes)
+const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t hung,
+				uint64_t blocked, uint64_t lost, uint64_t redirected,
+				uint64_t io_refused, uint64_t stale_bytes)
 {
 	if (stale_bytes)
 		return "STALE DATA";
+	if (hung)
+		return "HANGS";
 	if (iterations && refused == iterations)
 		return "refuses";
 	if (blocked)
@@ -342,6 +349,8 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 		return "loses data";
 	if (redirected)
 		return "revokes";
+	if (io_refused)
+		return "fails I/O";
 	return "no effect";
 }
 
@@ -350,7 +359,7 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 	uint64_t it = get_u64(raw, "iterations"), refused = get_u64(raw, "refused");
 	uint64_t acc = get_u64(raw, "accesses");
 	static const char *const counts[] = { "refused", "blocked", "lost", "redirected", "delivered",
-					      "revocations", "spurious", "stale_bytes" };
+					      "revocations", "spurious", "stale_bytes", "io_refused", "hung" };
 	struct json_object *h;
 
 	if (!it || !json_object_object_get_ex(raw, "truncate_ns", &h)) {
@@ -374,8 +383,8 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 		json_object_object_add(m, "lost_pct", json_object_new_double(
 			100.0 * (double)get_u64(raw, "lost") / (double)acc));
 	json_object_object_add(m, "verdict", json_object_new_string(pb_truncate_verdict(
-		it, refused, get_u64(raw, "blocked"), get_u64(raw, "lost"), get_u64(raw, "redirected"),
-		get_u64(raw, "stale_bytes"))));
+		it, refused, get_u64(raw, "hung"), get_u64(raw, "blocked"), get_u64(raw, "lost"),
+		get_u64(raw, "redirected"), get_u64(raw, "io_refused"), get_u64(raw, "stale_bytes"))));
 	return 0;
 }
 
@@ -395,6 +404,7 @@ static const struct {
 	{ "stock_dio", stock_dio_metrics },
 	{ "irq_completion", irq_completion_metrics },
 	{ "truncate_under_dma", truncate_metrics },
+	{ "truncate_stock", truncate_metrics },
 	{ "selftest", no_metrics },
 };
 

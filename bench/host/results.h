@@ -25,8 +25,9 @@ int pb_metrics_compute(const char *workload, struct json_object *raw, struct jso
 const char *pb_irq_limit(uint64_t offered, uint64_t missed_empty, uint64_t missed_late,
 			 uint64_t stalls, double q2, double q4);
 /* truncate_under_dma: the one-word outcome of a cell (see results.c). */
-const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t blocked,
-				uint64_t lost, uint64_t redirected, uint64_t stale_bytes);
+const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t hung,
+				uint64_t blocked, uint64_t lost, uint64_t redirected,
+				uint64_t io_refused, uint64_t stale_bytes);
 /* Validate the parts of results.json that renderers rely on; -1 with a message. */
 int pb_results_check(struct json_object *root, char *err, size_t len);
 

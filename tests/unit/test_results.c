@@ -201,14 +201,16 @@ static void test_truncate_metrics(void **state)
 	json_object_put(raw);
 	json_object_put(m);
 
-	/* Order: stale data above all, then refuses, blocks, loses data, revokes. */
-	assert_string_equal(pb_truncate_verdict(4, 4, 0, 0, 0, 1), "STALE DATA");
-	assert_string_equal(pb_truncate_verdict(4, 4, 0, 0, 0, 0), "refuses");
-	assert_string_equal(pb_truncate_verdict(4, 1, 3, 0, 0, 0), "blocks");
-	assert_string_equal(pb_truncate_verdict(4, 0, 1, 5, 0, 0), "blocks");
-	assert_string_equal(pb_truncate_verdict(4, 0, 0, 5, 5, 0), "loses data");
-	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 5, 0), "revokes");
-	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0), "no effect");
+	/* Order: stale data above all, then a hang, refuses, blocks, loses data, revokes, fails I/O. */
+	assert_string_equal(pb_truncate_verdict(4, 4, 1, 0, 0, 0, 0, 1), "STALE DATA");
+	assert_string_equal(pb_truncate_verdict(4, 4, 1, 0, 0, 0, 0, 0), "HANGS");
+	assert_string_equal(pb_truncate_verdict(4, 4, 0, 0, 0, 0, 0, 0), "refuses");
+	assert_string_equal(pb_truncate_verdict(4, 1, 0, 3, 0, 0, 0, 0), "blocks");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 1, 5, 0, 0, 0), "blocks");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 5, 5, 5, 0), "loses data");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 5, 5, 0), "revokes");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 5, 0), "fails I/O");
+	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 0, 0), "no effect");
 
 	raw = json_tokener_parse("{\"iterations\":0}");
 	m = json_object_new_object();
