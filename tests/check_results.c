@@ -56,6 +56,9 @@ static void check_metrics(const char *id, const char *workload, struct json_obje
 		/* Every iteration refused: no truncate ran with the device on. */
 		if (json_object_get_uint64(need(m, "refused")) < json_object_get_uint64(need(m, "iterations")))
 			positive = "truncate_ns.p50";
+	} else if (workload && !strcmp(workload, "writeback_under_dma")) {
+		need(m, "verdict");
+		positive = "fsync_ns.p50";
 	} else if (workload && !strcmp(workload, "small_dio")) {
 		names = small_dio;
 		positive = "latency_ns.p50";

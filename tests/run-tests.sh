@@ -161,6 +161,10 @@ result "stock kernel: io_uring fixed buffers over the file refused on ext4 and e
 result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone" test \
 	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0] | (length == 3 and all)")" = true
 
+result "[O1] ext4 writeback under DMA: pins lose the device's writes unless the release dirties the pages; notifier_revoke revokes" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma") | "\(.strategy)/\(.params.dirty_on_release)=\(.metrics.verdict)"] | sort')" = \
+	'["notifier_revoke/0=revokes","pin_counter/0=loses data","pin_counter/1=stale until release"]'
+
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
 result "wrong-context run exits 1" test $rc = 1

@@ -33,6 +33,7 @@ extern const struct pb_guest_workload pb_wl_gup_fast;
 extern const struct pb_guest_workload pb_wl_irq_completion;
 extern const struct pb_guest_workload pb_wl_truncate;
 extern const struct pb_guest_workload pb_wl_truncate_stock;
+extern const struct pb_guest_workload pb_wl_writeback;
 extern const struct pb_guest_workload pb_wl_selftest;
 extern const struct pb_guest_workload pb_wl_small_dio;
 extern const struct pb_guest_workload pb_wl_stock_dio;

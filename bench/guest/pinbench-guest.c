@@ -23,6 +23,7 @@ static const struct pb_guest_workload *const workloads[] = {
 	&pb_wl_irq_completion,
 	&pb_wl_truncate,
 	&pb_wl_truncate_stock,
+	&pb_wl_writeback,
 	&pb_wl_stock_dio,
 };
 

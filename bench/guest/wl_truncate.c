@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* wl_truncate.c: the truncate_under_dma workload: a device writes into a MAP_SHARED file while it is truncated. */
+/* wl_truncate.c: a device writes into a MAP_SHARED file while it is truncated (and, on ext4, written back): truncate_under_dma, truncate_stock, writeback_under_dma. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -103,6 +103,8 @@ struct totals {
 	/* The stock kernel's reads: refused with EFAULT (the page was gone), or failed otherwise. */
 	uint64_t io_refused, io_errors, raced;
 	int io_errno;
+	/* writeback_under_dma: fsync() calls; pages whose disk copy differed before and after release. */
+	uint64_t fsyncs, stale_on_disk, lost_on_disk;
 	/* Truncates that finished only when a signal interrupted their wait, and where they slept. */
 	uint64_t hung;
 	char hung_stack[512];
@@ -161,7 +163,9 @@ struct trunc_file {
 	unsigned int pages;
 };
 
-static int file_open(struct pb_cell *cell, const char *dir, unsigned int it, struct trunc_file *f)
+/* half: the file will be truncated to half its size, else to zero. */
+static int file_open(struct pb_cell *cell, const char *dir, unsigned int it, bool half,
+		     struct trunc_file *f)
 {
 	const size_t ps = 4096;
 	char *zero;
@@ -169,7 +173,7 @@ static int file_open(struct pb_cell *cell, const char *dir, unsigned int it, str
 
 	f->pages = (unsigned int)pb_param_u64(cell, "file_pages");
 	f->len = (size_t)f->pages * ps;
-	f->to = !strcmp(pb_param_str(cell, "truncate_to"), "half") ? f->len / 2 / ps * ps : 0;
+	f->to = half ? f->len / 2 / ps * ps : 0;
 	f->path = pb_asprintf("%s/pb-truncate-%d-%u", dir, (int)getpid(), it);
 	f->map = MAP_FAILED;
 	f->fd = open(f->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -263,7 +267,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	bool registered = false;
 	int ret = -1;
 
-	if (file_open(cell, dir, it, &f) < 0)
+	if (file_open(cell, dir, it, !strcmp(pb_param_str(cell, "truncate_to"), "half"), &f) < 0)
 		goto out;
 	memset(&reg, 0, sizeof(reg));
 	reg.abi_version = PINBENCH_ABI_VERSION;
@@ -446,7 +450,8 @@ static void poke(int sig)
  * then interrupt it with a signal: it restarts (SA_RESTART), finds the page
  * free and finishes. One that does not finish even then fails the cell.
  */
-static int trunc_unstick(struct pb_cell *cell, struct trunc_call *tc, pthread_t th, struct totals *t)
+static int trunc_unstick(struct pb_cell *cell, struct trunc_call *tc, pthread_t th,
+			 struct totals *t)
 {
 	struct sigaction sa = { .sa_handler = poke, .sa_flags = SA_RESTART };
 
@@ -485,7 +490,7 @@ static int stock_iterate(struct pb_cell *cell, const char *dir, struct totals *t
 	pthread_t th;
 	int ret = -1, r;
 
-	if (file_open(cell, dir, it, &f) < 0)
+	if (file_open(cell, dir, it, !strcmp(pb_param_str(cell, "truncate_to"), "half"), &f) < 0)
 		goto out;
 	cut = (unsigned int)(f.to / 4096);
 	r = io_uring_queue_init(qd, &ring, 0);
@@ -737,6 +742,228 @@ out:
 	pb_hist_free(&t.truncate_ns);
 	pb_hist_free(&t.revoke_span_ns);
 }
+
+/*
+ * [O1], writeback under DMA, on ext4 (a page cache over a disk): the
+ * device writes into the registered file pages while another thread calls
+ * fsync() every fsync_ms. Writeback cleans a page (page_mkclean() write-
+ * protects the user's PTEs, so a CPU store would fault and dirty it again),
+ * but the device writes through the kernel mapping: nothing dirties the
+ * page again, and the final fsync() skips it. So, per iteration:
+ *  1. register, start the device, fsync() every fsync_ms for dma_ms * 10;
+ *  2. stop the device; what the pages hold now is what it last wrote;
+ *  3. fsync(), then read the file back with O_DIRECT (the disk, not the
+ *     page cache): a page that differs was not written back (stale_on_disk);
+ *  4. unregister (with dirty_on_release, the strategy dirties the pages as
+ *     it lets go, as unpin_user_pages_dirty_lock() does), fsync() again,
+ *     read back again: a page that still differs is lost for good.
+ */
+static int wb_read_disk(struct pb_cell *cell, const struct trunc_file *f, char *out)
+{
+	int dfd = open(f->path, O_RDONLY | O_DIRECT);
+	ssize_t n = dfd < 0 ? -1 : pread(dfd, out, f->len, 0);
+
+	if (n != (ssize_t)f->len) {
+		pb_cell_fail(cell, PB_FAILED, "O_DIRECT read of %s: %s", f->path,
+			     n < 0 ? strerror(errno) : "short read");
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	return 0;
+}
+
+static uint64_t pages_differ(const char *a, const char *b, unsigned int pages)
+{
+	uint64_t n = 0;
+
+	for (unsigned int p = 0; p < pages; p++)
+		n += memcmp(a + (size_t)p * 4096, b + (size_t)p * 4096, 4096) != 0;
+	return n;
+}
+
+struct fsyncer {
+	int fd;
+	unsigned int every_ms;
+	volatile int stop;
+	uint64_t calls;
+	struct pb_hist *lat;
+	int err;
+};
+
+static void *fsync_main(void *arg)
+{
+	struct fsyncer *y = arg;
+
+	while (!y->stop) {
+		uint64_t t0 = now_ns();
+
+		if (fsync(y->fd) < 0) {
+			y->err = errno;
+			break;
+		}
+		pb_hist_add(y->lat, now_ns() - t0);
+		y->calls++;
+		msleep(y->every_ms);
+	}
+	return NULL;
+}
+
+static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it)
+{
+	unsigned int dma_ms = (unsigned int)pb_param_u64(cell, "dma_ms");
+	struct pinbench_dev_register reg;
+	struct pinbench_dev_start start;
+	struct pinbench_dev_stats st;
+	struct fsyncer y = { 0 };
+	struct trunc_file f;
+	char *snap = NULL, *disk = NULL;
+	bool registered = false, running = false;
+	pthread_t th;
+	int ret = -1;
+
+	if (file_open(cell, dir, it, false, &f) < 0)
+		goto out;
+	if (posix_memalign((void **)&snap, 4096, f.len) || posix_memalign((void **)&disk, 4096, f.len)) {
+		pb_cell_fail(cell, PB_FAILED, "out of memory");
+		goto out;
+	}
+	fsync(f.fd);
+	memset(&reg, 0, sizeof(reg));
+	reg.abi_version = PINBENCH_ABI_VERSION;
+	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
+	reg.flags = PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0) |
+		    (pb_param_u64(cell, "dirty_on_release") ? PINBENCH_PIN_DIRTY : 0);
+	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
+	reg.addr = (uintptr_t)f.map;
+	reg.nr_pages = f.pages;
+	reg.pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
+		if (errno == EOPNOTSUPP) {
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell (%s%s%s)",
+				     pb_param_str(cell, "strategy"),
+				     reg.flags & PINBENCH_PIN_DIRTY ? "dirtying on release" : "",
+				     reg.flags & PINBENCH_PIN_LONGTERM ? " FOLL_LONGTERM" : "",
+				     reg.registration == PINBENCH_REG_PER_BUFFER ? " per-buffer state" : "");
+			ret = 1;
+		} else {
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(errno));
+		}
+		goto out;
+	}
+	registered = true;
+	memset(&start, 0, sizeof(start));
+	start.abi_version = PINBENCH_ABI_VERSION;
+	start.buffer_id = reg.buffer_id;
+	start.engine = PINBENCH_ENGINE_HRTIMER;
+	start.direction = PINBENCH_DMA_WRITE;
+	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
+	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
+		goto out;
+	}
+	y.fd = f.fd;
+	y.every_ms = (unsigned int)pb_param_u64(cell, "fsync_ms");
+	y.lat = &t->truncate_ns;	/* this scenario's timed call is fsync() */
+	if (pthread_create(&th, NULL, fsync_main, &y)) {
+		pb_cell_fail(cell, PB_FAILED, "pthread_create failed");
+		goto out;
+	}
+	running = true;
+	msleep(dma_ms * 10);
+	y.stop = 1;
+	pthread_join(th, NULL);
+	running = false;
+	if (y.err) {
+		pb_cell_fail(cell, PB_FAILED, "fsync: %s", strerror(y.err));
+		goto out;
+	}
+	t->fsyncs += y.calls;
+	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
+		goto out;
+	}
+	add_stats(t, &st);
+	/* What the device last wrote, as the pages hold it; then the final fsync. */
+	memcpy(snap, f.map, f.len);
+	if (fsync(f.fd) < 0 || wb_read_disk(cell, &f, disk) < 0)
+		goto out;
+	t->stale_on_disk += pages_differ(snap, disk, f.pages);
+	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
+		goto out;
+	}
+	registered = false;
+	if (fsync(f.fd) < 0 || wb_read_disk(cell, &f, disk) < 0)
+		goto out;
+	t->lost_on_disk += pages_differ(snap, disk, f.pages);
+	t->iterations++;
+	ret = 0;
+out:
+	if (running) {
+		y.stop = 1;
+		pthread_join(th, NULL);
+	}
+	if (registered)
+		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st);
+	file_close(&f);
+	free(snap);
+	free(disk);
+	return ret;
+}
+
+static void writeback_run(struct pb_cell *cell)
+{
+	unsigned int iterations = (unsigned int)pb_param_u64(cell, "iterations");
+	struct totals t = { 0 };
+	struct json_object *o = cell->raw;
+	char dir[128];
+
+	if (strcmp(pb_param_str(cell, "filesystem"), "ext4")) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "writeback needs a page cache over a disk: %s has %s",
+			     pb_param_str(cell, "filesystem"),
+			     strcmp(pb_param_str(cell, "filesystem"), "tmpfs") ? "no page cache (DAX)" :
+			     "no disk");
+		return;
+	}
+	if (cell_fs(cell, dir, sizeof(dir)) < 0)
+		return;
+	pb_hist_init(&t.truncate_ns);
+	pb_hist_init(&t.revoke_span_ns);
+	for (unsigned int i = 0; i < iterations; i++)
+		if (wb_iterate(cell, dir, &t, i))
+			goto out;
+	if (t.stale_on_disk)
+		pb_cell_note(cell, "%" PRIu64 " pages on disk differed from what the device had written "
+			     "when the final fsync ran; %" PRIu64 " still did after the release",
+			     t.stale_on_disk, t.lost_on_disk);
+	json_object_object_add(o, "iterations", json_object_new_uint64(t.iterations));
+	json_object_object_add(o, "fsyncs", json_object_new_uint64(t.fsyncs));
+	json_object_object_add(o, "fsync_ns", pb_hist_to_json(&t.truncate_ns));
+	json_object_object_add(o, "stale_on_disk", json_object_new_uint64(t.stale_on_disk));
+	json_object_object_add(o, "lost_on_disk", json_object_new_uint64(t.lost_on_disk));
+	json_object_object_add(o, "pages", json_object_new_uint64(
+		t.iterations * pb_param_u64(cell, "file_pages")));
+	json_object_object_add(o, "accesses", json_object_new_uint64(t.accesses));
+	json_object_object_add(o, "delivered", json_object_new_uint64(t.delivered));
+	json_object_object_add(o, "lost", json_object_new_uint64(t.lost));
+	json_object_object_add(o, "redirected", json_object_new_uint64(t.redirected));
+	json_object_object_add(o, "revocations", json_object_new_uint64(t.revocations));
+	json_object_object_add(o, "spurious", json_object_new_uint64(t.spurious));
+	json_object_object_add(o, "strategy_caps",
+			       json_object_new_uint64(pb_strategy_caps(pb_param_str(cell, "strategy"))));
+out:
+	pb_hist_free(&t.truncate_ns);
+	pb_hist_free(&t.revoke_span_ns);
+}
+
+const struct pb_guest_workload pb_wl_writeback = {
+	.name = "writeback_under_dma",
+	.run = writeback_run,
+};
 
 const struct pb_guest_workload pb_wl_truncate = {
 	.name = "truncate_under_dma",

@@ -33,7 +33,8 @@ struct job_option {
 };
 
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
-					       "truncate_under_dma", "truncate_stock", "selftest", NULL };
+					       "truncate_under_dma", "truncate_stock", "writeback_under_dma",
+					       "selftest", NULL };
 static const char *const fault_values[] = { "none", "warn", "panic", "hang", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
@@ -55,7 +56,8 @@ static const struct job_option options[] = {
 	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
 	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio,stock_dio,irq_completion",
 	  "direction of the I/O: read (the device writes memory: pages acquired for write, dirtied) or write" },
-	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true, "small_dio,stock_dio",
+	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true,
+	  "small_dio,stock_dio",
 	  "bytes per I/O, a power of two" },
 	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
 	  "small_dio,stock_dio,irq_completion,truncate_stock",
@@ -64,15 +66,17 @@ static const struct job_option options[] = {
 	{ "submitters", OPT_UINT, "1", 1, 64, NULL, true, true, "small_dio",
 	  "submitting threads, each with its own slots and part of the device, on CPUs hwloc "
 	  "spreads apart (more than the guest has CPUs: unsupported)" },
-	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true, "small_dio,stock_dio,truncate_stock",
+	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true,
+	  "small_dio,stock_dio,truncate_stock",
 	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
-	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true, "small_dio,stock_dio,truncate_stock",
+	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true,
+	  "small_dio,stock_dio,truncate_stock",
 	  "hardirq completion: null_blk's timer delay per I/O, ns" },
 	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
 	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
 	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
 	  "where tracking state lives: per_io (every acquire stands alone: notifier_revoke inserts and "
 	  "removes a notifier per call) or per_buffer (set up once: one notifier over the buffer; "
 	  "strategies without per-buffer state report unsupported)" },
@@ -81,9 +85,10 @@ static const struct job_option options[] = {
 	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "gup_fast",
 	  "pages in the buffer; each round acquires all of it, then releases it" },
 	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true,
-	  "gup_fast,truncate_under_dma",
+	  "gup_fast,truncate_under_dma,writeback_under_dma",
 	  "pages per acquire call; must divide buffer_pages (truncate_under_dma: per call of the "
-	  "registration, so per_io registration has one notifier per call)", "truncate_under_dma:16" },
+	  "registration, so per_io registration has one notifier per call)",
+	  "truncate_under_dma:16,writeback_under_dma:16" },
 	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
 	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang" },
 	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
@@ -95,31 +100,45 @@ static const struct job_option options[] = {
 	  "pages each I/O acquires" },
 	{ "coalesce", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_BATCH, NULL, true, true, "irq_completion",
 	  "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)" },
-	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true, "truncate_under_dma,truncate_stock",
+	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true,
+	  "truncate_under_dma,truncate_stock,writeback_under_dma",
 	  "where the file lives: tmpfs, ext4 on a memory-backed null_blk, or ext4 -o dax on fsdax pmem "
 	  "(the guest then boots with memmap=)" },
-	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true, "truncate_under_dma,truncate_stock",
+	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true,
+	  "truncate_under_dma,truncate_stock",
 	  "truncate the file to zero or to half its size" },
 	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma",
+	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
 	  "pinning strategies (default: all built into this pinbench)" },
 	{ "rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, true, true, "irq_completion",
 	  "offered completion rate, completions per second (a list is the sweep that finds the "
 	  "highest rate each strategy sustains)" },
-	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true, "irq_completion",
+	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true,
+	  "irq_completion",
 	  "I/Os whose deferred release may be pending before the submitter waits" },
-	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "truncate_under_dma,truncate_stock",
+	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true,
+	  "truncate_under_dma,truncate_stock,writeback_under_dma",
 	  "pages in the file, all registered with the device" },
-	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false, "truncate_under_dma,truncate_stock",
+	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false,
+	  "truncate_under_dma,truncate_stock,writeback_under_dma",
 	  "register, write, truncate, extend, check: this many times per cell" },
-	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false, "truncate_under_dma,truncate_stock",
+	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false,
+	  "truncate_under_dma,truncate_stock,writeback_under_dma",
 	  "the device writes this long before the truncate and again after it" },
-	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false, "truncate_under_dma,truncate_stock",
+	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false,
+	  "truncate_under_dma,truncate_stock",
 	  "a truncate still running after this long is blocked on the device: the device is then "
 	  "unregistered, which lets it finish" },
-	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false, "truncate_under_dma",
+	{ "fsync_ms", OPT_UINT, "2", 0, 10000, NULL, true, true, "writeback_under_dma",
+	  "another thread calls fsync() this often while the device writes" },
+	{ "dirty_on_release", OPT_BOOL, "1", 0, 1, NULL, true, true, "writeback_under_dma",
+	  "the strategy dirties the pages as it releases them (unpin_user_pages_dirty_lock()); "
+	  "notifier_revoke cannot (its callback cannot take the page lock): unsupported" },
+	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false,
+	  "truncate_under_dma,writeback_under_dma",
 	  "device ticks per second (hard-irq hrtimer)" },
-	{ "dma_burst", OPT_UINT, "8", 1, PINBENCH_MAX_BURST, NULL, false, false, "truncate_under_dma",
+	{ "dma_burst", OPT_UINT, "8", 1, PINBENCH_MAX_BURST, NULL, false, false,
+	  "truncate_under_dma,writeback_under_dma",
 	  "records the device writes per tick, page after page" },
 	{ "duration_ms", OPT_UINT, "500", 1, 60000, NULL, false, false, "irq_completion",
 	  "measured time per cell" },
@@ -129,7 +148,8 @@ static const struct job_option options[] = {
 	  "timed acquire calls per cell (rounded up to whole rounds)" },
 	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
 	  "untimed calls before measuring" },
-	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true, "stock_dio,truncate_stock",
+	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true,
+	  "stock_dio,truncate_stock",
 	  "the stock kernel's O_DIRECT path driven by: our liburing driver (timed per I/O like small_dio), "
 	  "fio's io_uring engine, or fio's libaio engine (the 2018 thread's job)" },
 	{ "fixedbufs", OPT_BOOL, "0", 0, 1, NULL, true, true, "stock_dio,truncate_stock",
@@ -365,7 +385,8 @@ static const char *effective(const struct section *job, const struct section *gl
 	if (options[i].type == OPT_STRATEGY)
 		return pb_strategy_list();
 	/* def_for: "workload:value[,workload:value...]"; values hold no comma. */
-	for (size_t n = workload ? strlen(workload) : 0; d && n; d = strchr(d, ',') ? strchr(d, ',') + 1 : NULL) {
+	for (size_t n = workload ? strlen(workload) : 0; d && n;
+	     d = strchr(d, ',') ? strchr(d, ',') + 1 : NULL) {
 		if (!strncmp(d, workload, n) && d[n] == ':') {
 			static char val[32];
 

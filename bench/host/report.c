@@ -734,6 +734,62 @@ out:
 	free(in);
 }
 
+static bool is_writeback(struct json_object *c)
+{
+	return !strcmp(str(c, "workload"), "writeback_under_dma");
+}
+
+/* [O1]: one row per cell, in cell order. */
+static void writeback_section(struct buf *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells);
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *m = obj(c, "metrics");
+		const char *reason = str(c, "reason");
+		char label[96], f[3][32];
+
+		if (!is_writeback(c))
+			continue;
+		if (!any)
+			bput(b, "## writeback_under_dma\n\n"
+				"[O1] on ext4 over a block device: the device writes into a registered "
+				"MAP_SHARED file while another thread calls fsync() every `fsync_ms`. Then the "
+				"device stops, a final fsync() runs and the file is read back with O_DIRECT: "
+				"**stale** pages on disk that differ from what the device last wrote (writeback "
+				"cleaned them while the device kept writing through the kernel mapping, so "
+				"nothing dirtied them again). Then the buffer is released (dirtying the pages "
+				"where `dirty_on_release=1`, as unpin_user_pages_dirty_lock() does), fsync() "
+				"runs again: **lost** pages still differ. **redirected** device writes after "
+				"writeback's page_mkclean() made a revoking strategy let go.\n\n"
+				"| strategy | dirty on release | fsyncs | fsync p50 us | p99 | stale | lost | "
+				"redirected | spurious | verdict | status |\n"
+				"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+		any = true;
+		snprintf(label, sizeof(label), "%s%s%s", str(c, "strategy"),
+			 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "",
+			 !strcmp(str(obj(c, "params"), "longterm"), "1") ? " longterm" : "");
+		if (!obj(m, "verdict")) {
+			bput(b, "| %s | %s | - | - | - | - | - | - | - | - | %s%s%.*s |\n", label,
+			     str(obj(c, "params"), "dirty_on_release"), str(c, "status"),
+			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+			continue;
+		}
+		us(f[0], 32, obj(obj(m, "fsync_ns"), "p50"));
+		us(f[1], 32, obj(obj(m, "fsync_ns"), "p99"));
+		snprintf(f[2], 32, "%s", str(m, "fsyncs"));
+		bput(b, "| %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s | %s | **%s** | %s%s%.*s |\n", label,
+		     str(obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1],
+		     json_object_get_double(obj(m, "stale_on_disk_pct")),
+		     json_object_get_double(obj(m, "lost_on_disk_pct")), str(m, "redirected"),
+		     str(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
+		     (int)strcspn(reason, "\n"), reason);
+	}
+	if (any)
+		bput(b, "\n");
+}
+
 /* Workloads without a table of their own: one row per cell. */
 static void other_cells_section(struct buf *b, struct json_object *cells)
 {
@@ -744,7 +800,8 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		const char *reason = str(c, "reason");
 
-		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c) || is_irq(c) || is_truncate(c))
+		if (!strcmp(str(c, "workload"), "gup_fast") || is_dio(c) || is_irq(c) || is_truncate(c) ||
+		    is_writeback(c))
 			continue;
 		if (!any)
 			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
@@ -799,6 +856,7 @@ char *pb_report_md(struct json_object *root)
 	small_dio_section(&b, cells);
 	irq_section(&b, cells);
 	truncate_section(&b, cells);
+	writeback_section(&b, cells);
 	other_cells_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");

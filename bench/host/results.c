@@ -388,6 +388,50 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 	return 0;
 }
 
+/*
+ * writeback_under_dma ([O1]): did what the device wrote reach the disk?
+ *  - "loses data": pages on disk still differed from what the device had
+ *    written after the release and a last fsync();
+ *  - "stale until release": they differed after the final fsync() with
+ *    the device stopped, and only the release (which dirtied them) saved
+ *    them: writeback had cleaned pages the device kept writing;
+ *  - "revokes": writeback's page_mkclean() invalidation revoked the pins,
+ *    the device's later writes went to the dummy page, the disk matched;
+ *  - "safe": none of those.
+ */
+const char *pb_writeback_verdict(uint64_t stale_on_disk, uint64_t lost_on_disk, uint64_t redirected)
+{
+	if (lost_on_disk)
+		return "loses data";
+	if (stale_on_disk)
+		return "stale until release";
+	if (redirected)
+		return "revokes";
+	return "safe";
+}
+
+static int writeback_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
+{
+	uint64_t pages = get_u64(raw, "pages");
+	static const char *const counts[] = { "fsyncs", "stale_on_disk", "lost_on_disk", "redirected",
+					      "revocations", "spurious" };
+
+	if (!pages || !get_u64(raw, "fsyncs") ||
+	    add_hist_summary(m, "fsync_ns", raw, "fsync_ns", 1.0) < 0) {
+		snprintf(reason, len, "raw writeback_under_dma data incomplete");
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++)
+		json_object_object_add(m, counts[i], json_object_new_uint64(get_u64(raw, counts[i])));
+	json_object_object_add(m, "stale_on_disk_pct", json_object_new_double(
+		100.0 * (double)get_u64(raw, "stale_on_disk") / (double)pages));
+	json_object_object_add(m, "lost_on_disk_pct", json_object_new_double(
+		100.0 * (double)get_u64(raw, "lost_on_disk") / (double)pages));
+	json_object_object_add(m, "verdict", json_object_new_string(pb_writeback_verdict(
+		get_u64(raw, "stale_on_disk"), get_u64(raw, "lost_on_disk"), get_u64(raw, "redirected"))));
+	return 0;
+}
+
 /* selftest measures nothing: its verdict is its status. */
 static int no_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -405,6 +449,7 @@ static const struct {
 	{ "irq_completion", irq_completion_metrics },
 	{ "truncate_under_dma", truncate_metrics },
 	{ "truncate_stock", truncate_metrics },
+	{ "writeback_under_dma", writeback_metrics },
 	{ "selftest", no_metrics },
 };
 

@@ -28,6 +28,8 @@ const char *pb_irq_limit(uint64_t offered, uint64_t missed_empty, uint64_t misse
 const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t hung,
 				uint64_t blocked, uint64_t lost, uint64_t redirected,
 				uint64_t io_refused, uint64_t stale_bytes);
+/* writeback_under_dma: the one-word outcome of a cell (see results.c). */
+const char *pb_writeback_verdict(uint64_t stale_on_disk, uint64_t lost_on_disk, uint64_t redirected);
 /* Validate the parts of results.json that renderers rely on; -1 with a message. */
 int pb_results_check(struct json_object *root, char *err, size_t len);
 

@@ -212,6 +212,11 @@ static void test_truncate_metrics(void **state)
 	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 5, 0), "fails I/O");
 	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 0, 0), "no effect");
 
+	assert_string_equal(pb_writeback_verdict(5, 5, 0), "loses data");
+	assert_string_equal(pb_writeback_verdict(5, 0, 9), "stale until release");
+	assert_string_equal(pb_writeback_verdict(0, 0, 9), "revokes");
+	assert_string_equal(pb_writeback_verdict(0, 0, 0), "safe");
+
 	raw = json_tokener_parse("{\"iterations\":0}");
 	m = json_object_new_object();
 	assert_int_equal(pb_metrics_compute("truncate_under_dma", raw, m, reason, sizeof(reason)), -1);
