@@ -97,6 +97,19 @@ result "deterministic runs give identical per-page medians" \
 result "deterministic run recorded as tcg/deterministic with 1 vCPU" test \
 	"$(json "$out/det1/results.json" '"\(.run.accel)/\(.run.mode)/\(.guest.vcpus)"')" = "tcg/deterministic/1"
 
+echo "== compare: two runs, cell by cell"
+"$pinbench" compare "$out/det1" "$out/det2" --junit "$out/compare.xml" > "$out/compare.log" 2>&1; rc=$?
+result "two deterministic runs compare as no regression (exit 0), JUnit written" \
+	test $rc = 0 -a "$(grep -c '<testcase ' "$out/compare.xml" 2>/dev/null)" = 4
+mkdir -p "$out/perturbed"
+jq '(.cells[] | .metrics.acquire_phase_ns_per_page) *= 1.03' "$out/det2/results.json" > "$out/perturbed/results.json"
+"$pinbench" compare "$out/det1" "$out/perturbed" > "$out/compare-perturbed.log" 2>&1; rc=$?
+result "+3% on every cell's acquire cost: exit 1, every cell listed as a regression" \
+	test $rc = 1 -a "$(grep -c '^REGRESSION ' "$out/compare-perturbed.log")" = 4
+msg=$("$pinbench" compare "$out/det1" "$out/truncated" 2>&1); rc=$?
+result "a truncated results.json: exit 2, with its position" \
+	test $rc = 2 -a "${msg#*results.json:1:33}" != "$msg"
+
 echo "== guest: small_dio on null_blk, every strategy, inline and hardirq completion"
 "$pinbench" run --job "$repo/workloads/small_dio-quick.job" --cell-timeout 120 --out "$out/small_dio" > "$out/small_dio.log" 2>&1
 result "small_dio quick run exits 0 (every cell ok, data verified, pins balance)" test $? = 0

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "compare.h"
 #include "job.h"
 #include "klog.h"
 #include "report.h"
@@ -67,6 +68,9 @@ static void usage(FILE *f, int code)
 		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
 		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
 		"       pinbench report DIR                   re-render DIR/report.md from DIR/results.json\n"
+		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
+		"                                             compare two runs (directories or results.json);\n"
+		"                                             exit 0: no regression, 1: regression, 2: bad input\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
 		"       pinbench options                      job file options\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
@@ -738,6 +742,73 @@ out:
 	return ret;
 }
 
+/* A run directory or a results.json file, loaded and checked; NULL (with the message printed) on failure. */
+static struct json_object *load_results(const char *arg)
+{
+	struct json_object *root;
+	char err[1024], *path;
+	struct stat st;
+
+	path = stat(arg, &st) == 0 && S_ISDIR(st.st_mode) ? pb_asprintf("%s/results.json", arg) :
+	       pb_xstrdup(arg);
+	root = pb_json_load(path, err, sizeof(err));
+	if (!root) {
+		fprintf(stderr, "pinbench: %s\n", err);
+	} else if (pb_results_check(root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pinbench: %s: %s\n", path, err);
+		json_object_put(root);
+		root = NULL;
+	}
+	free(path);
+	return root;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct pb_compare_opts o = { .threshold_pct = -1 };
+	struct json_object *base = NULL, *new = NULL;
+	const char *paths[2];
+	int np = 0, ret = 2;
+	char err[512];
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
+			char *end;
+
+			errno = 0;
+			o.threshold_pct = strtod(argv[++i], &end);
+			if (!*argv[i] || *end || errno || o.threshold_pct < 0 || o.threshold_pct > 1000) {
+				fprintf(stderr, "pinbench: compare: --threshold: '%s' is not a percentage "
+					"in 0..1000\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--junit") && i + 1 < argc) {
+			o.junit = argv[++i];
+		} else if (!strcmp(argv[i], "--verbose")) {
+			o.verbose = true;
+		} else if (argv[i][0] == '-' || np == 2) {
+			fprintf(stderr, "pinbench: compare: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		} else {
+			paths[np++] = argv[i];
+		}
+	}
+	if (np != 2) {
+		fprintf(stderr, "usage: pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n");
+		return 2;
+	}
+	base = load_results(paths[0]);
+	new = base ? load_results(paths[1]) : NULL;
+	if (base && new) {
+		ret = pb_compare(base, new, &o, stdout, err, sizeof(err));
+		if (ret == 2)
+			fprintf(stderr, "pinbench: compare: %s\n", err);
+	}
+	json_object_put(base);
+	json_object_put(new);
+	return ret;
+}
+
 static int cmd_cells(struct config *c)
 {
 	struct pb_plan plan;
@@ -766,6 +837,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run")) cmd = CMD_RUN;
 	else if (!strcmp(argv[1], "shell")) cmd = CMD_SHELL;
 	else if (!strcmp(argv[1], "exec")) cmd = CMD_EXEC;

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_compare.c: pinbench compare on synthetic results: identical, perturbed, incomparable, JUnit. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "compare.h"
+
+/* A run with one gup_fast cell and one truncate cell; factor scales the gup_fast figures. */
+static struct json_object *run(const char *mode, double factor, const char *verdict)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "{\"run\":{\"mode\":\"%s\",\"accel\":\"tcg\"},\"cells\":["
+		 "{\"id\":\"gup_fast/pin_counter/x\",\"workload\":\"gup_fast\",\"strategy\":\"pin_counter\","
+		 "\"status\":\"ok\",\"metrics\":{\"acquire_phase_ns_per_page\":%g,"
+		 "\"release_phase_ns_per_page\":100,\"acquire_ns_per_page\":{\"p50\":300}}},"
+		 "{\"id\":\"truncate_under_dma/gup_ref/y\",\"workload\":\"truncate_under_dma\","
+		 "\"strategy\":\"gup_ref\",\"status\":\"ok\",\"metrics\":{\"verdict\":\"%s\","
+		 "\"truncate_ns\":{\"p50\":5000}}}]}", mode, 200.0 * factor, verdict);
+	return json_tokener_parse(text);
+}
+
+static int compare(struct json_object *a, struct json_object *b, double threshold, const char *junit,
+		   char *outbuf, size_t outlen)
+{
+	struct pb_compare_opts o = { .threshold_pct = threshold, .junit = junit };
+	FILE *f = fmemopen(outbuf, outlen, "w");
+	char err[256] = "";
+	int ret = pb_compare(a, b, &o, f, err, sizeof(err));
+
+	fclose(f);
+	if (ret == 2)
+		snprintf(outbuf, outlen, "%s", err);
+	return ret;
+}
+
+static void test_identical(void **state)
+{
+	struct json_object *a = run("deterministic", 1.0, "loses data"), *b = run("deterministic", 1.0, "loses data");
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "2 cells compared, 0 regressed"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* Deterministic default threshold is 1%: +3% is caught, +0.5% is not; better is not a regression. */
+static void test_perturbed(void **state)
+{
+	struct json_object *a = run("deterministic", 1.0, "loses data");
+	struct json_object *b3 = run("deterministic", 1.03, "loses data");
+	struct json_object *bsmall = run("deterministic", 1.005, "loses data");
+	struct json_object *bfast = run("deterministic", 0.9, "loses data");
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(compare(a, b3, -1, NULL, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "acquire_phase_ns_per_page: 200 -> 206 ns (+3.00%) REGRESSION"));
+	/* One figure of three went up 3%: the geometric mean moves by the cube root of 1.03. */
+	assert_non_null(strstr(out, "pin_counter        +0.99% over 3 figures"));
+	assert_non_null(strstr(out, "gup_ref            +0.00% over 1 figures"));
+	assert_non_null(strstr(out, "REGRESSION gup_fast/pin_counter/x"));
+	assert_int_equal(compare(a, bsmall, -1, NULL, out, sizeof(out)), 0);
+	assert_int_equal(compare(a, bfast, -1, NULL, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "improved"));
+	/* An explicit threshold above the change lets it pass. */
+	assert_int_equal(compare(a, b3, 5, NULL, out, sizeof(out)), 0);
+	json_object_put(a);
+	json_object_put(b3);
+	json_object_put(bsmall);
+	json_object_put(bfast);
+}
+
+/* A correctness outcome that changes is a regression whatever the figures do. */
+static void test_verdict_change(void **state)
+{
+	struct json_object *a = run("wall", 1.0, "revokes"), *b = run("wall", 1.0, "loses data");
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "verdict: revokes -> loses data"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+static void test_incomparable(void **state)
+{
+	struct json_object *a = run("wall", 1.0, "revokes"), *b = run("deterministic", 1.0, "revokes");
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "not comparable: tcg/wall against tcg/deterministic"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+static void test_junit(void **state)
+{
+	struct json_object *a = run("deterministic", 1.0, "x"), *b = run("deterministic", 1.05, "x");
+	char path[] = "/tmp/pinbench-junit-XXXXXX", out[4096], xml[4096] = "";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(compare(a, b, -1, path, out, sizeof(out)), 1);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_true(fread(xml, 1, sizeof(xml) - 1, f) > 0);
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(xml, "<testsuite name=\"pinbench compare\" tests=\"2\" failures=\"1\">"));
+	assert_non_null(strstr(xml, "<testcase classname=\"gup_fast\" name=\"gup_fast/pin_counter/x\">"));
+	assert_non_null(strstr(xml, "<testcase classname=\"truncate_under_dma\" name=\"truncate_under_dma/gup_ref/y\"/>"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identical),
+		cmocka_unit_test(test_perturbed),
+		cmocka_unit_test(test_verdict_change),
+		cmocka_unit_test(test_incomparable),
+		cmocka_unit_test(test_junit),
+	};
+
+	return cmocka_run_group_tests_name("compare", tests, NULL, NULL);
+}
