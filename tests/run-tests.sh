@@ -123,6 +123,9 @@ result "hardirq: fake_vma's pin residency exceeds pin_counter's in every cell" t
 	"[$q] | group_by(.params.rw, .params.block_size) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
 result "every small_dio and liburing cell verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio" or .params.engine == "liburing") | .raw.blocks_verified > 0] | all')" = true
+result "the run wrote one CSV per workload, one row per cell" test \
+	"$(($(wc -l < "$out/small_dio/small_dio.csv") - 1))/$(($(wc -l < "$out/small_dio/stock_dio.csv") - 1))" = \
+	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio")] | length')/$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "stock_dio")] | length')"
 result "two submitters ran on two CPUs hwloc chose, and each verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.params.submitters == 2) | (.raw.per_submitter | map(.cpu) | unique | length) == 2 and (.raw.per_submitter | map(.ios_done > 0) | all) and .raw.blocks_verified >= 2] | (length == 4 and all)')" = true
 result "the stock kernel's rows ran beside them (liburing with and without fixed buffers, fio, the 2018 job)" test \

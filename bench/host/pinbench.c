@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "compare.h"
+#include "csv.h"
 #include "job.h"
 #include "klog.h"
 #include "report.h"
@@ -67,7 +68,8 @@ static void usage(FILE *f, int code)
 		"usage: pinbench run   [options]              run a job in a guest, print and save the table\n"
 		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
 		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
-		"       pinbench report DIR                   re-render DIR/report.md from DIR/results.json\n"
+		"       pinbench report DIR                   re-render DIR/report.md and DIR/<workload>.csv\n"
+		"                                             from DIR/results.json\n"
 		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
 		"                                             compare two runs (directories or results.json);\n"
 		"                                             exit 0: no regression, 1: regression, 2: bad input\n"
@@ -625,10 +627,13 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	if (pb_write_file_atomic(path, report, strlen(report)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
+	if (pb_report_csv(root, rundir, err, sizeof(err)) < 0)
+		pb_die("%s", err);
 	fputs(report, stdout);
 	fprintf(stderr, "pinbench: guest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
 		ready, first_cell, g.accel);
-	fprintf(stderr, "pinbench: results in %s (results.json, report.md, console.log)\n", rundir);
+	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, console.log)\n",
+		rundir);
 
 	if (failed || json_object_array_length(splats) || !unload || strcmp(unload, "ok")) {
 		fprintf(stderr, "pinbench: %zu failed cells, %zu kernel log splats, module unload %s\n",
@@ -732,6 +737,8 @@ static int cmd_report(int argc, char **argv)
 	out = pb_asprintf("%s/report.md", argv[0]);
 	if (pb_write_file_atomic(out, report, strlen(report)) < 0)
 		pb_die("cannot write %s: %s", out, strerror(errno));
+	if (pb_report_csv(root, argv[0], err, sizeof(err)) < 0)
+		pb_die("%s", err);
 	fputs(report, stdout);
 	free(out);
 	free(report);

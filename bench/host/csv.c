@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* csv.c: results.json as one CSV per workload, for spreadsheets and plotting scripts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csv.h"
+#include "util.h"
+
+/*
+ * One row per cell; columns: id, strategy, status, then every parameter
+ * and every metric any cell of the workload has, in sorted order, with
+ * summaries flattened as metric.field (latency_ns.p99). The header is
+ * deterministic, so two renderings of one results.json are identical and
+ * a script can address columns by name. Fields are quoted as RFC 4180
+ * asks when they hold a comma, a quote or a line break; a missing value
+ * is an empty field.
+ */
+struct cols {
+	char **name;
+	size_t n, cap;
+};
+
+static void col_add(struct cols *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->name[i], name))
+			return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->name = realloc(c->name, c->cap * sizeof(char *));
+		if (!c->name)
+			pb_die("out of memory");
+	}
+	c->name[c->n++] = pb_xstrdup(name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void cols_free(struct cols *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->name[i]);
+	free(c->name);
+}
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* metric, or metric.field for an object; NULL when absent. */
+static struct json_object *lookup(struct json_object *o, const char *path)
+{
+	char name[128];
+	const char *dot = strchr(path, '.');
+
+	if (!dot)
+		return get(o, path);
+	snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
+	return get(get(o, name), dot + 1);
+}
+
+static void put_field(FILE *f, struct json_object *v)
+{
+	const char *s;
+
+	if (!v || json_object_is_type(v, json_type_null))
+		return;
+	if (json_object_is_type(v, json_type_double)) {
+		fprintf(f, "%.10g", json_object_get_double(v));
+		return;
+	}
+	s = json_object_get_string(v);
+	if (strpbrk(s, ",\"\n\r")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+static const char *workload_of(struct json_object *c)
+{
+	struct json_object *w = get(c, "workload");
+
+	return w ? json_object_get_string(w) : "";
+}
+
+/* The CSV of one workload's cells. */
+static char *workload_csv(struct json_object *cells, const char *workload)
+{
+	struct cols params = { 0 }, metrics = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		pb_die("out of memory");
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+
+		if (strcmp(workload_of(c), workload))
+			continue;
+		json_object_object_foreach(get(c, "params"), pk, pv) {
+			(void)pv;
+			/* Already a column, or the file's name. */
+			if (strcmp(pk, "strategy") && strcmp(pk, "workload"))
+				col_add(&params, pk);
+		}
+		json_object_object_foreach(get(c, "metrics"), mk, mv) {
+			if (json_object_is_type(mv, json_type_object)) {
+				json_object_object_foreach(mv, fk, fv) {
+					char name[160];
+
+					(void)fv;
+					snprintf(name, sizeof(name), "%s.%s", mk, fk);
+					col_add(&metrics, name);
+				}
+			} else {
+				col_add(&metrics, mk);
+			}
+		}
+	}
+	qsort(params.name, params.n, sizeof(char *), cmp_str);
+	qsort(metrics.name, metrics.n, sizeof(char *), cmp_str);
+	fputs("id,strategy,status", f);
+	for (size_t k = 0; k < params.n; k++)
+		fprintf(f, ",%s", params.name[k]);
+	for (size_t k = 0; k < metrics.n; k++)
+		fprintf(f, ",%s", metrics.name[k]);
+	fputc('\n', f);
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+
+		if (strcmp(workload_of(c), workload))
+			continue;
+		put_field(f, get(c, "id"));
+		fputc(',', f);
+		put_field(f, get(c, "strategy"));
+		fputc(',', f);
+		put_field(f, get(c, "status"));
+		for (size_t k = 0; k < params.n; k++) {
+			fputc(',', f);
+			put_field(f, get(get(c, "params"), params.name[k]));
+		}
+		for (size_t k = 0; k < metrics.n; k++) {
+			fputc(',', f);
+			put_field(f, lookup(get(c, "metrics"), metrics.name[k]));
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	cols_free(&params);
+	cols_free(&metrics);
+	return text;
+}
+
+int pb_report_csv(struct json_object *root, const char *dir, char *err, size_t errlen)
+{
+	struct json_object *cells = get(root, "cells");
+	struct cols done = { 0 };
+	int ret = 0;
+
+	for (size_t i = 0; i < json_object_array_length(cells) && !ret; i++) {
+		const char *w = workload_of(json_object_array_get_idx(cells, i));
+		size_t before = done.n;
+		char *csv, *path;
+
+		col_add(&done, w);
+		if (done.n == before)
+			continue;
+		csv = workload_csv(cells, w);
+		path = pb_asprintf("%s/%s.csv", dir, w);
+		/* Written whole, then renamed: an earlier file is never left half-replaced. */
+		if (pb_write_file_atomic(path, csv, strlen(csv)) < 0) {
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+			ret = -1;
+		}
+		free(path);
+		free(csv);
+	}
+	cols_free(&done);
+	return ret;
+}
+
+char *pb_csv_workload(struct json_object *root, const char *workload)
+{
+	return workload_csv(get(root, "cells"), workload);
+}
