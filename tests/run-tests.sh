@@ -126,6 +126,9 @@ result "every small_dio and liburing cell verified its data" test \
 result "the run wrote one CSV per workload, one row per cell" test \
 	"$(($(wc -l < "$out/small_dio/small_dio.csv") - 1))/$(($(wc -l < "$out/small_dio/stock_dio.csv") - 1))" = \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio")] | length')/$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "stock_dio")] | length')"
+result "the run drew its figures: latency CDFs and IOPS by block size, PNG and SVG" test \
+	"$(ls "$out/small_dio/plots/"small_dio-latency-cdf-*.png "$out/small_dio/plots/"small_dio-iops-*.svg 2>/dev/null | wc -l)" -ge 4 -a \
+	"$(head -c 5 "$out/small_dio/plots/small_dio-latency-cdf-read-inline.svg" 2>/dev/null)" = "<?xml"
 result "two submitters ran on two CPUs hwloc chose, and each verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.params.submitters == 2) | (.raw.per_submitter | map(.cpu) | unique | length) == 2 and (.raw.per_submitter | map(.ios_done > 0) | all) and .raw.blocks_verified >= 2] | (length == 4 and all)')" = true
 result "the stock kernel's rows ran beside them (liburing with and without fixed buffers, fio, the 2018 job)" test \

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "compare.h"
 #include "csv.h"
+#include "plot.h"
 #include "job.h"
 #include "klog.h"
 #include "report.h"
@@ -68,7 +69,7 @@ static void usage(FILE *f, int code)
 		"usage: pinbench run   [options]              run a job in a guest, print and save the table\n"
 		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
 		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
-		"       pinbench report DIR                   re-render DIR/report.md and DIR/<workload>.csv\n"
+		"       pinbench report DIR                   re-render DIR/report.md, DIR/<workload>.csv, DIR/plots/\n"
 		"                                             from DIR/results.json\n"
 		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
 		"                                             compare two runs (directories or results.json);\n"
@@ -629,11 +630,14 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	free(path);
 	if (pb_report_csv(root, rundir, err, sizeof(err)) < 0)
 		pb_die("%s", err);
+	/* Figures are a convenience: without gnuplot the results stand. */
+	if (pb_report_plots(root, rundir, err, sizeof(err)) < 0)
+		fprintf(stderr, "pinbench: plots not drawn: %s\n", err);
 	fputs(report, stdout);
 	fprintf(stderr, "pinbench: guest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
 		ready, first_cell, g.accel);
-	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, console.log)\n",
-		rundir);
+	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
+		"console.log)\n", rundir);
 
 	if (failed || json_object_array_length(splats) || !unload || strcmp(unload, "ok")) {
 		fprintf(stderr, "pinbench: %zu failed cells, %zu kernel log splats, module unload %s\n",
@@ -739,6 +743,8 @@ static int cmd_report(int argc, char **argv)
 		pb_die("cannot write %s: %s", out, strerror(errno));
 	if (pb_report_csv(root, argv[0], err, sizeof(err)) < 0)
 		pb_die("%s", err);
+	if (pb_report_plots(root, argv[0], err, sizeof(err)) < 0)
+		fprintf(stderr, "pinbench: plots not drawn: %s\n", err);
 	fputs(report, stdout);
 	free(out);
 	free(report);
