@@ -123,6 +123,8 @@ result "hardirq: fake_vma's pin residency exceeds pin_counter's in every cell" t
 	"[$q] | group_by(.params.rw, .params.block_size) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
 result "every small_dio and liburing cell verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio" or .params.engine == "liburing") | .raw.blocks_verified > 0] | all')" = true
+result "progress in a log: which cell of how many runs, elapsed time, time left" \
+	grep -Eq '^\[cell [0-9]+/54, [0-9]+ s elapsed, about [0-9]+ s left\] small_dio/' "$out/small_dio.log"
 result "the run wrote one CSV per workload, one row per cell" test \
 	"$(($(wc -l < "$out/small_dio/small_dio.csv") - 1))/$(($(wc -l < "$out/small_dio/stock_dio.csv") - 1))" = \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio")] | length')/$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "stock_dio")] | length')"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -350,7 +351,9 @@ static struct json_object *console_splats(const char *path)
 
 struct progress {
 	const char *share;
+	const struct pb_plan *plan;
 	size_t total, last_done;
+	int last_running;
 	double t0;
 	bool tty;
 };
@@ -363,22 +366,51 @@ static size_t count_results(const char *share)
 	return c.results;
 }
 
+/* The width of the terminal on stderr, or 0. */
+static int tty_cols(void)
+{
+	struct winsize ws;
+
+	return ioctl(2, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+}
+
+/*
+ * Which cell of how many is running, the time so far and an estimate of
+ * what is left (from the cells done): on a terminal, one line rewritten in
+ * place and cut to its width; otherwise (a CI log) one line per cell, as
+ * it starts.
+ */
 static void progress_tick(void *arg)
 {
 	struct progress *p = arg;
-	size_t done = count_results(p->share);
+	struct pb_cells c;
 	double el = pb_now_s() - p->t0;
+	char line[512], left[48] = "";
+	int n, cols;
 
-	if (done == p->last_done && !p->tty)
+	pb_cells_scan(p->share, 0, &c);
+	if (!p->tty && c.results == p->last_done && c.running == p->last_running)
 		return;
-	p->last_done = done;
-	if (done && done < p->total)
-		fprintf(stderr, "%s[%zu/%zu cells] %.0f s elapsed, about %.0f s left%s",
-			p->tty ? "\r" : "", done, p->total, el, el / (double)done * (double)(p->total - done),
-			p->tty ? "   " : "\n");
+	p->last_done = c.results;
+	p->last_running = c.running;
+	if (c.results && c.results < p->total)
+		snprintf(left, sizeof(left), ", about %.0f s left",
+			 el / (double)c.results * (double)(p->total - c.results));
+	if (c.running >= 0 && (size_t)c.running < p->plan->nr)
+		n = snprintf(line, sizeof(line), "[cell %d/%zu, %.0f s elapsed%s] %s", c.running + 1,
+			     p->total, el, left, p->plan->cells[c.running].id);
 	else
-		fprintf(stderr, "%s[%zu/%zu cells] %.0f s elapsed%s", p->tty ? "\r" : "", done,
-			p->total, el, p->tty ? "   " : "\n");
+		n = snprintf(line, sizeof(line), "[%zu/%zu cells done, %.0f s elapsed%s]", c.results,
+			     p->total, el, left);
+	if (p->tty) {
+		cols = tty_cols();
+		if (cols > 1 && n >= cols)
+			line[cols - 1] = '\0';
+		/* \033[K: clear what a longer line left behind. */
+		fprintf(stderr, "\r%s\033[K", line);
+	} else {
+		fprintf(stderr, "%s\n", line);
+	}
 }
 
 static struct json_object *host_facts(void)
@@ -496,6 +528,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	boot_init(&b, &g, c, share, console);
 	pmem_for_plan(&b, &plan);
 	prog.share = share;
+	prog.plan = &plan;
+	prog.last_running = -1;
 	prog.total = plan.nr;
 	prog.t0 = pb_now_s();
 	prog.tty = isatty(2);
