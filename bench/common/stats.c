@@ -194,3 +194,147 @@ struct json_object *pb_summary_to_json(const struct pb_summary *s)
 	json_object_object_add(o, "max", json_object_new_double(s->max));
 	return o;
 }
+
+/*
+ * Statistics over repetitions: one value per repetition of a cell.
+ * Student's t distribution through the regularized incomplete beta
+ * function (the continued fraction of Numerical Recipes, evaluated with
+ * Lentz's method), which is all a confidence interval and Welch's test
+ * need; checked against table values and ministat in the unit tests.
+ */
+static double betacf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double c = 1, d = 1 - (a + b) * x / (a + 1), h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1 / d;
+	h = d;
+	for (int m = 1; m <= 300; m++) {
+		double m2 = 2.0 * m, aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2)), del;
+
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		h *= d * c;
+		aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+		d = 1 + aa * d;
+		d = fabs(d) < tiny ? tiny : d;
+		c = 1 + aa / c;
+		c = fabs(c) < tiny ? tiny : c;
+		d = 1 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-15)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b). */
+static double ibeta(double a, double b, double x)
+{
+	double front;
+
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+	front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log(1 - x));
+	if (x < (a + 1) / (a + b + 2))
+		return front * betacf(a, b, x) / a;
+	return 1 - front * betacf(b, a, 1 - x) / b;
+}
+
+double pb_t_pvalue(double t, double df)
+{
+	return ibeta(df / 2, 0.5, df / (df + t * t));
+}
+
+double pb_t_critical(double alpha, double df)
+{
+	double lo = 0, hi = 1e6;
+
+	for (int i = 0; i < 200; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (pb_t_pvalue(mid, df) > alpha)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest rank on sorted values, as the histogram quantiles are. */
+static double rank_q(const double *sorted, size_t n, double q)
+{
+	size_t r = (size_t)ceil(q * (double)n);
+
+	return sorted[r ? r - 1 : 0];
+}
+
+void pb_sample_stats(const double *x, size_t n, struct pb_sample_stats *s)
+{
+	double *v, sum = 0, ss = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	if (!n)
+		return;
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return;
+	memcpy(v, x, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	s->mean = sum / (double)n;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - s->mean) * (v[i] - s->mean);
+	s->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+	s->cv = s->mean ? s->stddev / fabs(s->mean) : 0;
+	s->min = v[0];
+	s->max = v[n - 1];
+	s->p50 = rank_q(v, n, 0.50);
+	s->p90 = rank_q(v, n, 0.90);
+	s->p99 = rank_q(v, n, 0.99);
+	s->p99_9 = rank_q(v, n, 0.999);
+	s->ci95 = n > 1 ? pb_t_critical(0.05, (double)(n - 1)) * s->stddev / sqrt((double)n) : 0;
+	free(v);
+}
+
+int pb_welch(const struct pb_sample_stats *a, const struct pb_sample_stats *b, struct pb_welch *w)
+{
+	double va, vb, se2;
+
+	memset(w, 0, sizeof(*w));
+	if (a->n < 2 || b->n < 2)
+		return -1;
+	va = a->stddev * a->stddev / (double)a->n;
+	vb = b->stddev * b->stddev / (double)b->n;
+	se2 = va + vb;
+	w->diff = b->mean - a->mean;
+	if (se2 == 0) {
+		/* No spread on either side: any difference is exact. */
+		w->p = w->diff == 0 ? 1 : 0;
+		w->t = w->diff == 0 ? 0 : INFINITY;
+		w->df = (double)(a->n + b->n - 2);
+		return 0;
+	}
+	w->t = w->diff / sqrt(se2);
+	w->df = se2 * se2 / (va * va / (double)(a->n - 1) + vb * vb / (double)(b->n - 1));
+	w->p = pb_t_pvalue(w->t, w->df);
+	w->ci95 = pb_t_critical(0.05, w->df) * sqrt(se2);
+	return 0;
+}

@@ -39,4 +39,29 @@ struct json_object *pb_hist_to_json(const struct pb_hist *h);
 int pb_hist_from_json(struct json_object *o, struct pb_hist *h);
 struct json_object *pb_summary_to_json(const struct pb_summary *s);
 
+/*
+ * Over repetitions of a cell (one value each): n, mean, sample stddev,
+ * CV, nearest-rank quantiles, and the half-width of the mean's 95%
+ * confidence interval (Student's t, n - 1 degrees of freedom).
+ */
+struct pb_sample_stats {
+	size_t n;
+	double mean, stddev, cv, min, p50, p90, p99, p99_9, max, ci95;
+};
+void pb_sample_stats(const double *x, size_t n, struct pb_sample_stats *s);
+
+/*
+ * Welch's t-test of b against a (no equal-variance assumption): diff is
+ * b's mean minus a's, p two-sided, ci95 the half-width of the difference's
+ * 95% interval. -1 when either side has fewer than 2 values.
+ */
+struct pb_welch {
+	double diff, t, df, p, ci95;
+};
+int pb_welch(const struct pb_sample_stats *a, const struct pb_sample_stats *b, struct pb_welch *w);
+
+/* Student's t: the two-sided p of |t|, and the |t| whose two-sided p is alpha. */
+double pb_t_pvalue(double t, double df);
+double pb_t_critical(double alpha, double df);
+
 #endif

@@ -147,9 +147,66 @@ static void test_merge_and_json(void **state)
 	pb_hist_free(&b);
 }
 
+/* Student's t critical values, two-sided 95%, against the printed tables. */
+static void test_t_critical(void **state)
+{
+	static const struct { double df, t; } table[] = {
+		{ 1, 12.706 }, { 2, 4.303 }, { 5, 2.571 }, { 10, 2.228 }, { 14, 2.145 },
+		{ 30, 2.042 }, { 120, 1.980 }, { 1e6, 1.960 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		assert_true(fabs(pb_t_critical(0.05, table[i].df) - table[i].t) < 0.0006);
+	/* And back: the p of a critical value is alpha. */
+	assert_true(fabs(pb_t_pvalue(2.228139, 10) - 0.05) < 1e-5);
+	assert_true(fabs(pb_t_pvalue(0, 10) - 1) < 1e-12);
+}
+
+/*
+ * The samples ministat was run on (ministat -c 95 a b):
+ *     N  Min  Max  Median  Avg  Stddev
+ * x   8    9   13      11   11  1.3093073
+ * +   8   12   16      14   14  1.3093073
+ * Difference at 95.0% confidence: 3 +/- 1.40423 (Student's t, pooled s =
+ * 1.30931). With equal variances and sizes, Welch's df is the pooled 14;
+ * ministat's table rounds t to 2.145, hence the last digits.
+ */
+static void test_sample_stats_and_welch(void **state)
+{
+	const double a[] = { 10, 12, 9, 11, 13, 10, 12, 11 }, b[] = { 14, 13, 15, 12, 16, 14, 13, 15 };
+	struct pb_sample_stats sa, sb, one;
+	struct pb_welch w;
+
+	(void)state;
+	pb_sample_stats(a, 8, &sa);
+	pb_sample_stats(b, 8, &sb);
+	assert_int_equal(sa.n, 8);
+	assert_true(sa.min == 9 && sa.max == 13 && sa.p50 == 11 && sa.mean == 11);
+	assert_true(fabs(sa.stddev - 1.3093073) < 1e-6);
+	assert_true(fabs(sa.cv - 1.3093073 / 11) < 1e-6);
+	/* The mean's interval: t(0.975, 7) = 2.365 times s / sqrt(8). */
+	assert_true(fabs(sa.ci95 - 2.364624 * 1.3093073 / sqrt(8)) < 1e-4);
+	assert_int_equal(pb_welch(&sa, &sb, &w), 0);
+	assert_true(w.diff == 3);
+	assert_true(fabs(w.t - 4.5825757) < 1e-6);
+	assert_true(fabs(w.df - 14) < 1e-9);
+	assert_true(fabs(w.ci95 - 1.40423) / 1.40423 < 1e-3);
+	assert_true(w.p < 0.001);
+	/* Identical samples: no difference at all. */
+	assert_int_equal(pb_welch(&sa, &sa, &w), 0);
+	assert_true(w.diff == 0 && w.p > 0.99);
+	/* One value is not a sample. */
+	pb_sample_stats(a, 1, &one);
+	assert_true(one.stddev == 0 && one.ci95 == 0);
+	assert_int_equal(pb_welch(&one, &sb, &w), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_t_critical),
+		cmocka_unit_test(test_sample_stats_and_welch),
 		cmocka_unit_test(test_index_roundtrip),
 		cmocka_unit_test(test_buckets_contiguous),
 		cmocka_unit_test(test_summary_exact_small),
