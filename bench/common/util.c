@@ -236,3 +236,21 @@ struct json_object *pb_json_load(const char *path, char *err, size_t errlen)
 	free(s);
 	return o;
 }
+
+struct json_object *pb_json_get(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+struct json_object *pb_json_path(struct json_object *o, const char *path)
+{
+	const char *dot = strchr(path, '.');
+	char name[128];
+
+	if (!dot)
+		return pb_json_get(o, path);
+	snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
+	return pb_json_get(pb_json_get(o, name), dot + 1);
+}

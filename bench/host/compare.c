@@ -57,31 +57,18 @@ static const struct metric_def {
 /* Outcomes compared as words: any change is reported, and counted as a regression. */
 static const char *const outcome_keys[] = { "verdict", "limit" };
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 static const char *get_str(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = pb_json_get(o, key);
 
 	return v ? json_object_get_string(v) : NULL;
 }
 
-/* A metric's value, by "metric" or "metric.field"; false when absent. */
+/* A metric's number, by "metric" or "metric.field"; false when absent. */
 static bool metric_value(struct json_object *metrics, const char *path, double *out)
 {
-	char name[96];
-	const char *dot = strchr(path, '.');
-	struct json_object *v;
+	struct json_object *v = pb_json_path(metrics, path);
 
-	snprintf(name, sizeof(name), "%.*s", dot ? (int)(dot - path) : (int)strlen(path), path);
-	v = get(metrics, name);
-	if (dot)
-		v = get(v, dot + 1);
 	if (!v || (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int)))
 		return false;
 	*out = json_object_get_double(v);
@@ -201,9 +188,9 @@ static void note(char **text, const char *line)
 int pb_compare(struct json_object *base, struct json_object *new, const struct pb_compare_opts *o,
 	       FILE *out, char *err, size_t errlen)
 {
-	struct json_object *bcells = get(base, "cells"), *ncells = get(new, "cells");
-	const char *bmode = get_str(get(base, "run"), "mode"), *nmode = get_str(get(new, "run"), "mode");
-	const char *baccel = get_str(get(base, "run"), "accel"), *naccel = get_str(get(new, "run"), "accel");
+	struct json_object *bcells = pb_json_get(base, "cells"), *ncells = pb_json_get(new, "cells");
+	const char *bmode = get_str(pb_json_get(base, "run"), "mode"), *nmode = get_str(pb_json_get(new, "run"), "mode");
+	const char *baccel = get_str(pb_json_get(base, "run"), "accel"), *naccel = get_str(pb_json_get(new, "run"), "accel");
 	size_t n = json_object_array_length(ncells), regressions = 0, matched = 0, ng = 0;
 	struct junit_case *cases = pb_xcalloc(n + 1, sizeof(*cases));
 	struct strategy_mean geo[64];
@@ -251,8 +238,8 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 			fprintf(out, "%s: status %s -> %s\n", id, get_str(bc, "status"), get_str(nc, "status"));
 			goto next;
 		}
-		bm = get(bc, "metrics");
-		nm = get(nc, "metrics");
+		bm = pb_json_get(bc, "metrics");
+		nm = pb_json_get(nc, "metrics");
 		for (size_t k = 0; k < ARRAY_SIZE(outcome_keys); k++) {
 			const char *bv = get_str(bm, outcome_keys[k]), *nv = get_str(nm, outcome_keys[k]);
 

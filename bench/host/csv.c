@@ -47,25 +47,6 @@ static void cols_free(struct cols *c)
 	free(c->name);
 }
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
-/* metric, or metric.field for an object; NULL when absent. */
-static struct json_object *lookup(struct json_object *o, const char *path)
-{
-	char name[128];
-	const char *dot = strchr(path, '.');
-
-	if (!dot)
-		return get(o, path);
-	snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
-	return get(get(o, name), dot + 1);
-}
-
 static void put_field(FILE *f, struct json_object *v)
 {
 	const char *s;
@@ -92,7 +73,7 @@ static void put_field(FILE *f, struct json_object *v)
 
 static const char *workload_of(struct json_object *c)
 {
-	struct json_object *w = get(c, "workload");
+	struct json_object *w = pb_json_get(c, "workload");
 
 	return w ? json_object_get_string(w) : "";
 }
@@ -112,13 +93,13 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 
 		if (strcmp(workload_of(c), workload))
 			continue;
-		json_object_object_foreach(get(c, "params"), pk, pv) {
+		json_object_object_foreach(pb_json_get(c, "params"), pk, pv) {
 			(void)pv;
 			/* Already a column, or the file's name. */
 			if (strcmp(pk, "strategy") && strcmp(pk, "workload"))
 				col_add(&params, pk);
 		}
-		json_object_object_foreach(get(c, "metrics"), mk, mv) {
+		json_object_object_foreach(pb_json_get(c, "metrics"), mk, mv) {
 			if (json_object_is_type(mv, json_type_object)) {
 				json_object_object_foreach(mv, fk, fv) {
 					char name[160];
@@ -145,18 +126,18 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 
 		if (strcmp(workload_of(c), workload))
 			continue;
-		put_field(f, get(c, "id"));
+		put_field(f, pb_json_get(c, "id"));
 		fputc(',', f);
-		put_field(f, get(c, "strategy"));
+		put_field(f, pb_json_get(c, "strategy"));
 		fputc(',', f);
-		put_field(f, get(c, "status"));
+		put_field(f, pb_json_get(c, "status"));
 		for (size_t k = 0; k < params.n; k++) {
 			fputc(',', f);
-			put_field(f, get(get(c, "params"), params.name[k]));
+			put_field(f, pb_json_get(pb_json_get(c, "params"), params.name[k]));
 		}
 		for (size_t k = 0; k < metrics.n; k++) {
 			fputc(',', f);
-			put_field(f, lookup(get(c, "metrics"), metrics.name[k]));
+			put_field(f, pb_json_path(pb_json_get(c, "metrics"), metrics.name[k]));
 		}
 		fputc('\n', f);
 	}
@@ -168,7 +149,7 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 
 int pb_report_csv(struct json_object *root, const char *dir, char *err, size_t errlen)
 {
-	struct json_object *cells = get(root, "cells");
+	struct json_object *cells = pb_json_get(root, "cells");
 	struct cols done = { 0 };
 	int ret = 0;
 
@@ -196,5 +177,5 @@ int pb_report_csv(struct json_object *root, const char *dir, char *err, size_t e
 
 char *pb_csv_workload(struct json_object *root, const char *workload)
 {
-	return workload_csv(get(root, "cells"), workload);
+	return workload_csv(pb_json_get(root, "cells"), workload);
 }

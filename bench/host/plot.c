@@ -35,32 +35,25 @@ struct figure {
 	size_t ns;
 };
 
-static struct json_object *get(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
-}
-
 static const char *str(struct json_object *o, const char *key)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = pb_json_get(o, key);
 
 	return v ? json_object_get_string(v) : "";
 }
 
 static double num(struct json_object *o, const char *key, const char *field)
 {
-	struct json_object *v = get(o, key);
+	struct json_object *v = pb_json_get(o, key);
 
 	if (field)
-		v = get(v, field);
+		v = pb_json_get(v, field);
 	return v ? json_object_get_double(v) : -1;
 }
 
 static void label_of(struct json_object *c, char *out, size_t len)
 {
-	struct json_object *p = get(c, "params");
+	struct json_object *p = pb_json_get(c, "params");
 
 	if (!strcmp(str(c, "workload"), "stock_dio"))
 		snprintf(out, len, "stock %s%s", str(p, "engine"),
@@ -172,8 +165,8 @@ static int plot_gup_fast(struct json_object *cells, const char *dir, char *err, 
 	snprintf(f.name, sizeof(f.name), "gup_fast-cost-per-page");
 	snprintf(f.title, sizeof(f.title), "gup_fast: cost per page (anon, THP off, write, short-term)");
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i), *p = get(c, "params");
-		struct json_object *m = get(c, "metrics");
+		struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
+		struct json_object *m = pb_json_get(c, "metrics");
 		char label[96], l2[128];
 
 		if (strcmp(str(c, "workload"), "gup_fast") || strcmp(str(c, "status"), "ok") ||
@@ -210,8 +203,8 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 			snprintf(io.title, sizeof(io.title), "small_dio: IOPS by block size, %s, QD1, %s completion",
 				 rws[r], comps[k]);
 			for (size_t i = 0; i < json_object_array_length(cells); i++) {
-				struct json_object *c = json_object_array_get_idx(cells, i), *p = get(c, "params");
-				struct json_object *h = get(get(c, "raw"), "latency_ns");
+				struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
+				struct json_object *h = pb_json_get(pb_json_get(c, "raw"), "latency_ns");
 				char label[96];
 				struct pb_hist hist;
 
@@ -219,11 +212,11 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 				     strcmp(str(c, "workload"), "stock_dio")) ||
 				    strcmp(str(c, "status"), "ok") || strcmp(str(p, "rw"), rws[r]) ||
 				    strcmp(str(p, "completion"), comps[k]) || num(p, "queue_depth", NULL) != 1 ||
-				    (get(p, "submitters") && num(p, "submitters", NULL) != 1) ||
-				    (get(p, "longterm") && num(p, "longterm", NULL) != 0))
+				    (pb_json_get(p, "submitters") && num(p, "submitters", NULL) != 1) ||
+				    (pb_json_get(p, "longterm") && num(p, "longterm", NULL) != 0))
 					continue;
 				label_of(c, label, sizeof(label));
-				point(&io, label, num(p, "block_size", NULL), num(get(c, "metrics"), "iops", NULL));
+				point(&io, label, num(p, "block_size", NULL), num(pb_json_get(c, "metrics"), "iops", NULL));
 				if (num(p, "block_size", NULL) != 4096 || !h || pb_hist_from_json(h, &hist) < 0)
 					continue;
 				if (hist.n) {
@@ -262,7 +255,7 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 	int st;
 
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i), *p = get(c, "params");
+		struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
 		char label[96];
 		size_t r, k;
 
@@ -288,7 +281,7 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 		}
 		for (k = 0; k < 3; k++)
 			if (!strcmp(str(p, "filesystem"), fss[k]))
-				v[r][k] = num(get(c, "metrics"), "truncate_ns", "p50") / 1000;
+				v[r][k] = num(pb_json_get(c, "metrics"), "truncate_ns", "p50") / 1000;
 	}
 	if (!nrow)
 		return 0;
@@ -339,7 +332,7 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 
 int pb_report_plots(struct json_object *root, const char *rundir, char *err, size_t errlen)
 {
-	struct json_object *cells = get(root, "cells");
+	struct json_object *cells = pb_json_get(root, "cells");
 	char *dir = pb_asprintf("%s/plots", rundir);
 	int ret;
 
