@@ -3,6 +3,8 @@
 #include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/delay.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/preempt.h>
@@ -22,6 +24,73 @@ struct page *pinbench_dummy_page;
 static bool defer_release = true;
 module_param(defer_release, bool, 0600);
 MODULE_PARM_DESC(defer_release, "defer what a strategy cannot do in interrupt context (default Y; N only for testing the context checks)");
+
+/* Bounded so a typo cannot stall a CPU: 512 pages x 10 us is 5 ms per call. */
+#define PINBENCH_CALIBRATE_MAX_NS 10000
+unsigned int pinbench_calibrate_ns_per_page;
+
+/*
+ * ndelay() is neither free nor exact: its entry costs about one clock
+ * read, and its loop overshoots (under TCG, whose TSC is virtual, by a
+ * third). Fitted once at load, cost(x) = a + b * x, so that the charge
+ * per acquire is the asked ns per page as near as the delay loop allows;
+ * below 'a' per call it cannot go (a few pages per call at a few ns).
+ */
+static u64 calibrate_a_ns;
+static u64 calibrate_b_1024 = 1024;	/* b in 1/1024 */
+
+static u64 ndelay_cost(unsigned long x)
+{
+	u64 t0, t1;
+	int i;
+
+	preempt_disable();
+	t0 = ktime_get_ns();
+	for (i = 0; i < 64; i++)
+		ndelay(x);
+	t1 = ktime_get_ns();
+	preempt_enable();
+	return (t1 - t0) / 64;
+}
+
+static void calibrate_fit(void)
+{
+	u64 c0 = ndelay_cost(0), c1 = ndelay_cost(4096);
+
+	calibrate_a_ns = c0;
+	calibrate_b_1024 = c1 > c0 ? max_t(u64, (c1 - c0) / 4, 1) : 1024;
+	pr_debug("pinbench: ndelay(x) costs %llu + x * %llu / 1024 ns\n", calibrate_a_ns,
+		 calibrate_b_1024);
+}
+
+void pinbench_calibrate_charge(unsigned int extra, long nr_pages)
+{
+	u64 want = (u64)extra * (u64)nr_pages;
+
+	ndelay(want > calibrate_a_ns ? div64_u64((want - calibrate_a_ns) * 1024, calibrate_b_1024) : 0);
+}
+
+static int calibrate_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v > PINBENCH_CALIBRATE_MAX_NS)
+		return -ERANGE;
+	if (v)
+		calibrate_fit();
+	WRITE_ONCE(pinbench_calibrate_ns_per_page, v);
+	return 0;
+}
+
+static const struct kernel_param_ops calibrate_ops = {
+	.set = calibrate_set,
+	.get = param_get_uint,
+};
+module_param_cb(calibrate_ns_per_page, &calibrate_ops, &pinbench_calibrate_ns_per_page, 0600);
+MODULE_PARM_DESC(calibrate_ns_per_page, "extra ns charged per page acquired, 0..10000 (default 0; only to prove that pinbench compare catches a change)");
 static struct workqueue_struct *pinbench_wq;
 
 void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v)

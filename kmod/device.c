@@ -324,7 +324,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		pin->flags = a.flags;
 		pin->reg = &b->reg;
 		pin->nr = want;
-		ret = s->acquire(pin, a.addr + (done << PAGE_SHIFT), want);
+		ret = pinbench_acquire(s, pin, a.addr + (done << PAGE_SHIFT), want);
 		if (ret != want) {
 			pin->nr = ret > 0 ? ret : 0;
 			b->nr_pins = c + !!pin->nr;	/* release what is held */

@@ -115,10 +115,10 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 
 		if (kind == ROUND_SAMPLED) {
 			t0 = ktime_get_ns();
-			n = s->acquire(pin, addr, ppc);
+			n = pinbench_acquire(s, pin, addr, ppc);
 			t1 = ktime_get_ns();
 		} else {
-			n = s->acquire(pin, addr, ppc);
+			n = pinbench_acquire(s, pin, addr, ppc);
 		}
 		if (unlikely(n != ppc)) {
 			pin->nr = n > 0 ? n : 0;

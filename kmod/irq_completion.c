@@ -333,7 +333,7 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	io->rc.done_fn = irq_io_done;
 
 	t0 = ktime_get_ns();
-	n = r->s->acquire(&io->pin, uaddr, nr);
+	n = pinbench_acquire(r->s, &io->pin, uaddr, nr);
 	if (n == nr && read) {
 		/* bio_set_pages_dirty(), before the device writes. */
 		for (i = 0; i < nr; i++) {

@@ -231,6 +231,26 @@ extern atomic64_t pinbench_tracking_objects;
 extern atomic64_t pinbench_revokes;
 extern atomic64_t pinbench_anon_vmas_leaked;
 
+/*
+ * Calibration (testing the comparison, never for results): a fixed extra
+ * cost, in ns, charged for every page an acquire holds, inside whatever
+ * times the acquire. 0 (the default) costs one predicted branch.
+ */
+extern unsigned int pinbench_calibrate_ns_per_page;
+void pinbench_calibrate_charge(unsigned int extra, long nr_pages);
+
+/* Every acquire goes through here, so the calibration reaches every workload. */
+static inline long pinbench_acquire(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+				    unsigned long addr, unsigned int nr_pages)
+{
+	long n = s->acquire(pin, addr, nr_pages);
+	unsigned int extra = READ_ONCE(pinbench_calibrate_ns_per_page);
+
+	if (unlikely(extra) && n > 0)
+		pinbench_calibrate_charge(extra, n);
+	return n;
+}
+
 extern const struct pinbench_strategy pinbench_gup_ref;
 extern const struct pinbench_strategy pinbench_pin_counter;
 extern const struct pinbench_strategy pinbench_notifier_revoke;

@@ -267,7 +267,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 
 	t0 = ktime_get_ns();
-	n = r->s->acquire(&io->pin, uaddr & PAGE_MASK, nr);
+	n = pinbench_acquire(r->s, &io->pin, uaddr & PAGE_MASK, nr);
 	if (n == nr && read) {
 		/* bio_set_pages_dirty(), before the device writes. */
 		for (i = 0; i < nr; i++) {

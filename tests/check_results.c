@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "metrics.h"
 
 static int failures;
 
@@ -109,6 +110,14 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 
 		need(c, "workload");
 		need(c, "strategy");
+		/* Every metric is in the one table, with its unit and direction. */
+		if (json_object_object_get_ex(c, "metrics", &m) && json_object_get_string(need(c, "workload"))) {
+			json_object_object_foreach(m, key, val) {
+				(void)val;
+				if (!pb_metric_find(json_object_get_string(need(c, "workload")), key))
+					FAIL("%s: metric '%s' is not declared in bench/host/metrics.c", id, key);
+			}
+		}
 		need(c, "params");
 		need(c, "reason");
 		st = json_object_get_string(need(c, "status"));

@@ -293,6 +293,8 @@ static int module_info(int devfd, struct pinbench_info *info)
 	return ioctl(devfd, PINBENCH_IOC_INFO, info);
 }
 
+#define CALIBRATE_PARAM "/sys/module/pinbench/parameters/calibrate_ns_per_page"
+
 static char *read_line(const char *path)
 {
 	char *s = pb_read_first_line(path);
@@ -321,6 +323,13 @@ static void write_guest_facts(const char *share, const struct pinbench_info *inf
 	json_object_object_add(o, "thp_enabled", json_object_new_string(thp));
 	json_object_object_add(o, "abi_version", json_object_new_int((int)info->abi_version));
 	json_object_object_add(o, "topology", pb_topology_json());
+	{
+		/* Read back: what the module really charged, not what was asked. */
+		char *cal = read_line(CALIBRATE_PARAM);
+
+		json_object_object_add(o, "calibrate_ns_per_page", json_object_new_int(atoi(cal)));
+		free(cal);
+	}
 	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
@@ -328,6 +337,22 @@ static void write_guest_facts(const char *share, const struct pinbench_info *inf
 	free(thp);
 	free(path);
 	json_object_put(o);
+}
+
+/* The plan's calibration (pinbench run --calibrate-ns-per-page), set on every boot. */
+static void set_calibration(struct json_object *plan)
+{
+	struct json_object *v;
+	char buf[32];
+	int fd, n;
+
+	if (!json_object_object_get_ex(plan, "calibrate_ns_per_page", &v))
+		return;
+	n = snprintf(buf, sizeof(buf), "%u", (unsigned int)json_object_get_int(v));
+	fd = open(CALIBRATE_PARAM, O_WRONLY);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		pb_die("cannot set %s to %s: %s", CALIBRATE_PARAM, buf, strerror(errno));
+	close(fd);
 }
 
 static void usage(void)
@@ -383,14 +408,14 @@ int main(int argc, char **argv)
 	if (mod_info.hist_buckets != PINBENCH_HIST_BUCKETS)
 		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
 		       mod_info.hist_buckets, PINBENCH_HIST_BUCKETS);
-	write_guest_facts(share, &mod_info);
-	pb_counters_hold();
-
 	path = pb_asprintf("%s/plan.json", share);
 	plan = json_object_from_file(path);
 	if (!plan || !json_object_object_get_ex(plan, "cells", &cells))
 		pb_die("%s: cannot read the plan: %s", path, json_util_get_last_err());
 	free(path);
+	set_calibration(plan);
+	write_guest_facts(share, &mod_info);
+	pb_counters_hold();
 	path = pb_asprintf("%s/cells", share);
 	pb_mkdir_p(path, 0755);
 	free(path);

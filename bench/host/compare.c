@@ -7,55 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "metrics.h"
+#include "repeat.h"
+#include "stats.h"
 #include "results.h"
 #include "util.h"
-
-/*
- * The metrics a comparison judges, one row each, with their unit and the
- * direction that is better (as mmtests' one table of metrics). Only
- * figures that a change to a pinning design moves and that a repeatable
- * run reproduces: counts of outcomes (writes lost, backlog depth) vary
- * from run to run by design, and their meaning is carried by the verdicts,
- * which are compared as such.
- */
-enum better { LOWER = -1, HIGHER = 1 };
-
-static const struct metric_def {
-	const char *workload;
-	const char *path;	/* metric, or metric.field */
-	const char *unit;
-	enum better better;
-} metric_defs[] = {
-	/*
-	 * Medians, not the phase means nor tails: in deterministic mode two
-	 * boots give identical medians, while a mean over a few phase rounds
-	 * moved by 1.4% with one slow call (a fresh clone's make check), and
-	 * a tail is a handful of such calls.
-	 */
-	{ "gup_fast", "acquire_ns_per_page.p50", "ns", LOWER },
-	{ "gup_fast", "release_ns_per_page.p50", "ns", LOWER },
-	{ "small_dio", "iops", "1/s", HIGHER },
-	{ "small_dio", "latency_ns.p50", "ns", LOWER },
-	{ "small_dio", "latency_ns.p99", "ns", LOWER },
-	{ "small_dio", "acquire_ns_per_io.mean", "ns", LOWER },
-	{ "small_dio", "release_ns_per_io.mean", "ns", LOWER },
-	{ "small_dio", "residency_ns.p50", "ns", LOWER },
-	{ "stock_dio", "iops", "1/s", HIGHER },
-	{ "stock_dio", "latency_ns.p50", "ns", LOWER },
-	{ "stock_dio", "latency_ns.p99", "ns", LOWER },
-	{ "irq_completion", "completion_rate_hz", "1/s", HIGHER },
-	{ "irq_completion", "handler_ns_per_interrupt.p50", "ns", LOWER },
-	{ "irq_completion", "release_ns_per_completion.p50", "ns", LOWER },
-	{ "irq_completion", "residency_ns.p50", "ns", LOWER },
-	{ "irq_completion", "completion_cpu_ns_per_completion", "ns", LOWER },
-	{ "truncate_under_dma", "truncate_ns.p50", "ns", LOWER },
-	{ "truncate_under_dma", "revoke_span_ns.p50", "ns", LOWER },
-	{ "truncate_stock", "truncate_ns.p50", "ns", LOWER },
-	{ "writeback_under_dma", "fsync_ns.p50", "ns", LOWER },
-};
-
-/* Outcomes compared as words: any change is reported, and counted as a regression. */
-static const char *const outcome_keys[] = { "verdict", "limit" };
 
 static const char *get_str(struct json_object *o, const char *key)
 {
@@ -177,6 +133,65 @@ static int write_junit(const char *path, struct junit_case *cases, size_t n, siz
 }
 
 /* Append a line to a growing failure text. */
+static void note(char **text, const char *line);
+
+struct compare_ctx {
+	FILE *out;
+	double threshold;
+	bool deterministic, verbose;
+	size_t significant_tests, untested;	/* wall mode: figures with and without repetitions */
+	struct strategy_mean geo[64];
+	size_t ng;
+};
+
+/*
+ * One figure of one cell. In deterministic mode a change is exact, and
+ * one past the threshold in the worse direction is a regression. In wall
+ * mode, where both runs have repetitions, the figure's mean is compared
+ * and a regression must also be significant: Welch's t-test (unequal
+ * variances) at p < 0.05, marked '*'. A wall run without repetitions
+ * has no test; the threshold alone decides, and the output says so.
+ */
+static void compare_figure(struct compare_ctx *cx, const char *id, const char *strategy,
+			   const struct pb_metric_def *d, const char *path, struct json_object *bc,
+			   struct json_object *nc, char **failure)
+{
+	struct json_object *bs = pb_json_get(pb_json_get(bc, "stats"), path);
+	struct json_object *ns = pb_json_get(pb_json_get(nc, "stats"), path);
+	struct pb_sample_stats sa, sb;
+	struct pb_welch w;
+	double b, v, pct, worse;
+	bool regressed, tested = false, significant = true;
+	char line[512], mark[96] = "";
+
+	if (!metric_value(pb_json_get(bc, "metrics"), path, &b) ||
+	    !metric_value(pb_json_get(nc, "metrics"), path, &v) || (b == 0 && v == 0))
+		return;
+	if (!cx->deterministic && bs && ns && !pb_stats_from_json(bs, &sa) &&
+	    !pb_stats_from_json(ns, &sb) && !pb_welch(&sa, &sb, &w)) {
+		tested = true;
+		significant = w.p < 0.05;
+		snprintf(mark, sizeof(mark), " p=%.3g%s", w.p, significant ? " *" : "");
+		cx->significant_tests++;
+	} else if (!cx->deterministic) {
+		cx->untested++;
+	}
+	pct = b ? (v - b) / b * 100.0 : INFINITY;
+	/* How much worse, as a ratio above 1: for the geometric mean per strategy. */
+	worse = d->better == PB_LOWER ? (b > 0 && v > 0 ? v / b : 1) : (b > 0 && v > 0 ? b / v : 1);
+	geo_add(cx->geo, &cx->ng, strategy ? strategy : "?", worse);
+	regressed = (d->better == PB_LOWER ? pct : -pct) > cx->threshold && significant;
+	if (!cx->verbose && !regressed && fabs(pct) <= cx->threshold)
+		return;
+	snprintf(line, sizeof(line), "%s: %.6g -> %.6g %s (%+.2f%%)%s%s", path, b, v, d->unit, pct, mark,
+		 regressed ? " REGRESSION" :
+		 fabs(pct) > cx->threshold && tested && !significant ? " (within noise)" :
+		 fabs(pct) > cx->threshold ? ((d->better == PB_LOWER ? pct : -pct) < 0 ? " improved" : "") : "");
+	fprintf(cx->out, "%s: %s\n", id, line);
+	if (regressed)
+		note(failure, line);
+}
+
 static void note(char **text, const char *line)
 {
 	char *old = *text;
@@ -191,11 +206,13 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 	struct json_object *bcells = pb_json_get(base, "cells"), *ncells = pb_json_get(new, "cells");
 	const char *bmode = get_str(pb_json_get(base, "run"), "mode"), *nmode = get_str(pb_json_get(new, "run"), "mode");
 	const char *baccel = get_str(pb_json_get(base, "run"), "accel"), *naccel = get_str(pb_json_get(new, "run"), "accel");
-	size_t n = json_object_array_length(ncells), regressions = 0, matched = 0, ng = 0;
+	size_t n = json_object_array_length(ncells), regressions = 0, matched = 0;
 	struct junit_case *cases = pb_xcalloc(n + 1, sizeof(*cases));
-	struct strategy_mean geo[64];
-	bool deterministic;
-	double threshold;
+	struct compare_ctx cx = { .out = out, .verbose = o->verbose };
+	struct json_object *bcal = pb_json_get(pb_json_get(base, "run"), "calibrate_ns_per_page");
+	struct json_object *ncal = pb_json_get(pb_json_get(new, "run"), "calibrate_ns_per_page");
+	int brep = json_object_get_int(pb_json_get(pb_json_get(base, "run"), "repeat"));
+	int nrep = json_object_get_int(pb_json_get(pb_json_get(new, "run"), "repeat"));
 
 	if (!bmode || !nmode || !baccel || !naccel) {
 		snprintf(err, errlen, "run.mode or run.accel missing");
@@ -209,17 +226,22 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 		free(cases);
 		return 2;
 	}
-	deterministic = !strcmp(nmode, "deterministic");
-	threshold = o->threshold_pct >= 0 ? o->threshold_pct : deterministic ? 1.0 : 10.0;
-	fprintf(out, "pinbench compare: %s/%s, threshold %.2f%% (%s)\n", naccel, nmode, threshold,
-		deterministic ? "deterministic: every change is exact" :
-		"wall: one run per side, no significance test possible");
+	cx.deterministic = !strcmp(nmode, "deterministic");
+	cx.threshold = o->threshold_pct >= 0 ? o->threshold_pct : cx.deterministic ? 1.0 : 10.0;
+	fprintf(out, "pinbench compare: %s/%s, threshold %.2f%%, repetitions %d -> %d (%s)\n", naccel,
+		nmode, cx.threshold, brep, nrep,
+		cx.deterministic ? "deterministic: every change is exact" :
+		brep > 1 && nrep > 1 ? "wall: means compared, Welch's t-test, * marks p < 0.05" :
+		"wall: a side without repetitions allows no significance test; the threshold alone decides");
+	/* A calibrated run (pinbench run --calibrate-ns-per-page) is a test of this command. */
+	if (json_object_get_int(bcal) != json_object_get_int(ncal))
+		fprintf(out, "note: calibration differs: %d ns/page extra in the base, %d in the new run\n",
+			json_object_get_int(bcal), json_object_get_int(ncal));
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *nc = json_object_array_get_idx(ncells, i), *bc;
 		const char *id = get_str(nc, "id"), *workload = get_str(nc, "workload");
 		const char *strategy = get_str(nc, "strategy");
-		struct json_object *bm, *nm;
 		char line[512];
 
 		cases[i].classname = pb_xstrdup(workload ? workload : "?");
@@ -238,40 +260,35 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 			fprintf(out, "%s: status %s -> %s\n", id, get_str(bc, "status"), get_str(nc, "status"));
 			goto next;
 		}
-		bm = pb_json_get(bc, "metrics");
-		nm = pb_json_get(nc, "metrics");
-		for (size_t k = 0; k < ARRAY_SIZE(outcome_keys); k++) {
-			const char *bv = get_str(bm, outcome_keys[k]), *nv = get_str(nm, outcome_keys[k]);
+		struct json_object *bm = pb_json_get(bc, "metrics"), *nm = pb_json_get(nc, "metrics");
 
-			if ((bv || nv) && (!bv || !nv || strcmp(bv, nv))) {
-				snprintf(line, sizeof(line), "%s: %s -> %s", outcome_keys[k], bv ? bv : "none",
-					 nv ? nv : "none");
-				fprintf(out, "%s: %s\n", id, line);
-				note(&cases[i].failure, line);
+		for (unsigned int k = 0; k < pb_nr_metric_defs; k++) {
+			const struct pb_metric_def *d = &pb_metric_defs[k];
+			const char *f = d->judged;
+
+			if (!f || !workload || strcmp(d->workload, workload))
+				continue;
+			if (!strcmp(d->unit, "word")) {
+				/* Outcomes compared as words: any change is reported, and a regression. */
+				const char *bv = get_str(bm, d->name), *nv = get_str(nm, d->name);
+
+				if ((bv || nv) && (!bv || !nv || strcmp(bv, nv))) {
+					snprintf(line, sizeof(line), "%s: %s -> %s", d->name, bv ? bv : "none",
+						 nv ? nv : "none");
+					fprintf(out, "%s: %s\n", id, line);
+					note(&cases[i].failure, line);
+				}
+				continue;
 			}
-		}
-		for (size_t k = 0; k < ARRAY_SIZE(metric_defs); k++) {
-			const struct metric_def *d = &metric_defs[k];
-			double b, v, pct, worse;
-			bool regressed;
+			/* Each judged field: "" the number itself, else "p50,p99" of a summary. */
+			do {
+				size_t flen = strcspn(f, ",");
+				char path[128];
 
-			if (!workload || strcmp(d->workload, workload) || !metric_value(bm, d->path, &b) ||
-			    !metric_value(nm, d->path, &v))
-				continue;
-			if (b == 0 && v == 0)
-				continue;
-			pct = b ? (v - b) / b * 100.0 : INFINITY;
-			/* How much worse, as a ratio above 1: for the geometric mean per strategy. */
-			worse = d->better == LOWER ? (b > 0 && v > 0 ? v / b : 1) : (b > 0 && v > 0 ? b / v : 1);
-			geo_add(geo, &ng, strategy ? strategy : "?", worse);
-			regressed = (d->better == LOWER ? pct : -pct) > threshold;
-			if (!o->verbose && !regressed && fabs(pct) <= threshold)
-				continue;
-			snprintf(line, sizeof(line), "%s: %.6g -> %.6g %s (%+.2f%%)%s", d->path, b, v, d->unit,
-				 pct, regressed ? " REGRESSION" : fabs(pct) > threshold ? " improved" : "");
-			fprintf(out, "%s: %s\n", id, line);
-			if (regressed)
-				note(&cases[i].failure, line);
+				snprintf(path, sizeof(path), "%s%s%.*s", d->name, flen ? "." : "", (int)flen, f);
+				compare_figure(&cx, id, strategy, d, path, bc, nc, &cases[i].failure);
+				f += flen + (f[flen] == ',');
+			} while (*f);
 		}
 next:
 		if (cases[i].failure)
@@ -285,9 +302,12 @@ next:
 	}
 	fprintf(out, "\nper strategy, geometric mean of new/base over the compared metrics "
 		"(above 0%%: worse):\n");
-	for (size_t g = 0; g < ng; g++)
-		fprintf(out, "  %-18s %+.2f%% over %zu figures\n", geo[g].name,
-			(exp(geo[g].log_sum / (double)geo[g].n) - 1) * 100.0, geo[g].n);
+	for (size_t g = 0; g < cx.ng; g++)
+		fprintf(out, "  %-18s %+.2f%% over %zu figures\n", cx.geo[g].name,
+			(exp(cx.geo[g].log_sum / (double)cx.geo[g].n) - 1) * 100.0, cx.geo[g].n);
+	if (!cx.deterministic)
+		fprintf(out, "%zu figures tested with Welch's t-test, %zu without repetitions to test\n",
+			cx.significant_tests, cx.untested);
 	fprintf(out, "\n%zu cells compared, %zu regressed\n", matched, regressions);
 	for (size_t i = 0; i < n; i++)
 		if (cases[i].failure)

@@ -607,6 +607,33 @@ void pb_plan_free(struct pb_plan *plan)
 	memset(plan, 0, sizeof(*plan));
 }
 
+/*
+ * Round robin: cell i goes to shard i % n. Neighbouring cells differ in
+ * one swept value, so every shard gets a like share of each workload and
+ * of each costly sweep point, and the split depends on the job alone.
+ */
+void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n)
+{
+	size_t kept = 0;
+
+	plan->total = plan->nr;
+	for (size_t i = 0; i < plan->nr; i++) {
+		struct pb_cellspec *c = &plan->cells[i];
+
+		if (i % n == k - 1) {
+			c->plan_index = i;
+			plan->cells[kept++] = *c;
+			continue;
+		}
+		free(c->id);
+		free(c->job);
+		free(c->workload);
+		free(c->strategy);
+		json_object_put(c->params);
+	}
+	plan->nr = kept;
+}
+
 struct json_object *pb_plan_to_json(const struct pb_plan *plan)
 {
 	struct json_object *o = json_object_new_object(), *cells = json_object_new_array();
@@ -619,6 +646,8 @@ struct json_object *pb_plan_to_json(const struct pb_plan *plan)
 		json_object_object_add(c, "workload", json_object_new_string(plan->cells[i].workload));
 		json_object_object_add(c, "strategy", json_object_new_string(plan->cells[i].strategy));
 		json_object_object_add(c, "params", json_object_get(plan->cells[i].params));
+		if (plan->total)
+			json_object_object_add(c, "plan_index", json_object_new_uint64(plan->cells[i].plan_index));
 		json_object_array_add(cells, c);
 	}
 	json_object_object_add(o, "cells", cells);

@@ -12,11 +12,13 @@ struct pb_cellspec {
 	char *workload;
 	char *strategy;
 	struct json_object *params;	/* every option, typed */
+	size_t plan_index;	/* its place in the whole plan (when sharded) */
 };
 
 struct pb_plan {
 	struct pb_cellspec *cells;
 	size_t nr;
+	size_t total;		/* cells in the whole plan when sharded, else 0 */
 };
 
 /*
@@ -26,6 +28,8 @@ struct pb_plan {
  */
 int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen);
 void pb_plan_free(struct pb_plan *plan);
+/* Keep only shard k of n (1 <= k <= n): the cells whose index is k - 1 modulo n. */
+void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n);
 /* The plan in the form the guest driver reads. */
 struct json_object *pb_plan_to_json(const struct pb_plan *plan);
 /* Option reference, for --help and the README. */

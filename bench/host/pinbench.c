@@ -19,6 +19,7 @@
 #include "plot.h"
 #include "job.h"
 #include "klog.h"
+#include "repeat.h"
 #include "report.h"
 #include "results.h"
 #include "util.h"
@@ -37,6 +38,9 @@ enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS =
 struct config {
 	const char *job, *name, *out, *mode, *accel, *kernel, *kdir, *moddir;
 	int vcpus, mem_mib;
+	int repeat;		/* 0: the mode's default */
+	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
+	unsigned int shard_k, shard_n;	/* 0/0: the whole plan */
 	double boot_timeout, cell_timeout;
 	bool verbose;
 };
@@ -60,6 +64,9 @@ static const struct cli_opt {
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
 	{ "boot-timeout", "S", CMD_RUN | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
 	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell, an exec, or any stall may last (default 900)" },
+	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic)" },
+	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
+	{ "calibrate-ns-per-page", "NS", CMD_RUN, "charge NS extra per page acquired (testing compare; default 0)" },
 	{ "verbose", NULL, CMD_GUEST, "show build commands and output" },
 	{ "help", NULL, 0xff, "this help" },
 };
@@ -131,6 +138,15 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "mem")) c->mem_mib = (int)parse_num(o->name, optarg, 256, 65536);
 		else if (!strcmp(o->name, "boot-timeout")) c->boot_timeout = parse_num(o->name, optarg, 1, 86400);
 		else if (!strcmp(o->name, "cell-timeout")) c->cell_timeout = parse_num(o->name, optarg, 1, 86400);
+		else if (!strcmp(o->name, "repeat")) c->repeat = (int)parse_num(o->name, optarg, 1, 1000);
+		else if (!strcmp(o->name, "calibrate-ns-per-page"))
+			c->calibrate = (int)parse_num(o->name, optarg, 0, 10000);
+		else if (!strcmp(o->name, "shard")) {
+			if (sscanf(optarg, "%u/%u", &c->shard_k, &c->shard_n) != 2 || !c->shard_n ||
+			    c->shard_n > 1000 || !c->shard_k || c->shard_k > c->shard_n ||
+			    strspn(optarg, "0123456789/") != strlen(optarg))
+				pb_die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000", optarg);
+		}
 		else if (!strcmp(o->name, "verbose")) c->verbose = true;
 		else usage(stdout, 0);
 	}
@@ -153,6 +169,14 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 	} else if (!c->vcpus) {
 		c->vcpus = 2;
 	}
+	/*
+	 * Wall-clock figures under an emulator move by 10-20% from run to run
+	 * (measured here): five repetitions give a mean with a usable 95%
+	 * interval and Welch's test something to work on. A deterministic
+	 * run repeats exactly, so one is enough.
+	 */
+	if (!c->repeat)
+		c->repeat = strcmp(c->mode, "deterministic") ? 5 : 1;
 	return optind;
 }
 
@@ -351,7 +375,7 @@ static struct json_object *console_splats(const char *path)
 
 struct progress {
 	const char *share;
-	const struct pb_plan *plan;
+	char **labels;		/* per guest plan entry: id, and the repetition */
 	size_t total, last_done;
 	int last_running;
 	double t0;
@@ -396,9 +420,9 @@ static void progress_tick(void *arg)
 	if (c.results && c.results < p->total)
 		snprintf(left, sizeof(left), ", about %.0f s left",
 			 el / (double)c.results * (double)(p->total - c.results));
-	if (c.running >= 0 && (size_t)c.running < p->plan->nr)
+	if (c.running >= 0 && (size_t)c.running < p->total)
 		n = snprintf(line, sizeof(line), "[cell %d/%zu, %.0f s elapsed%s] %s", c.running + 1,
-			     p->total, el, left, p->plan->cells[c.running].id);
+			     p->total, el, left, p->labels[c.running]);
 	else
 		n = snprintf(line, sizeof(line), "[%zu/%zu cells done, %.0f s elapsed%s]", c.results,
 			     p->total, el, left);
@@ -461,7 +485,7 @@ static char *read_status_file(const char *share, const char *name)
 
 static int cmd_run(int argc, char **argv, struct config *c)
 {
-	struct json_object *plan_json, *root, *run, *cells, *splats;
+	struct json_object *plan_json, *guest_plan, *gcells, *root, *run, *cells, *splats;
 	struct pb_boot_result br;
 	struct guest_setup g;
 	struct pb_plan plan;
@@ -472,7 +496,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	double first_cell = -1, ready = -1;
 	char last_problem[256] = "";
 	int boots = 0, exit_code = 0;
-	size_t failed = 0;
+	size_t failed = 0, nrep, total;
 
 	char *started_at = now_iso(false);
 
@@ -483,6 +507,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		free(started_at);
 		return 2;
 	}
+	if (c->shard_n)
+		pb_plan_shard(&plan, c->shard_k, c->shard_n);
 	if (!c->name) {
 		char *j = pb_xstrdup(c->job), *base = basename(j), *dot = strrchr(base, '.');
 
@@ -511,9 +537,37 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", rundir);
 	free(path);
 
+	/*
+	 * The guest's plan: the whole plan once per repetition, in passes, so
+	 * that a drift of the host (another load, thermal) spreads over every
+	 * cell alike instead of landing on one strategy's repetitions. Each
+	 * cell has its own warm-up, which every repetition runs and discards.
+	 */
 	plan_json = pb_plan_to_json(&plan);
+	nrep = (size_t)c->repeat;
+	total = plan.nr * nrep;
+	guest_plan = json_object_new_object();
+	gcells = json_object_new_array();
+	prog.labels = pb_xcalloc(total + 1, sizeof(char *));
+	for (size_t r = 0; r < nrep; r++) {
+		for (size_t i = 0; i < plan.nr; i++) {
+			struct json_object *gc = json_object_new_object();
+
+			json_object_object_foreach(json_object_array_get_idx(
+				json_object_object_get(plan_json, "cells"), i), k, v)
+				json_object_object_add(gc, k, json_object_get(v));
+			json_object_object_add(gc, "repetition", json_object_new_uint64(r + 1));
+			json_object_array_add(gcells, gc);
+			prog.labels[r * plan.nr + i] = nrep > 1 ?
+				pb_asprintf("%s (repetition %zu/%zu)", plan.cells[i].id, r + 1, nrep) :
+				pb_xstrdup(plan.cells[i].id);
+		}
+	}
+	json_object_object_add(guest_plan, "cells", gcells);
+	if (c->calibrate >= 0)
+		json_object_object_add(guest_plan, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
 	path = pb_asprintf("%s/plan.json", share);
-	js = json_object_to_json_string_ext(plan_json, JSON_C_TO_STRING_PRETTY);
+	js = json_object_to_json_string_ext(guest_plan, JSON_C_TO_STRING_PRETTY);
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
@@ -528,22 +582,25 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	boot_init(&b, &g, c, share, console);
 	pmem_for_plan(&b, &plan);
 	prog.share = share;
-	prog.plan = &plan;
 	prog.last_running = -1;
-	prog.total = plan.nr;
+	prog.total = total;
 	prog.t0 = pb_now_s();
 	prog.tty = isatty(2);
 	b.tick = progress_tick;
 	b.tick_arg = &prog;
 	qcmd = pb_boot_cmdline(&b);
-	fprintf(stderr, "pinbench: %zu cells, run directory %s\n", plan.nr, rundir);
+	if (c->shard_n)
+		fprintf(stderr, "pinbench: shard %u/%u: %zu of the plan's %zu cells\n", c->shard_k,
+			c->shard_n, plan.nr, plan.total);
+	fprintf(stderr, "pinbench: %zu cells, %zu repetition%s, run directory %s\n", plan.nr, nrep,
+		nrep > 1 ? "s" : "", rundir);
 
 	/*
 	 * Containment: a guest that dies or hangs inside a cell fails that
 	 * cell (with the console tail) and a new guest goes on with the rest.
 	 * A boot that finishes no cell at all fails every remaining cell.
 	 */
-	while (count_results(share) < plan.nr && boots < (int)plan.nr + 1) {
+	while (count_results(share) < total && boots < (int)total + 1) {
 		size_t before = count_results(share);
 		int cell;
 
@@ -610,7 +667,13 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	json_object_object_add(run, "mode", json_object_new_string(c->mode));
 	json_object_object_add(run, "accel", json_object_new_string(g.accel));
 	json_object_object_add(run, "accel_reason", json_object_new_string(g.accel_why));
-	json_object_object_add(run, "repeat", json_object_new_int(1));
+	json_object_object_add(run, "repeat", json_object_new_int((int)nrep));
+	if (c->calibrate > 0)
+		json_object_object_add(run, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
+	if (c->shard_n) {
+		json_object_object_add(run, "shard", json_object_new_string(pb_asprintf("%u/%u", c->shard_k, c->shard_n)));
+		json_object_object_add(run, "plan_cells", json_object_new_uint64(plan.total));
+	}
 	json_object_object_add(run, "boots", json_object_new_int(boots));
 	json_object_object_add(run, "boot_ready_s", ready >= 0 ? json_object_new_double(ready) : NULL);
 	json_object_object_add(run, "boot_to_first_cell_s",
@@ -627,28 +690,35 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	for (size_t i = 0; i < plan.nr; i++) {
 		struct json_object *pc = json_object_array_get_idx(
 			json_object_object_get(plan_json, "cells"), i);
-		char *rp = pb_asprintf("%s/cells/%04zu.json", share, i);
-		struct json_object *raw = json_object_from_file(rp);
-		struct json_object *cell;
-		char *reason = NULL;
+		struct json_object **reps = pb_xcalloc(nrep, sizeof(*reps)), *cell;
 
-		if (!raw) {
-			char *tail = console_tail(console, 0, 40);
-			char *ie = read_status_file(share, "init-error");
+		for (size_t r = 0; r < nrep; r++) {
+			char *rp = pb_asprintf("%s/cells/%04zu.json", share, r * plan.nr + i);
+			struct json_object *raw = json_object_from_file(rp);
+			char *reason = NULL;
 
-			reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
-					     ie ? ": " : "", ie ? ie : "", last_problem[0] ? ": " : "",
-					     last_problem, tail);
-			free(tail);
-			free(ie);
+			if (!raw) {
+				char *tail = console_tail(console, 0, 40);
+				char *ie = read_status_file(share, "init-error");
+
+				reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
+						     ie ? ": " : "", ie ? ie : "", last_problem[0] ? ": " : "",
+						     last_problem, tail);
+				free(tail);
+				free(ie);
+			}
+			reps[r] = pb_cell_result(pc, raw, "failed", reason);
+			json_object_put(raw);
+			free(reason);
+			free(rp);
 		}
-		cell = pb_cell_result(pc, raw, "failed", reason);
+		cell = pb_cell_combine(reps, nrep);
+		for (size_t r = 0; r < nrep; r++)
+			json_object_put(reps[r]);
+		free(reps);
 		if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
 			failed++;
 		json_object_array_add(cells, cell);
-		json_object_put(raw);
-		free(reason);
-		free(rp);
 	}
 	json_object_object_add(root, "cells", cells);
 
@@ -681,6 +751,10 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	free(unload);
 	json_object_put(root);
 	json_object_put(plan_json);
+	json_object_put(guest_plan);
+	for (size_t i = 0; i < total; i++)
+		free(prog.labels[i]);
+	free(prog.labels);
 	pb_plan_free(&plan);
 	return exit_code;
 }
@@ -876,7 +950,7 @@ static int cmd_cells(struct config *c)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072,
+	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;
 	int first;

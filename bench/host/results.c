@@ -483,6 +483,8 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 	json_object_object_add(c, "workload", copy_field(plan_cell, "workload"));
 	json_object_object_add(c, "strategy", copy_field(plan_cell, "strategy"));
 	json_object_object_add(c, "params", copy_field(plan_cell, "params"));
+	if (json_object_object_get_ex(plan_cell, "plan_index", &v))	/* a shard's cell */
+		json_object_object_add(c, "plan_index", json_object_get(v));
 	json_object_object_get_ex(plan_cell, "workload", &v);
 	workload = json_object_get_string(v);
 

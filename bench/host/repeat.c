@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/* repeat.c: one cell from its repetitions: status, metrics as means, per-metric statistics, merged histograms. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "repeat.h"
+#include "stats.h"
+#include "util.h"
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = pb_json_get(o, key);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+static bool is_number(struct json_object *v)
+{
+	return v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int));
+}
+
+/* A histogram as results keep it: {"n","sum","min","max","buckets"}. */
+static bool is_hist(struct json_object *v)
+{
+	return v && json_object_is_type(v, json_type_object) && pb_json_get(v, "buckets") &&
+	       pb_json_get(v, "n");
+}
+
+struct json_object *pb_stats_to_json(const struct pb_sample_stats *s, const double *values)
+{
+	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "n", json_object_new_uint64(s->n));
+	json_object_object_add(o, "mean", json_object_new_double(s->mean));
+	json_object_object_add(o, "stddev", json_object_new_double(s->stddev));
+	json_object_object_add(o, "cv", json_object_new_double(s->cv));
+	json_object_object_add(o, "ci95", json_object_new_double(s->ci95));
+	json_object_object_add(o, "min", json_object_new_double(s->min));
+	json_object_object_add(o, "p50", json_object_new_double(s->p50));
+	json_object_object_add(o, "p90", json_object_new_double(s->p90));
+	json_object_object_add(o, "p99", json_object_new_double(s->p99));
+	json_object_object_add(o, "p99_9", json_object_new_double(s->p99_9));
+	json_object_object_add(o, "max", json_object_new_double(s->max));
+	for (size_t i = 0; i < s->n; i++)
+		json_object_array_add(a, json_object_new_double(values[i]));
+	json_object_object_add(o, "values", a);
+	return o;
+}
+
+int pb_stats_from_json(struct json_object *o, struct pb_sample_stats *s)
+{
+	struct json_object *v;
+
+	memset(s, 0, sizeof(*s));
+	if (!o || !is_number(pb_json_get(o, "n")) || !is_number(pb_json_get(o, "mean")) ||
+	    !is_number(pb_json_get(o, "stddev")))
+		return -1;
+	s->n = (size_t)json_object_get_uint64(pb_json_get(o, "n"));
+	s->mean = json_object_get_double(pb_json_get(o, "mean"));
+	s->stddev = json_object_get_double(pb_json_get(o, "stddev"));
+	v = pb_json_get(o, "ci95");
+	s->ci95 = v ? json_object_get_double(v) : 0;
+	v = pb_json_get(o, "cv");
+	s->cv = v ? json_object_get_double(v) : 0;
+	return 0;
+}
+
+/*
+ * One metric leaf over the repetitions that have it: numbers become their
+ * mean (with statistics under stats[path]); booleans hold only if they
+ * held every time (a rate is sustained when it was sustained in every
+ * repetition); words are kept when unanimous, else listed with how often
+ * each was seen ("HANGS (1 of 5), blocks (4 of 5)"), so a verdict that
+ * flips is seen, not averaged away.
+ */
+static struct json_object *combine_leaf(struct json_object **vals, size_t n, const char *path,
+					struct json_object *stats)
+{
+	size_t nums = 0, bools = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		nums += is_number(vals[i]);
+		bools += vals[i] && json_object_is_type(vals[i], json_type_boolean);
+	}
+	if (nums && nums == n) {
+		double *x = pb_xcalloc(n, sizeof(*x));
+		struct pb_sample_stats s;
+
+		for (size_t i = 0; i < n; i++)
+			x[i] = json_object_get_double(vals[i]);
+		pb_sample_stats(x, n, &s);
+		json_object_object_add(stats, path, pb_stats_to_json(&s, x));
+		free(x);
+		return json_object_new_double(s.mean);
+	}
+	if (bools && bools == n) {
+		bool all = true;
+
+		for (size_t i = 0; i < n; i++)
+			all = all && json_object_get_boolean(vals[i]);
+		return json_object_new_boolean(all);
+	}
+	{
+		/* Words (or a mix): distinct non-null values in order of first appearance. */
+		const char **seen = pb_xcalloc(n, sizeof(*seen));
+		size_t *count = pb_xcalloc(n, sizeof(*count)), ns = 0, nonnull = 0;
+		struct json_object *out;
+
+		for (size_t i = 0; i < n; i++) {
+			const char *s;
+			size_t k;
+
+			if (!vals[i] || json_object_is_type(vals[i], json_type_null))
+				continue;
+			nonnull++;
+			s = json_object_get_string(vals[i]);
+			for (k = 0; k < ns && strcmp(seen[k], s); k++)
+				;
+			if (k == ns)
+				seen[ns++] = s;
+			count[k]++;
+		}
+		if (!ns) {
+			out = NULL;
+		} else if (ns == 1 && nonnull == n) {
+			out = json_object_get(vals[0]);
+		} else {
+			char *txt = pb_xstrdup(""), *t;
+
+			for (size_t k = 0; k < ns; k++) {
+				t = pb_asprintf("%s%s%s (%zu of %zu)", txt, k ? ", " : "", seen[k], count[k], n);
+				free(txt);
+				txt = t;
+			}
+			out = json_object_new_string(txt);
+			free(txt);
+		}
+		free(seen);
+		free(count);
+		return out;
+	}
+}
+
+/* metrics (objects one level deep: summaries) combined key by key, in the first's order. */
+static struct json_object *combine_metrics(struct json_object **ms, size_t n, const char *prefix,
+					   struct json_object *stats)
+{
+	struct json_object *out = json_object_new_object();
+	struct json_object **vals = pb_xcalloc(n, sizeof(*vals));
+
+	json_object_object_foreach(ms[0], key, v0) {
+		char *path = prefix ? pb_asprintf("%s.%s", prefix, key) : pb_xstrdup(key);
+
+		for (size_t i = 0; i < n; i++)
+			vals[i] = pb_json_get(ms[i], key);
+		if (v0 && json_object_is_type(v0, json_type_object) && !prefix) {
+			size_t objs = 0;
+
+			for (size_t i = 0; i < n; i++)
+				objs += vals[i] && json_object_is_type(vals[i], json_type_object);
+			if (objs == n) {
+				json_object_object_add(out, key, combine_metrics(vals, n, path, stats));
+				free(path);
+				continue;
+			}
+		}
+		json_object_object_add(out, key, combine_leaf(vals, n, path, stats));
+		free(path);
+	}
+	free(vals);
+	return out;
+}
+
+/* Every histogram at the top of raw, merged over the repetitions. */
+static struct json_object *merge_histograms(struct json_object **raws, size_t n)
+{
+	struct json_object *out = json_object_new_object();
+
+	if (!raws[0] || !json_object_is_type(raws[0], json_type_object))
+		return out;
+	json_object_object_foreach(raws[0], key, h0) {
+		struct pb_hist sum, h;
+		bool ok = true;
+
+		if (!is_hist(h0))
+			continue;
+		pb_hist_init(&sum);
+		for (size_t i = 0; i < n && ok; i++) {
+			if (pb_hist_from_json(pb_json_get(raws[i], key), &h) < 0) {
+				ok = false;
+			} else {
+				pb_hist_merge(&sum, &h);
+			}
+			pb_hist_free(&h);
+		}
+		if (ok)
+			json_object_object_add(out, key, pb_hist_to_json(&sum));
+		pb_hist_free(&sum);
+	}
+	return out;
+}
+
+struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
+{
+	struct json_object *c, *stats, *list, **ok, **ms, **raws, *bal, *klog;
+	size_t nok = 0, nunsup = 0, first_failed = n, first_unsup = n;
+	uint64_t acq = 0, rel = 0;
+	bool bal_known = true;
+	char *reason = NULL;
+
+	if (n == 1)
+		return json_object_get(reps[0]);
+	ok = pb_xcalloc(n, sizeof(*ok));
+	for (size_t i = 0; i < n; i++) {
+		const char *st = get_str(reps[i], "status");
+
+		if (!strcmp(st, "ok"))
+			ok[nok++] = reps[i];
+		else if (!strcmp(st, "unsupported") && (nunsup++, first_unsup == n))
+			first_unsup = i;
+		else if (strcmp(st, "unsupported") && first_failed == n)
+			first_failed = i;
+	}
+	/* The cell's frame (id, params, capabilities) is the first repetition's. */
+	c = json_object_new_object();
+	json_object_object_foreach(reps[0], key, v) {
+		if (strcmp(key, "status") && strcmp(key, "reason") && strcmp(key, "metrics") &&
+		    strcmp(key, "pin_balance") && strcmp(key, "kernel_log") && strcmp(key, "raw"))
+			json_object_object_add(c, key, json_object_get(v));
+	}
+	if (first_failed < n) {
+		reason = pb_asprintf("repetition %zu of %zu: %s", first_failed + 1, n,
+				     get_str(reps[first_failed], "reason"));
+		json_object_object_add(c, "status", json_object_new_string("failed"));
+	} else if (nunsup == n) {
+		reason = pb_xstrdup(get_str(reps[0], "reason"));
+		json_object_object_add(c, "status", json_object_new_string("unsupported"));
+	} else if (nunsup) {
+		reason = pb_asprintf("unsupported in repetition %zu of %zu only: %s", first_unsup + 1, n,
+				     get_str(reps[first_unsup], "reason"));
+		json_object_object_add(c, "status", json_object_new_string("failed"));
+	} else {
+		reason = pb_xstrdup("");
+		json_object_object_add(c, "status", json_object_new_string("ok"));
+	}
+	json_object_object_add(c, "reason", json_object_new_string(reason));
+	free(reason);
+
+	stats = json_object_new_object();
+	if (nok) {
+		ms = pb_xcalloc(nok, sizeof(*ms));
+		raws = pb_xcalloc(nok, sizeof(*raws));
+		for (size_t i = 0; i < nok; i++) {
+			ms[i] = pb_json_get(ok[i], "metrics");
+			raws[i] = pb_json_get(ok[i], "raw");
+		}
+		json_object_object_add(c, "metrics", combine_metrics(ms, nok, NULL, stats));
+		json_object_object_add(c, "merged_histograms", merge_histograms(raws, nok));
+		free(ms);
+		free(raws);
+	} else {
+		json_object_object_add(c, "metrics", json_object_new_object());
+	}
+	json_object_object_add(c, "stats", stats);
+
+	/* Pins balance over the whole cell; every repetition's kernel log lines. */
+	bal = json_object_new_object();
+	klog = json_object_new_array();
+	list = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *b = pb_json_get(reps[i], "pin_balance"), *k = pb_json_get(reps[i], "kernel_log");
+		struct json_object *r = json_object_new_object();
+
+		if (!is_number(pb_json_get(b, "acquired")) || !is_number(pb_json_get(b, "released")))
+			bal_known = false;
+		else
+			acq += json_object_get_uint64(pb_json_get(b, "acquired")),
+			rel += json_object_get_uint64(pb_json_get(b, "released"));
+		for (size_t j = 0; k && j < json_object_array_length(k); j++)
+			json_object_array_add(klog, json_object_get(json_object_array_get_idx(k, j)));
+		json_object_object_add(r, "status", json_object_new_string(get_str(reps[i], "status")));
+		json_object_object_add(r, "reason", json_object_new_string(get_str(reps[i], "reason")));
+		json_object_array_add(list, r);
+	}
+	json_object_object_add(bal, "acquired", bal_known ? json_object_new_uint64(acq) : NULL);
+	json_object_object_add(bal, "released", bal_known ? json_object_new_uint64(rel) : NULL);
+	json_object_object_add(c, "pin_balance", bal);
+	json_object_object_add(c, "kernel_log", klog);
+	json_object_object_add(c, "repetitions", list);
+	/* Raw data: the first good repetition's (each one's is in guest/cells/). */
+	json_object_object_add(c, "raw", json_object_get(pb_json_get(nok ? ok[0] : reps[0], "raw")));
+	free(ok);
+	return c;
+}
