@@ -3,7 +3,8 @@
 #   V=1         show full commands
 #   SANITIZE=1  build host and guest userspace with ASan + UBSan
 #   JOB=FILE    run only this job file in `make bench` (default: every job in JOBS)
-#   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic)
+#   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic, --repeat 1)
+# `make nightly` runs workloads/nightly.job deterministically and compares it with results/baseline.json.
 # `make reference` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
 JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
 export V SANITIZE
@@ -31,6 +32,11 @@ bench: build
 		bench/pinbench run --job $$j $(PINBENCH_ARGS) || st=1; \
 	done; exit $$st
 
+# The deterministic suite against results/baseline.json; JUnit in the run directory.
+# NIGHTLY_ARGS="--update-baseline" makes the run the new baseline (after review).
+nightly: build
+	bench/pinbench nightly $(NIGHTLY_ARGS)
+
 reference: build
 	scripts/reference.sh
 
@@ -42,4 +48,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check libperf build bench check clean reference
+.PHONY: all deps deps-check libperf build bench check clean reference nightly

@@ -73,11 +73,17 @@ echo "== guest: a module that cannot be unloaded fails the verdict"
 result "exec exits 1 when rmmod pinbench fails" test $rc = 1 -a "$(cat "$out/unload/guest/unload" 2>/dev/null)" = failed
 
 echo "== guest: smoke run of every strategy and backing"
-"$pinbench" run --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
+"$pinbench" run --repeat 3 --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
 result "smoke run exits 0" test $? = 0
 result "smoke results.json holds the contract, all cells ok, pins balance" \
 	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
 result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
+result "--repeat 3: every cell ran three times; n, mean, CV and CI95 per figure" test "$(json "$out/smoke/results.json" \
+	'[.run.repeat == 3] + [.cells[] | (.repetitions | length) == 3 and .stats["acquire_ns_per_page.p50"].n == 3
+	 and (.stats["acquire_ns_per_page.p50"] | has("cv") and has("ci95") and has("p99_9"))] | all')" = true
+result "--repeat 3: histograms merged over the repetitions" test "$(json "$out/smoke/results.json" \
+	'[.cells[] | .merged_histograms.acquire_call_ns.n > .raw.acquire_call_ns.n] | all')" = true
+result "--repeat 3: progress names the repetition" grep -q 'repetition 3/3)' "$out/smoke.log"
 grep -E '^pinbench: guest ready' "$out/smoke.log"
 first=$(json "$out/smoke/results.json" '.run.boot_to_first_cell_s')
 echo "boot to first cell: $first s (wall, $(json "$out/smoke/results.json" '.run.accel'))"
@@ -88,14 +94,36 @@ sum=$(sha256sum "$out/smoke/results.json")
 result "second run into the same directory refused (exit 2), first result intact" \
 	test $rc = 2 -a "$(sha256sum "$out/smoke/results.json")" = "$sum"
 
-echo "== guest: deterministic mode reproduces medians"
-"$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/det1" > /dev/null 2>&1; rc1=$?
-"$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/det2" > /dev/null 2>&1; rc2=$?
-result "two deterministic runs succeed" test $rc1 = 0 -a $rc2 = 0
+echo "== guest: deterministic mode reproduces medians; nightly mode with its baseline"
+# det1 becomes a baseline (pinbench nightly --update-baseline), det2 is a nightly run against it.
+"$pinbench" nightly --job data/deterministic.job --baseline "$out/baseline.json" --out "$out/det0" > "$out/det0.log" 2>&1; rc=$?
+result "nightly without a baseline: exit 2, says how to make one" test $rc = 2 -a ! -e "$out/det0" \
+	-a "$(grep -c 'nightly --update-baseline' "$out/det0.log")" = 1
+"$pinbench" nightly --job data/deterministic.job --baseline "$out/baseline.json" --update-baseline --out "$out/det1" > "$out/det1.log" 2>&1; rc1=$?
+"$pinbench" nightly --job data/deterministic.job --baseline "$out/baseline.json" --out "$out/det2" > "$out/det2.log" 2>&1; rc2=$?
+result "nightly --update-baseline, then nightly: both exit 0" test $rc1 = 0 -a $rc2 = 0
+result "the baseline is slim (no raw data) and checks as results" test \
+	"$(json "$out/baseline.json" '[.cells[] | has("raw")] | any')" = false
+result "nightly wrote JUnit, one testcase per cell, no failure" test \
+	"$(grep -c '<testcase ' "$out/det2/junit.xml" 2>/dev/null)" = 4 -a "$(grep -c '<failure' "$out/det2/junit.xml")" = 0
 result "deterministic runs give identical per-page medians" \
 	./check_results "$out/det2/results.json" --all-ok --same-medians "$out/det1/results.json"
-result "deterministic run recorded as tcg/deterministic with 1 vCPU" test \
-	"$(json "$out/det1/results.json" '"\(.run.accel)/\(.run.mode)/\(.guest.vcpus)"')" = "tcg/deterministic/1"
+result "deterministic run recorded as tcg/deterministic with 1 vCPU, 1 repetition" test \
+	"$(json "$out/det1/results.json" '"\(.run.accel)/\(.run.mode)/\(.guest.vcpus)/\(.run.repeat)"')" = "tcg/deterministic/1/1"
+# The calibration knob: 3% of the mean per-page acquire cost, charged per page by the module.
+cal=$(json "$out/det1/results.json" '[.cells[].metrics.acquire_ns_per_page.p50] | add / length * 0.03 | round')
+"$pinbench" nightly --job data/deterministic.job --baseline "$out/baseline.json" --calibrate-ns-per-page "$cal" \
+	--out "$out/det3" > "$out/det3.log" 2>&1; rc=$?
+result "nightly with +$cal ns/page (3%) injected: exit 1, every cell a regression in JUnit" test $rc = 1 \
+	-a "$(grep -c '^REGRESSION ' "$out/det3.log")" = 4 -a "$(grep -c '<failure' "$out/det3/junit.xml")" = 4
+result "the injected cost is read back from the module and recorded" test \
+	"$(json "$out/det3/results.json" '"\(.run.calibrate_ns_per_page)/\(.guest.calibrate_ns_per_page)"')" = "$cal/$cal"
+pcts=$(grep -o 'acquire_ns_per_page.p50: .*(+[0-9.]*%)' "$out/det3.log" | sed 's/.*(+\([0-9.]*\)%)/\1/' | tr '\n' ' ')
+result "every cell regressed by about 3% (2..5%): $pcts" \
+	awk -v p="$pcts" 'BEGIN { n = split(p, a, " "); ok = n == 4; for (i = 1; i <= n; i++) ok = ok && a[i] >= 2 && a[i] <= 5; exit !ok }'
+result "the committed baseline is valid results for workloads/nightly.job's cells" test \
+	"$(json "$repo/results/baseline.json" '[.cells[].id] | sort | join(" ")')" = \
+	"$("$pinbench" cells --job "$repo/workloads/nightly.job" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"
 
 echo "== compare: two runs, cell by cell"
 "$pinbench" compare "$out/det1" "$out/det2" --junit "$out/compare.xml" > "$out/compare.log" 2>&1; rc=$?
@@ -111,7 +139,7 @@ result "a truncated results.json: exit 2, with its position" \
 	test $rc = 2 -a "${msg#*results.json:1:33}" != "$msg"
 
 echo "== guest: small_dio on null_blk, every strategy, inline and hardirq completion"
-"$pinbench" run --job "$repo/workloads/small_dio-quick.job" --cell-timeout 120 --out "$out/small_dio" > "$out/small_dio.log" 2>&1
+"$pinbench" run --repeat 1 --job "$repo/workloads/small_dio-quick.job" --cell-timeout 120 --out "$out/small_dio" > "$out/small_dio.log" 2>&1
 result "small_dio quick run exits 0 (every cell ok, data verified, pins balance)" test $? = 0
 result "small_dio results.json holds the contract, all cells ok" \
 	./check_results "$out/small_dio/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
@@ -139,7 +167,7 @@ result "the stock kernel's rows ran beside them (liburing with and without fixed
 
 
 echo "== guest: irq_completion at offered rates from hardirq, softirq and process context"
-"$pinbench" run --job "$repo/workloads/irq_completion-quick.job" --cell-timeout 60 --out "$out/irq" > "$out/irq.log" 2>&1
+"$pinbench" run --repeat 1 --job "$repo/workloads/irq_completion-quick.job" --cell-timeout 60 --out "$out/irq" > "$out/irq.log" 2>&1
 result "irq_completion quick run exits 0 (every cell ok, every handler in its context, pins balance)" test $? = 0
 result "irq_completion results.json holds the contract, all cells ok" \
 	./check_results "$out/irq/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
@@ -157,7 +185,7 @@ result "a backlog beyond max_backlog=4 is detected as growing (the detection can
 	"$(json "$out/irq/results.json" '[.cells[] | select(.params.max_backlog == 4) | .metrics.limit]')" = '["backlog grows"]'
 
 echo "== guest: truncate_under_dma on tmpfs, ext4 and ext4 with DAX"
-"$pinbench" run --job "$repo/workloads/truncate_under_dma-quick.job" --cell-timeout 120 --out "$out/truncate" > "$out/truncate.log" 2>&1
+"$pinbench" run --repeat 1 --job "$repo/workloads/truncate_under_dma-quick.job" --cell-timeout 120 --out "$out/truncate" > "$out/truncate.log" 2>&1
 result "truncate_under_dma quick run exits 0 (no cell failed, pins balance, clean log)" test $? = 0
 result "truncate_under_dma results.json holds the contract" \
 	./check_results "$out/truncate/results.json" --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
@@ -187,21 +215,21 @@ result "[O1] ext4 writeback under DMA: pins lose the device's writes unless the 
 	'["notifier_revoke/0=revokes","pin_counter/0=loses data","pin_counter/1=stale until release"]'
 
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
-"$pinbench" run --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
+"$pinbench" run --repeat 1 --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
 result "wrong-context run exits 1" test $rc = 1
 result "in-place release failed with the module's WARNING, the deferred one passed" test \
 	"$(json "$out/wrong-context/results.json" '[.cells[] | .status + ":" + (.reason | contains("in atomic context") or contains("fake_vma_release") | tostring)]')" = \
 	'["failed:true","ok:false"]'
 
 echo "== guest: the kernel log is part of the verdict"
-"$pinbench" run --job data/splat.job --out "$out/splat" > /dev/null 2>&1; rc=$?
+"$pinbench" run --repeat 1 --job data/splat.job --out "$out/splat" > /dev/null 2>&1; rc=$?
 result "a WARNING in a cell's kernel log fails the run (exit 1)" test $rc = 1
 result "the splat cell failed with the log line, the clean one passed" test \
 	"$(json "$out/splat/results.json" '[.cells[] | .status + ":" + .reason]')" = \
 	'["failed:kernel log: WARNING: pinbench selftest splat","ok:"]'
 
 echo "== guest: a panic and a hang each fail one cell; the others run"
-"$pinbench" run --job data/containment.job --cell-timeout 30 --out "$out/containment" > "$out/containment.log" 2>&1; rc=$?
+"$pinbench" run --repeat 1 --job data/containment.job --cell-timeout 30 --out "$out/containment" > "$out/containment.log" 2>&1; rc=$?
 result "containment run exits 1 (failed cells)" test $rc = 1
 st=$(json "$out/containment/results.json" '[.cells[].status]')
 result "cells: ok, failed (panic), failed (hang), ok" test "$st" = '["ok","failed","failed","ok"]'

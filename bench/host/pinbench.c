@@ -19,6 +19,7 @@
 #include "plot.h"
 #include "job.h"
 #include "klog.h"
+#include "merge.h"
 #include "repeat.h"
 #include "report.h"
 #include "results.h"
@@ -32,11 +33,15 @@
 #define PINBENCH_GIT_SHA "unknown"
 #endif
 
-enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16 };
-#define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC)
+enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16, CMD_NIGHTLY = 32 };
+#define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC | CMD_NIGHTLY)
+#define CMD_RUNS (CMD_RUN | CMD_NIGHTLY)
 
 struct config {
 	const char *job, *name, *out, *mode, *accel, *kernel, *kdir, *moddir;
+	const char *baseline, *junit;	/* nightly */
+	bool update_baseline;
+	double threshold;
 	int vcpus, mem_mib;
 	int repeat;		/* 0: the mode's default */
 	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
@@ -52,9 +57,9 @@ static const struct cli_opt {
 	unsigned int cmds;
 	const char *help;
 } cli_opts[] = {
-	{ "job", "FILE", CMD_RUN | CMD_CELLS, "job file (default: workloads/gup_fast.job)" },
-	{ "name", "NAME", CMD_RUN, "run name, part of the run directory (default: the job's name)" },
-	{ "out", "DIR", CMD_RUN | CMD_EXEC, "run directory (default: results/runs/<time>-<name>)" },
+	{ "job", "FILE", CMD_RUNS | CMD_CELLS, "job file (default: workloads/gup_fast.job; nightly: workloads/nightly.job)" },
+	{ "name", "NAME", CMD_RUNS, "run name, part of the run directory (default: the job's name)" },
+	{ "out", "DIR", CMD_RUNS | CMD_EXEC, "run directory (default: results/runs/<time>-<name>)" },
 	{ "mode", "MODE", CMD_GUEST, "wall (default) or deterministic (TCG with -icount: reproducible)" },
 	{ "accel", "ACCEL", CMD_GUEST, "auto (default: KVM if it boots a kernel here, else TCG), kvm or tcg" },
 	{ "kernel", "BZIMAGE", CMD_GUEST, "guest kernel image (with --kdir; default: newest /boot/vmlinuz-X with headers)" },
@@ -62,11 +67,15 @@ static const struct cli_opt {
 	{ "moddir", "DIR", CMD_GUEST, "its modules (/lib/modules/<release>-like; default: installed from --kdir if absent)" },
 	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2; deterministic mode: 1)" },
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
-	{ "boot-timeout", "S", CMD_RUN | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
-	{ "cell-timeout", "S", CMD_RUN | CMD_EXEC, "seconds a cell, an exec, or any stall may last (default 900)" },
+	{ "boot-timeout", "S", CMD_RUNS | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
+	{ "cell-timeout", "S", CMD_RUNS | CMD_EXEC, "seconds a cell, an exec, or any stall may last (default 900)" },
 	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic)" },
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
-	{ "calibrate-ns-per-page", "NS", CMD_RUN, "charge NS extra per page acquired (testing compare; default 0)" },
+	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
+	{ "baseline", "FILE", CMD_NIGHTLY, "nightly: the results to compare with (default: results/baseline.json)" },
+	{ "update-baseline", NULL, CMD_NIGHTLY, "nightly: make this run the baseline (after a reviewed change)" },
+	{ "junit", "FILE", CMD_NIGHTLY, "nightly: JUnit XML, one testcase per cell (default: <run directory>/junit.xml)" },
+	{ "threshold", "PCT", CMD_NIGHTLY, "nightly: worse by more than PCT is a regression (default 1)" },
 	{ "verbose", NULL, CMD_GUEST, "show build commands and output" },
 	{ "help", NULL, 0xff, "this help" },
 };
@@ -82,6 +91,10 @@ static void usage(FILE *f, int code)
 		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
 		"                                             compare two runs (directories or results.json);\n"
 		"                                             exit 0: no regression, 1: regression, 2: bad input\n"
+		"       pinbench nightly [options]            run workloads/nightly.job deterministically, compare\n"
+		"                                             with results/baseline.json, write JUnit; exit 1 on\n"
+		"                                             a regression or a failed cell\n"
+		"       pinbench merge --out DIR SHARD...     join the runs of pinbench run --shard K/N into one\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
 		"       pinbench options                      job file options\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
@@ -147,6 +160,10 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 			    strspn(optarg, "0123456789/") != strlen(optarg))
 				pb_die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000", optarg);
 		}
+		else if (!strcmp(o->name, "baseline")) c->baseline = optarg;
+		else if (!strcmp(o->name, "update-baseline")) c->update_baseline = true;
+		else if (!strcmp(o->name, "junit")) c->junit = optarg;
+		else if (!strcmp(o->name, "threshold")) c->threshold = parse_num(o->name, optarg, 0, 1000);
 		else if (!strcmp(o->name, "verbose")) c->verbose = true;
 		else usage(stdout, 0);
 	}
@@ -483,6 +500,36 @@ static char *read_status_file(const char *share, const char *name)
 	return s;
 }
 
+/* report.md, <workload>.csv and plots/ in dir, from root alone; the report goes to stdout too. */
+static void render_all(struct json_object *root, const char *dir)
+{
+	char err[1024], *report = pb_report_md(root), *path = pb_asprintf("%s/report.md", dir);
+
+	if (pb_write_file_atomic(path, report, strlen(report)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	if (pb_report_csv(root, dir, err, sizeof(err)) < 0)
+		pb_die("%s", err);
+	/* Figures are a convenience: without gnuplot the results stand. */
+	if (pb_report_plots(root, dir, err, sizeof(err)) < 0)
+		fprintf(stderr, "pinbench: plots not drawn: %s\n", err);
+	fputs(report, stdout);
+	free(report);
+	free(path);
+}
+
+/* results.json into dir, never over an earlier one. */
+static void write_results(struct json_object *root, const char *dir)
+{
+	char *path = pb_asprintf("%s/results.json", dir);
+	const char *js = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
+
+	if (pb_file_exists(path))
+		pb_die("%s already holds a result; pinbench never overwrites one", dir);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+}
+
 static int cmd_run(int argc, char **argv, struct config *c)
 {
 	struct json_object *plan_json, *guest_plan, *gcells, *root, *run, *cells, *splats;
@@ -491,7 +538,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	struct pb_plan plan;
 	struct pb_boot b;
 	struct progress prog = { 0 };
-	char err[1024], *rundir, *share, *console, *path, *qcmd, *report, *guest_exec, *unload;
+	char err[1024], *rundir, *share, *console, *path, *qcmd, *guest_exec, *unload;
 	const char *js;
 	double first_cell = -1, ready = -1;
 	char last_problem[256] = "";
@@ -527,6 +574,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		rundir = pb_asprintf("%s/results/runs/%s-%s", g.repo, ts, c->name);
 		free(ts);
 	}
+	c->out = rundir;	/* for nightly: where the results are */
 	share = pb_asprintf("%s/guest", rundir);
 	path = pb_asprintf("%s/cells", share);
 	if (pb_mkdir_p(path, 0755) < 0)
@@ -722,22 +770,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	}
 	json_object_object_add(root, "cells", cells);
 
-	path = pb_asprintf("%s/results.json", rundir);
-	js = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
-	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
-		pb_die("cannot write %s: %s", path, strerror(errno));
-	free(path);
-	report = pb_report_md(root);
-	path = pb_asprintf("%s/report.md", rundir);
-	if (pb_write_file_atomic(path, report, strlen(report)) < 0)
-		pb_die("cannot write %s: %s", path, strerror(errno));
-	free(path);
-	if (pb_report_csv(root, rundir, err, sizeof(err)) < 0)
-		pb_die("%s", err);
-	/* Figures are a convenience: without gnuplot the results stand. */
-	if (pb_report_plots(root, rundir, err, sizeof(err)) < 0)
-		fprintf(stderr, "pinbench: plots not drawn: %s\n", err);
-	fputs(report, stdout);
+	write_results(root, rundir);
+	render_all(root, rundir);
 	fprintf(stderr, "pinbench: guest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
 		ready, first_cell, g.accel);
 	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
@@ -830,7 +864,7 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 static int cmd_report(int argc, char **argv)
 {
 	struct json_object *root;
-	char err[1024], *path, *report, *out;
+	char err[1024], *path;
 	int ret = 2;
 
 	if (argc != 1)
@@ -845,17 +879,7 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "pinbench: %s: %s\n", path, err);
 		goto out;
 	}
-	report = pb_report_md(root);
-	out = pb_asprintf("%s/report.md", argv[0]);
-	if (pb_write_file_atomic(out, report, strlen(report)) < 0)
-		pb_die("cannot write %s: %s", out, strerror(errno));
-	if (pb_report_csv(root, argv[0], err, sizeof(err)) < 0)
-		pb_die("%s", err);
-	if (pb_report_plots(root, argv[0], err, sizeof(err)) < 0)
-		fprintf(stderr, "pinbench: plots not drawn: %s\n", err);
-	fputs(report, stdout);
-	free(out);
-	free(report);
+	render_all(root, argv[0]);
 	ret = 0;
 out:
 	json_object_put(root);
@@ -930,6 +954,142 @@ static int cmd_compare(int argc, char **argv)
 	return ret;
 }
 
+/* A results.json without what a baseline does not need: raw data and merged histograms. */
+static struct json_object *slim_results(struct json_object *root)
+{
+	struct json_object *copy = NULL, *cells;
+
+	if (json_object_deep_copy(root, &copy, NULL) < 0)
+		pb_die("out of memory");
+	cells = pb_json_get(copy, "cells");
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		json_object_object_del(json_object_array_get_idx(cells, i), "raw");
+		json_object_object_del(json_object_array_get_idx(cells, i), "merged_histograms");
+	}
+	return copy;
+}
+
+/*
+ * The nightly job: the deterministic suite, compared with the baseline,
+ * JUnit for the CI. A deterministic run repeats to the instruction, so
+ * the threshold is 1% and any change past it is real: a change of the
+ * code, the guest kernel or the suite. --update-baseline takes a run with
+ * every cell ok as the new baseline (review the compare output first).
+ */
+static int cmd_nightly(int argc, char **argv, struct config *c)
+{
+	struct pb_compare_opts o = { .threshold_pct = c->threshold };
+	struct json_object *base = NULL, *new = NULL;
+	char err[512], *path, *junit, *bpath;
+	int run_rc, rc;
+
+	if (strcmp(c->mode, "deterministic"))
+		pb_die("nightly runs in deterministic mode only: wall figures need repetitions and a human");
+	if (!c->job)
+		c->job = "workloads/nightly.job";
+	if (!c->name)
+		c->name = "nightly";
+	bpath = c->baseline ? pb_xstrdup(c->baseline) : pb_asprintf("%s/results/baseline.json", repo_root());
+	if (!c->update_baseline && !pb_file_exists(bpath)) {
+		fprintf(stderr, "pinbench: nightly: no baseline at %s; make one with pinbench nightly "
+			"--update-baseline\n", bpath);
+		return 2;
+	}
+	run_rc = cmd_run(argc, argv, c);
+	path = pb_asprintf("%s/results.json", c->out);
+	new = load_results(path);
+	if (!new) {
+		free(path);
+		return 2;
+	}
+	if (c->update_baseline) {
+		struct json_object *slim;
+		const char *js;
+
+		if (run_rc) {
+			fprintf(stderr, "pinbench: nightly: the run had failed cells or kernel log splats; "
+				"it does not become the baseline\n");
+			json_object_put(new);
+			return 1;
+		}
+		slim = slim_results(new);
+		js = json_object_to_json_string_ext(slim, JSON_C_TO_STRING_PRETTY);
+		if (pb_write_file_atomic(bpath, js, strlen(js)) < 0)
+			pb_die("cannot write %s: %s", bpath, strerror(errno));
+		fprintf(stderr, "pinbench: nightly: %s is the new baseline (%zu cells, from %s)\n", bpath,
+			json_object_array_length(pb_json_get(slim, "cells")), path);
+		json_object_put(slim);
+		json_object_put(new);
+		free(path);
+		return 0;
+	}
+	base = load_results(bpath);
+	if (!base) {
+		json_object_put(new);
+		return 2;
+	}
+	junit = c->junit ? pb_xstrdup(c->junit) : pb_asprintf("%s/junit.xml", c->out);
+	o.junit = junit;
+	printf("\n");
+	rc = pb_compare(base, new, &o, stdout, err, sizeof(err));
+	if (rc == 2)
+		fprintf(stderr, "pinbench: nightly: %s\n", err);
+	else
+		fprintf(stderr, "pinbench: nightly: %s against %s: %s; JUnit in %s\n", path, bpath,
+			rc ? "REGRESSION" : "no regression", junit);
+	json_object_put(base);
+	json_object_put(new);
+	free(junit);
+	free(path);
+	free(bpath);
+	return rc ? rc : run_rc;
+}
+
+static int cmd_merge(int argc, char **argv)
+{
+	struct json_object **shards, *merged;
+	const char *out = NULL;
+	char err[512];
+	size_t n = 0;
+	int ret = 2;
+
+	shards = pb_xcalloc((size_t)argc + 1, sizeof(*shards));
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "pinbench: merge: unexpected argument '%s'\n", argv[i]);
+			goto done;
+		} else if (!(shards[n++] = load_results(argv[i]))) {
+			goto done;
+		}
+	}
+	if (!out || !n) {
+		fprintf(stderr, "usage: pinbench merge --out DIR SHARD_RUN...\n");
+		goto done;
+	}
+	merged = pb_merge(shards, n, err, sizeof(err));
+	if (!merged) {
+		fprintf(stderr, "pinbench: merge: %s\n", err);
+		goto done;
+	}
+	json_object_object_add(pb_json_get(merged, "run"), "cmdline",
+			       json_object_new_string(join_args(argc, argv)));
+	if (pb_mkdir_p(out, 0755) < 0)
+		pb_die("cannot create %s: %s", out, strerror(errno));
+	write_results(merged, out);
+	render_all(merged, out);
+	fprintf(stderr, "pinbench: merged %zu shards, %zu cells, into %s\n", n,
+		json_object_array_length(pb_json_get(merged, "cells")), out);
+	json_object_put(merged);
+	ret = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		json_object_put(shards[i]);
+	free(shards);
+	return ret;
+}
+
 static int cmd_cells(struct config *c)
 {
 	struct pb_plan plan;
@@ -951,6 +1111,7 @@ static int cmd_cells(struct config *c)
 int main(int argc, char **argv)
 {
 	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1,
+			    .threshold = -1,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;
 	int first;
@@ -960,11 +1121,14 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "merge"))
+		return cmd_merge(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run")) cmd = CMD_RUN;
 	else if (!strcmp(argv[1], "shell")) cmd = CMD_SHELL;
 	else if (!strcmp(argv[1], "exec")) cmd = CMD_EXEC;
 	else if (!strcmp(argv[1], "report")) cmd = CMD_REPORT;
 	else if (!strcmp(argv[1], "cells")) cmd = CMD_CELLS;
+	else if (!strcmp(argv[1], "nightly")) cmd = CMD_NIGHTLY;
 	else if (!strcmp(argv[1], "options")) {
 		pb_job_print_options(stdout);
 		return 0;
@@ -972,6 +1136,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pinbench: unknown command '%s'\n", argv[1]);
 		usage(stderr, 2);
 	}
+	if (cmd == CMD_NIGHTLY)
+		c.mode = "deterministic";	/* before parse_args: it sets the vCPUs and repetitions */
 	first = parse_args(argc - 1, argv + 1, cmd, &c) + 1;
 	switch (cmd) {
 	case CMD_RUN:
@@ -986,6 +1152,10 @@ int main(int argc, char **argv)
 		return cmd_report(argc - first, argv + first);
 	case CMD_CELLS:
 		return cmd_cells(&c);
+	case CMD_NIGHTLY:
+		if (first != argc)
+			pb_die("nightly: unexpected argument '%s'", argv[first]);
+		return cmd_nightly(argc, argv, &c);
 	}
 	return 2;
 }

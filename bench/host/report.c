@@ -34,6 +34,118 @@ static void bput(struct buf *b, const char *fmt, ...)
 	}
 }
 
+/* A table cell's number ("12.5", "30%", "4.1 us"); false for anything else ("-", words). */
+static bool cell_number(const char *cell, double *v)
+{
+	char *end;
+
+	while (*cell == ' ')
+		cell++;
+	if (!*cell || (*cell == '-' && (!cell[1] || cell[1] == ' ')))
+		return false;
+	*v = strtod(cell, &end);
+	if (end == cell)
+		return false;
+	while (*end == ' ' || *end == '%')
+		end++;
+	return !*end;
+}
+
+/*
+ * Mark the best value of each column in bold, among the rows of the
+ * Markdown table that starts at 'from' in b whose first 'keys' columns
+ * are equal (rows that compare like with like: the same pages per call,
+ * block size and depth, context and rate, file system) and whose status,
+ * the last column, is ok. dirs has one letter per column: L lower is
+ * better, H higher is better, anything else not marked (the letters
+ * follow the one metric table, bench/host/metrics.c). Ties are all marked.
+ */
+static void mark_best(struct buf *b, size_t from, const char *dirs, int keys)
+{
+	char *text, *save = NULL, *line, *nl;
+	char ***cells = NULL;
+	size_t nrows = 2, ncols = strlen(dirs);
+	int *counts = NULL;
+
+	/* The header and the alignment line stay as they are. */
+	nl = strchr(b->s + from, '\n');
+	nl = nl ? strchr(nl + 1, '\n') : NULL;
+	if (!nl)
+		return;
+	from = (size_t)(nl + 1 - b->s);
+	text = pb_xstrdup(b->s + from);
+	cells = pb_xcalloc(2, sizeof(*cells));
+	counts = pb_xcalloc(2, sizeof(*counts));
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char **row = pb_xcalloc(ncols + 8, sizeof(char *)), *p = line, *bar;
+		int n = 0;
+
+		if (*p == '|')
+			p++;
+		while ((bar = strstr(p, " |")) && n < (int)ncols + 7) {
+			*bar = '\0';
+			row[n++] = pb_xstrdup(p[0] == ' ' ? p + 1 : p);
+			p = bar + 2;
+		}
+		cells = realloc(cells, (nrows + 1) * sizeof(*cells));
+		counts = realloc(counts, (nrows + 1) * sizeof(*counts));
+		if (!cells || !counts)
+			pb_die("out of memory");
+		cells[nrows] = row;
+		counts[nrows++] = n;
+	}
+	/* Rows 0 and 1 (the header and the alignment line) are not in cells. */
+	for (size_t col = 0; col < ncols; col++) {
+		bool *best_here = pb_xcalloc(nrows, sizeof(bool));
+
+		if (dirs[col] != 'L' && dirs[col] != 'H') {
+			free(best_here);
+			continue;
+		}
+		for (size_t r = 2; r < nrows; r++) {
+			double best = 0, v;
+			size_t like = 0;
+
+			if ((int)col >= counts[r] || strncmp(cells[r][counts[r] - 1], "ok", 2))
+				continue;
+			for (size_t q = 2; q < nrows; q++) {
+				bool same = (int)col < counts[q] && !strncmp(cells[q][counts[q] - 1], "ok", 2);
+
+				for (int k = 0; same && k < keys; k++)
+					same = !strcmp(cells[q][k], cells[r][k]);
+				if (!same || !cell_number(cells[q][col], &v))
+					continue;
+				if (!like++ || (dirs[col] == 'L' ? v < best : v > best))
+					best = v;
+			}
+			best_here[r] = like >= 2 && cell_number(cells[r][col], &v) && v == best;
+		}
+		for (size_t r = 2; r < nrows; r++) {
+			if (best_here[r]) {
+				char *m = pb_asprintf("**%s**", cells[r][col]);
+
+				free(cells[r][col]);
+				cells[r][col] = m;
+			}
+		}
+		free(best_here);
+	}
+	b->len = from;
+	b->s[from] = '\0';
+	for (size_t r = 2; r < nrows; r++) {
+		bput(b, "|");
+		for (int k = 0; k < counts[r]; k++) {
+			bput(b, " %s |", cells[r][k]);
+			free(cells[r][k]);
+		}
+		bput(b, "\n");
+		free(cells[r]);
+	}
+	free(cells);
+	free(counts);
+	free(text);
+}
+
 static const char *str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -41,6 +153,25 @@ static const char *str(struct json_object *o, const char *key)
 	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
 		return "?";
 	return json_object_get_string(v);
+}
+
+/*
+ * A count as a table shows it: whole, or with one decimal when it is a
+ * mean over repetitions. Rotating buffers: several per printf.
+ */
+static const char *count(struct json_object *o, const char *key)
+{
+	static char bufs[8][32];
+	static unsigned int next;
+	struct json_object *v;
+	char *out = bufs[next++ % 8];
+	double d;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
+		return "?";
+	d = json_object_get_double(v);
+	snprintf(out, 32, d == (double)(long long)d ? "%.0f" : "%.1f", d);
+	return out;
 }
 
 static struct json_object *obj(struct json_object *o, const char *key)
@@ -182,7 +313,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 {
 	size_t n = json_object_array_length(cells);
 	char **groups = pb_xcalloc(n + 1, sizeof(char *));
-	size_t ng = 0;
+	size_t ng = 0, t0;
 
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(str(json_object_array_get_idx(cells, i), "workload"), "gup_fast"))
@@ -224,6 +355,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 
 	for (size_t g = 0; g < ng; g++) {
 		bput(b, "### %s\n\n", groups[g]);
+		t0 = b->len;
 		bput(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
 		bput(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (size_t k = 0; k < n; k++) {
@@ -252,6 +384,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
+		mark_best(b, t0, "..LLLLLLH..", 1);
 		bput(b, "\n");
 		breakdown_table(b, rows, n, groups[g]);
 		free(groups[g]);
@@ -383,7 +516,10 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 			groups[ng++] = pb_xstrdup(key);
 	}
 	for (size_t g = 0; g < ng; g++) {
+		size_t t0;
+
 		bput(b, "### %s\n\n", groups[g]);
+		t0 = b->len;
 		bput(b, "| block | QD | strategy | IOPS | lat p50 | p99 | p99.9 | acquire ns | release ns | "
 			"residency p50 ns | deferred | CPU/IO ns | acq+rel %% | status |\n"
 			"|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -418,6 +554,7 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
+		mark_best(b, t0, "...HLLLLLLLLL.", 2);
 		bput(b, "\n");
 		stock_ref_cost(b, in, ni, groups[g]);
 		free(groups[g]);
@@ -537,7 +674,7 @@ static void irq_section(struct buf *b, struct json_object *cells)
 	}
 	for (size_t g = 0; g < ng; g++) {
 		char **labels = pb_xcalloc(ni + 1, sizeof(char *));
-		size_t nl = 0;
+		size_t nl = 0, t0;
 
 		bput(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
 			"| strategy | hardirq | softirq | process |\n|---|---|---|---|\n", groups[g]);
@@ -566,7 +703,9 @@ static void irq_section(struct buf *b, struct json_object *cells)
 			free(labels[k]);
 		}
 		free(labels);
-		bput(b, "\n| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
+		bput(b, "\n");
+		t0 = b->len;
+		bput(b, "| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
 			"release p50 ns | residency p50 us | p99 | done p99 us | deferred | backlog max | "
 			"q2→q4 | CPU/compl ns | verdict | status |\n"
 			"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
@@ -602,6 +741,7 @@ static void irq_section(struct buf *b, struct json_object *cells)
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
 			     str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
+		mark_best(b, t0, "...H.LLLLLLLLL.L..", 2);
 		bput(b, "\n");
 		free(groups[g]);
 	}
@@ -686,9 +826,13 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 			groups[ng++] = pb_xstrdup(key);
 	}
 	for (size_t g = 0; g < ng; g++) {
-		bput(b, "### %s\n\n| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
+		size_t t0;
+
+		bput(b, "### %s\n\n", groups[g]);
+		t0 = b->len;
+		bput(b, "| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
 			"refused | EFAULT | stale | leaked | revoke p50 | spurious | verdict | status |\n"
-			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n", groups[g]);
+			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
 			struct json_object *tr = obj(m, "truncate_ns");
@@ -720,12 +864,13 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 				continue;
 			}
 			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
-			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], str(m, "lost"),
-			     str(m, "redirected"), str(m, "refused"), str(m, "io_refused"),
-			     str(m, "stale_bytes"), leaked, f[3],
-			     str(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
+			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], count(m, "lost"),
+			     count(m, "redirected"), count(m, "refused"), count(m, "io_refused"),
+			     count(m, "stale_bytes"), leaked, f[3],
+			     count(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
 			     (int)strcspn(reason, "\n"), reason);
 		}
+		mark_best(b, t0, "..LLL", 1);
 		bput(b, "\n");
 		free(groups[g]);
 	}
