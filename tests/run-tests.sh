@@ -125,6 +125,25 @@ result "the committed baseline is valid results for workloads/nightly.job's cell
 	"$(json "$repo/results/baseline.json" '[.cells[].id] | sort | join(" ")')" = \
 	"$("$pinbench" cells --job "$repo/workloads/nightly.job" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"
 
+echo "== shards: --shard K/N and pinbench merge"
+"$pinbench" run --job data/deterministic.job --mode deterministic --shard 2/2 --out "$out/shard2" > /dev/null 2>&1; rc2=$?
+"$pinbench" run --job data/deterministic.job --mode deterministic --shard 1/2 --out "$out/shard1" > /dev/null 2>&1; rc1=$?
+result "two shards run, two cells each" test $rc1 = 0 -a $rc2 = 0 -a \
+	"$(json "$out/shard1/results.json" '.cells | length')/$(json "$out/shard2/results.json" '.cells | length')" = 2/2
+"$pinbench" merge --out "$out/merged" "$out/shard2" "$out/shard1" > /dev/null 2>&1; rc=$?
+result "merge joins them in the plan's order (exit 0)" test $rc = 0 -a \
+	"$(json "$out/merged/results.json" '[.cells[].id]')" = "$(json "$out/det1/results.json" '[.cells[].id]')"
+result "the merged run holds the contract and has every file a run has" \
+	./check_results "$out/merged/results.json" --all-ok --same-medians "$out/det1/results.json"
+result "merged: report.md and gup_fast.csv" test -s "$out/merged/report.md" -a -s "$out/merged/gup_fast.csv"
+"$pinbench" compare "$out/det1" "$out/merged" > "$out/compare-merged.log" 2>&1
+result "the merged run compares with a whole one as no regression" test $? = 0
+msg=$("$pinbench" merge --out "$out/merged-bad" "$out/shard1" 2>&1); rc=$?
+result "merge with a shard missing: exit 2, says which" test $rc = 2 -a ! -e "$out/merged-bad/results.json" \
+	-a "${msg#*shard 2/2 is missing}" != "$msg"
+msg=$("$pinbench" merge --out "$out/merged-bad" "$out/shard1" "$out/det1" 2>&1); rc=$?
+result "merge with a whole run: exit 2, not a shard" test $rc = 2 -a "${msg#*is not a shard}" != "$msg"
+
 echo "== compare: two runs, cell by cell"
 "$pinbench" compare "$out/det1" "$out/det2" --junit "$out/compare.xml" > "$out/compare.log" 2>&1; rc=$?
 result "two deterministic runs compare as no regression (exit 0), JUnit written" \

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "compare.h"
+#include "merge.h"
 #include "metrics.h"
 #include "repeat.h"
 #include "util.h"
@@ -168,6 +169,56 @@ static void test_metric_table(void **state)
 			assert_int_not_equal(pb_metric_defs[i].better, PB_NEITHER);
 }
 
+static struct json_object *shard(const char *sh, const char *kernel, const char *ids)
+{
+	char text[1024], *p = text;
+
+	p += sprintf(p, "{\"schema_version\":1,\"run\":{\"job\":\"j\",\"mode\":\"wall\",\"accel\":\"tcg\","
+		     "\"repeat\":1,\"shard\":\"%s\",\"plan_cells\":3,\"boots\":1,\"module_unload\":\"ok\","
+		     "\"kernel_log_splats\":[]},\"guest\":{\"kernel_release\":\"%s\"},\"host\":{\"h\":\"%s\"},"
+		     "\"cells\":[", sh, kernel, sh);
+	for (const char *c = ids; *c; c++)
+		p += sprintf(p, "%s{\"id\":\"c%c\",\"plan_index\":%c}", c == ids ? "" : ",", *c, *c);
+	sprintf(p, "]}");
+	return json_tokener_parse(text);
+}
+
+/* Shards join in the plan's order; the wrong sets are refused with the reason. */
+static void test_merge(void **state)
+{
+	struct json_object *a = shard("1/2", "6.1", "02"), *b = shard("2/2", "6.1", "1");
+	struct json_object *c = shard("2/2", "6.2", "1"), *in[2] = { b, a }, *m;
+	char err[256];
+
+	(void)state;
+	m = pb_merge(in, 2, err, sizeof(err));
+	assert_non_null(m);
+	assert_int_equal(json_object_array_length(pb_json_get(m, "cells")), 3);
+	for (int i = 0; i < 3; i++) {
+		char id[8];
+
+		snprintf(id, sizeof(id), "c%d", i);
+		assert_string_equal(json_object_get_string(pb_json_get(json_object_array_get_idx(
+			pb_json_get(m, "cells"), (size_t)i), "id")), id);
+		assert_null(pb_json_get(json_object_array_get_idx(pb_json_get(m, "cells"), (size_t)i), "plan_index"));
+	}
+	assert_null(pb_json_path(m, "run.shard"));
+	assert_int_equal(json_object_get_int(pb_json_path(m, "run.boots")), 2);
+	assert_int_equal(json_object_array_length(pb_json_get(m, "shard_hosts")), 2);
+	json_object_put(m);
+	assert_null(pb_merge(&a, 1, err, sizeof(err)));
+	assert_string_equal(err, "shard 2/2 is missing");
+	in[0] = a, in[1] = c;
+	assert_null(pb_merge(in, 2, err, sizeof(err)));
+	assert_non_null(strstr(err, "guest.kernel_release is '6.1' in the first and '6.2' in input 2"));
+	in[0] = a, in[1] = a;
+	assert_null(pb_merge(in, 2, err, sizeof(err)));
+	assert_string_equal(err, "shard 1/2 is given twice");
+	json_object_put(a);
+	json_object_put(b);
+	json_object_put(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_failed_repetition),
 		cmocka_unit_test(test_welch),
 		cmocka_unit_test(test_metric_table),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
