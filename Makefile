@@ -5,6 +5,7 @@
 #   JOB=FILE    run only this job file in `make bench` (default: every job in JOBS)
 #   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic, --repeat 1)
 # `make nightly` runs workloads/nightly.job deterministically and compares it with results/baseline.json.
+# `make publish` rewrites results/README.md from a deterministic run of every job in JOBS.
 # `make reference` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
 JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
 export V SANITIZE
@@ -37,6 +38,18 @@ bench: build
 nightly: build
 	bench/pinbench nightly $(NIGHTLY_ARGS)
 
+# The whole default suite in deterministic mode, one guest, then results/README.md and
+# results/plots/ from it (commit them). A failed cell fails the target after publishing.
+comma := ,
+empty :=
+space := $(empty) $(empty)
+PUBLISH_RUN = results/runs/$(shell date -u +%Y%m%d-%H%M%S)-publish
+publish: build
+	@run=$(PUBLISH_RUN); st=0; \
+	bench/pinbench run --mode deterministic --job $(subst $(space),$(comma),$(strip $(JOBS))) \
+		--out $$run > /dev/null || st=1; \
+	bench/pinbench publish $$run > /dev/null && exit $$st
+
 reference: build
 	scripts/reference.sh
 
@@ -48,4 +61,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check libperf build bench check clean reference nightly
+.PHONY: all deps deps-check libperf build bench check clean reference nightly publish

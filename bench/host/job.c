@@ -594,6 +594,47 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 	return 0;
 }
 
+int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errlen)
+{
+	char *list = pb_xstrdup(paths), *save = NULL, *path;
+
+	memset(plan, 0, sizeof(*plan));
+	for (path = strtok_r(list, ",", &save); path; path = strtok_r(NULL, ",", &save)) {
+		struct pb_plan one;
+
+		if (pb_job_load(path, &one, err, errlen) < 0) {
+			pb_plan_free(plan);
+			free(list);
+			return -1;
+		}
+		for (size_t i = 0; i < one.nr; i++) {
+			for (size_t k = 0; k < plan->nr; k++) {
+				if (!strcmp(plan->cells[k].id, one.cells[i].id)) {
+					snprintf(err, errlen, "%s: cell %s is also in an earlier job file; "
+						 "cells are matched by id, so each must be run once", path,
+						 one.cells[i].id);
+					pb_plan_free(&one);
+					pb_plan_free(plan);
+					free(list);
+					return -1;
+				}
+			}
+		}
+		plan->cells = realloc(plan->cells, (plan->nr + one.nr + 1) * sizeof(*plan->cells));
+		if (!plan->cells)
+			pb_die("out of memory");
+		memcpy(plan->cells + plan->nr, one.cells, one.nr * sizeof(*one.cells));
+		plan->nr += one.nr;
+		free(one.cells);
+	}
+	free(list);
+	if (!plan->nr) {
+		snprintf(err, errlen, "no job file in '%s'", paths);
+		return -1;
+	}
+	return 0;
+}
+
 void pb_plan_free(struct pb_plan *plan)
 {
 	for (size_t i = 0; i < plan->nr; i++) {

@@ -27,6 +27,8 @@ struct pb_plan {
  * "FILE:LINE: message" to err.
  */
 int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen);
+/* Several job files, comma-separated, as one plan (a cell id may appear once). */
+int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errlen);
 void pb_plan_free(struct pb_plan *plan);
 /* Keep only shard k of n (1 <= k <= n): the cells whose index is k - 1 modulo n. */
 void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n);

@@ -20,6 +20,7 @@
 #include "job.h"
 #include "klog.h"
 #include "merge.h"
+#include "publish.h"
 #include "repeat.h"
 #include "report.h"
 #include "results.h"
@@ -57,7 +58,7 @@ static const struct cli_opt {
 	unsigned int cmds;
 	const char *help;
 } cli_opts[] = {
-	{ "job", "FILE", CMD_RUNS | CMD_CELLS, "job file (default: workloads/gup_fast.job; nightly: workloads/nightly.job)" },
+	{ "job", "FILE", CMD_RUNS | CMD_CELLS, "job file, or several: a,b,c (default: workloads/gup_fast.job; nightly: workloads/nightly.job)" },
 	{ "name", "NAME", CMD_RUNS, "run name, part of the run directory (default: the job's name)" },
 	{ "out", "DIR", CMD_RUNS | CMD_EXEC, "run directory (default: results/runs/<time>-<name>)" },
 	{ "mode", "MODE", CMD_GUEST, "wall (default) or deterministic (TCG with -icount: reproducible)" },
@@ -95,6 +96,8 @@ static void usage(FILE *f, int code)
 		"                                             with results/baseline.json, write JUnit; exit 1 on\n"
 		"                                             a regression or a failed cell\n"
 		"       pinbench merge --out DIR SHARD...     join the runs of pinbench run --shard K/N into one\n"
+		"       pinbench publish RUN [--out DIR]      results/README.md (tables, figures, provenance,\n"
+		"                                             a paragraph per workload) from one run\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
 		"       pinbench options                      job file options\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
@@ -549,14 +552,16 @@ static int cmd_run(int argc, char **argv, struct config *c)
 
 	if (!c->job)
 		c->job = "workloads/gup_fast.job";
-	if (pb_job_load(c->job, &plan, err, sizeof(err)) < 0) {
+	if (pb_jobs_load(c->job, &plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pinbench: %s\n", err);
 		free(started_at);
 		return 2;
 	}
 	if (c->shard_n)
 		pb_plan_shard(&plan, c->shard_k, c->shard_n);
-	if (!c->name) {
+	if (!c->name && strchr(c->job, ',')) {
+		c->name = "suite";
+	} else if (!c->name) {
 		char *j = pb_xstrdup(c->job), *base = basename(j), *dot = strrchr(base, '.');
 
 		if (dot)
@@ -1090,6 +1095,43 @@ done:
 	return ret;
 }
 
+/* pinbench publish RUN [--out DIR]: DIR/README.md (default results/) from RUN/results.json. */
+static int cmd_publish(int argc, char **argv)
+{
+	struct json_object *root;
+	const char *run = NULL, *out = NULL;
+	char err[512], *dflt = NULL;
+	int ret;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] == '-' || run) {
+			fprintf(stderr, "usage: pinbench publish RUN [--out DIR]\n");
+			return 2;
+		} else {
+			run = argv[i];
+		}
+	}
+	if (!run) {
+		fprintf(stderr, "usage: pinbench publish RUN [--out DIR]\n");
+		return 2;
+	}
+	root = load_results(run);
+	if (!root)
+		return 2;
+	if (!out)
+		out = dflt = pb_asprintf("%s/results", repo_root());
+	ret = pb_publish(root, out, "make publish", err, sizeof(err));
+	if (ret < 0)
+		fprintf(stderr, "pinbench: publish: %s\n", err);
+	else
+		fprintf(stderr, "pinbench: published %s into %s/README.md and %s/plots/\n", run, out, out);
+	json_object_put(root);
+	free(dflt);
+	return ret < 0 ? 1 : 0;
+}
+
 static int cmd_cells(struct config *c)
 {
 	struct pb_plan plan;
@@ -1097,7 +1139,7 @@ static int cmd_cells(struct config *c)
 
 	if (!c->job)
 		c->job = "workloads/gup_fast.job";
-	if (pb_job_load(c->job, &plan, err, sizeof(err)) < 0) {
+	if (pb_jobs_load(c->job, &plan, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pinbench: %s\n", err);
 		return 2;
 	}
@@ -1123,6 +1165,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "merge"))
 		return cmd_merge(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "publish"))
+		return cmd_publish(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run")) cmd = CMD_RUN;
 	else if (!strcmp(argv[1], "shell")) cmd = CMD_SHELL;
 	else if (!strcmp(argv[1], "exec")) cmd = CMD_EXEC;

@@ -141,11 +141,12 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 		fprintf(g, "\n");
 	}
 	fclose(g);
-	cmd = pb_asprintf("cd '%s' && gnuplot '%s.gp' 2>&1", dir, f->name);
+	/* gnuplot's warnings (a one-point axis) go to a log beside the figures. */
+	cmd = pb_asprintf("cd '%s' && gnuplot '%s.gp' >> gnuplot.log 2>&1", dir, f->name);
 	st = system(cmd);
 	free(cmd);
 	if (st != 0) {
-		snprintf(err, errlen, "gnuplot failed on %s (status %d)%s", gp, st,
+		snprintf(err, errlen, "gnuplot failed on %s (status %d, see gnuplot.log there)%s", gp, st,
 			 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": is gnuplot-nox installed (make deps)?" : "");
 		free(gp);
 		return -1;
@@ -204,9 +205,13 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 				 rws[r], comps[k]);
 			for (size_t i = 0; i < json_object_array_length(cells); i++) {
 				struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
-				struct json_object *h = pb_json_get(pb_json_get(c, "raw"), "latency_ns");
+				/* Over every repetition where there were several. */
+				struct json_object *h = pb_json_get(pb_json_get(c, "merged_histograms"), "latency_ns");
 				char label[96];
 				struct pb_hist hist;
+
+				if (!h)
+					h = pb_json_get(pb_json_get(c, "raw"), "latency_ns");
 
 				if ((strcmp(str(c, "workload"), "small_dio") &&
 				     strcmp(str(c, "workload"), "stock_dio")) ||
@@ -318,13 +323,13 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 			"columnheader, '' using 4 title columnheader\n", k ? "svg dynamic" : "pngcairo",
 			k ? "svg" : "png");
 	fclose(t);
-	cmd = pb_asprintf("cd '%s' && gnuplot truncate-latency.gp 2>&1", dir);
+	cmd = pb_asprintf("cd '%s' && gnuplot truncate-latency.gp >> gnuplot.log 2>&1", dir);
 	st = system(cmd);
 	free(cmd);
 	free(dat);
 	free(gp);
 	if (st != 0) {
-		snprintf(err, errlen, "gnuplot failed on truncate-latency.gp (status %d)", st);
+		snprintf(err, errlen, "gnuplot failed on truncate-latency.gp (status %d, see gnuplot.log there)", st);
 		return -1;
 	}
 	return 0;

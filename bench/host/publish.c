@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/* publish.c: results/README.md from one run: provenance, a paragraph per workload, figures, tables. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "metrics.h"
+#include "plot.h"
+#include "publish.h"
+#include "report.h"
+#include "util.h"
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *add;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&add, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		pb_die("out of memory");
+	while (t->len + (size_t)n + 1 > t->cap) {
+		t->cap = t->cap * 2 + 4096;
+		t->s = realloc(t->s, t->cap);
+		if (!t->s)
+			pb_die("out of memory");
+	}
+	memcpy(t->s + t->len, add, (size_t)n + 1);
+	t->len += (size_t)n;
+	free(add);
+}
+
+static const char *s_at(struct json_object *o, const char *path)
+{
+	struct json_object *v = pb_json_path(o, path);
+
+	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "?";
+}
+
+/*
+ * Per workload, the figure a reader asks about first: a number (with its
+ * direction in the metric table) or an outcome word.
+ */
+static const struct headline {
+	const char *workload, *metric, *field, *says;
+} headlines[] = {
+	{ "gup_fast", "acquire_ns_per_page", "p50", "acquire cost per page (p50)" },
+	{ "small_dio", "iops", "", "IOPS" },
+	{ "irq_completion", "residency_ns", "p50", "pin residency after completion (p50)" },
+	{ "truncate_under_dma", "verdict", "", "outcome of truncating the file under DMA" },
+	{ "truncate_stock", "verdict", "", "outcome for the stock kernel's own paths" },
+	{ "writeback_under_dma", "verdict", "", "outcome of writeback under DMA" },
+};
+
+/* The row a strategy takes in a table: "notifier_revoke (per buffer)", "pin_counter longterm". */
+static void row_name(struct json_object *c, char *out, size_t len)
+{
+	struct json_object *p = pb_json_get(c, "params");
+
+	if (strstr(s_at(c, "workload"), "stock")) {
+		snprintf(out, len, "stock %s%s", s_at(p, "engine"),
+			 !strcmp(s_at(p, "fixedbufs"), "1") ? " fixed buffers" : "");
+		return;
+	}
+	snprintf(out, len, "%s%s%s", s_at(c, "strategy"),
+		 !strcmp(s_at(p, "registration"), "per_buffer") ? " (per buffer)" : "",
+		 !strcmp(s_at(p, "longterm"), "1") ? " longterm" : "");
+}
+
+/* What makes cells comparable: every parameter but the strategy's own choices. */
+static void group_key(struct json_object *c, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	json_object_object_foreach(pb_json_get(c, "params"), k, v) {
+		if (!strcmp(k, "strategy") || !strcmp(k, "registration") || !strcmp(k, "longterm") || !strcmp(k, "engine") ||
+		    !strcmp(k, "fixedbufs"))
+			continue;
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s=%s", n ? ", " : "", k,
+				      json_object_get_string(v));
+	}
+}
+
+struct row_stat {
+	char name[96];
+	size_t wins, groups;
+	double *ratio;		/* to the group's best, one per group */
+	char words[512];	/* outcome words with counts */
+};
+
+static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *name, size_t cap)
+{
+	for (size_t i = 0; i < *nr; i++)
+		if (!strcmp(rs[i].name, name))
+			return &rs[i];
+	if (*nr == cap)
+		return NULL;
+	snprintf(rs[*nr].name, sizeof(rs[*nr].name), "%s", name);
+	rs[*nr].ratio = pb_xcalloc(cap + 1, sizeof(double));
+	return &rs[(*nr)++];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void add_word(char *words, size_t len, const char *w)
+{
+	char *hit = strstr(words, w);
+	size_t wl = strlen(w);
+
+	/* "word xN" entries, separated by "; " */
+	if (hit && (hit == words || hit[-1] == ' ') && hit[wl] == ' ' && hit[wl + 1] == 'x') {
+		int count = atoi(hit + wl + 2);
+		char *rest = strchr(hit + wl + 2, ';');
+		char *tail = pb_xstrdup(rest ? rest : "");
+
+		snprintf(hit, len - (size_t)(hit - words), "%s x%d%s", w, count + 1, tail);
+		free(tail);
+		return;
+	}
+	snprintf(words + strlen(words), len - strlen(words), "%s%s x1", *words ? "; " : "", w);
+}
+
+/* One paragraph: what the headline figure shows over every comparable group. */
+static void paragraph(struct text *t, struct json_object *cells, const struct headline *h)
+{
+	size_t n = json_object_array_length(cells), ncells = 0, nok = 0, ngroups = 0, nr = 0;
+	const struct pb_metric_def *d = pb_metric_find(h->workload, h->metric);
+	bool words = d && !strcmp(d->unit, "word");
+	struct row_stat rs[32];
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[512], name[96];
+	const char *first_unsupported = NULL;
+
+	memset(rs, 0, sizeof(rs));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		size_t g;
+
+		if (strcmp(s_at(c, "workload"), h->workload))
+			continue;
+		ncells++;
+		if (strcmp(s_at(c, "status"), "ok")) {
+			if (!strcmp(s_at(c, "status"), "unsupported") && !first_unsupported)
+				first_unsupported = s_at(c, "reason");
+			continue;
+		}
+		nok++;
+		group_key(c, key, sizeof(key));
+		for (g = 0; g < ngroups && strcmp(groups[g], key); g++)
+			;
+		if (g == ngroups)
+			groups[ngroups++] = pb_xstrdup(key);
+	}
+	if (!ncells) {
+		free(groups);
+		return;
+	}
+	put(t, "**%s** (%zu cells, %zu ok", h->workload, ncells, nok);
+	if (first_unsupported)
+		put(t, "; unsupported here: %.*s", (int)strcspn(first_unsupported, "\n"), first_unsupported);
+	put(t, "). The %s", h->says);
+	for (size_t g = 0; g < ngroups; g++) {
+		struct json_object *best_c = NULL;
+		double best = 0, v;
+		size_t like = 0;
+
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t i = 0; i < n; i++) {
+				struct json_object *c = json_object_array_get_idx(cells, i);
+				struct json_object *m = pb_json_get(c, "metrics"), *val;
+				struct row_stat *r;
+				char path[128];
+
+				if (strcmp(s_at(c, "workload"), h->workload) || strcmp(s_at(c, "status"), "ok"))
+					continue;
+				group_key(c, key, sizeof(key));
+				if (strcmp(key, groups[g]))
+					continue;
+				snprintf(path, sizeof(path), "%s%s%s", h->metric, *h->field ? "." : "", h->field);
+				val = pb_json_path(m, path);
+				row_name(c, name, sizeof(name));
+				if (words) {
+					if (pass == 0 && val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs))))
+						add_word(r->words, sizeof(r->words), json_object_get_string(val));
+					continue;
+				}
+				if (!val || (!json_object_is_type(val, json_type_double) &&
+					     !json_object_is_type(val, json_type_int)))
+					continue;
+				v = json_object_get_double(val);
+				if (pass == 0) {
+					if (!like++ || (d->better == PB_HIGHER ? v > best : v < best))
+						best = v, best_c = c;
+				} else if (like >= 2 && best > 0 && v > 0 &&
+					   (r = row_find(rs, &nr, name, ARRAY_SIZE(rs)))) {
+					r->ratio[r->groups++] = d->better == PB_HIGHER ? best / v : v / best;
+					if (c == best_c)
+						r->wins++;
+				}
+			}
+		}
+	}
+	if (words) {
+		put(t, ", per strategy over %zu setting%s (file system, truncation point, ...): ", ngroups,
+		    ngroups == 1 ? "" : "s");
+		for (size_t i = 0; i < nr; i++)
+			put(t, "%s%s: %s", i ? "; " : "", rs[i].name, rs[i].words);
+		put(t, ". (xN: in N settings.)\n\n");
+	} else {
+		size_t compared = 0;
+
+		for (size_t i = 0; i < nr; i++)
+			compared = rs[i].groups > compared ? rs[i].groups : compared;
+		put(t, " was compared in %zu group%s of cells that differ only in strategy. Median over "
+		    "the groups of each strategy's figure against the best in its group (1.00x is the "
+		    "best; %s is better), and how often it was the best: ", compared,
+		    compared == 1 ? "" : "s", d->better == PB_HIGHER ? "higher" : "lower");
+		for (size_t i = 0; i < nr; i++) {
+			qsort(rs[i].ratio, rs[i].groups, sizeof(double), cmp_double);
+			put(t, "%s%s %.2fx (best in %zu of %zu)", i ? ", " : "", rs[i].name,
+			    rs[i].groups ? rs[i].ratio[(rs[i].groups - 1) / 2] : NAN, rs[i].wins, rs[i].groups);
+		}
+		put(t, ".\n\n");
+	}
+	for (size_t i = 0; i < nr; i++)
+		free(rs[i].ratio);
+	for (size_t g = 0; g < ngroups; g++)
+		free(groups[g]);
+	free(groups);
+}
+
+/* Remove what an earlier publish drew: figures that the new run would not draw again stay out. */
+static void clean_plots(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+
+		if (dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".dat") ||
+			    !strcmp(dot, ".gp") || !strcmp(e->d_name, "gnuplot.log"))) {
+			char *p = pb_asprintf("%s/%s", dir, e->d_name);
+
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen)
+{
+	struct json_object *cells = pb_json_get(root, "cells");
+	char *plots = pb_asprintf("%s/plots", outdir), *report, *body, *path, **pngs = NULL;
+	struct text t = { 0 };
+	size_t npng = 0;
+	DIR *d;
+	struct dirent *e;
+	int ret = 0;
+
+	if (pb_mkdir_p(outdir, 0755) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", outdir, strerror(errno));
+		free(plots);
+		return -1;
+	}
+	clean_plots(plots);
+	if (pb_report_plots(root, outdir, err, errlen) < 0) {
+		fprintf(stderr, "pinbench: publish: plots not drawn: %s\n", err);
+		err[0] = '\0';
+	}
+	put(&t, "# pinbench: published results\n\n"
+		"Generated by `%s` from one run (its jobs are listed below); do not edit by hand, "
+		"run it again. Every figure below is in `results.json` of that run; "
+		"[schema.md](schema.md) says what each one means.\n\n", command);
+	put(&t, "## How these were measured\n\n");
+	put(&t, "- mode **%s**, accelerator **%s** (%s), %s repetition(s) per cell\n",
+	    s_at(root, "run.mode"), s_at(root, "run.accel"), s_at(root, "run.accel_reason"),
+	    s_at(root, "run.repeat"));
+	put(&t, "- guest kernel %s (%s), %s vCPU(s), %s MiB, clocksource %s\n",
+	    s_at(root, "guest.kernel_release"), s_at(root, "guest.kernel_version"),
+	    s_at(root, "guest.vcpus"), s_at(root, "guest.mem_mib"), s_at(root, "guest.clocksource"));
+	put(&t, "- QEMU %s; host %s, %s CPUs, Linux %s\n", s_at(root, "guest.qemu_version"),
+	    s_at(root, "host.cpu_model"), s_at(root, "host.cpus"), s_at(root, "host.kernel_release"));
+	put(&t, "- pinbench %s (%s); jobs `%s`; run started %s\n", s_at(root, "pinbench.version"),
+	    s_at(root, "pinbench.git_sha"), s_at(root, "run.job"), s_at(root, "run.started_at"));
+	put(&t, "- the run's command: `%s`\n\n", s_at(root, "run.cmdline"));
+	if (!strcmp(s_at(root, "run.mode"), "deterministic"))
+		put(&t, "Deterministic mode runs TCG with `-icount shift=0`: guest time is the guest's "
+			"instruction count (1 ns each), so a figure is a count of emulated work, the same "
+			"on every host and every run, not a prediction of hardware speed. Compare "
+			"strategies with each other here; time them on hardware with `make bench` "
+			"(wall mode, KVM where it works).\n\n");
+
+	put(&t, "## What the numbers show\n\n");
+	for (size_t i = 0; i < ARRAY_SIZE(headlines); i++)
+		paragraph(&t, cells, &headlines[i]);
+
+	d = opendir(plots);
+	while (d && (e = readdir(d))) {
+		const char *dot = strrchr(e->d_name, '.');
+
+		if (dot && !strcmp(dot, ".png")) {
+			pngs = realloc(pngs, (npng + 1) * sizeof(*pngs));
+			if (!pngs)
+				pb_die("out of memory");
+			pngs[npng++] = pb_xstrdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (npng) {
+		qsort(pngs, npng, sizeof(*pngs), cmp_str);
+		put(&t, "## Figures\n\n");
+		for (size_t i = 0; i < npng; i++) {
+			put(&t, "![%.*s](plots/%s) ([SVG](plots/%.*s.svg))\n\n", (int)(strlen(pngs[i]) - 4),
+			    pngs[i], pngs[i], (int)(strlen(pngs[i]) - 4), pngs[i]);
+			free(pngs[i]);
+		}
+		free(pngs);
+	}
+
+	/* The run's own report, its headings one level down. */
+	report = pb_report_md(root);
+	body = strchr(report, '\n');
+	put(&t, "## Tables\n\n");
+	for (char *line = body ? body + 1 : report, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		put(&t, "%s%s\n", line[0] == '#' ? "#" : "", line);
+	}
+	free(report);
+	path = pb_asprintf("%s/README.md", outdir);
+	if (pb_write_file_atomic(path, t.s, strlen(t.s)) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		ret = -1;
+	}
+	free(path);
+	free(plots);
+	free(t.s);
+	return ret;
+}
