@@ -10,7 +10,8 @@
 /*
  * One row per cell; columns: id, strategy, status, then every parameter
  * and every metric any cell of the workload has, in sorted order, with
- * summaries flattened as metric.field (latency_ns.p99). The header is
+ * summaries flattened as metric.field (latency_ns.p99), and with
+ * repetitions each figure's figure.ci95 and figure.cv. The header is
  * deterministic, so two renderings of one results.json are identical and
  * a script can address columns by name. Fields are quoted as RFC 4180
  * asks when they hold a comma, a quote or a line break; a missing value
@@ -81,7 +82,7 @@ static const char *workload_of(struct json_object *c)
 /* The CSV of one workload's cells. */
 static char *workload_csv(struct json_object *cells, const char *workload)
 {
-	struct cols params = { 0 }, metrics = { 0 };
+	struct cols params = { 0 }, metrics = { 0 }, stats = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -112,14 +113,27 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 				col_add(&metrics, mk);
 			}
 		}
+		/* Over repetitions: each figure's CI95 half-width and CV, as <figure>.ci95, <figure>.cv. */
+		json_object_object_foreach(pb_json_get(c, "stats"), sk, sv) {
+			char name[192];
+
+			(void)sv;
+			snprintf(name, sizeof(name), "%s.ci95", sk);
+			col_add(&stats, name);
+			snprintf(name, sizeof(name), "%s.cv", sk);
+			col_add(&stats, name);
+		}
 	}
 	qsort(params.name, params.n, sizeof(char *), cmp_str);
 	qsort(metrics.name, metrics.n, sizeof(char *), cmp_str);
+	qsort(stats.name, stats.n, sizeof(char *), cmp_str);
 	fputs("id,strategy,status", f);
 	for (size_t k = 0; k < params.n; k++)
 		fprintf(f, ",%s", params.name[k]);
 	for (size_t k = 0; k < metrics.n; k++)
 		fprintf(f, ",%s", metrics.name[k]);
+	for (size_t k = 0; k < stats.n; k++)
+		fprintf(f, ",%s", stats.name[k]);
 	fputc('\n', f);
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
@@ -139,11 +153,20 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 			fputc(',', f);
 			put_field(f, pb_json_path(pb_json_get(c, "metrics"), metrics.name[k]));
 		}
+		for (size_t k = 0; k < stats.n; k++) {
+			char *figure = pb_xstrdup(stats.name[k]), *dot = strrchr(figure, '.');
+
+			*dot = '\0';
+			fputc(',', f);
+			put_field(f, pb_json_get(pb_json_get(pb_json_get(c, "stats"), figure), dot + 1));
+			free(figure);
+		}
 		fputc('\n', f);
 	}
 	fclose(f);
 	cols_free(&params);
 	cols_free(&metrics);
+	cols_free(&stats);
 	return text;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pinbench_uapi.h"
+#include "metrics.h"
 #include "report.h"
 #include "util.h"
 
@@ -958,6 +959,57 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		bput(b, "\n");
 }
 
+/*
+ * With repetitions: per cell, each judged figure as mean ± the 95%
+ * interval's half-width (both in the figure's unit) and the CV, so a
+ * reader sees which differences in the tables above are larger than the
+ * noise.
+ */
+static void variation_section(struct buf *b, struct json_object *cells)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *st = obj(c, "stats");
+		bool row = false;
+
+		if (!st)
+			continue;
+		for (unsigned int k = 0; k < pb_nr_metric_defs; k++) {
+			const struct pb_metric_def *d = &pb_metric_defs[k];
+			const char *f = d->judged;
+
+			if (!f || strcmp(d->workload, str(c, "workload")) || !strcmp(d->unit, "word"))
+				continue;
+			do {
+				size_t flen = strcspn(f, ",");
+				char path[128];
+				struct json_object *s;
+
+				snprintf(path, sizeof(path), "%s%s%.*s", d->name, flen ? "." : "", (int)flen, f);
+				s = obj(st, path);
+				f += flen + (f[flen] == ',');
+				if (!s)
+					continue;
+				if (!any) {
+					bput(b, "## Variation over repetitions\n\nEach judged figure as mean ± "
+						 "half-width of its 95%% confidence interval (Student's t), and its "
+						 "coefficient of variation.\n\n| cell | figure | mean | ±95%% | CV | n |\n"
+						 "|---|---|---:|---:|---:|---:|\n");
+					any = true;
+				}
+				bput(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n", row ? "" : str(c, "id"),
+				     path, d->unit, json_object_get_double(obj(s, "mean")),
+				     json_object_get_double(obj(s, "ci95")),
+				     100.0 * json_object_get_double(obj(s, "cv")), str(s, "n"));
+				row = true;
+			} while (*f);
+		}
+	}
+	if (any)
+		bput(b, "\n");
+}
+
 char *pb_report_md(struct json_object *root)
 {
 	struct json_object *run = obj(root, "run"), *guest = obj(root, "guest");
@@ -993,7 +1045,16 @@ char *pb_report_md(struct json_object *root)
 		bput(&b, "- pinbench %s (%s), started %s, boot to first cell %s s (wall)\n",
 		     str(pb, "version"), str(pb, "git_sha"), str(run, "started_at"), boot);
 	}
-	bput(&b, "- command: `%s`\n\n", str(run, "cmdline"));
+	bput(&b, "- command: `%s`\n", str(run, "cmdline"));
+	if (json_object_get_int(obj(run, "repeat")) > 1)
+		bput(&b, "- **%d repetitions** per cell: every figure below is the mean over the "
+			 "repetitions that were ok; the section \"Variation over repetitions\" gives the "
+			 "95%% interval of the figures compare judges\n", json_object_get_int(obj(run, "repeat")));
+	if (json_object_get_int(obj(run, "calibrate_ns_per_page")))
+		bput(&b, "- **CALIBRATION: %d ns extra per page acquired** (a test of pinbench compare; "
+			 "these figures are not the strategies' own)\n",
+		     json_object_get_int(obj(run, "calibrate_ns_per_page")));
+	bput(&b, "\n");
 	bput(&b, "Figures from different accelerators or modes are not comparable "
 		 "(TCG is 5-10x slower than hardware and distorts memory-heavy paths).\n\n");
 
@@ -1003,6 +1064,7 @@ char *pb_report_md(struct json_object *root)
 	truncate_section(&b, cells);
 	writeback_section(&b, cells);
 	other_cells_section(&b, cells);
+	variation_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");
 	bput(&b, "## Guest kernel log\n\n");
