@@ -277,6 +277,69 @@ static void test_results_check(void **state)
 	json_object_put(r);
 }
 
+/* A gup_fast cell for the report: p50 acquire per page a, release r, calls/s c. */
+static const char *gup_cell(char *buf, size_t len, const char *strategy, int ppc, double a, double r,
+			    double c, const char *status)
+{
+	snprintf(buf, len,
+		 "{\"id\":\"gup_fast/%s/p=%d\",\"workload\":\"gup_fast\",\"strategy\":\"%s\","
+		 "\"params\":{\"pages_per_call\":%d,\"backing\":\"anon\",\"thp\":\"off\",\"longterm\":0,"
+		 "\"write\":1,\"buffer_pages\":64},\"status\":\"%s\",\"reason\":\"\","
+		 "\"metrics\":{\"acquire_phase_ns_per_page\":%g,\"acquire_ns_per_page\":{\"p50\":%g,\"p99\":%g},"
+		 "\"release_phase_ns_per_page\":%g,\"release_ns_per_page\":{\"p50\":%g,\"p99\":%g},"
+		 "\"calls_per_s\":%g},\"pin_balance\":{\"acquired\":0,\"released\":0}}",
+		 strategy, ppc, strategy, ppc, status, a, a, a * 2, r, r, r * 2, c);
+	return buf;
+}
+
+/*
+ * report.md against a golden file: the best value of each column is
+ * bold among the ok rows of the same pages per call (lower costs, higher
+ * calls/s); a failed row and a row alone in its group are not marked.
+ */
+static void test_report_golden(void **state)
+{
+	char c[5][1024], *text, *md, *golden, *table, *end;
+	struct json_object *r;
+	FILE *f;
+	long n;
+
+	(void)state;
+	text = NULL;
+	if (asprintf(&text, "{\"schema_version\":1,\"run\":{\"name\":\"g\",\"mode\":\"deterministic\","
+		     "\"accel\":\"tcg\",\"cmdline\":\"x\",\"repeat\":1},\"guest\":{\"clock_read_ns\":50},"
+		     "\"host\":{},\"pinbench\":{},\"cells\":[%s,%s,%s,%s,%s]}",
+		     gup_cell(c[0], 1024, "gup_ref", 1, 100, 20, 5000, "ok"),
+		     gup_cell(c[1], 1024, "pin_counter", 1, 120, 10, 6000, "ok"),
+		     gup_cell(c[2], 1024, "fake_vma", 1, 50, 5, 9000, "failed"),
+		     gup_cell(c[3], 1024, "notifier_revoke", 1, 100, 30, 4000, "ok"),
+		     gup_cell(c[4], 1024, "gup_ref", 16, 40, 4, 800, "ok")) < 0)
+		fail();
+	r = json_tokener_parse(text);
+	assert_non_null(r);
+	md = pb_report_md(r);
+	table = strstr(md, "| pages/call |");
+	assert_non_null(table);
+	end = strstr(table, "\n\n");
+	assert_non_null(end);
+	end[1] = '\0';
+	f = fopen("data/golden/gup_fast-table.md", "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	golden = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(golden, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	if (strcmp(table, golden))
+		fprintf(stderr, "report table differs from data/golden/gup_fast-table.md:\n%s", table);
+	assert_string_equal(table, golden);
+	free(golden);
+	free(md);
+	free(text);
+	json_object_put(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_irq_completion_metrics),
 		cmocka_unit_test(test_truncate_metrics),
 		cmocka_unit_test(test_results_check),
+		cmocka_unit_test(test_report_golden),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
