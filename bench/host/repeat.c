@@ -78,25 +78,32 @@ int pb_stats_from_json(struct json_object *o, struct pb_sample_stats *s)
 static struct json_object *combine_leaf(struct json_object **vals, size_t n, const char *path,
 					struct json_object *stats)
 {
-	size_t nums = 0, bools = 0;
+	size_t nums = 0, bools = 0, present = 0;
 
 	for (size_t i = 0; i < n; i++) {
+		present += vals[i] && !json_object_is_type(vals[i], json_type_null);
 		nums += is_number(vals[i]);
 		bools += vals[i] && json_object_is_type(vals[i], json_type_boolean);
 	}
-	if (nums && nums == n) {
+	/*
+	 * A number some repetitions did not report (a CPU figure below its
+	 * clock's resolution) is summarised over those that did: n says how many.
+	 */
+	if (nums && nums == present) {
 		double *x = pb_xcalloc(n, sizeof(*x));
 		struct pb_sample_stats s;
+		size_t k = 0;
 
 		for (size_t i = 0; i < n; i++)
-			x[i] = json_object_get_double(vals[i]);
-		pb_sample_stats(x, n, &s);
+			if (is_number(vals[i]))
+				x[k++] = json_object_get_double(vals[i]);
+		pb_sample_stats(x, k, &s);
 		json_object_object_add(stats, path, pb_stats_to_json(&s, x));
 		free(x);
 		return json_object_new_double(s.mean);
 	}
-	if (bools && bools == n) {
-		bool all = true;
+	if (bools && bools == present) {
+		bool all = bools == n;
 
 		for (size_t i = 0; i < n; i++)
 			all = all && json_object_get_boolean(vals[i]);

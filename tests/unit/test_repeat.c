@@ -76,6 +76,26 @@ static void test_three(void **state)
 		json_object_put(r[i]);
 }
 
+/* A number one repetition lacks is summarised over the others. */
+static void test_missing_number(void **state)
+{
+	struct json_object *r[3] = { rep("ok", 1, "blocks", true, 1, 2), rep("ok", 3, "blocks", true, 1, 2),
+				     rep("ok", 5, "blocks", true, 1, 2) };
+	struct json_object *c;
+
+	(void)state;
+	json_object_object_del(pb_json_get(r[1], "metrics"), "truncate_ns");
+	json_object_object_add(pb_json_get(r[1], "metrics"), "truncate_ns", json_object_new_object());
+	json_object_object_del(pb_json_get(r[2], "metrics"), "lost");
+	c = pb_cell_combine(r, 3);
+	assert_true(fabs(json_object_get_double(pb_json_path(pb_json_get(c, "metrics"), "truncate_ns.p50")) - 3) < 1e-9);
+	assert_int_equal(json_object_get_int(pb_json_get(pb_json_get(pb_json_get(c, "stats"), "truncate_ns.p50"), "n")), 2);
+	assert_true(json_object_is_type(pb_json_path(pb_json_get(c, "metrics"), "lost"), json_type_double));
+	json_object_put(c);
+	for (int i = 0; i < 3; i++)
+		json_object_put(r[i]);
+}
+
 static void test_failed_repetition(void **state)
 {
 	struct json_object *r[2] = { rep("ok", 1, "blocks", true, 1, 2), rep("failed", 2, "blocks", true, 2, 3) };
@@ -224,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_is_unchanged),
 		cmocka_unit_test(test_three),
+		cmocka_unit_test(test_missing_number),
 		cmocka_unit_test(test_failed_repetition),
 		cmocka_unit_test(test_welch),
 		cmocka_unit_test(test_metric_table),
