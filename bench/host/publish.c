@@ -58,8 +58,11 @@ static const struct headline {
 	const char *workload, *metric, *field, *says;
 } headlines[] = {
 	{ "gup_fast", "acquire_ns_per_page", "p50", "acquire cost per page (p50)" },
+	{ "gup_fast", "release_ns_per_page", "p50", "release cost per page (p50)" },
 	{ "small_dio", "iops", "", "IOPS" },
+	{ "small_dio", "residency_ns", "p50", "pin residency after end_io (p50)" },
 	{ "irq_completion", "residency_ns", "p50", "pin residency after completion (p50)" },
+	{ "irq_completion", "handler_ns_per_interrupt", "p50", "interrupt handler time (p50)" },
 	{ "truncate_under_dma", "verdict", "", "outcome of truncating the file under DMA" },
 	{ "truncate_stock", "verdict", "", "outcome for the stock kernel's own paths" },
 	{ "writeback_under_dma", "verdict", "", "outcome of writeback under DMA" },
@@ -173,10 +176,17 @@ static void paragraph(struct text *t, struct json_object *cells, const struct he
 		free(groups);
 		return;
 	}
-	put(t, "**%s** (%zu cells, %zu ok", h->workload, ncells, nok);
-	if (first_unsupported)
-		put(t, "; unsupported here: %.*s", (int)strcspn(first_unsupported, "\n"), first_unsupported);
-	put(t, "). The %s", h->says);
+	/* The workload's first headline opens its paragraph; the others continue it. */
+	bool first = h == headlines || strcmp(h[-1].workload, h->workload);
+
+	if (first) {
+		put(t, "**%s** (%zu cells, %zu ok", h->workload, ncells, nok);
+		if (first_unsupported)
+			put(t, "; unsupported here, for example: %.*s", (int)strcspn(first_unsupported, "\n"),
+			    first_unsupported);
+		put(t, ").");
+	}
+	put(t, " The %s", h->says);
 	for (size_t g = 0; g < ngroups; g++) {
 		struct json_object *best_c = NULL;
 		double best = 0, v;
@@ -223,22 +233,25 @@ static void paragraph(struct text *t, struct json_object *cells, const struct he
 		    ngroups == 1 ? "" : "s");
 		for (size_t i = 0; i < nr; i++)
 			put(t, "%s%s: %s", i ? "; " : "", rs[i].name, rs[i].words);
-		put(t, ". (xN: in N settings.)\n\n");
+		put(t, ". (xN: in N settings.)");
 	} else {
 		size_t compared = 0;
 
 		for (size_t i = 0; i < nr; i++)
 			compared = rs[i].groups > compared ? rs[i].groups : compared;
-		put(t, " was compared in %zu group%s of cells that differ only in strategy. Median over "
-		    "the groups of each strategy's figure against the best in its group (1.00x is the "
-		    "best; %s is better), and how often it was the best: ", compared,
-		    compared == 1 ? "" : "s", d->better == PB_HIGHER ? "higher" : "lower");
+		if (first)
+			put(t, " was compared in %zu group%s of cells that differ only in strategy. Median "
+			    "over the groups of each strategy's figure against the best in its group "
+			    "(1.00x is the best; %s is better), and how often it was the best: ", compared,
+			    compared == 1 ? "" : "s", d->better == PB_HIGHER ? "higher" : "lower");
+		else
+			put(t, " (%s is better), the same way: ", d->better == PB_HIGHER ? "higher" : "lower");
 		for (size_t i = 0; i < nr; i++) {
 			qsort(rs[i].ratio, rs[i].groups, sizeof(double), cmp_double);
 			put(t, "%s%s %.2fx (best in %zu of %zu)", i ? ", " : "", rs[i].name,
 			    rs[i].groups ? rs[i].ratio[(rs[i].groups - 1) / 2] : NAN, rs[i].wins, rs[i].groups);
 		}
-		put(t, ".\n\n");
+		put(t, ".");
 	}
 	for (size_t i = 0; i < nr; i++)
 		free(rs[i].ratio);
@@ -318,8 +331,15 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 			"(wall mode, KVM where it works).\n\n");
 
 	put(&t, "## What the numbers show\n\n");
-	for (size_t i = 0; i < ARRAY_SIZE(headlines); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(headlines); i++) {
+		size_t before = t.len;
+
 		paragraph(&t, cells, &headlines[i]);
+		/* The paragraph ends after the workload's last headline. */
+		if (t.len > before && (i + 1 == ARRAY_SIZE(headlines) ||
+				       strcmp(headlines[i + 1].workload, headlines[i].workload)))
+			put(&t, "\n\n");
+	}
 
 	d = opendir(plots);
 	while (d && (e = readdir(d))) {
