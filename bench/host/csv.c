@@ -114,6 +114,8 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 			}
 		}
 		/* Over repetitions: each figure's CI95 half-width and CV, as <figure>.ci95, <figure>.cv. */
+		if (!pb_json_get(c, "stats"))
+			continue;
 		json_object_object_foreach(pb_json_get(c, "stats"), sk, sv) {
 			char name[192];
 
