@@ -105,7 +105,9 @@ struct row_stat {
 	char words[512];	/* outcome words with counts */
 };
 
-static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *name, size_t cap)
+/* The row named name, added if new (room for one ratio per group); NULL when rs is full. */
+static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *name, size_t cap,
+				 size_t ngroups)
 {
 	for (size_t i = 0; i < *nr; i++)
 		if (!strcmp(rs[i].name, name))
@@ -113,7 +115,7 @@ static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *na
 	if (*nr == cap)
 		return NULL;
 	snprintf(rs[*nr].name, sizeof(rs[*nr].name), "%s", name);
-	rs[*nr].ratio = pb_xcalloc(cap + 1, sizeof(double));
+	rs[*nr].ratio = pb_xcalloc(ngroups + 1, sizeof(double));
 	return &rs[(*nr)++];
 }
 
@@ -208,7 +210,7 @@ static void paragraph(struct text *t, struct json_object *cells, const struct he
 				val = pb_json_path(m, path);
 				row_name(c, name, sizeof(name));
 				if (words) {
-					if (pass == 0 && val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs))))
+					if (pass == 0 && val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups)))
 						add_word(r->words, sizeof(r->words), json_object_get_string(val));
 					continue;
 				}
@@ -220,7 +222,7 @@ static void paragraph(struct text *t, struct json_object *cells, const struct he
 					if (!like++ || (d->better == PB_HIGHER ? v > best : v < best))
 						best = v, best_c = c;
 				} else if (like >= 2 && best > 0 && v > 0 &&
-					   (r = row_find(rs, &nr, name, ARRAY_SIZE(rs)))) {
+					   (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups))) {
 					r->ratio[r->groups++] = d->better == PB_HIGHER ? best / v : v / best;
 					if (c == best_c)
 						r->wins++;
