@@ -557,8 +557,15 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		free(started_at);
 		return 2;
 	}
-	if (c->shard_n)
+	if (c->shard_n) {
 		pb_plan_shard(&plan, c->shard_k, c->shard_n);
+		if (!plan.nr) {
+			fprintf(stderr, "pinbench: shard %u/%u of %s is empty: the plan has %zu cells\n",
+				c->shard_k, c->shard_n, c->job, plan.total);
+			free(started_at);
+			return 2;
+		}
+	}
 	if (!c->name && strchr(c->job, ',')) {
 		c->name = "suite";
 	} else if (!c->name) {
@@ -724,7 +731,10 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	if (c->calibrate > 0)
 		json_object_object_add(run, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
 	if (c->shard_n) {
-		json_object_object_add(run, "shard", json_object_new_string(pb_asprintf("%u/%u", c->shard_k, c->shard_n)));
+		char sh[32];
+
+		snprintf(sh, sizeof(sh), "%u/%u", c->shard_k, c->shard_n);
+		json_object_object_add(run, "shard", json_object_new_string(sh));
 		json_object_object_add(run, "plan_cells", json_object_new_uint64(plan.total));
 	}
 	json_object_object_add(run, "boots", json_object_new_int(boots));
