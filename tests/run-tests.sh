@@ -36,6 +36,26 @@ for t in unit/test_*; do
 	fi
 done
 
+echo "== unit tests under ASan and UBSan (SANITIZE=1, a copy in build/check/sanitize)"
+# The host code and the unit tests built with the sanitizers, beside the
+# normal build: any leak, overflow or undefined behaviour fails the test.
+san=$out/sanitize
+mkdir -p "$san/kmod" && cp -r "$repo/bench" "$repo/tests" "$repo/workloads" "$san/" && cp "$repo/kmod/pinbench_uapi.h" "$san/kmod/"
+if (make -C "$san/bench" clean && make -C "$san/bench" SANITIZE=1 pinbench libpinbench-common.a &&
+    make -C "$san/tests" SANITIZE=1 clean && make -C "$san/tests" SANITIZE=1 $(cd "$tests" && echo unit/test_*.c | sed 's/\.c//g')) \
+	> "$out/sanitize-build.log" 2>&1; then
+	n=0
+	for t in "$san"/tests/unit/test_*; do
+		case $t in *.c) continue ;; esac
+		(cd "$san/tests" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			"./unit/$(basename "$t")") > "$out/sanitize-$(basename "$t").log" 2>&1 || { n=$((n + 1)); cat "$out/sanitize-$(basename "$t").log"; }
+	done
+	result "unit tests pass under ASan + UBSan" test $n = 0
+else
+	tail -20 "$out/sanitize-build.log"
+	fail "unit tests under ASan + UBSan" "build failed; see $out/sanitize-build.log"
+fi
+
 echo "== host: bad input"
 # A bad job file is refused with file:line and the allowed values; exit 2; nothing is written.
 msg=$("$pinbench" cells --job data/bad-range.job 2>&1); rc=$?

@@ -126,9 +126,13 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 			col_add(&stats, name);
 		}
 	}
-	qsort(params.name, params.n, sizeof(char *), cmp_str);
-	qsort(metrics.name, metrics.n, sizeof(char *), cmp_str);
-	qsort(stats.name, stats.n, sizeof(char *), cmp_str);
+	/* qsort() wants an array even for no elements (UBSan says so): an empty list stays NULL. */
+	if (params.n)
+		qsort(params.name, params.n, sizeof(char *), cmp_str);
+	if (metrics.n)
+		qsort(metrics.name, metrics.n, sizeof(char *), cmp_str);
+	if (stats.n)
+		qsort(stats.name, stats.n, sizeof(char *), cmp_str);
 	fputs("id,strategy,status", f);
 	for (size_t k = 0; k < params.n; k++)
 		fprintf(f, ",%s", params.name[k]);

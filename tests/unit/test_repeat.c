@@ -215,7 +215,7 @@ static void test_merge(void **state)
 	assert_non_null(m);
 	assert_int_equal(json_object_array_length(pb_json_get(m, "cells")), 3);
 	for (int i = 0; i < 3; i++) {
-		char id[8];
+		char id[16];
 
 		snprintf(id, sizeof(id), "c%d", i);
 		assert_string_equal(json_object_get_string(pb_json_get(json_object_array_get_idx(
