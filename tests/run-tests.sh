@@ -289,6 +289,14 @@ result "the splat cell failed with the log line, the clean one passed" test \
 	"$(json "$out/splat/results.json" '[.cells[] | .status + ":" + .reason]')" = \
 	'["failed:kernel log: WARNING: pinbench selftest splat","ok:"]'
 
+echo "== guest: a guest program stuck after its last cell does not hold the runner"
+t0=$(date +%s)
+"$pinbench" run --repeat 1 --job data/hang-at-exit.job --cell-timeout 20 --out "$out/hang-at-exit" > "$out/hang-at-exit.log" 2>&1; rc=$?
+t1=$(date +%s)
+result "run exits 1 within a minute, both cells ok, unload not reached, the problem recorded ($((t1 - t0)) s)" \
+	test $rc = 1 -a $((t1 - t0)) -lt 60 -a "$(json "$out/hang-at-exit/results.json" \
+	'"\([.cells[].status] | join(","))/\(.run.module_unload)/\(.run.guest_problem | test("did not end"))"')" = "ok,ok/not reached/true"
+
 echo "== guest: a panic and a hang each fail one cell; the others run"
 "$pinbench" run --repeat 1 --job data/containment.job --cell-timeout 30 --out "$out/containment" > "$out/containment.log" 2>&1; rc=$?
 result "containment run exits 1 (failed cells)" test $rc = 1

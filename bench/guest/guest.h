@@ -29,6 +29,8 @@ struct pb_guest_workload {
 	void (*run)(struct pb_cell *cell);
 };
 
+/* Set by the selftest cell fault=hang_at_exit: main() never returns (a containment test). */
+extern bool pb_hang_at_exit;
 extern const struct pb_guest_workload pb_wl_gup_fast;
 extern const struct pb_guest_workload pb_wl_irq_completion;
 extern const struct pb_guest_workload pb_wl_truncate;

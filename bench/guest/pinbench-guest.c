@@ -430,5 +430,7 @@ int main(int argc, char **argv)
 	}
 	json_object_put(plan);
 	close(devfd);
+	while (pb_hang_at_exit)
+		pause();
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* wl_selftest.c: a cell that harms the guest on purpose, so tests can prove the runner contains it. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,8 +11,13 @@
  * fault=warn  writes a line the kernel-log verdict must catch;
  * fault=panic crashes the kernel for real (sysrq-c: a NULL dereference,
  *             an oops, and with oops=panic a panic that ends QEMU);
- * fault=hang  never returns, so the runner's cell timeout must fire.
+ * fault=hang  never returns, so the runner's cell timeout must fire;
+ * fault=hang_at_exit passes, then the guest program never ends after its
+ *             last cell: the runner must stop waiting soon after that
+ *             cell, keep every result, and fail the run (no unload).
  */
+bool pb_hang_at_exit;
+
 static void selftest_run(struct pb_cell *cell)
 {
 	const char *fault = pb_param_str(cell, "fault");
@@ -33,6 +39,10 @@ static void selftest_run(struct pb_cell *cell)
 			pb_cell_fail(cell, PB_UNSUPPORTED, "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)");
 		if (fd >= 0)
 			close(fd);
+		return;
+	}
+	if (!strcmp(fault, "hang_at_exit")) {
+		pb_hang_at_exit = true;
 		return;
 	}
 	for (;;)

@@ -641,6 +641,7 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	console = pb_asprintf("%s/console.log", rundir);
 	boot_init(&b, &g, c, share, console);
 	pmem_for_plan(&b, &plan);
+	b.cells_total = total;
 	prog.share = share;
 	prog.last_running = -1;
 	prog.total = total;
@@ -743,6 +744,8 @@ static int cmd_run(int argc, char **argv, struct config *c)
 			       first_cell >= 0 ? json_object_new_double(first_cell) : NULL);
 	unload = read_status_file(share, "unload");
 	json_object_object_add(run, "module_unload", json_object_new_string(unload ? unload : "not reached"));
+	/* What went wrong with a guest, if anything did (the last problem seen). */
+	json_object_object_add(run, "guest_problem", last_problem[0] ? json_object_new_string(last_problem) : NULL);
 	splats = console_splats(console);
 	json_object_object_add(run, "kernel_log_splats", splats);
 	json_object_object_add(root, "run", run);

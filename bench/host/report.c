@@ -1069,6 +1069,8 @@ char *pb_report_md(struct json_object *root)
 	splats = obj(run, "kernel_log_splats");
 	bput(&b, "## Guest kernel log\n\n");
 	bput(&b, "- module unload: %s\n", str(run, "module_unload"));
+	if (obj(run, "guest_problem"))
+		bput(&b, "- **guest problem:** %s\n", str(run, "guest_problem"));
 	if (splats && json_object_array_length(splats)) {
 		bput(&b, "- **splats outside any cell's verdict:**\n");
 		for (size_t i = 0; i < json_object_array_length(splats); i++)

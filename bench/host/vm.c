@@ -517,6 +517,20 @@ static bool watchdog(const struct pb_boot *b, struct pb_boot_result *r, double r
 			return false;
 		snprintf(r->timeout_what, sizeof(r->timeout_what),
 			 "shutdown (no power-off %d s after the guest program ended)", SHUTDOWN_GRACE_S);
+	} else if (b->cells_total && c.results >= b->cells_total && c.running < 0) {
+		/*
+		 * Every cell has its result, so the results are safe; a guest
+		 * program that does not end now is stuck in its exit (closing
+		 * /dev/pinbench: the module's release) and must not hold the
+		 * runner for a whole cell timeout.
+		 */
+		double grace = b->cell_timeout_s < SHUTDOWN_GRACE_S ? b->cell_timeout_s : SHUTDOWN_GRACE_S;
+
+		progress = c.newest > ready_wall ? c.newest : ready_wall;
+		if (now - progress <= grace)
+			return false;
+		snprintf(r->timeout_what, sizeof(r->timeout_what),
+			 "the guest program did not end %.0f s after the last cell", grace);
 	} else if (c.running >= 0) {
 		if (now - c.running_since <= b->cell_timeout_s)
 			return false;

@@ -43,6 +43,12 @@ struct pb_boot {
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */
 	double cell_timeout_s;	/* a cell, an exec, or any stall after ready */
+	/*
+	 * Cells in the plan (0: not a run). Once every one has a result, the
+	 * guest program must end within SHUTDOWN_GRACE_S (or the cell
+	 * timeout, if shorter) instead of a whole cell timeout.
+	 */
+	size_t cells_total;
 	/* Called about every 200 ms while the guest runs (may be NULL). */
 	void (*tick)(void *arg);
 	void *tick_arg;
