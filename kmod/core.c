@@ -174,15 +174,27 @@ int pinbench_reg_setup(struct pinbench_reg *reg, const struct pinbench_strategy 
 	reg->nr_pages = nr_pages;
 	reg->flags = flags;
 	reg->registration = registration;
-	if (registration == PINBENCH_REG_PER_BUFFER)
-		return s->reg_init(reg);
+	if (registration == PINBENCH_REG_PER_BUFFER) {
+		int ret = s->reg_init(reg);
+
+		if (ret) {
+			reg->registration = 0;	/* nothing to tear down */
+			return ret;
+		}
+	}
+	atomic64_inc(&pinbench_registrations);
 	return 0;
 }
 
+/* Idempotent: a registration that was never set up, or is gone, is left alone. */
 void pinbench_reg_teardown(struct pinbench_reg *reg, const struct pinbench_strategy *s)
 {
+	if (!reg->registration)
+		return;
 	if (reg->registration == PINBENCH_REG_PER_BUFFER && s->reg_fini)
 		s->reg_fini(reg);
+	reg->registration = 0;
+	atomic64_dec(&pinbench_registrations);
 }
 
 /*

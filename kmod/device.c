@@ -43,6 +43,13 @@ struct dev_buf {
 	struct page_origin *origin;	/* what dpt[i] was at registration */
 	struct pinbench_pin *pins;	/* one per acquire call */
 	unsigned int nr_pins;
+	unsigned long pages_held;	/* counted in pinbench_pages_held */
+	/*
+	 * The registrant's mm, mmgrab()'d so that the struct cannot be freed
+	 * and reused by another process while the id lives (an ABA on the
+	 * owner check); it does not keep the address space alive.
+	 */
+	struct mm_struct *owner;
 	struct mm_struct *mm_held;	/* mmget()'d for a strategy that needs it */
 
 	/* The engine; its state is written only by the engine, counts under reg.lock. */
@@ -229,6 +236,8 @@ static void dev_release_pins(struct dev_buf *b, u32 ctx)
 		pinbench_release_ctx_issued(&b->rc);
 		wait_for_completion(&b->rc.done);
 	}
+	atomic64_sub(b->pages_held, &pinbench_pages_held);
+	b->pages_held = 0;
 }
 
 static void dev_buf_free(struct dev_buf *b)
@@ -236,6 +245,7 @@ static void dev_buf_free(struct dev_buf *b)
 	pinbench_reg_teardown(&b->reg, b->s);
 	if (b->mm_held)
 		mmput(b->mm_held);
+	mmdrop(b->owner);
 	kvfree(b->pins);
 	kvfree(b->origin);
 	kvfree(b->dpt);
@@ -297,20 +307,18 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	if (!b)
 		return -ENOMEM;
 	b->s = s;
+	mmgrab(current->mm);
+	b->owner = current->mm;
 	b->nr_pins = DIV_ROUND_UP(a.nr_pages, a.pages_per_call);
 	b->dpt = kvcalloc(a.nr_pages, sizeof(*b->dpt), GFP_KERNEL);
 	b->origin = kvcalloc(a.nr_pages, sizeof(*b->origin), GFP_KERNEL);
 	b->pins = kvcalloc(b->nr_pins, sizeof(*b->pins), GFP_KERNEL);
 	if (!b->dpt || !b->origin || !b->pins) {
-		kvfree(b->pins);
-		kvfree(b->origin);
-		kvfree(b->dpt);
-		kfree(b);
+		dev_buf_free(b);	/* nothing registered yet: frees and drops owner */
 		return -ENOMEM;
 	}
 	ret = pinbench_reg_setup(&b->reg, s, a.addr, a.nr_pages, a.flags, a.registration);
 	if (ret) {
-		b->reg.registration = 0;	/* nothing to tear down */
 		dev_buf_free(b);
 		return ret;
 	}
@@ -342,6 +350,8 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	}
 	a.acquire_ns = ktime_get_ns() - t0;
 	a.strategy_caps = pinbench_strategy_caps(s, a.registration);
+	b->pages_held = a.nr_pages;
+	atomic64_add(b->pages_held, &pinbench_pages_held);
 
 	/* What each entry is now: an early revoke leaves the dummy page (KIND_OTHER). */
 	spin_lock_irq(&b->reg.lock);
@@ -383,6 +393,25 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	return 0;
 }
 
+/*
+ * The buffer with this id in this file, if the caller may drive it. A
+ * file is shared across fork() and can be passed to another process; the
+ * buffer's pages belong to the address space that registered it, and only
+ * that address space may start, stop or release its device (as a GPU
+ * driver refuses a userptr from another mm). Closing the file releases
+ * every buffer, whoever closes it last.
+ */
+static struct dev_buf *dev_buf_get(struct pinbench_file *pf, u32 id)
+{
+	struct dev_buf *b = xa_load(&pf->bufs, id);
+
+	if (!b)
+		return ERR_PTR(-ENOENT);
+	if (b->owner != current->mm)
+		return ERR_PTR(-EACCES);
+	return b;
+}
+
 static long dev_start(struct pinbench_file *pf, struct pinbench_dev_start __user *uarg)
 {
 	struct pinbench_dev_start a;
@@ -405,9 +434,9 @@ static long dev_start(struct pinbench_file *pf, struct pinbench_dev_start __user
 	if (a.engine == PINBENCH_ENGINE_HRTIMER &&
 	    (u64)a.rate_hz * a.burst > HRTIMER_MAX_ACCESSES_PER_S)
 		return -E2BIG;
-	b = xa_load(&pf->bufs, a.buffer_id);
-	if (!b)
-		return -ENOENT;
+	b = dev_buf_get(pf, a.buffer_id);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
 	/* Writing into pages acquired for reading could hit the shared zero page. */
 	if (a.direction == PINBENCH_DMA_WRITE && !(b->reg.flags & PINBENCH_PIN_WRITE))
 		return -EINVAL;
@@ -449,9 +478,11 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 	if (unregister ? (st.release_ctx != PINBENCH_CTX_PROCESS &&
 			  st.release_ctx != PINBENCH_CTX_HARDIRQ) : st.release_ctx)
 		return -EINVAL;
-	b = unregister ? xa_erase(&pf->bufs, st.buffer_id) : xa_load(&pf->bufs, st.buffer_id);
-	if (!b)
-		return -ENOENT;
+	b = dev_buf_get(pf, st.buffer_id);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	if (unregister)
+		xa_erase(&pf->bufs, st.buffer_id);
 
 	ctx = st.release_ctx;
 	memset(&st, 0, sizeof(st));

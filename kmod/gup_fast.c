@@ -138,6 +138,8 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		pinbench_stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
 	for (c = 0; c < r->calls; c++)
 		a->foll_pins += (s->foll_pin ? r->pins[c].nr : 0) + r->pins[c].extra_foll_pins;
+	/* Every call returned ppc pages (else the round ended above). */
+	atomic64_add(a->nr_pages, &pinbench_pages_held);
 
 	/* Checks, outside every timed region (as mm/gup_test.c does). */
 	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
@@ -152,6 +154,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 					pr_err("pinbench: %s: page %lu of the buffer is not held after acquire\n",
 					       s->name, (unsigned long)c * ppc + i);
 					release_held(r, r->calls);
+					atomic64_sub(a->nr_pages, &pinbench_pages_held);
 					return -EIO;
 				}
 			}
@@ -180,6 +183,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	}
 	if (kind == ROUND_PHASE)
 		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
+	atomic64_sub(a->nr_pages, &pinbench_pages_held);
 	if (kind != ROUND_WARMUP)
 		a->pages_done += a->nr_pages;
 	cond_resched();

@@ -53,6 +53,7 @@ struct irq_io {
 	struct pinbench_release_ctx rc;
 	struct page *pages[PINBENCH_IRQ_MAX_PAGES];
 	u64 complete_ns;
+	unsigned int pages_held;	/* counted in pinbench_pages_held */
 	bool measured;
 };
 
@@ -300,6 +301,7 @@ static void irq_reap(struct irq_run *r)
 	struct irq_io *io, *tmp;
 
 	llist_for_each_entry_safe(io, tmp, list, retired_node) {
+		atomic64_sub(io->pages_held, &pinbench_pages_held);
 		if (io->measured) {
 			stats_hist(r, H_RES, &a->residency, io->pin.released_ns - io->complete_ns);
 			stats_hist(r, H_DONE, &a->done, io->rc.done_ns - io->complete_ns);
@@ -354,6 +356,9 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	if (r->s->foll_pin)
 		a->foll_pins += nr;
 	a->foll_pins += io->pin.extra_foll_pins;
+	/* Counted until irq_reap() (pin.nr is the strategy's to change). */
+	io->pages_held = nr;
+	atomic64_add(nr, &pinbench_pages_held);
 	if (t1 >= r->t_meas && t1 < r->t_end)
 		pinbench_stats_add(&a->acquire, t1 - t0);
 

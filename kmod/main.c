@@ -18,8 +18,12 @@ static const struct pinbench_strategy *const pinbench_strategies[] = {
 };
 
 atomic64_t pinbench_tracking_objects = ATOMIC64_INIT(0);
+atomic64_t pinbench_notifiers = ATOMIC64_INIT(0);
+atomic64_t pinbench_registrations = ATOMIC64_INIT(0);
+atomic64_t pinbench_pages_held = ATOMIC64_INIT(0);
 atomic64_t pinbench_revokes = ATOMIC64_INIT(0);
 atomic64_t pinbench_anon_vmas_leaked = ATOMIC64_INIT(0);
+static atomic_t pinbench_open_files = ATOMIC_INIT(0);
 static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
 
 /*
@@ -29,7 +33,7 @@ static_assert(ARRAY_SIZE(pinbench_strategies) <= PINBENCH_STRATEGY_NR);
  */
 static_assert(sizeof(struct pinbench_phase_stats) == 4 * 8);
 static_assert(sizeof(struct pinbench_info) ==
-	      6 * 4 + 2 * 8 + 2 * 8 + PINBENCH_MAX_STRATEGIES * 4 + 2 * 8);
+	      6 * 4 + 2 * 8 + 2 * 8 + PINBENCH_MAX_STRATEGIES * 4 + 3 * 8 + 2 * 4 + 2 * 8);
 static_assert(PINBENCH_STRATEGY_NR <= PINBENCH_MAX_STRATEGIES);
 static_assert(sizeof(struct pinbench_record) == 4 * 8);
 static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 2 * 8);
@@ -87,7 +91,7 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 		return -EFAULT;
 	if (info.abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+	if (info.reserved0 || memchr_inv(info.reserved, 0, sizeof(info.reserved)))
 		return -EINVAL;
 
 	memset(&info, 0, sizeof(info));
@@ -105,6 +109,11 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 	info.clock_read_ns = clock_read_ns;
 	info.tracking_objects = atomic64_read(&pinbench_tracking_objects);
 	info.anon_vmas_leaked = atomic64_read(&pinbench_anon_vmas_leaked);
+	info.notifiers = atomic64_read(&pinbench_notifiers);
+	info.tracking_objects += info.notifiers;
+	info.registrations = atomic64_read(&pinbench_registrations);
+	info.pages_held = atomic64_read(&pinbench_pages_held);
+	info.open_files = atomic_read(&pinbench_open_files);
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -117,6 +126,7 @@ static int pinbench_open(struct inode *inode, struct file *file)
 	mutex_init(&pf->lock);
 	xa_init_flags(&pf->bufs, XA_FLAGS_ALLOC1);
 	file->private_data = pf;
+	atomic_inc(&pinbench_open_files);
 	return 0;
 }
 
@@ -129,6 +139,7 @@ static int pinbench_release(struct inode *inode, struct file *file)
 	kvfree(pf->hist[1]);
 	mutex_destroy(&pf->lock);
 	kfree(pf);
+	atomic_dec(&pinbench_open_files);
 	return 0;
 }
 

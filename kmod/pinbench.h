@@ -226,8 +226,18 @@ static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s,
 /* The page a revoking strategy points device page table entries at. */
 extern struct page *pinbench_dummy_page;
 
-/* Module-wide counts, for leak accounting and revoke statistics (off the hot path). */
+/*
+ * Module-wide counts, for leak accounting (PINBENCH_IOC_INFO) and revoke
+ * statistics. pinbench_tracking_objects counts fake vmas, pinbench_notifiers
+ * mmu_interval_notifiers: both are the strategies' own cost. The others are
+ * the harness's: registrations by pinbench_reg_setup()/teardown(), pages
+ * held by each workload where it records an acquire and where it sees the
+ * pages given back, always outside the timed regions.
+ */
 extern atomic64_t pinbench_tracking_objects;
+extern atomic64_t pinbench_notifiers;
+extern atomic64_t pinbench_registrations;
+extern atomic64_t pinbench_pages_held;
 extern atomic64_t pinbench_revokes;
 extern atomic64_t pinbench_anon_vmas_leaked;
 

@@ -32,18 +32,22 @@
  *   ENOMEM     allocation failure
  * and the device's:
  *   ENOENT     no registered buffer has that id (in this open file)
+ *   EACCES     the buffer was registered from another address space (a
+ *              forked child, or a process the file was passed to): a
+ *              buffer is driven only from the mm whose pages it holds
  *   ENOSPC     PINBENCH_MAX_DEV_BUFFERS already registered in this file
  *   EBUSY      the buffer's engine is already running
  *   EAGAIN     notifier_revoke: invalidations kept racing the pinning
  * and small_dio's:
- *   EBADF      bdev_fd is not open (or not for writing, for writes)
+ *   EBADF      bdev_fd is not open, or not for reading (reads) or for
+ *              writing (writes)
  *   ENOTBLK    bdev_fd is not a block device
  *   EIO        never: I/O errors are counted in io_errors
  * and irq_completion's:
  *   ENODEV     the completion CPU asked for is not online
  */
 
-#define PINBENCH_ABI_VERSION	1
+#define PINBENCH_ABI_VERSION	2	/* 2: INFO's leak counters */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -197,11 +201,30 @@ struct pinbench_info {
 	__u64 clock_read_ns;		/* (out) min cost of one ktime_get_ns()
 					 *       pair, measured at module load */
 	__u64 tracking_objects;		/* (out) strategy tracking objects alive
-					 *       now (0 when nothing is held) */
+					 *       now: fake vmas and notifiers */
 	__u64 anon_vmas_leaked;		/* (out) anon_vmas fake_vma could not
 					 *       free (see strategy_fake_vma.c) */
 	__u32 strategy_caps[PINBENCH_MAX_STRATEGIES]; /* (out) PINBENCH_CAP_* per I/O,
 					 *       indexed by strategy id */
+	/*
+	 * Leak accounting, module-wide: each is 0 whenever no request runs
+	 * and no buffer is registered, in any file. They are counted where
+	 * the module sets the state up and where it sees it gone, never in
+	 * a timed region (tracking objects are counted by the strategies,
+	 * whose cost they are).
+	 */
+	__u64 notifiers;		/* (out) mmu_interval_notifiers alive
+					 *       now (counted in tracking_objects) */
+	__u64 registrations;		/* (out) registrations alive: device
+					 *       buffers, and per-buffer state of
+					 *       a request that is running */
+	__u64 pages_held;		/* (out) pages acquired through a
+					 *       strategy and not yet seen given
+					 *       back: registered buffers, I/Os in
+					 *       flight or in deferred release */
+	__u32 open_files;		/* (out) open files of /dev/pinbench,
+					 *       the caller's included */
+	__u32 reserved0;		/* (in)  zero */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -431,7 +454,8 @@ struct pinbench_small_dio {
 					 *       direction) */
 	__u32 registration;		/* (in)  PINBENCH_REG_* */
 	__s32 bdev_fd;			/* (in)  a block device, opened for
-					 *       writing if direction is WRITE */
+					 *       reading if direction is READ, for
+					 *       writing if it is WRITE */
 	__u32 direction;		/* (in)  PINBENCH_DMA_READ (device
 					 *       to memory) or _WRITE */
 	__u32 block_size;		/* (in)  power of two, 512..

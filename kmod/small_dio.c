@@ -47,6 +47,7 @@ struct dio_io {
 	u64 seq, dev_off;
 	u64 submit_ns, done_ns, release_ns;
 	unsigned int slot;
+	unsigned int pages_held;	/* counted in pinbench_pages_held */
 	blk_status_t status;
 	u8 ctx;
 	bool redirty;
@@ -168,7 +169,8 @@ static int dio_check_bdev(struct pinbench_small_dio *a, struct file *file,
 
 	if (!S_ISBLK(inode->i_mode))
 		return -ENOTBLK;
-	if (a->direction == PINBENCH_DMA_WRITE && !(file->f_mode & FMODE_WRITE))
+	/* The caller's own access to the device bounds what the module does with it. */
+	if (!(file->f_mode & (a->direction == PINBENCH_DMA_WRITE ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
 	bdev = I_BDEV(file->f_mapping->host);
 	if (a->block_size % bdev_logical_block_size(bdev))
@@ -194,6 +196,7 @@ static void dio_retire(struct dio_run *r, struct dio_io *io)
 {
 	struct pinbench_small_dio *a = r->a;
 
+	atomic64_sub(io->pages_held, &pinbench_pages_held);
 	if (io->seq >= a->warmup_ios) {
 		stats_hist(r, H_RES, &a->residency, io->pin.released_ns - io->done_ns);
 		a->deferred += atomic64_read(&io->rc.deferred);
@@ -288,6 +291,9 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	if (r->s->foll_pin)
 		a->foll_pins += nr;
 	a->foll_pins += io->pin.extra_foll_pins;
+	/* Counted until dio_retire() (pin.nr is the strategy's to change). */
+	io->pages_held = nr;
+	atomic64_add(nr, &pinbench_pages_held);
 	if (seq >= a->warmup_ios)
 		stats_hist(r, H_ACQ, &a->acquire, t1 - t0);
 

@@ -172,7 +172,7 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pin
 	}
 	if (pin)
 		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_INSERT, t);
-	atomic64_inc(&pinbench_tracking_objects);
+	atomic64_inc(&pinbench_notifiers);
 	return sub;
 }
 
@@ -185,7 +185,7 @@ static void revoke_sub_destroy(struct revoke_sub *sub, struct pinbench_pin *pin,
 		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_REMOVE, t);
 	WARN_ON_ONCE(!list_empty(&sub->pins));
 	kfree(sub);
-	atomic64_dec(&pinbench_tracking_objects);
+	atomic64_dec(&pinbench_notifiers);
 	if (pin)
 		pinbench_bd_mark(pin, PINBENCH_PART_FREE, t);
 }

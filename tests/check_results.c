@@ -136,6 +136,19 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 			m = need(c, "metrics");
 			if (m)
 				check_metrics(id, json_object_get_string(need(c, "workload")), m);
+			/* The module's own leak accounting (absent before ABI version 2). */
+			if (json_object_object_get_ex(c, "module_counts", &m)) {
+				static const char *const zero[] = { "pages_held", "registrations",
+								    "tracking_objects", "notifiers" };
+
+				for (size_t k = 0; k < sizeof(zero) / sizeof(zero[0]); k++)
+					if (json_object_get_uint64(json_object_object_get(m, zero[k])))
+						FAIL("%s: module_counts.%s is %llu after the cell", id, zero[k],
+						     (unsigned long long)json_object_get_uint64(
+							     json_object_object_get(m, zero[k])));
+				if (json_object_get_uint64(json_object_object_get(m, "open_files")) != 1)
+					FAIL("%s: module_counts.open_files is not 1", id);
+			}
 		} else if (all_ok && st && strcmp(st, "unsupported")) {
 			FAIL("%s: %s: %s", id, st, json_object_get_string(need(c, "reason")));
 		}

@@ -157,6 +157,39 @@ static struct json_object *kmsg_collect(int fd, char *splat, size_t splat_len)
 	return lines;
 }
 
+static int module_info(int devfd, struct pinbench_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->abi_version = PINBENCH_ABI_VERSION;
+	return ioctl(devfd, PINBENCH_IOC_INFO, info);
+}
+
+/*
+ * What the module still holds after a cell: every count but the files
+ * must be zero (the guest driver's own file stays open). Returns true when
+ * nothing is left.
+ */
+static bool module_idle(const struct pinbench_info *m)
+{
+	return !m->pages_held && !m->registrations && !m->tracking_objects && !m->notifiers &&
+	       m->open_files == 1;
+}
+
+static struct json_object *module_counts_json(const struct pinbench_info *m, uint64_t anon_vmas0)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pages_held", json_object_new_uint64(m->pages_held));
+	json_object_object_add(o, "registrations", json_object_new_uint64(m->registrations));
+	json_object_object_add(o, "tracking_objects", json_object_new_uint64(m->tracking_objects));
+	json_object_object_add(o, "notifiers", json_object_new_uint64(m->notifiers));
+	json_object_object_add(o, "open_files", json_object_new_uint64(m->open_files));
+	/* fake_vma's known limit (strategy_fake_vma.c): reported, not a failure. */
+	json_object_object_add(o, "anon_vmas_leaked",
+			       json_object_new_uint64(m->anon_vmas_leaked - anon_vmas0));
+	return o;
+}
+
 static const struct pb_guest_workload *find_workload(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
@@ -170,11 +203,13 @@ static const char *status_name(enum pb_status st)
 	return st == PB_OK ? "ok" : st == PB_UNSUPPORTED ? "unsupported" : "failed";
 }
 
-static void run_cell(const char *share, int devfd, int index, struct json_object *plan_cell)
+/* Runs one cell and writes its result; false if the module was left holding state. */
+static bool run_cell(const char *share, int devfd, int index, struct json_object *plan_cell)
 {
 	struct json_object *id, *wl, *params, *out, *bal;
 	const struct pb_guest_workload *w;
-	uint64_t acq0, rel0, acq1, rel1;
+	uint64_t acq0, rel0, acq1, rel1, anon_vmas0;
+	struct pinbench_info m0, m1;
 	struct pb_cell cell = { 0 };
 	char *path, splat[512];
 	const char *js;
@@ -197,6 +232,9 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	kmsg_mark(kfd, "pinbench: cell %d %s start\n", index, cell.id);
 	if (vmstat_pins(&acq0, &rel0) < 0)
 		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
+	if (module_info(devfd, &m0) < 0)
+		pb_die("PINBENCH_IOC_INFO: %s", strerror(errno));
+	anon_vmas0 = m0.anon_vmas_leaked;
 	t0 = pb_now_s();
 
 	w = find_workload(json_object_get_string(wl));
@@ -207,15 +245,19 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 		w->run(&cell);
 
 	vmstat_pins(&acq1, &rel1);
+	if (module_info(devfd, &m1) < 0)
+		pb_die("PINBENCH_IOC_INFO: %s", strerror(errno));
 	/*
 	 * Some releases are asynchronous in the kernel itself: io_uring drops
 	 * its registered buffers' pins from io_ring_exit_work after the ring
-	 * is closed. Give them up to 5 s to land in this cell; a real leak
+	 * is closed, and a workload's child that held /dev/pinbench may still
+	 * be exiting. Give them up to 5 s to land in this cell; a real leak
 	 * still shows, and how long it took is recorded.
 	 */
-	for (int i = 0; i < 100 && acq1 - acq0 != rel1 - rel0; i++) {
+	for (int i = 0; i < 100 && (acq1 - acq0 != rel1 - rel0 || !module_idle(&m1)); i++) {
 		usleep(50000);
 		vmstat_pins(&acq1, &rel1);
+		module_info(devfd, &m1);
 		json_object_object_add(cell.raw, "pin_settle_ms", json_object_new_int((i + 1) * 50));
 	}
 	kmsg_mark(kfd, "pinbench: cell %d end\n", index);
@@ -228,6 +270,13 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	/* The kernel log is part of the verdict, whatever the workload said. */
 	if (splat[0] && cell.status != PB_FAILED)
 		pb_cell_fail(&cell, PB_FAILED, "kernel log: %s", splat);
+	/* The module's own leak accounting: whatever the workload said. */
+	if (!module_idle(&m1) && cell.status != PB_FAILED)
+		pb_cell_fail(&cell, PB_FAILED,
+			     "module leak after the cell: %llu pages held, %llu registrations, %llu tracking objects (%llu notifiers), %u files open (1 expected)",
+			     (unsigned long long)m1.pages_held, (unsigned long long)m1.registrations,
+			     (unsigned long long)m1.tracking_objects, (unsigned long long)m1.notifiers,
+			     m1.open_files);
 	if (cell.status == PB_OK && acq1 - acq0 != rel1 - rel0)
 		pb_cell_fail(&cell, PB_FAILED, "pin balance: %llu FOLL_PIN pins acquired, %llu released",
 			     (unsigned long long)(acq1 - acq0), (unsigned long long)(rel1 - rel0));
@@ -245,6 +294,7 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	json_object_object_add(bal, "acquired", json_object_new_uint64(acq1 - acq0));
 	json_object_object_add(bal, "released", json_object_new_uint64(rel1 - rel0));
 	json_object_object_add(out, "pin_balance", bal);
+	json_object_object_add(out, "module_counts", module_counts_json(&m1, anon_vmas0));
 	json_object_object_add(out, "raw", cell.raw);
 
 	js = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
@@ -256,6 +306,7 @@ static void run_cell(const char *share, int devfd, int index, struct json_object
 	fflush(stdout);
 	free(path);
 	json_object_put(out);
+	return module_idle(&m1);
 }
 
 struct json_object *pb_phase_json(const struct pinbench_phase_stats *st)
@@ -284,13 +335,6 @@ uint32_t pb_strategy_caps(const char *strategy)
 	uint32_t id = pb_strategy_id(strategy);
 
 	return id < PINBENCH_MAX_STRATEGIES ? mod_info.strategy_caps[id] : 0;
-}
-
-static int module_info(int devfd, struct pinbench_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->abi_version = PINBENCH_ABI_VERSION;
-	return ioctl(devfd, PINBENCH_IOC_INFO, info);
 }
 
 #define CALIBRATE_PARAM "/sys/module/pinbench/parameters/calibrate_ns_per_page"
@@ -396,10 +440,16 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[1], "info")) {
 		printf("abi_version %u\npage_size %u\nstrategy_mask 0x%llx\nhist_buckets %u\n"
-		       "max_pages_per_call %u\nmax_buffer_pages %u\nclock_read_ns %llu\n",
+		       "max_pages_per_call %u\nmax_buffer_pages %u\nclock_read_ns %llu\n"
+		       "pages_held %llu\nregistrations %llu\ntracking_objects %llu\nnotifiers %llu\n"
+		       "open_files %u\nanon_vmas_leaked %llu\n",
 		       mod_info.abi_version, mod_info.page_size, (unsigned long long)mod_info.strategy_mask,
 		       mod_info.hist_buckets, mod_info.max_pages_per_call, mod_info.max_buffer_pages,
-		       (unsigned long long)mod_info.clock_read_ns);
+		       (unsigned long long)mod_info.clock_read_ns,
+		       (unsigned long long)mod_info.pages_held, (unsigned long long)mod_info.registrations,
+		       (unsigned long long)mod_info.tracking_objects,
+		       (unsigned long long)mod_info.notifiers, mod_info.open_files,
+		       (unsigned long long)mod_info.anon_vmas_leaked);
 		return 0;
 	}
 	if (strcmp(argv[1], "--share") || argc != 3)
@@ -424,8 +474,16 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		/* A cell with a result was run, or failed in an earlier boot. */
 		path = pb_asprintf("%s/cells/%04zu.json", share, i);
-		if (!pb_file_exists(path))
-			run_cell(share, devfd, (int)i, json_object_array_get_idx(cells, i));
+		if (!pb_file_exists(path) && !run_cell(share, devfd, (int)i, json_object_array_get_idx(cells, i))) {
+			/*
+			 * What the module still holds would fail every later cell
+			 * and skew its figures. End this guest: the runner boots a
+			 * clean one for the cells left, as after a crash.
+			 */
+			printf("pinbench-guest: the module still holds state after cell %zu; ending this guest\n", i);
+			json_object_put(plan);
+			return 3;
+		}
 		free(path);
 	}
 	json_object_put(plan);

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* wl_selftest.c: a cell that harms the guest on purpose, so tests can prove the runner contains it. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "guest.h"
+#include "pinbench_uapi.h"
 
 /*
  * fault=warn  writes a line the kernel-log verdict must catch;
@@ -14,9 +18,39 @@
  * fault=hang  never returns, so the runner's cell timeout must fire;
  * fault=hang_at_exit passes, then the guest program never ends after its
  *             last cell: the runner must stop waiting soon after that
- *             cell, keep every result, and fail the run (no unload).
+ *             cell, keep every result, and fail the run (no unload);
+ * fault=leak  registers a buffer with the device on a file of its own and
+ *             keeps both: the module's leak accounting must fail the
+ *             cell, and the guest must end so the next cells start clean.
  */
 bool pb_hang_at_exit;
+
+/* fault=leak: a device buffer nobody unregisters, on a file nobody closes. */
+static void selftest_leak(struct pb_cell *cell)
+{
+	const unsigned int pages = 16;
+	struct pinbench_dev_register a = {
+		.abi_version = PINBENCH_ABI_VERSION,
+		.strategy = PINBENCH_STRATEGY_GUP_REF,	/* FOLL_GET: /proc/vmstat cannot see it */
+		.flags = PINBENCH_PIN_WRITE,
+		.registration = PINBENCH_REG_PER_IO,
+		.nr_pages = pages,
+		.pages_per_call = pages,
+	};
+	long page = sysconf(_SC_PAGESIZE);
+	void *buf = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open("/dev/pinbench", O_RDWR | O_CLOEXEC);
+
+	if (buf == MAP_FAILED || fd < 0) {
+		pb_cell_fail(cell, PB_FAILED, "selftest leak: cannot set up: %s", strerror(errno));
+		return;
+	}
+	memset(buf, 1, pages * page);
+	a.addr = (uintptr_t)buf;
+	if (ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a))
+		pb_cell_fail(cell, PB_FAILED, "selftest leak: DEV_REGISTER: %s", strerror(errno));
+	/* fd and buf are left as they are, on purpose. */
+}
 
 static void selftest_run(struct pb_cell *cell)
 {
@@ -39,6 +73,10 @@ static void selftest_run(struct pb_cell *cell)
 			pb_cell_fail(cell, PB_UNSUPPORTED, "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)");
 		if (fd >= 0)
 			close(fd);
+		return;
+	}
+	if (!strcmp(fault, "leak")) {
+		selftest_leak(cell);
 		return;
 	}
 	if (!strcmp(fault, "hang_at_exit")) {

@@ -35,7 +35,7 @@ struct job_option {
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
 					       "truncate_under_dma", "truncate_stock", "writeback_under_dma",
 					       "selftest", NULL };
-static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", NULL };
+static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", "leak", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
 static const char *const registration_values[] = { "per_io", "per_buffer", NULL };
@@ -90,7 +90,7 @@ static const struct job_option options[] = {
 	  "registration, so per_io registration has one notifier per call)",
 	  "truncate_under_dma:16,writeback_under_dma:16" },
 	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
-	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang, or a guest program that never ends after its last cell" },
+	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang, a guest program that never ends after its last cell, or a device buffer left registered (a leak)" },
 	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
 	  "where the simulated device completes: a hard-irq hrtimer, a soft hrtimer (softirq), or a "
 	  "SCHED_FIFO kthread (process context, as a threaded interrupt handler)" },

@@ -209,9 +209,40 @@ static struct json_object *merge_histograms(struct json_object **raws, size_t n)
 	return out;
 }
 
+
+/*
+ * The module's counts after each repetition (leak accounting): the worst
+ * of each, since any count above zero was already a failed repetition;
+ * fake_vma's leaked anon_vmas are a per-repetition delta, so summed.
+ * NULL when no repetition has them (results of an older pinbench).
+ */
+static struct json_object *combine_module_counts(struct json_object **reps, size_t n)
+{
+	struct json_object *out = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *mc = pb_json_get(reps[i], "module_counts");
+
+		if (!mc)
+			continue;
+		if (!out)
+			out = json_object_new_object();
+		json_object_object_foreach(mc, key, v) {
+			uint64_t x = json_object_get_uint64(v);
+			struct json_object *have = pb_json_get(out, key);
+
+			if (have)
+				x = !strcmp(key, "anon_vmas_leaked") ? x + json_object_get_uint64(have) :
+					x > json_object_get_uint64(have) ? x : json_object_get_uint64(have);
+			json_object_object_add(out, key, json_object_new_uint64(x));
+		}
+	}
+	return out;
+}
+
 struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 {
-	struct json_object *c, *stats, *list, **ok, **ms, **raws, *bal, *klog;
+	struct json_object *c, *stats, *list, *mc, **ok, **ms, **raws, *bal, *klog;
 	size_t nok = 0, nunsup = 0, first_failed = n, first_unsup = n;
 	uint64_t acq = 0, rel = 0;
 	bool bal_known = true;
@@ -234,7 +265,8 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 	c = json_object_new_object();
 	json_object_object_foreach(reps[0], key, v) {
 		if (strcmp(key, "status") && strcmp(key, "reason") && strcmp(key, "metrics") &&
-		    strcmp(key, "pin_balance") && strcmp(key, "kernel_log") && strcmp(key, "raw"))
+		    strcmp(key, "pin_balance") && strcmp(key, "kernel_log") && strcmp(key, "raw") &&
+		    strcmp(key, "module_counts"))
 			json_object_object_add(c, key, json_object_get(v));
 	}
 	if (first_failed < n) {
@@ -295,6 +327,9 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 	json_object_object_add(bal, "released", bal_known ? json_object_new_uint64(rel) : NULL);
 	json_object_object_add(c, "pin_balance", bal);
 	json_object_object_add(c, "kernel_log", klog);
+	mc = combine_module_counts(reps, n);
+	if (mc)
+		json_object_object_add(c, "module_counts", mc);
 	json_object_object_add(c, "repetitions", list);
 	/* Raw data: the first good repetition's (each one's is in guest/cells/). */
 	json_object_object_add(c, "raw", json_object_get(pb_json_get(nok ? ok[0] : reps[0], "raw")));

@@ -474,7 +474,7 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 				   const char *status, const char *reason)
 {
 	struct json_object *c = json_object_new_object(), *metrics = json_object_new_object();
-	struct json_object *v, *raw = NULL, *bal = NULL, *klog = NULL;
+	struct json_object *v, *raw = NULL, *bal = NULL, *klog = NULL, *mc = NULL;
 	char why[512] = "";
 	const char *workload;
 
@@ -496,6 +496,7 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 		json_object_object_get_ex(raw_cell, "raw", &raw);
 		json_object_object_get_ex(raw_cell, "pin_balance", &bal);
 		json_object_object_get_ex(raw_cell, "kernel_log", &klog);
+		json_object_object_get_ex(raw_cell, "module_counts", &mc);
 	}
 	if (!strcmp(status, "ok") && pb_metrics_compute(workload, raw, metrics, why, sizeof(why)) < 0) {
 		status = "failed";
@@ -513,6 +514,8 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 		json_object_object_add(c, "pin_balance", bal);
 	}
 	json_object_object_add(c, "kernel_log", klog ? json_object_get(klog) : json_object_new_array());
+	if (mc)
+		json_object_object_add(c, "module_counts", json_object_get(mc));
 	if (raw && json_object_object_get_ex(raw, "strategy_caps", &v)) {
 		/* The strategy's own declaration, so a reader sees what it cannot do. */
 		uint64_t caps = json_object_get_uint64(v);
