@@ -128,6 +128,32 @@ void pinbench_bd_commit(struct pinbench_breakdown *bd, bool keep)
 	bd->touched = 0;
 }
 
+/*
+ * Does anyone beyond the page tables hold a reference to page? For a
+ * FOLL_GET strategy's held page it must be so (its own reference): a
+ * necessary condition, not proof, since the page cache holds one too.
+ * Not a plain refcount >= 2: that assumes the page is still mapped, and
+ * the ioctl fuzzer's munmap under GUP_FAST made it fail (EIO). A zap drops
+ * the mapcount before the reference (the put waits for the TLB batch) and
+ * a fault takes its reference before it maps, so refcount > mapcount holds
+ * throughout; but two separate reads can still straddle one such step,
+ * so a few reads must agree before the answer is no.
+ */
+bool pinbench_page_ref_beyond_mappings(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int maps = page_mapcount(page);
+
+		if (folio_ref_count(folio) > maps)
+			return true;
+		cpu_relax();
+	}
+	return false;
+}
+
 /* A user range of nr_pages pages from addr, as every request names one. */
 int pinbench_check_range(u64 addr, u64 nr_pages)
 {

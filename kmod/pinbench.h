@@ -223,6 +223,9 @@ static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s,
 	return (s->caps & PINBENCH_CAP_RELEASE_ATOMIC) && !(flags & PINBENCH_PIN_DIRTY);
 }
 
+/* For a FOLL_GET strategy's holds(): a reference beyond the page's mappings. */
+bool pinbench_page_ref_beyond_mappings(struct page *page);
+
 /* The page a revoking strategy points device page table entries at. */
 extern struct page *pinbench_dummy_page;
 

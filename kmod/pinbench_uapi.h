@@ -28,8 +28,15 @@
  *   E2BIG      a count above its documented PINBENCH_MAX_* limit
  *   EOPNOTSUPP a known flag the chosen strategy cannot honour
  *              (e.g. longterm with FOLL_GET references)
- *   EINTR      a fatal signal arrived during a long run
+ *   EINTR      a fatal signal arrived during a long run, or any signal
+ *              while waiting for the file's lock
  *   ENOMEM     allocation failure
+ * and, where a request acquires pages, what GUP itself answers (6.1
+ * mm/gup.c), passed through unchanged:
+ *   EFAULT     (as above), EINTR, ENOMEM (the fault ran out of memory,
+ *              or FOLL_LONGTERM migration failed)
+ *   EBUSY      FOLL_LONGTERM: a device-coherent page could not be migrated
+ *   EOPNOTSUPP FOLL_LONGTERM on a DAX (fsdax) mapping
  * and the device's:
  *   ENOENT     no registered buffer has that id (in this open file)
  *   EACCES     the buffer was registered from another address space (a

@@ -250,7 +250,7 @@ static bool fake_vma_holds(struct pinbench_pin *pin, unsigned int i)
 {
 	struct page *page = pin->pages[i];
 
-	return folio_ref_count(page_folio(page)) >= 2 && atomic_read(side_counter(page)) > 0;
+	return pinbench_page_ref_beyond_mappings(page) && atomic_read(side_counter(page)) > 0;
 }
 
 int pinbench_fake_vma_init(void)

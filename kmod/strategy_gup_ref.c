@@ -40,7 +40,7 @@ static void gup_ref_release(struct pinbench_pin *pin)
  */
 static bool gup_ref_holds(struct pinbench_pin *pin, unsigned int i)
 {
-	return folio_ref_count(page_folio(pin->pages[i])) >= 2;
+	return pinbench_page_ref_beyond_mappings(pin->pages[i]);
 }
 
 const struct pinbench_strategy pinbench_gup_ref = {

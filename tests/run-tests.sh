@@ -87,6 +87,28 @@ done < <(grep -E '^(PASS|FAIL|SKIP): ' "$out/guest.log")
 result "guest suite: clean exit, module unloaded, no splat" test $rc = 0
 grep '^pinbench: guest ready' "$out/guest.log"
 
+echo "== guest: ioctl fuzzer, short form (pinbench fuzz; the long form is 1,000,000 calls)"
+# A fixed seed, so that CI replays the same calls; pinbench fuzz alone draws one from the clock.
+"$pinbench" fuzz --calls 50000 --seed 1 --out "$out/fuzz" > "$out/fuzz.log" 2>&1; rc=$?
+grep -E '^(pinbench fuzz|pinbench-fuzz|PROBLEM):' "$out/fuzz.log"
+f=$out/fuzz/fuzz.json
+result "fuzz exits 0: every answer documented, module unloaded, no console splat" \
+	test $rc = 0 -a "$(json "$f" '"\(.verdict)/\(.host_verdict)/\(.module_unload)/\(.console_splats | length)"')" = "pass/pass/ok/0"
+result "fuzz: 50000 random calls on 3 files from 4 threads, over 2000 structured cases, 0 undocumented" \
+	test "$(json "$f" '"\(.random.calls)/\(.files)/\(.threads)/\(.structured.cases > 2000)/\(.undocumented_errnos)/\(.problem_count)"')" = "50000/3/4/true/0/0"
+result "fuzz: every scenario passed (munmap, mremap, truncate under DMA; fork; limits; unload while busy)" \
+	test "$(json "$f" '[.scenarios[] | .pass] | (length > 20) and all')" = true
+result "fuzz: afterwards the module holds nothing and FOLL_PIN pins balance" \
+	test "$(json "$f" '"\(.module_counts_end | .pages_held + .registrations + .tracking_objects + .notifiers)/\(.pin_balance.acquired == .pin_balance.released)"')" = "0/true"
+result "fuzz: every ioctl answered EPROTO, EINVAL and EFAULT at least once, and succeeded" \
+	test "$(json "$f" '[.structured.answers | to_entries[] | select(.key != "UNKNOWN" and .key != "INFO") | .value | has("OK") and has("EPROTO") and has("EINVAL") and has("EFAULT")] | all')" = true
+echo "fuzz: $(json "$f" '"\(.random.calls_per_s | floor) calls/s, \(.random.mm_ops) mm operations, \(.random.forks) forks"')"
+# The verdict can fail: with EINVAL taken out of the documented answers, the same fuzzer must say so.
+"$pinbench" exec --out "$out/fuzz-forbid" -- "$repo/bench/pinbench-fuzz" --calls 2000 --seed 1 --no-scenarios \
+	--forbid EINVAL > "$out/fuzz-forbid.log" 2>&1; rc=$?
+result "fuzz with EINVAL forbidden: exit 1, problems name EINVAL" \
+	test $rc = 1 -a "$(grep -c '^PROBLEM: .*answered EINVAL' "$out/fuzz-forbid.log")" -gt 10
+
 echo "== guest: a module that cannot be unloaded fails the verdict"
 # A process left holding /dev/pinbench keeps the module in use at rmmod time.
 "$pinbench" exec --out "$out/unload" -- /bin/sh -c 'setsid sleep 1000 < /dev/pinbench > /dev/null 2>&1 & sleep 1' > "$out/unload.log" 2>&1; rc=$?

@@ -34,8 +34,9 @@
 #define PINBENCH_GIT_SHA "unknown"
 #endif
 
-enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16, CMD_NIGHTLY = 32 };
-#define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC | CMD_NIGHTLY)
+enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16, CMD_NIGHTLY = 32,
+	   CMD_FUZZ = 64 };
+#define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC | CMD_NIGHTLY | CMD_FUZZ)
 #define CMD_RUNS (CMD_RUN | CMD_NIGHTLY)
 
 struct config {
@@ -48,7 +49,13 @@ struct config {
 	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
 	unsigned int shard_k, shard_n;	/* 0/0: the whole plan */
 	double boot_timeout, cell_timeout;
+	bool cell_timeout_set;
 	bool verbose;
+	/* fuzz */
+	long long calls;
+	unsigned long long seed;
+	bool seed_set;
+	int threads, files;
 };
 
 /* Every command-line option, once: parsing and --help derive from it. */
@@ -60,7 +67,7 @@ static const struct cli_opt {
 } cli_opts[] = {
 	{ "job", "FILE", CMD_RUNS | CMD_CELLS, "job file, or several: a,b,c (default: workloads/gup_fast.job; nightly: workloads/nightly.job)" },
 	{ "name", "NAME", CMD_RUNS, "run name, part of the run directory (default: the job's name)" },
-	{ "out", "DIR", CMD_RUNS | CMD_EXEC, "run directory (default: results/runs/<time>-<name>)" },
+	{ "out", "DIR", CMD_RUNS | CMD_EXEC | CMD_FUZZ, "run directory (default: results/runs/<time>-<name>)" },
 	{ "mode", "MODE", CMD_GUEST, "wall (default) or deterministic (TCG with -icount: reproducible)" },
 	{ "accel", "ACCEL", CMD_GUEST, "auto (default: KVM if it boots a kernel here, else TCG), kvm or tcg" },
 	{ "kernel", "BZIMAGE", CMD_GUEST, "guest kernel image (with --kdir; default: newest /boot/vmlinuz-X with headers)" },
@@ -68,8 +75,13 @@ static const struct cli_opt {
 	{ "moddir", "DIR", CMD_GUEST, "its modules (/lib/modules/<release>-like; default: installed from --kdir if absent)" },
 	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2; deterministic mode: 1)" },
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
-	{ "boot-timeout", "S", CMD_RUNS | CMD_EXEC, "seconds until the guest must be ready (default 180)" },
-	{ "cell-timeout", "S", CMD_RUNS | CMD_EXEC, "seconds a cell, an exec, or any stall may last (default 900)" },
+	{ "boot-timeout", "S", CMD_RUNS | CMD_EXEC | CMD_FUZZ, "seconds until the guest must be ready (default 180)" },
+	{ "cell-timeout", "S", CMD_RUNS | CMD_EXEC | CMD_FUZZ,
+	  "seconds a cell, an exec, or any stall may last (default 900; fuzz: 600 + 1 per 1000 calls)" },
+	{ "calls", "N", CMD_FUZZ, "fuzz: random ioctl calls after the structured cases (default 1000000)" },
+	{ "seed", "S", CMD_FUZZ, "fuzz: seed of the random calls (default: from the clock; printed, to replay)" },
+	{ "threads", "N", CMD_FUZZ, "fuzz: threads making random calls (default 4)" },
+	{ "files", "N", CMD_FUZZ, "fuzz: open files of /dev/pinbench they share (default 3)" },
 	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic)" },
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
 	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
@@ -87,6 +99,10 @@ static void usage(FILE *f, int code)
 		"usage: pinbench run   [options]              run a job in a guest, print and save the table\n"
 		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
 		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
+		"       pinbench fuzz  [options]              fuzz every ioctl in a guest (structured cases, mm\n"
+		"                                             scenarios, seeded random calls from several threads);\n"
+		"                                             exit 0: every answer documented, nothing left held,\n"
+		"                                             no kernel log splat, module unloaded; 1 otherwise\n"
 		"       pinbench report DIR                   re-render DIR/report.md, DIR/<workload>.csv, DIR/plots/\n"
 		"                                             from DIR/results.json\n"
 		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
@@ -153,7 +169,17 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "vcpus")) c->vcpus = (int)parse_num(o->name, optarg, 1, 64);
 		else if (!strcmp(o->name, "mem")) c->mem_mib = (int)parse_num(o->name, optarg, 256, 65536);
 		else if (!strcmp(o->name, "boot-timeout")) c->boot_timeout = parse_num(o->name, optarg, 1, 86400);
-		else if (!strcmp(o->name, "cell-timeout")) c->cell_timeout = parse_num(o->name, optarg, 1, 86400);
+		else if (!strcmp(o->name, "cell-timeout")) {
+			c->cell_timeout = parse_num(o->name, optarg, 1, 86400);
+			c->cell_timeout_set = true;
+		}
+		else if (!strcmp(o->name, "calls")) c->calls = (long long)parse_num(o->name, optarg, 0, 1e12);
+		else if (!strcmp(o->name, "seed")) {
+			c->seed = (unsigned long long)parse_num(o->name, optarg, 0, 1.8e19);
+			c->seed_set = true;
+		}
+		else if (!strcmp(o->name, "threads")) c->threads = (int)parse_num(o->name, optarg, 1, 64);
+		else if (!strcmp(o->name, "files")) c->files = (int)parse_num(o->name, optarg, 1, 8);
 		else if (!strcmp(o->name, "repeat")) c->repeat = (int)parse_num(o->name, optarg, 1, 1000);
 		else if (!strcmp(o->name, "calibrate-ns-per-page"))
 			c->calibrate = (int)parse_num(o->name, optarg, 0, 10000);
@@ -879,6 +905,145 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 	return code;
 }
 
+/* The fuzzer's own lines (phases, problems) from this boot's console, to stdout. */
+static void echo_fuzzer_lines(const char *console, long offset)
+{
+	char *s = pb_read_file(console, NULL), *line, *save = NULL;
+
+	if (!s)
+		return;
+	for (line = strtok_r((long)strlen(s) > offset ? s + offset : s + strlen(s), "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, "pinbench-fuzz:", 14) || !strncmp(line, "PROBLEM:", 8))
+			puts(line);
+	free(s);
+}
+
+/* A number or string at path in o, as text; "?" when the fuzzer did not get that far. */
+static const char *path_text(struct json_object *o, const char *path)
+{
+	const char *v = json_object_get_string(pb_json_path(o, path));
+
+	return v ? v : "?";
+}
+
+/*
+ * pinbench fuzz: bench/pinbench-fuzz in a guest (see bench/guest/fuzz.c),
+ * then the host's own verdict on top of the fuzzer's: no splat anywhere
+ * in the console, the module unloaded. DIR/fuzz.json holds both.
+ */
+static int cmd_fuzz(int argc, char **argv, struct config *c)
+{
+	struct json_object *res, *splats;
+	struct pb_boot_result br;
+	struct guest_setup g;
+	struct pb_boot b;
+	char err[1024], *dir, *share, *console, *prog, *path, *rc, *unload, *cmdline;
+	char calls[32], seed[32], threads[16], files[16];
+	char *args[] = { "--calls", calls, "--seed", seed, "--threads", threads, "--files", files,
+			 "--json", "/run/pinbench/fuzz.json" };
+	bool pass;
+	int code;
+
+	if (!c->seed_set)
+		c->seed = (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 20);
+	snprintf(calls, sizeof(calls), "%lld", c->calls);
+	snprintf(seed, sizeof(seed), "%llu", c->seed);
+	snprintf(threads, sizeof(threads), "%d", c->threads);
+	snprintf(files, sizeof(files), "%d", c->files);
+	/* The whole fuzz is one "cell": under TCG the random phase ran 6000 calls/s here. */
+	if (!c->cell_timeout_set)
+		c->cell_timeout = 600 + (double)c->calls / 1000;
+	guest_setup(&g, c);
+	prog = pb_asprintf("%s/bench/pinbench-fuzz", g.repo);
+	if (!pb_file_exists(prog))
+		pb_die("%s is not built (make -C bench)", prog);
+	if (c->out) {
+		dir = pb_xstrdup(c->out);
+	} else {
+		char *ts = now_iso(true);
+
+		dir = pb_asprintf("%s/results/runs/%s-fuzz", g.repo, ts);
+		free(ts);
+	}
+	path = pb_asprintf("%s/fuzz.json", dir);
+	if (pb_file_exists(path))
+		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", dir);
+	share = pb_asprintf("%s/guest", dir);
+	if (pb_mkdir_p(share, 0755) < 0)
+		pb_die("cannot create %s: %s", share, strerror(errno));
+	write_guest_conf(share, "test", g.k.ko, prog, (int)ARRAY_SIZE(args), args);
+	console = pb_asprintf("%s/console.log", dir);
+	boot_init(&b, &g, c, share, console);
+	fprintf(stderr, "pinbench: fuzzing with seed %llu (replay: pinbench fuzz --seed %llu --calls %lld "
+		"--threads %d --files %d); console: %s\n", c->seed, c->seed, c->calls, c->threads, c->files,
+		console);
+	if (pb_boot_run(&b, &br) < 0)
+		pb_die("cannot start QEMU: %s", strerror(errno));
+
+	rc = read_status_file(share, "exit-status");
+	unload = read_status_file(share, "unload");
+	splats = console_splats(console);
+	echo_fuzzer_lines(console, br.console_offset);
+	free(path);
+	path = pb_asprintf("%s/fuzz.json", share);
+	res = pb_json_load(path, err, sizeof(err));
+	if (!res) {
+		/* The fuzzer died or the guest did: what the console says is the result. */
+		char *tail = console_tail(console, br.console_offset, 40);
+
+		res = json_object_new_object();
+		json_object_object_add(res, "verdict", json_object_new_string("fail"));
+		json_object_object_add(res, "problems", json_object_new_array());
+		json_object_array_add(json_object_object_get(res, "problems"),
+				      json_object_new_string(br.timed_out ? br.timeout_what : "the fuzzer wrote no result"));
+		json_object_object_add(res, "console_tail", json_object_new_string(tail));
+		fprintf(stderr, "pinbench: no result from the fuzzer (%s); console tail:\n%s\n", err, tail);
+		free(tail);
+	}
+	cmdline = join_args(argc, argv);
+	json_object_object_add(res, "pinbench_version", json_object_new_string(PINBENCH_VERSION));
+	json_object_object_add(res, "git_sha", json_object_new_string(PINBENCH_GIT_SHA));
+	json_object_object_add(res, "cmdline", json_object_new_string(cmdline));
+	json_object_object_add(res, "accel", json_object_new_string(g.accel));
+	json_object_object_add(res, "guest_kernel", json_object_new_string(g.k.release));
+	json_object_object_add(res, "qemu_version", json_object_new_string(pb_qemu_version()));
+	json_object_object_add(res, "guest_exit_status", rc ? json_object_new_int(atoi(rc)) : NULL);
+	json_object_object_add(res, "module_unload", json_object_new_string(unload ? unload : "not reached"));
+	json_object_object_add(res, "console_splats", json_object_get(splats));
+	json_object_object_add(res, "guest_timed_out", json_object_new_boolean(br.timed_out));
+	pass = rc && !strcmp(rc, "0") && unload && !strcmp(unload, "ok") && !json_object_array_length(splats) &&
+	       !br.timed_out && !strcmp(json_object_get_string(json_object_object_get(res, "verdict")), "pass");
+	json_object_object_add(res, "host_verdict", json_object_new_string(pass ? "pass" : "fail"));
+	free(path);
+	path = pb_asprintf("%s/fuzz.json", dir);
+	{
+		const char *js = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PRETTY);
+
+		if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+			pb_die("cannot write %s: %s", path, strerror(errno));
+	}
+	printf("pinbench fuzz: %s: %s calls (%.0f calls/s), %s structured cases, %s undocumented answers, "
+	       "%s problems; module unload %s; %zu console splats; seed %llu; %s\n",
+	       pass ? "PASS" : "FAIL",
+	       path_text(res, "random.calls"), json_object_get_double(pb_json_path(res, "random.calls_per_s")),
+	       path_text(res, "structured.cases"), path_text(res, "undocumented_errnos"),
+	       path_text(res, "problem_count"),
+	       unload ? unload : "not reached", json_object_array_length(splats), c->seed, path);
+	code = pass ? 0 : 1;
+	json_object_put(res);
+	json_object_put(splats);
+	free(cmdline);
+	free(rc);
+	free(unload);
+	free(path);
+	free(console);
+	free(share);
+	free(prog);
+	free(dir);
+	return code;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	struct json_object *root;
@@ -1166,7 +1331,7 @@ static int cmd_cells(struct config *c)
 int main(int argc, char **argv)
 {
 	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1,
-			    .threshold = -1,
+			    .threshold = -1, .calls = 1000000, .threads = 4, .files = 3,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;
 	int first;
@@ -1186,6 +1351,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "report")) cmd = CMD_REPORT;
 	else if (!strcmp(argv[1], "cells")) cmd = CMD_CELLS;
 	else if (!strcmp(argv[1], "nightly")) cmd = CMD_NIGHTLY;
+	else if (!strcmp(argv[1], "fuzz")) cmd = CMD_FUZZ;
 	else if (!strcmp(argv[1], "options")) {
 		pb_job_print_options(stdout);
 		return 0;
@@ -1213,6 +1379,10 @@ int main(int argc, char **argv)
 		if (first != argc)
 			pb_die("nightly: unexpected argument '%s'", argv[first]);
 		return cmd_nightly(argc, argv, &c);
+	case CMD_FUZZ:
+		if (first != argc)
+			pb_die("fuzz: unexpected argument '%s'", argv[first]);
+		return cmd_fuzz(argc, argv, &c);
 	}
 	return 2;
 }
