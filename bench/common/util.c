@@ -73,6 +73,31 @@ char *pb_xstrdup(const char *s)
 	return p;
 }
 
+/*
+ * The rename is durable only once the directory is synced: a result
+ * written per cell must survive the host going down right after. Best
+ * effort (some file systems refuse fsync on a directory): the data
+ * itself was synced before the rename.
+ */
+static void fsync_parent(const char *path)
+{
+	char *dir = pb_xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 int pb_write_file_atomic(const char *path, const char *data, size_t len)
 {
 	char *tmp = pb_asprintf("%s.tmp.%d", path, (int)getpid());
@@ -99,6 +124,7 @@ int pb_write_file_atomic(const char *path, const char *data, size_t len)
 	if (rename(tmp, path) < 0)
 		goto fail_unlink;
 	free(tmp);
+	fsync_parent(path);
 	return 0;
 fail_close:
 	saved = errno;

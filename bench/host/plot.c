@@ -97,21 +97,83 @@ static void figure_free(struct figure *f)
 	f->ns = 0;
 }
 
+/*
+ * Draw name.png and name.svg in dir with a gnuplot script whose outputs
+ * are named OUT.png and OUT.svg. name.gp keeps the script as a reader
+ * would rerun it; gnuplot itself draws to .tmp names, renamed once it has
+ * succeeded, so a failed drawing never leaves half a figure over a good
+ * one. -1 (with err) when it fails.
+ */
+static int gnuplot_atomic(const char *dir, const char *name, const char *script, char *err, size_t errlen)
+{
+	static const char *const exts[] = { "png", "svg" };
+	char *gp = pb_asprintf("%s/%s.gp", dir, name), *text = NULL, *cmd;
+	char *final_out = pb_asprintf("set output '%s.", name), *tmp_out = pb_asprintf("set output '.%s.tmp.", name);
+	const char *p = script, *at;
+	size_t tlen = 0;
+	FILE *g;
+	int st = -1;
+
+	if (pb_write_file_atomic(gp, script, strlen(script)) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", gp, strerror(errno));
+		goto out;
+	}
+	/* The same script, each "set output 'name.EXT'" drawing to '.name.tmp.EXT' instead. */
+	g = open_memstream(&text, &tlen);
+	if (!g)
+		pb_die("out of memory");
+	while ((at = strstr(p, final_out))) {
+		fwrite(p, 1, (size_t)(at - p), g);
+		fputs(tmp_out, g);
+		p = at + strlen(final_out);
+	}
+	fputs(p, g);
+	fclose(g);
+	/* gnuplot's warnings (a one-point axis) go to a log beside the figures. */
+	cmd = pb_asprintf("cd '%s' && gnuplot >> gnuplot.log 2>&1", dir);
+	g = popen(cmd, "w");
+	free(cmd);
+	if (!g) {
+		snprintf(err, errlen, "cannot run gnuplot for %s: %s", gp, strerror(errno));
+		goto out;
+	}
+	fputs(text, g);
+	st = pclose(g);
+	for (size_t i = 0; i < 2; i++) {
+		char *tmp = pb_asprintf("%s/.%s.tmp.%s", dir, name, exts[i]);
+		char *dst = pb_asprintf("%s/%s.%s", dir, name, exts[i]);
+
+		if (st == 0 && rename(tmp, dst) < 0)
+			st = -1;
+		unlink(tmp);
+		free(tmp);
+		free(dst);
+	}
+	if (st != 0)
+		snprintf(err, errlen, "gnuplot failed on %s (status %d, see gnuplot.log there)%s", gp, st,
+			 st > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
+			 ": is gnuplot-nox installed (make deps)?" : "");
+out:
+	free(final_out);
+	free(tmp_out);
+	free(text);
+	free(gp);
+	return st == 0 ? 0 : -1;
+}
+
 /* Write the series and the script, run gnuplot; -1 (with err) when it fails. */
 static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 {
-	char *gp = pb_asprintf("%s/%s.gp", dir, f->name), *cmd;
+	char *script = NULL;
+	size_t slen = 0;
 	FILE *g;
 	int st;
 
 	if (!f->ns)
 		goto none;
-	g = fopen(gp, "w");
-	if (!g) {
-		snprintf(err, errlen, "cannot write %s: %s", gp, strerror(errno));
-		free(gp);
-		return -1;
-	}
+	g = open_memstream(&script, &slen);
+	if (!g)
+		pb_die("out of memory");
 	fprintf(g, "# %s: drawn by pinbench from results.json\n", f->name);
 	fprintf(g, "set title \"%s\" noenhanced\nset xlabel \"%s\"\nset ylabel \"%s\"\n", f->title,
 		f->xlabel, f->ylabel);
@@ -127,7 +189,7 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot write %s: %s", dat, strerror(errno));
 			free(dat);
 			fclose(g);
-			free(gp);
+			free(script);
 			return -1;
 		}
 		free(dat);
@@ -141,18 +203,11 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 		fprintf(g, "\n");
 	}
 	fclose(g);
-	/* gnuplot's warnings (a one-point axis) go to a log beside the figures. */
-	cmd = pb_asprintf("cd '%s' && gnuplot '%s.gp' >> gnuplot.log 2>&1", dir, f->name);
-	st = system(cmd);
-	free(cmd);
-	if (st != 0) {
-		snprintf(err, errlen, "gnuplot failed on %s (status %d, see gnuplot.log there)%s", gp, st,
-			 WIFEXITED(st) && WEXITSTATUS(st) == 127 ? ": is gnuplot-nox installed (make deps)?" : "");
-		free(gp);
+	st = gnuplot_atomic(dir, f->name, script, err, errlen);
+	free(script);
+	if (st < 0)
 		return -1;
-	}
 none:
-	free(gp);
 	figure_free(f);
 	return 0;
 }
@@ -253,7 +308,7 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 static int plot_truncate(struct json_object *cells, const char *dir, char *err, size_t errlen)
 {
 	static const char *const fss[] = { "tmpfs", "ext4", "ext4_dax" };
-	char labels[24][96], *dat, *gp, *cmd, *text = NULL;
+	char labels[24][96], *dat, *text = NULL;
 	double v[24][3];
 	size_t nrow = 0, len = 0;
 	FILE *t;
@@ -302,15 +357,17 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 	}
 	fclose(t);
 	dat = pb_asprintf("%s/truncate-latency.dat", dir);
-	gp = pb_asprintf("%s/truncate-latency.gp", dir);
-	t = pb_write_file_atomic(dat, text, len) < 0 ? NULL : fopen(gp, "w");
-	free(text);
-	if (!t) {
-		snprintf(err, errlen, "cannot write %s: %s", gp, strerror(errno));
+	if (pb_write_file_atomic(dat, text, len) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", dat, strerror(errno));
+		free(text);
 		free(dat);
-		free(gp);
 		return -1;
 	}
+	free(text);
+	free(dat);
+	t = open_memstream(&text, &len);
+	if (!t)
+		pb_die("out of memory");
 	fprintf(t, "# truncate-latency: drawn by pinbench from results.json\n"
 		"set title \"truncate_under_dma: truncate to zero, p50 (no bar: the pin was refused)\" "
 		"noenhanced\nset ylabel \"us\"\nset logscale y\nset grid y\nset key outside right "
@@ -323,16 +380,9 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 			"columnheader, '' using 4 title columnheader\n", k ? "svg dynamic" : "pngcairo",
 			k ? "svg" : "png");
 	fclose(t);
-	cmd = pb_asprintf("cd '%s' && gnuplot truncate-latency.gp >> gnuplot.log 2>&1", dir);
-	st = system(cmd);
-	free(cmd);
-	free(dat);
-	free(gp);
-	if (st != 0) {
-		snprintf(err, errlen, "gnuplot failed on truncate-latency.gp (status %d, see gnuplot.log there)", st);
-		return -1;
-	}
-	return 0;
+	st = gnuplot_atomic(dir, "truncate-latency", text, err, errlen);
+	free(text);
+	return st;
 }
 
 int pb_report_plots(struct json_object *root, const char *rundir, char *err, size_t errlen)
