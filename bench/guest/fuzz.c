@@ -21,6 +21,7 @@
 #include "guest.h"
 #include "klog.h"
 #include "util.h"
+#include "vmstat.h"
 
 /*
  * Three phases, one verdict:
@@ -238,7 +239,7 @@ static unsigned long find_vvar(void)
 	return lo;
 }
 
-#define FAR_AREA	0x100000000000ul	/* 16 TiB: far below mmap_base */
+#define FAR_AREA	0x200000000000ul	/* 32 TiB: far below mmap_base, above ASan's shadow */
 #define FAR_PAGES	256
 
 /* pages read-write pages at page index idx of the far area (MAP_FIXED_NOREPLACE). */
@@ -1552,30 +1553,6 @@ static double phase_random(uint64_t seed, int threads, int files, int64_t calls,
 
 /* --- the verdict ------------------------------------------------------------ */
 
-static int vmstat_pins(uint64_t *acq, uint64_t *rel)
-{
-	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
-	char line[256];
-	int found = 0;
-
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	f = fopen("/proc/vmstat", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "nr_foll_pin_acquired %llu", &v) == 1)
-			*acq = v, found++;
-		else if (sscanf(line, "nr_foll_pin_released %llu", &v) == 1)
-			*rel = v, found++;
-	}
-	if (f)
-		fclose(f);
-	return found == 2 ? 0 : -1;
-}
-
 static struct json_object *counts_json(const struct fz_counts *k)
 {
 	struct json_object *o = json_object_new_object();
@@ -1660,7 +1637,7 @@ int main(int argc, char **argv)
 	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (kfd >= 0)
 		lseek(kfd, 0, SEEK_END);
-	if (vmstat_pins(&acq0, &rel0))
+	if (pb_vmstat_foll_pins(&acq0, &rel0))
 		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
 	env_setup();
 	if (env.notes[0])
@@ -1699,7 +1676,7 @@ int main(int argc, char **argv)
 		module_info(probe, &m);
 		close(probe);
 	}
-	if (!vmstat_pins(&acq1, &rel1) && acq1 - acq0 != rel1 - rel0)
+	if (!pb_vmstat_foll_pins(&acq1, &rel1) && acq1 - acq0 != rel1 - rel0)
 		problem("/proc/vmstat: %llu FOLL_PIN pins acquired, %llu released",
 			(unsigned long long)(acq1 - acq0), (unsigned long long)(rel1 - rel0));
 	for (;;) {

@@ -15,6 +15,7 @@
 #include "klog.h"
 #include "pinbench_uapi.h"
 #include "util.h"
+#include "vmstat.h"
 
 static const struct pb_guest_workload *const workloads[] = {
 	&pb_wl_gup_fast,
@@ -67,40 +68,6 @@ uint64_t pb_param_u64(struct pb_cell *cell, const char *key)
 	if (!json_object_object_get_ex(cell->params, key, &v))
 		pb_die("cell %s: plan has no parameter '%s'", cell->id, key);
 	return json_object_get_uint64(v);
-}
-
-/*
- * /proc/vmstat lags behind the per-CPU counters by up to their thresholds
- * (we saw 575 where 576 pages were pinned); writing vm.stat_refresh folds
- * them in first, so the balance below is exact.
- */
-static int vmstat_pins(uint64_t *acquired, uint64_t *released)
-{
-	char line[256];
-	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
-	int found = 0;
-
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	*acquired = *released = 0;
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "nr_foll_pin_acquired %llu", &v) == 1) {
-			*acquired = v;
-			found++;
-		} else if (sscanf(line, "nr_foll_pin_released %llu", &v) == 1) {
-			*released = v;
-			found++;
-		}
-	}
-	fclose(f);
-	return found == 2 ? 0 : -1;
 }
 
 /* /dev/kmsg opened at the end of the log: everything read later is the cell's. */
@@ -230,7 +197,7 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 
 	kfd = kmsg_open_at_end();
 	kmsg_mark(kfd, "pinbench: cell %d %s start\n", index, cell.id);
-	if (vmstat_pins(&acq0, &rel0) < 0)
+	if (pb_vmstat_foll_pins(&acq0, &rel0) < 0)
 		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
 	if (module_info(devfd, &m0) < 0)
 		pb_die("PINBENCH_IOC_INFO: %s", strerror(errno));
@@ -244,7 +211,7 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	else
 		w->run(&cell);
 
-	vmstat_pins(&acq1, &rel1);
+	pb_vmstat_foll_pins(&acq1, &rel1);
 	if (module_info(devfd, &m1) < 0)
 		pb_die("PINBENCH_IOC_INFO: %s", strerror(errno));
 	/*
@@ -256,7 +223,7 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	 */
 	for (int i = 0; i < 100 && (acq1 - acq0 != rel1 - rel0 || !module_idle(&m1)); i++) {
 		usleep(50000);
-		vmstat_pins(&acq1, &rel1);
+		pb_vmstat_foll_pins(&acq1, &rel1);
 		module_info(devfd, &m1);
 		json_object_object_add(cell.raw, "pin_settle_ms", json_object_new_int((i + 1) * 50));
 	}

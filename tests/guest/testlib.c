@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "pinbench_uapi.h"
 #include "testlib.h"
+#include "vmstat.h"
 
 int failures;
 long page_size;
@@ -38,21 +39,11 @@ uint64_t strategy_mask(void)
 
 void read_pins(unsigned long long *acq, unsigned long long *rel)
 {
-	char line[256];
-	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	uint64_t a, r;
 
-	if (f) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-	*acq = *rel = 0;
-	f = fopen("/proc/vmstat", "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "nr_foll_pin_acquired %llu", acq);
-		sscanf(line, "nr_foll_pin_released %llu", rel);
-	}
-	if (f)
-		fclose(f);
+	pb_vmstat_foll_pins(&a, &r);
+	*acq = a;
+	*rel = r;
 }
 
 unsigned long long tracking_objects(int fd)

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmstat.c: the kernel's FOLL_PIN counters from /proc/vmstat, exact (vm.stat_refresh first). */
+#include <stdio.h>
+#include "vmstat.h"
+
+int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released)
+{
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	char line[256];
+	int found = 0;
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	*acquired = *released = 0;
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "nr_foll_pin_acquired %llu", &v) == 1) {
+			*acquired = v;
+			found++;
+		} else if (sscanf(line, "nr_foll_pin_released %llu", &v) == 1) {
+			*released = v;
+			found++;
+		}
+	}
+	fclose(f);
+	return found == 2 ? 0 : -1;
+}

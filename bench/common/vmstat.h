@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmstat.h: the kernel's FOLL_PIN counters from /proc/vmstat, exact. */
+#ifndef PB_VMSTAT_H
+#define PB_VMSTAT_H
+
+#include <stdint.h>
+
+/*
+ * nr_foll_pin_acquired and nr_foll_pin_released, after writing
+ * vm.stat_refresh so that no per-CPU delta is missing (/proc/vmstat lags
+ * by up to the per-CPU thresholds: 575 was seen where 576 pages were
+ * pinned). 0, or -1 when the kernel has no such counters (both set to 0).
+ */
+int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released);
+
+#endif
