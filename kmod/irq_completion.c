@@ -317,7 +317,7 @@ static void irq_reap(struct irq_run *r)
 static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 {
 	struct pinbench_irq_completion *a = r->a;
-	unsigned int i, nr = a->pages_per_io;
+	unsigned int nr = a->pages_per_io;
 	unsigned long uaddr = a->addr + (unsigned long)(seq % a->queue_depth) * nr * PAGE_SIZE;
 	bool read = a->direction == PINBENCH_DMA_READ;
 	unsigned long flags;
@@ -334,19 +334,7 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 	io->rc.done_fn = irq_io_done;
 
-	t0 = ktime_get_ns();
-	n = pinbench_acquire(r->s, &io->pin, uaddr, nr);
-	if (n == nr && read) {
-		/* bio_set_pages_dirty(), before the device writes. */
-		for (i = 0; i < nr; i++) {
-			struct folio *folio = page_folio(io->pages[i]);
-
-			folio_lock(folio);
-			folio_mark_dirty(folio);
-			folio_unlock(folio);
-		}
-	}
-	t1 = ktime_get_ns();
+	n = pinbench_acquire_io(r->s, &io->pin, uaddr, nr, read, &t0, &t1);
 	if (n != nr) {
 		io->pin.nr = n > 0 ? n : 0;
 		if (io->pin.nr)

@@ -223,6 +223,10 @@ static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s,
 	return (s->caps & PINBENCH_CAP_RELEASE_ATOMIC) && !(flags & PINBENCH_PIN_DIRTY);
 }
 
+/* An I/O's acquire (and dirtying, for a device write to memory), timed: see core.c. */
+long pinbench_acquire_io(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+			 unsigned long addr, unsigned int nr, bool dirty, u64 *t0, u64 *t1);
+
 /* For a FOLL_GET strategy's holds(): a reference beyond the page's mappings. */
 bool pinbench_page_ref_beyond_mappings(struct page *page);
 

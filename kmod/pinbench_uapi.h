@@ -112,7 +112,14 @@ enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 #define PINBENCH_REG_PER_IO	1
 #define PINBENCH_REG_PER_BUFFER	2
 
-/* Limits (documented, enforced with E2BIG). */
+/*
+ * Limits (documented, enforced with E2BIG). They bound every allocation
+ * the module makes: a request's memory is linear in its pages (at one page
+ * per call, a 120-byte pin object and 32 bytes of device page table per
+ * page: about 10 MiB at PINBENCH_MAX_BUFFER_PAGES), and a file holds at
+ * most PINBENCH_MAX_DEV_BUFFERS buffers (16 GiB pinned, about 610 MiB of
+ * module memory). Hence root only.
+ */
 #define PINBENCH_MAX_PAGES_PER_CALL	1024u
 #define PINBENCH_MAX_BUFFER_PAGES	(1u << 16)	/* 256 MiB of 4 KiB pages */
 #define PINBENCH_MAX_ROUNDS		(1u << 20)

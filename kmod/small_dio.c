@@ -269,19 +269,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	};
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 
-	t0 = ktime_get_ns();
-	n = pinbench_acquire(r->s, &io->pin, uaddr & PAGE_MASK, nr);
-	if (n == nr && read) {
-		/* bio_set_pages_dirty(), before the device writes. */
-		for (i = 0; i < nr; i++) {
-			struct folio *folio = page_folio(io->pages[i]);
-
-			folio_lock(folio);
-			folio_mark_dirty(folio);
-			folio_unlock(folio);
-		}
-	}
-	t1 = ktime_get_ns();
+	n = pinbench_acquire_io(r->s, &io->pin, uaddr & PAGE_MASK, nr, read, &t0, &t1);
 	if (n != nr) {
 		io->pin.nr = n > 0 ? n : 0;
 		if (io->pin.nr)

@@ -41,7 +41,7 @@ echo "== unit tests under ASan and UBSan (SANITIZE=1, a copy in build/check/sani
 # normal build: any leak, overflow or undefined behaviour fails the test.
 san=$out/sanitize
 mkdir -p "$san/kmod" && cp -r "$repo/bench" "$repo/tests" "$repo/workloads" "$san/" && cp "$repo/kmod/pinbench_uapi.h" "$san/kmod/"
-if (make -C "$san/bench" clean && make -C "$san/bench" SANITIZE=1 pinbench libpinbench-common.a &&
+if (make -C "$san/bench" clean && make -C "$san/bench" SANITIZE=1 LIBPERF="$repo/build/libperf" all &&
     make -C "$san/tests" SANITIZE=1 clean && make -C "$san/tests" SANITIZE=1 $(cd "$tests" && echo unit/test_*.c | sed 's/\.c//g')) \
 	> "$out/sanitize-build.log" 2>&1; then
 	n=0
@@ -108,6 +108,17 @@ echo "fuzz: $(json "$f" '"\(.random.calls_per_s | floor) calls/s, \(.random.mm_o
 	--forbid EINVAL > "$out/fuzz-forbid.log" 2>&1; rc=$?
 result "fuzz with EINVAL forbidden: exit 1, problems name EINVAL" \
 	test $rc = 1 -a "$(grep -c '^PROBLEM: .*answered EINVAL' "$out/fuzz-forbid.log")" -gt 10
+
+# The guest userspace under the sanitizers too: the fuzzer, built with SANITIZE=1, in a guest.
+if [ -x "$san/bench/pinbench-fuzz" ]; then
+	"$pinbench" exec --out "$out/fuzz-sanitize" -- /usr/bin/env ASAN_OPTIONS=detect_leaks=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$san/bench/pinbench-fuzz" --calls 20000 --seed 2 \
+		> "$out/fuzz-sanitize.log" 2>&1; rc=$?
+	result "fuzz built with ASan + UBSan passes in the guest (20000 calls)" \
+		test $rc = 0 -a "$(grep -c '^pinbench-fuzz: PASS' "$out/fuzz-sanitize.log")" = 1
+else
+	fail "fuzz built with ASan + UBSan" "not built; see $out/sanitize-build.log"
+fi
 
 echo "== guest: a module that cannot be unloaded fails the verdict"
 # A process left holding /dev/pinbench keeps the module in use at rmmod time.
