@@ -855,13 +855,46 @@ static int cmd_shell(struct config *c)
 	return 0;
 }
 
+/* A host program run once in a guest (exec, fuzz), and what the guest said of it. */
+struct guest_exec {
+	char *share, *console;		/* dir/guest, dir/console.log */
+	struct pb_boot_result br;
+	char *rc, *unload;		/* init's exit-status and unload files, or NULL */
+	struct json_object *splats;	/* console lines that fail a verdict */
+};
+
+static void guest_exec(struct config *c, const struct guest_setup *g, const char *dir, const char *prog,
+		       int argc, char **argv, struct guest_exec *x)
+{
+	struct pb_boot b;
+
+	x->share = pb_asprintf("%s/guest", dir);
+	if (pb_mkdir_p(x->share, 0755) < 0)
+		pb_die("cannot create %s: %s", x->share, strerror(errno));
+	write_guest_conf(x->share, "test", g->k.ko, prog, argc, argv);
+	x->console = pb_asprintf("%s/console.log", dir);
+	boot_init(&b, g, c, x->share, x->console);
+	if (pb_boot_run(&b, &x->br) < 0)
+		pb_die("cannot start QEMU: %s", strerror(errno));
+	x->rc = read_status_file(x->share, "exit-status");
+	x->unload = read_status_file(x->share, "unload");
+	x->splats = console_splats(x->console);
+}
+
+static void guest_exec_free(struct guest_exec *x)
+{
+	json_object_put(x->splats);
+	free(x->rc);
+	free(x->unload);
+	free(x->console);
+	free(x->share);
+}
+
 static int cmd_exec(int argc, char **argv, struct config *c)
 {
 	struct guest_setup g;
-	struct pb_boot b;
-	struct pb_boot_result br;
-	char *dir, *share, *console, *prog, *rc, *unload, *log;
-	struct json_object *splats;
+	struct guest_exec x;
+	char *dir, *prog, *log;
 	int code;
 
 	if (argc < 1)
@@ -878,30 +911,20 @@ static int cmd_exec(int argc, char **argv, struct config *c)
 		dir = pb_asprintf("%s/build/exec/%s", g.repo, ts);
 		free(ts);
 	}
-	share = pb_asprintf("%s/guest", dir);
-	if (pb_mkdir_p(share, 0755) < 0)
-		pb_die("cannot create %s: %s", share, strerror(errno));
-	write_guest_conf(share, "test", g.k.ko, prog, argc - 1, argv + 1);
-	console = pb_asprintf("%s/console.log", dir);
-	boot_init(&b, &g, c, share, console);
-	if (pb_boot_run(&b, &br) < 0)
-		pb_die("cannot start QEMU: %s", strerror(errno));
+	guest_exec(c, &g, dir, prog, argc - 1, argv + 1, &x);
 
-	log = console_tail(console, br.console_offset, 1000000);
+	log = console_tail(x.console, x.br.console_offset, 1000000);
 	fputs(log, stdout);
 	free(log);
-	rc = read_status_file(share, "exit-status");
-	unload = read_status_file(share, "unload");
-	splats = console_splats(console);
 	fprintf(stderr, "pinbench: guest ready after %.1f s (wall, %s); exit status %s; module unload %s; %zu kernel log splats; console: %s\n",
-		br.ready_s, g.accel, rc ? rc : "none", unload ? unload : "not reached",
-		json_object_array_length(splats), console);
-	if (br.timed_out)
-		fprintf(stderr, "pinbench: guest timed out: %s\n", br.timeout_what);
-	code = rc ? atoi(rc) : 1;
-	if (!code && (json_object_array_length(splats) || !unload || strcmp(unload, "ok")))
+		x.br.ready_s, g.accel, x.rc ? x.rc : "none", x.unload ? x.unload : "not reached",
+		json_object_array_length(x.splats), x.console);
+	if (x.br.timed_out)
+		fprintf(stderr, "pinbench: guest timed out: %s\n", x.br.timeout_what);
+	code = x.rc ? atoi(x.rc) : 1;
+	if (!code && (json_object_array_length(x.splats) || !x.unload || strcmp(x.unload, "ok")))
 		code = 1;
-	json_object_put(splats);
+	guest_exec_free(&x);
 	return code;
 }
 
@@ -934,11 +957,10 @@ static const char *path_text(struct json_object *o, const char *path)
  */
 static int cmd_fuzz(int argc, char **argv, struct config *c)
 {
-	struct json_object *res, *splats;
-	struct pb_boot_result br;
+	struct json_object *res;
 	struct guest_setup g;
-	struct pb_boot b;
-	char err[1024], *dir, *share, *console, *prog, *path, *rc, *unload, *cmdline;
+	struct guest_exec x;
+	char err[1024], *dir, *prog, *path, *cmdline;
 	char calls[32], seed[32], threads[16], files[16];
 	char *args[] = { "--calls", calls, "--seed", seed, "--threads", threads, "--files", files,
 			 "--json", "/run/pinbench/fuzz.json" };
@@ -969,34 +991,23 @@ static int cmd_fuzz(int argc, char **argv, struct config *c)
 	path = pb_asprintf("%s/fuzz.json", dir);
 	if (pb_file_exists(path))
 		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", dir);
-	share = pb_asprintf("%s/guest", dir);
-	if (pb_mkdir_p(share, 0755) < 0)
-		pb_die("cannot create %s: %s", share, strerror(errno));
-	write_guest_conf(share, "test", g.k.ko, prog, (int)ARRAY_SIZE(args), args);
-	console = pb_asprintf("%s/console.log", dir);
-	boot_init(&b, &g, c, share, console);
 	fprintf(stderr, "pinbench: fuzzing with seed %llu (replay: pinbench fuzz --seed %llu --calls %lld "
-		"--threads %d --files %d); console: %s\n", c->seed, c->seed, c->calls, c->threads, c->files,
-		console);
-	if (pb_boot_run(&b, &br) < 0)
-		pb_die("cannot start QEMU: %s", strerror(errno));
-
-	rc = read_status_file(share, "exit-status");
-	unload = read_status_file(share, "unload");
-	splats = console_splats(console);
-	echo_fuzzer_lines(console, br.console_offset);
+		"--threads %d --files %d); console: %s/console.log\n", c->seed, c->seed, c->calls, c->threads,
+		c->files, dir);
+	guest_exec(c, &g, dir, prog, (int)ARRAY_SIZE(args), args, &x);
+	echo_fuzzer_lines(x.console, x.br.console_offset);
 	free(path);
-	path = pb_asprintf("%s/fuzz.json", share);
+	path = pb_asprintf("%s/fuzz.json", x.share);
 	res = pb_json_load(path, err, sizeof(err));
 	if (!res) {
 		/* The fuzzer died or the guest did: what the console says is the result. */
-		char *tail = console_tail(console, br.console_offset, 40);
+		char *tail = console_tail(x.console, x.br.console_offset, 40);
 
 		res = json_object_new_object();
 		json_object_object_add(res, "verdict", json_object_new_string("fail"));
 		json_object_object_add(res, "problems", json_object_new_array());
 		json_object_array_add(json_object_object_get(res, "problems"),
-				      json_object_new_string(br.timed_out ? br.timeout_what : "the fuzzer wrote no result"));
+				      json_object_new_string(x.br.timed_out ? x.br.timeout_what : "the fuzzer wrote no result"));
 		json_object_object_add(res, "console_tail", json_object_new_string(tail));
 		fprintf(stderr, "pinbench: no result from the fuzzer (%s); console tail:\n%s\n", err, tail);
 		free(tail);
@@ -1008,12 +1019,13 @@ static int cmd_fuzz(int argc, char **argv, struct config *c)
 	json_object_object_add(res, "accel", json_object_new_string(g.accel));
 	json_object_object_add(res, "guest_kernel", json_object_new_string(g.k.release));
 	json_object_object_add(res, "qemu_version", json_object_new_string(pb_qemu_version()));
-	json_object_object_add(res, "guest_exit_status", rc ? json_object_new_int(atoi(rc)) : NULL);
-	json_object_object_add(res, "module_unload", json_object_new_string(unload ? unload : "not reached"));
-	json_object_object_add(res, "console_splats", json_object_get(splats));
-	json_object_object_add(res, "guest_timed_out", json_object_new_boolean(br.timed_out));
-	pass = rc && !strcmp(rc, "0") && unload && !strcmp(unload, "ok") && !json_object_array_length(splats) &&
-	       !br.timed_out && !strcmp(json_object_get_string(json_object_object_get(res, "verdict")), "pass");
+	json_object_object_add(res, "guest_exit_status", x.rc ? json_object_new_int(atoi(x.rc)) : NULL);
+	json_object_object_add(res, "module_unload", json_object_new_string(x.unload ? x.unload : "not reached"));
+	json_object_object_add(res, "console_splats", json_object_get(x.splats));
+	json_object_object_add(res, "guest_timed_out", json_object_new_boolean(x.br.timed_out));
+	pass = x.rc && !strcmp(x.rc, "0") && x.unload && !strcmp(x.unload, "ok") &&
+	       !json_object_array_length(x.splats) && !x.br.timed_out &&
+	       !strcmp(json_object_get_string(json_object_object_get(res, "verdict")), "pass");
 	json_object_object_add(res, "host_verdict", json_object_new_string(pass ? "pass" : "fail"));
 	free(path);
 	path = pb_asprintf("%s/fuzz.json", dir);
@@ -1029,16 +1041,12 @@ static int cmd_fuzz(int argc, char **argv, struct config *c)
 	       path_text(res, "random.calls"), json_object_get_double(pb_json_path(res, "random.calls_per_s")),
 	       path_text(res, "structured.cases"), path_text(res, "undocumented_errnos"),
 	       path_text(res, "problem_count"),
-	       unload ? unload : "not reached", json_object_array_length(splats), c->seed, path);
+	       x.unload ? x.unload : "not reached", json_object_array_length(x.splats), c->seed, path);
 	code = pass ? 0 : 1;
 	json_object_put(res);
-	json_object_put(splats);
+	guest_exec_free(&x);
 	free(cmdline);
-	free(rc);
-	free(unload);
 	free(path);
-	free(console);
-	free(share);
 	free(prog);
 	free(dir);
 	return code;
