@@ -1,7 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 /* klog.c: recognise kernel log lines that fail a verdict (BUG, WARNING, Oops, Bad page, lockdep...). */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include "klog.h"
+
+int pb_kmsg_open_at_end(void)
+{
+	int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+const char *pb_kmsg_next(int fd, char *rec, size_t len)
+{
+	for (;;) {
+		ssize_t n = fd >= 0 ? read(fd, rec, len - 1) : -1;
+		char *msg, *nl;
+
+		if (n < 0 && errno == EPIPE)	/* overwritten records: go on */
+			continue;
+		if (n <= 0)
+			return NULL;
+		rec[n] = '\0';
+		/* "prio,seq,usec,flags;message\n[ KEY=value\n]..." */
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+		return msg;
+	}
+}
 
 /*
  * What liburing's runner and the kernel selftests treat as a failure, plus

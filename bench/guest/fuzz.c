@@ -1634,9 +1634,7 @@ int main(int argc, char **argv)
 	printf("pinbench-fuzz: seed %llu (replay with --seed %llu), %lld random calls, %d threads, %d files\n",
 	       (unsigned long long)seed, (unsigned long long)seed, (long long)calls, threads, files);
 
-	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kfd >= 0)
-		lseek(kfd, 0, SEEK_END);
+	kfd = pb_kmsg_open_at_end();
 	if (pb_vmstat_foll_pins(&acq0, &rel0))
 		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
 	env_setup();
@@ -1679,22 +1677,9 @@ int main(int argc, char **argv)
 	if (!pb_vmstat_foll_pins(&acq1, &rel1) && acq1 - acq0 != rel1 - rel0)
 		problem("/proc/vmstat: %llu FOLL_PIN pins acquired, %llu released",
 			(unsigned long long)(acq1 - acq0), (unsigned long long)(rel1 - rel0));
-	for (;;) {
-		ssize_t n = kfd >= 0 ? read(kfd, rec, sizeof(rec) - 1) : -1;
-		char *msg;
-
-		if (n < 0 && errno == EPIPE)
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		if (pb_klog_splat(msg)) {
-			if (!splats++)
-				snprintf(splat, sizeof(splat), "%.*s", (int)strcspn(msg, "\n"), msg);
-		}
-	}
+	for (const char *msg; (msg = pb_kmsg_next(kfd, rec, sizeof(rec)));)
+		if (pb_klog_splat(msg) && !splats++)
+			snprintf(splat, sizeof(splat), "%s", msg);
 	if (splats)
 		problem("kernel log: %llu splats, the first: %s", (unsigned long long)splats, splat);
 	for (int op = 0; op < OP_NR; op++)

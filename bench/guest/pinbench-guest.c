@@ -70,16 +70,6 @@ uint64_t pb_param_u64(struct pb_cell *cell, const char *key)
 	return json_object_get_uint64(v);
 }
 
-/* /dev/kmsg opened at the end of the log: everything read later is the cell's. */
-static int kmsg_open_at_end(void)
-{
-	int fd = open("/dev/kmsg", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
 static void kmsg_mark(int fd, const char *fmt, ...)
 {
 	char buf[512];
@@ -93,30 +83,15 @@ static void kmsg_mark(int fd, const char *fmt, ...)
 		pb_warn("cannot write to /dev/kmsg: %s", strerror(errno));
 }
 
-/* Collect the records written since kmsg_open_at_end(); return the first splat. */
+/* Collect the records written since pb_kmsg_open_at_end(); return the first splat. */
 static struct json_object *kmsg_collect(int fd, char *splat, size_t splat_len)
 {
 	struct json_object *lines = json_object_new_array();
 	char rec[8192];
+	const char *msg;
 
 	splat[0] = '\0';
-	if (fd < 0)
-		return lines;
-	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *msg, *nl;
-
-		if (n < 0 && errno == EPIPE)	/* overwritten records: go on */
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		/* "prio,seq,usec,flags;message\n[ KEY=value\n]..." */
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		nl = strchr(msg, '\n');
-		if (nl)
-			*nl = '\0';
+	while ((msg = pb_kmsg_next(fd, rec, sizeof(rec)))) {
 		json_object_array_add(lines, json_object_new_string(msg));
 		if (!splat[0] && pb_klog_splat(msg))
 			snprintf(splat, splat_len, "%.*s", (int)splat_len - 1, msg);
@@ -195,7 +170,7 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	pb_write_file_atomic(path, cell.id, strlen(cell.id));
 	free(path);
 
-	kfd = kmsg_open_at_end();
+	kfd = pb_kmsg_open_at_end();
 	kmsg_mark(kfd, "pinbench: cell %d %s start\n", index, cell.id);
 	if (pb_vmstat_foll_pins(&acq0, &rel0) < 0)
 		pb_warn("/proc/vmstat has no nr_foll_pin_* counters");
