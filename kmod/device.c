@@ -323,6 +323,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		return ret;
 	}
 
+	a.read_retries = 0;	/* (out): whatever the caller left in it */
 	t0 = ktime_get_ns();
 	for (c = 0; c < b->nr_pins; c++) {
 		struct pinbench_pin *pin = &b->pins[c];
@@ -333,6 +334,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		pin->reg = &b->reg;
 		pin->nr = want;
 		ret = pinbench_acquire(s, pin, a.addr + (done << PAGE_SHIFT), want);
+		a.read_retries += pin->read_retries;
 		if (ret != want) {
 			pin->nr = ret > 0 ? ret : 0;
 			b->nr_pins = c + !!pin->nr;	/* release what is held */

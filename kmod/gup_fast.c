@@ -102,6 +102,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		pin->flags = a->flags;
 		pin->priv = NULL;
 		pin->extra_foll_pins = 0;
+		pin->read_retries = 0;
 		pin->reg = r->reg;
 		pin->bd = r->bd;
 	}
@@ -123,6 +124,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		if (unlikely(n != ppc)) {
 			pin->nr = n > 0 ? n : 0;
 			a->foll_pins += (s->foll_pin ? pin->nr : 0) + pin->extra_foll_pins;
+			a->read_retries += pin->read_retries;
 			release_held(r, c);
 			return n < 0 ? n : -EFAULT;
 		}
@@ -136,8 +138,10 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	}
 	if (kind == ROUND_PHASE)
 		pinbench_stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
-	for (c = 0; c < r->calls; c++)
+	for (c = 0; c < r->calls; c++) {
 		a->foll_pins += (s->foll_pin ? r->pins[c].nr : 0) + r->pins[c].extra_foll_pins;
+		a->read_retries += r->pins[c].read_retries;
+	}
 	/* Every call returned ppc pages (else the round ended above). */
 	atomic64_add(a->nr_pages, &pinbench_pages_held);
 
@@ -276,6 +280,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	a.foll_pins = 0;
 	a.strategy_caps = 0;
 	a.revokes = 0;
+	a.read_retries = 0;
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :

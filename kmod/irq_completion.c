@@ -344,6 +344,7 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	if (r->s->foll_pin)
 		a->foll_pins += nr;
 	a->foll_pins += io->pin.extra_foll_pins;
+	a->read_retries += io->pin.read_retries;
 	/* Counted until irq_reap() (pin.nr is the strategy's to change). */
 	io->pages_held = nr;
 	atomic64_add(nr, &pinbench_pages_held);

@@ -36,18 +36,18 @@ static_assert(sizeof(struct pinbench_info) ==
 	      6 * 4 + 2 * 8 + 2 * 8 + PINBENCH_MAX_STRATEGIES * 4 + 3 * 8 + 2 * 4 + 2 * 8);
 static_assert(PINBENCH_STRATEGY_NR <= PINBENCH_MAX_STRATEGIES);
 static_assert(sizeof(struct pinbench_record) == 4 * 8);
-static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 2 * 8);
+static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 3 * 8);
 static_assert(sizeof(struct pinbench_dev_start) == 6 * 4 + 8 + 2 * 8);
 static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 3 + 2) * 8);
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
-	      8 * 4 + 10 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 14 * 8);
+	      8 * 4 + 10 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 15 * 8);
 static_assert(sizeof(struct pinbench_irq_completion) ==
-	      16 * 4 + 26 * 8 + 5 * sizeof(struct pinbench_phase_stats));
+	      16 * 4 + 27 * 8 + 5 * sizeof(struct pinbench_phase_stats));
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
 	      3 * 8 + 2 * 4 + 8 + 2 * 4 + 8 +
-	      PINBENCH_MAX_PARTS * sizeof(struct pinbench_phase_stats) + 8);
+	      PINBENCH_MAX_PARTS * sizeof(struct pinbench_phase_stats) + 2 * 8);
 static_assert(PINBENCH_PART_NR <= PINBENCH_MAX_PARTS);
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id)

@@ -39,6 +39,8 @@ struct pinbench_pin {
 	 * one page per call against mm/gup_test.c.
 	 */
 	unsigned int extra_foll_pins;
+	/* Lost races against an invalidation, redone (notifier_revoke); as extra_foll_pins. */
+	unsigned int read_retries;
 	/*
 	 * The registration this acquire belongs to (set by the caller before
 	 * acquire), or NULL for a bare acquire: per-I/O, no device.

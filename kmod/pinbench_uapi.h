@@ -44,7 +44,8 @@
  *              buffer is driven only from the mm whose pages it holds
  *   ENOSPC     PINBENCH_MAX_DEV_BUFFERS already registered in this file
  *   EBUSY      the buffer's engine is already running
- *   EAGAIN     notifier_revoke: invalidations kept racing the pinning
+ *   EAGAIN     notifier_revoke: invalidations kept racing the pinning for
+ *              PINBENCH_REVOKE_RETRY_MS (each lost race is a read_retry)
  * and small_dio's:
  *   EBADF      bdev_fd is not open, or not for reading (reads) or for
  *              writing (writes)
@@ -54,7 +55,7 @@
  *   ENODEV     the completion CPU asked for is not online
  */
 
-#define PINBENCH_ABI_VERSION	2	/* 2: INFO's leak counters */
+#define PINBENCH_ABI_VERSION	3	/* 2: INFO's leak counters; 3: read_retries */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -126,6 +127,15 @@ enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 #define PINBENCH_MAX_DEV_BUFFERS	64u	/* registered per open file */
 #define PINBENCH_MAX_BURST		4096u	/* device records per tick */
 #define PINBENCH_MAX_RATE_HZ		1000000u /* device ticks per second */
+
+/*
+ * notifier_revoke pins, then checks under the device lock that no
+ * invalidation ran meanwhile (mmu_interval_read_retry()); a lost race is
+ * undone and retried, for at most this long per acquire (then EAGAIN), as
+ * hmm_range_fault() users retry for HMM_RANGE_DEFAULT_TIMEOUT. Requests
+ * report the retries as read_retries.
+ */
+#define PINBENCH_REVOKE_RETRY_MS	1000u
 
 /*
  * Latency histogram layout, shared so that userspace can merge histograms
@@ -298,6 +308,10 @@ struct pinbench_gup_fast {
 					 *       hist_buckets set */
 	struct pinbench_phase_stats part[PINBENCH_MAX_PARTS]; /* (out) per
 					 *       call, breakdown runs only */
+	__u64 read_retries;		/* (out) acquires redone because an
+					 *       invalidation raced them (warm-up
+					 *       included; their time is in the
+					 *       acquire figures) */
 	__u64 reserved[1];		/* (in)  zero */
 };
 
@@ -382,6 +396,8 @@ struct pinbench_dev_register {
 	__u64 acquire_ns;		/* (out) time to acquire the buffer */
 	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
 	__u32 reserved0;		/* (in)  zero */
+	__u64 read_retries;		/* (out) acquires redone because an
+					 *       invalidation raced them */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -517,6 +533,8 @@ struct pinbench_small_dio {
 	__u64 stalls;			/* (out) submissions that waited for
 					 *       deferred releases to drain */
 	__u64 foll_pins;		/* (out) FOLL_PIN pins taken */
+	__u64 read_retries;		/* (out) acquires redone because an
+					 *       invalidation raced them */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -619,6 +637,8 @@ struct pinbench_irq_completion {
 	__u64 foll_pins;		/* (out) FOLL_PIN pins taken */
 	__s32 cpu_used;			/* (out) the device's CPU */
 	__s32 submitter_cpu;		/* (out) the caller's CPU at the start */
+	__u64 read_retries;		/* (out) acquires redone because an
+					 *       invalidation raced them */
 	__u64 reserved[2];		/* (in)  zero */
 };
 

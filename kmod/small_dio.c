@@ -279,6 +279,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	if (r->s->foll_pin)
 		a->foll_pins += nr;
 	a->foll_pins += io->pin.extra_foll_pins;
+	a->read_retries += io->pin.read_retries;
 	/* Counted until dio_retire() (pin.nr is the strategy's to change). */
 	io->pages_held = nr;
 	atomic64_add(nr, &pinbench_pages_held);

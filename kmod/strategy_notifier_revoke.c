@@ -3,7 +3,9 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/jiffies.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "pinbench.h"
@@ -32,8 +34,15 @@
  * MMU_NOTIFY_CLEAR, like reclaim, migration, KSM, MADV_DONTNEED and THP
  * collapse. Each revocation is recorded by cause (PINBENCH_EVENTS in the
  * uapi header); all but truncate are counted as spurious.
+ *
+ * An acquire that keeps losing the race against invalidations retries, as
+ * hmm_range_fault() users do, until a time budget runs out
+ * (PINBENCH_REVOKE_RETRY_MS, HMM_RANGE_DEFAULT_TIMEOUT's value), not for a
+ * fixed number of rounds: how many rounds fit before an invalidation comes
+ * depends on the machine's speed, and a slow machine must not fail where a
+ * fast one passes. Every retry is counted (pin->read_retries) and reported
+ * with the figures it belongs to.
  */
-#define MAX_READ_RETRIES 16
 
 struct revoke_sub {
 	struct mmu_interval_notifier mni;
@@ -195,9 +204,9 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 {
 	struct pinbench_reg *reg = pin->reg;
 	bool per_io = !reg || reg->registration == PINBENCH_REG_PER_IO;
-	unsigned int gup_flags = 0, tries = 0;
+	unsigned long seq, flags, deadline = 0;
+	unsigned int gup_flags = 0;
 	struct revoke_sub *sub;
-	unsigned long seq, flags;
 	u64 t = pinbench_bd_start(pin);
 	long n, ret;
 
@@ -229,8 +238,16 @@ static long notifier_revoke_acquire(struct pinbench_pin *pin, unsigned long addr
 			break;
 		spin_unlock_irqrestore(sub->lock, flags);
 		unpin_user_pages(pin->pages, n);
+		/* The retry path only: the clock is read here, never on a first success. */
 		pin->extra_foll_pins += n;
-		if (++tries == MAX_READ_RETRIES) {
+		pin->read_retries++;
+		if (!deadline)
+			deadline = jiffies + msecs_to_jiffies(PINBENCH_REVOKE_RETRY_MS);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			goto fail;
+		}
+		if (time_after(jiffies, deadline)) {
 			ret = -EAGAIN;
 			goto fail;
 		}

@@ -67,6 +67,7 @@ static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, reserved2, FC_RESERVED),
 	F(struct pinbench_gup_fast, part_hist, FC_FREE),	/* needs breakdown */
 	F(struct pinbench_gup_fast, part, FC_OUT),
+	F(struct pinbench_gup_fast, read_retries, FC_OUT),
 	F(struct pinbench_gup_fast, reserved, FC_RESERVED),
 };
 
@@ -83,6 +84,7 @@ static const struct fz_field reg_fields[] = {
 	F(struct pinbench_dev_register, acquire_ns, FC_OUT),
 	F(struct pinbench_dev_register, strategy_caps, FC_OUT),
 	F(struct pinbench_dev_register, reserved0, FC_RESERVED),
+	F(struct pinbench_dev_register, read_retries, FC_OUT),
 	F(struct pinbench_dev_register, reserved, FC_RESERVED),
 };
 

@@ -183,6 +183,7 @@ static void irq_completion_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "backlog_end", json_object_new_uint64(a.backlog_end));
 	json_object_object_add(cell->raw, "drain_ns", json_object_new_uint64(a.drain_ns));
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
+	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
 	arr = json_object_new_array();
 	for (unsigned int i = 0; i < PINBENCH_IRQ_SAMPLES; i++)
 		json_object_array_add(arr, json_object_new_uint64(samples[i]));

@@ -105,6 +105,7 @@ static void dio_merge(struct pinbench_small_dio *d, uint64_t **dh, const struct 
 	d->redirtied += a->redirtied;
 	d->stalls += a->stalls;
 	d->foll_pins += a->foll_pins;
+	d->read_retries += a->read_retries;
 	d->strategy_caps = a->strategy_caps;
 }
 
@@ -297,6 +298,7 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "max_deferred_depth", json_object_new_uint64(a.max_deferred_depth));
 	json_object_object_add(cell->raw, "redirtied", json_object_new_uint64(a.redirtied));
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
+	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
 	json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));
 	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
 	/* Summed over the submitter threads. */

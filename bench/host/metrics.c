@@ -29,6 +29,7 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "gup_fast", "calls_per_s", "1/s", H, NULL, "acquire+release pairs per second of operation time" },
 	{ "gup_fast", "thp_coverage_pct", "%", N, NULL, "pages of the buffer in a PMD-sized folio" },
 	{ "gup_fast", "revokes", "count", L, NULL, "acquires whose pins an invalidation dropped" },
+	{ "gup_fast", "read_retries", "count", L, NULL, "acquires redone because an invalidation raced them" },
 	{ "gup_fast", "part_*", "ns", L, NULL, "one step of the strategy's work per call (breakdown run)" },
 
 	{ "small_dio", "iops", "1/s", H, "", "measured I/Os over first submission to last completion" },
@@ -40,6 +41,7 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "small_dio", "max_deferred_depth", "count", L, NULL, "releases pending at once, at most" },
 	{ "small_dio", "stalls", "count", L, NULL, "submissions that waited for deferred releases" },
 	{ "small_dio", "redirtied", "count", N, NULL, "reads whose pages were dirtied again after completion" },
+	{ "small_dio", "read_retries", "count", L, NULL, "acquires redone because an invalidation raced them" },
 	{ "small_dio", "cpu_busy_ns_per_io", "ns", L, NULL, "all CPUs' busy time per I/O (/proc/stat)" },
 	{ "small_dio", "acquire_release_cpu_pct", "%", L, NULL, "acquire, release and deferred work as a share of that" },
 	{ "small_dio", "task_clock_ns_per_io", "ns", L, NULL, "the submitting threads' task clock per I/O" },
@@ -77,6 +79,7 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "irq_completion", "backlog_end", "count", L, NULL, "the backlog when the device stopped" },
 	{ "irq_completion", "drain_ns", "ns", L, NULL, "time until that backlog was gone" },
 	{ "irq_completion", "stalls", "count", L, NULL, "times the submitter waited on max_backlog" },
+	{ "irq_completion", "read_retries", "count", L, NULL, "acquires redone because an invalidation raced them" },
 	{ "irq_completion", "missed_empty_pct", "%", L, NULL, "completions due with nothing queued" },
 	{ "irq_completion", "missed_late_pct", "%", L, NULL, "completions due beyond one interrupt's batch" },
 	{ "irq_completion", "sustained", "bool", H, NULL, "the rate was sustained (in every repetition)" },

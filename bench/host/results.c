@@ -68,6 +68,7 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 	json_object_object_add(m, "calls_per_s",
 			       json_object_new_double((double)(an * cpr) * 1e9 / (double)(asum + rsum)));
 	json_object_object_add(m, "revokes", json_object_new_uint64(get_u64(raw, "revokes")));
+	json_object_object_add(m, "read_retries", json_object_new_uint64(get_u64(raw, "read_retries")));
 	/* The strategy's own steps (a separate run), per acquire or release call. */
 	if (json_object_object_get_ex(raw, "part_call_ns", &parts)) {
 		json_object_object_foreach(parts, name, h) {
@@ -116,6 +117,7 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 			       json_object_new_uint64(get_u64(raw, "max_deferred_depth")));
 	json_object_object_add(m, "stalls", json_object_new_uint64(get_u64(raw, "stalls")));
 	json_object_object_add(m, "redirtied", json_object_new_uint64(get_u64(raw, "redirtied")));
+	json_object_object_add(m, "read_retries", json_object_new_uint64(get_u64(raw, "read_retries")));
 	if (busy) {
 		uint64_t spent = get_u64(acq, "sum") + get_u64(rel, "sum") + get_u64(raw, "deferred_work_ns");
 
@@ -302,6 +304,7 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
 	json_object_object_add(m, "backlog_q4_mean", json_object_new_double(q4));
 	json_object_object_add(m, "drain_ns", json_object_new_uint64(get_u64(raw, "drain_ns")));
 	json_object_object_add(m, "stalls", json_object_new_uint64(get_u64(raw, "stalls")));
+	json_object_object_add(m, "read_retries", json_object_new_uint64(get_u64(raw, "read_retries")));
 	if (get_u64(acq, "n"))
 		json_object_object_add(m, "acquire_ns_per_io", json_object_new_double(
 			(double)get_u64(acq, "sum") / (double)get_u64(acq, "n")));

@@ -268,20 +268,51 @@ static void test_breakdown(int fd)
 struct zapper {
 	char *buf;
 	size_t len;
+	size_t chunk;		/* pages per acquire */
 	volatile int stop;
 	unsigned long zaps;
 };
 
+/* Has some acquire faulted a whole chunk back in since the last zap? */
+static int some_chunk_resident(const struct zapper *z, unsigned char *vec)
+{
+	size_t pages = z->len / page_size, c, i;
+
+	if (mincore(z->buf, z->len, vec))
+		return 1;	/* cannot tell: never stall the test on it */
+	for (c = 0; c + z->chunk <= pages; c += z->chunk) {
+		for (i = 0; i < z->chunk && (vec[c + i] & 1); i++)
+			;
+		if (i == z->chunk)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Zaps the PTEs (MMU_NOTIFY_CLEAR on the registered range), then waits
+ * until an acquire has faulted a whole chunk back in, and 200 us more,
+ * before the next zap. Paced by the acquirer's progress, not by a clock: a
+ * zap every 200 us starved every acquire on a machine where faulting 16
+ * pages back in took about as long, and on a loaded host any fixed period
+ * can. What is left of an acquire's window (its last fault to
+ * mmu_interval_read_retry()) is microseconds, so each zap lets an acquire
+ * through unless its vCPU is preempted right there; the module redoes
+ * those for PINBENCH_REVOKE_RETRY_MS and counts them (read_retries).
+ */
 static void *zap_loop(void *arg)
 {
 	struct zapper *z = arg;
+	unsigned char *vec = calloc(z->len / page_size, 1);
 
 	while (!z->stop) {
-		/* Zaps the PTEs: MMU_NOTIFY_CLEAR on the registered range. */
 		if (madvise(z->buf, z->len, MADV_DONTNEED) == 0)
 			z->zaps++;
+		while (!z->stop && !some_chunk_resident(z, vec))
+			usleep(50);
 		usleep(200);
 	}
+	free(vec);
 	return NULL;
 }
 
@@ -294,7 +325,7 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 {
 	const unsigned int pages = 256;
 	unsigned long long acq0, rel0, acq1, rel1;
-	struct zapper z = { .len = pages * page_size };
+	struct zapper z = { .len = pages * page_size, .chunk = 16 };
 	struct pinbench_gup_fast a;
 	pthread_t th;
 	int r;
@@ -305,7 +336,7 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 	good_request(&a, z.buf, pages);
 	a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
 	a.registration = registration;
-	a.pages_per_call = 16;
+	a.pages_per_call = z.chunk;
 	a.rounds = 400;
 	read_pins(&acq0, &rel0);
 	pthread_create(&th, NULL, zap_loop, &z);
@@ -316,8 +347,8 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 	check(r == 0, "notifier_revoke (%s) under MADV_DONTNEED runs: %s",
 	      registration == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O",
 	      r ? strerror(errno) : "ok");
-	check(a.revokes > 0, "invalidations revoked pins: %llu revokes, %lu zaps",
-	      (unsigned long long)a.revokes, z.zaps);
+	check(a.revokes > 0, "invalidations revoked pins: %llu revokes, %lu zaps, %llu read retries",
+	      (unsigned long long)a.revokes, z.zaps, (unsigned long long)a.read_retries);
 	/*
 	 * Balance is exact; the module's own count is a floor: GUP-fast that
 	 * races with the zap takes a pin, sees the PTE change and drops it
