@@ -13,6 +13,7 @@
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
+#include "compat.h"
 #include "pinbench.h"
 
 struct page *pinbench_dummy_page;
@@ -146,7 +147,7 @@ bool pinbench_page_ref_beyond_mappings(struct page *page)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		int maps = page_mapcount(page);
+		int maps = pinbench_mapcount(page);
 
 		if (folio_ref_count(folio) > maps)
 			return true;

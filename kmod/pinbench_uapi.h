@@ -31,10 +31,13 @@
  *   EINTR      a fatal signal arrived during a long run, or any signal
  *              while waiting for the file's lock
  *   ENOMEM     allocation failure
- * and, where a request acquires pages, what GUP itself answers (6.1
- * mm/gup.c), passed through unchanged:
+ * and, where a request acquires pages, what GUP itself answers (mm/gup.c
+ * of the running kernel), passed through unchanged:
  *   EFAULT     (as above), EINTR, ENOMEM (the fault ran out of memory,
- *              or FOLL_LONGTERM migration failed)
+ *              or FOLL_LONGTERM migration failed); from 6.5 also
+ *              FOLL_LONGTERM with write on a file mapping whose pages
+ *              need dirty tracking (writable_file_mapping_allowed():
+ *              ext4, not tmpfs)
  *   EBUSY      FOLL_LONGTERM: a device-coherent page could not be migrated
  *   EOPNOTSUPP FOLL_LONGTERM on a DAX (fsdax) mapping
  * and the device's:
@@ -357,13 +360,14 @@ struct pinbench_record {
 					 * PINBENCH_IOC_IRQ_COMPLETION takes it */
 
 /*
- * Invalidations a revoking strategy saw, by cause. Linux 6.1 has no
- * MMU_NOTIFY_TRUNCATE: truncate arrives as MMU_NOTIFY_CLEAR, like reclaim,
- * migration, KSM, MADV_DONTNEED and hole punch. CLEAR_TRUNCATE is a CLEAR
- * on a file-backed range at or beyond i_size when the callback runs
- * (truncate_setsize() moves i_size before it unmaps); every revocation
- * other than CLEAR_TRUNCATE counts as spurious (hole punch included,
- * since 6.1 cannot tell it from reclaim).
+ * Invalidations a revoking strategy saw, by cause. No kernel from 6.1 to
+ * 6.12 has an MMU_NOTIFY_TRUNCATE: truncate arrives as MMU_NOTIFY_CLEAR,
+ * like reclaim, migration, KSM, MADV_DONTNEED and hole punch.
+ * CLEAR_TRUNCATE is a CLEAR whose first revoked page is a file page at or
+ * beyond i_size when the callback runs (truncate_setsize() moves i_size
+ * before it unmaps); every revocation other than CLEAR_TRUNCATE counts as
+ * spurious (hole punch included, since the event cannot tell it from
+ * reclaim).
  */
 #define PINBENCH_EVENTS(X)			\
 	X(UNMAP,          0, "unmap")		\

@@ -376,7 +376,7 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 	u64 __user *uhist[4];
 	struct pinbench_small_dio a;
 	struct dio_run r = { .a = &a };
-	struct fd f;
+	struct file *file;
 	unsigned int i;
 	int ret;
 
@@ -385,10 +385,11 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 	ret = dio_validate(&a, &r.s);
 	if (ret)
 		return ret;
-	f = fdget(a.bdev_fd);
-	if (!f.file)
+	/* A reference for the whole run (struct fd is opaque from 6.12: fget() builds everywhere). */
+	file = fget(a.bdev_fd);
+	if (!file)
 		return -EBADF;
-	ret = dio_check_bdev(&a, f.file, &r.bdev);
+	ret = dio_check_bdev(&a, file, &r.bdev);
 	if (ret)
 		goto out_fd;
 
@@ -453,6 +454,6 @@ out_free:
 	bitmap_free(r.slot_busy);
 	kvfree(r.ios);
 out_fd:
-	fdput(f);
+	fput(file);
 	return ret;
 }

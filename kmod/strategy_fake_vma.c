@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
+#include "compat.h"
 #include "pinbench.h"
 
 /*
@@ -150,7 +151,7 @@ static long fake_vma_acquire(struct pinbench_pin *pin, unsigned long addr,
 		n = -EFAULT;
 		goto out_unlock;
 	}
-	n = get_user_pages(addr, nr_pages, gup_flags, pin->pages, NULL);
+	n = pinbench_get_user_pages(addr, nr_pages, gup_flags, pin->pages);
 	if (n <= 0) {
 		n = n ? n : -EFAULT;
 		goto out_unlock;

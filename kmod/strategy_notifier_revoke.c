@@ -30,8 +30,8 @@
  * page under it, the DMA engine reads entries under it, so the device
  * never touches a page after its pin is dropped.
  *
- * Linux 6.1 has no MMU_NOTIFY_TRUNCATE: truncate arrives as
- * MMU_NOTIFY_CLEAR, like reclaim, migration, KSM, MADV_DONTNEED and THP
+ * No kernel from 6.1 to 6.12 has an MMU_NOTIFY_TRUNCATE: truncate arrives
+ * as MMU_NOTIFY_CLEAR, like reclaim, migration, KSM, MADV_DONTNEED and THP
  * collapse. Each revocation is recorded by cause (PINBENCH_EVENTS in the
  * uapi header); all but truncate are counted as spurious.
  *
@@ -53,25 +53,40 @@ struct revoke_sub {
 	bool per_io;
 };
 
-static enum pinbench_event revoke_cause(const struct mmu_notifier_range *range)
+/*
+ * Was this CLEAR a truncate? truncate_setsize() writes i_size, then unmaps
+ * from the new end (truncate_pagecache()), so the pages it unmaps lie at or
+ * beyond i_size when the callback runs. Judged by the first page the
+ * callback revoked, not by the vma: mmu_notifier_range::vma is gone from
+ * 6.3, and the page is what the device held. The page is still mapped (the
+ * callback runs before the page table entry is cleared) and, for truncate,
+ * still in the page cache (truncate_pagecache() unmaps before it removes),
+ * so it and its inode live until the callback returns.
+ */
+static bool clear_is_truncate(struct page *page)
 {
-	struct vm_area_struct *vma = range->vma;
-	pgoff_t pgoff;
+	struct folio *folio = page_folio(page);
+	struct address_space *mapping;
+	pgoff_t index;
 
+	if (folio_test_anon(folio))
+		return false;
+	mapping = READ_ONCE(folio->mapping);
+	if (!mapping || !mapping->host)
+		return false;
+	index = folio->index + folio_page_idx(folio, page);
+	return (loff_t)index << PAGE_SHIFT >= i_size_read(mapping->host);
+}
+
+static enum pinbench_event revoke_cause(struct page *first,
+					const struct mmu_notifier_range *range)
+{
 	switch (range->event) {
 	case MMU_NOTIFY_UNMAP:
 		return PINBENCH_EV_UNMAP;
 	case MMU_NOTIFY_CLEAR:
-		/*
-		 * truncate_setsize() writes i_size, then unmaps from the new
-		 * end: a CLEAR starting at or beyond i_size is truncate.
-		 */
-		if (vma && vma->vm_file && !vma_is_anonymous(vma)) {
-			pgoff = vma->vm_pgoff + ((range->start - vma->vm_start) >> PAGE_SHIFT);
-			if ((loff_t)pgoff << PAGE_SHIFT >= i_size_read(file_inode(vma->vm_file)))
-				return PINBENCH_EV_CLEAR_TRUNCATE;
-		}
-		return PINBENCH_EV_CLEAR_OTHER;
+		return clear_is_truncate(first) ? PINBENCH_EV_CLEAR_TRUNCATE :
+						  PINBENCH_EV_CLEAR_OTHER;
 	case MMU_NOTIFY_PROTECTION_VMA:
 	case MMU_NOTIFY_PROTECTION_PAGE:
 		return PINBENCH_EV_PROTECTION;
@@ -84,9 +99,12 @@ static enum pinbench_event revoke_cause(const struct mmu_notifier_range *range)
 	}
 }
 
-/* Point pin's entries in [start, end) at the dummy page and unpin them; under the device lock. */
+/*
+ * Point pin's entries in [start, end) at the dummy page and unpin them;
+ * under the device lock. *revoked: the first page revoked, if none was yet.
+ */
 static unsigned int revoke_pin_range(struct pinbench_pin *pin, unsigned long start,
-				     unsigned long end)
+				     unsigned long end, struct page **revoked)
 {
 	unsigned long first = max(start, pin->addr);
 	unsigned long last = min(end, pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT));
@@ -97,6 +115,8 @@ static unsigned int revoke_pin_range(struct pinbench_pin *pin, unsigned long sta
 	for (i = (first - pin->addr) >> PAGE_SHIFT; i < (last - pin->addr) >> PAGE_SHIFT; i++) {
 		if (pin->pages[i] == pinbench_dummy_page)
 			continue;
+		if (!*revoked)
+			*revoked = pin->pages[i];
 		/* Unpinning never sleeps; it may free the page, which irqs-off allows. */
 		unpin_user_page(pin->pages[i]);
 		WRITE_ONCE(pin->pages[i], pinbench_dummy_page);
@@ -111,6 +131,7 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 {
 	struct revoke_sub *sub = container_of(mni, struct revoke_sub, mni);
 	struct pinbench_revoke_counts *c = sub->counts;
+	struct page *first = NULL;
 	struct pinbench_pin *pin;
 	unsigned long flags;
 	unsigned int n = 0;
@@ -124,24 +145,24 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 	spin_lock_irqsave(sub->lock, flags);
 	mmu_interval_set_seq(mni, cur_seq);
 	list_for_each_entry(pin, &sub->pins, node)
-		n += revoke_pin_range(pin, range->start, range->end);
+		n += revoke_pin_range(pin, range->start, range->end, &first);
 	if (c) {
 		c->invalidations++;
 		if (!mmu_notifier_range_blockable(range))
 			c->nonblocking++;
 	}
 	if (n) {
-		enum pinbench_event cause = revoke_cause(range);
-
+		/* From entering the callback until every pin in range was dropped. */
+		t1 = ktime_get_ns();
 		atomic64_inc(&pinbench_revokes);
 		if (c) {
+			enum pinbench_event cause = revoke_cause(first, range);
+
 			c->revocations++;
 			c->pages_revoked += n;
 			c->events[cause]++;
 			if (cause != PINBENCH_EV_CLEAR_TRUNCATE)
 				c->spurious++;
-			/* From entering the callback until every pin in range was dropped. */
-			t1 = ktime_get_ns();
 			if (!c->first_ns)
 				c->first_ns = t0;
 			c->last_ns = t1;
@@ -360,7 +381,7 @@ static bool notifier_revoke_holds(struct pinbench_pin *pin, unsigned int i)
 
 	spin_lock_irqsave(sub->lock, flags);
 	page = pin->pages[i];
-	held = page == pinbench_dummy_page || is_zero_page(page) || page_maybe_dma_pinned(page);
+	held = page == pinbench_dummy_page || is_zero_page(page) || folio_maybe_dma_pinned(page_folio(page));
 	spin_unlock_irqrestore(sub->lock, flags);
 	return held;
 }

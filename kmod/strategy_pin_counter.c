@@ -5,7 +5,7 @@
 
 /*
  * FOLL_PIN adds GUP_PIN_COUNTING_BIAS to the page refcount (or to the
- * folio's pincount for large folios) so page_maybe_dma_pinned() can tell
+ * folio's pincount for large folios) so folio_maybe_dma_pinned() can tell
  * a DMA pin from an ordinary reference; /proc/vmstat counts both sides
  * (nr_foll_pin_acquired/released), which is the pin balance every cell
  * records. FOLL_LONGTERM additionally migrates pages out of ZONE_MOVABLE
@@ -38,7 +38,7 @@ static bool pin_counter_holds(struct pinbench_pin *pin, unsigned int i)
 {
 	struct page *page = pin->pages[i];
 
-	return is_zero_page(page) || page_maybe_dma_pinned(page);
+	return is_zero_page(page) || folio_maybe_dma_pinned(page_folio(page));
 }
 
 const struct pinbench_strategy pinbench_pin_counter = {

@@ -3,8 +3,10 @@
 # deps.sh: install the Debian 12 packages pinbench needs (idempotent; --check only reports, --list prints them).
 set -eu
 
-# Package -> why. Guest kernel: the distribution kernel and its matching
-# headers are the default guest (linux-image-amd64 + linux-headers-amd64).
+# Guest kernels: Debian 12's two series, each with its matching headers
+# and its source (make reference builds the kernel's own gup_test from it).
+# The default guest is the one linux-image-amd64 depends on (6.1); 6.12 runs
+# with --kernel <release> and in make check (pinbench kernels lists them).
 PKGS="
 build-essential
 pkg-config
@@ -17,6 +19,8 @@ qemu-utils
 busybox-static
 linux-image-amd64
 linux-headers-amd64
+linux-image-6.12-amd64
+linux-headers-6.12-amd64
 libjson-c-dev
 libinih-dev
 libcmocka-dev
@@ -28,6 +32,7 @@ ndctl
 e2fsprogs
 linux-perf
 linux-source-6.1
+linux-source-6.12
 gnuplot-nox
 jq
 ministat
