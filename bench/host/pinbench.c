@@ -70,8 +70,9 @@ static const struct cli_opt {
 	{ "out", "DIR", CMD_RUNS | CMD_EXEC | CMD_FUZZ, "run directory (default: results/runs/<time>-<name>)" },
 	{ "mode", "MODE", CMD_GUEST, "wall (default) or deterministic (TCG with -icount: reproducible)" },
 	{ "accel", "ACCEL", CMD_GUEST, "auto (default: KVM if it boots a kernel here, else TCG), kvm or tcg" },
-	{ "kernel", "BZIMAGE", CMD_GUEST, "guest kernel image (with --kdir; default: newest /boot/vmlinuz-X with headers)" },
-	{ "kdir", "DIR", CMD_GUEST, "build tree of that kernel, to build pinbench.ko against" },
+	{ "kernel", "K", CMD_GUEST, "guest kernel: an installed release (pinbench kernels lists them), or an image file "
+	  "(with --kdir; implied for TREE/arch/x86/boot/bzImage); default: the release linux-image-amd64 depends on" },
+	{ "kdir", "DIR", CMD_GUEST, "build tree of an image given to --kernel, to build pinbench.ko against" },
 	{ "moddir", "DIR", CMD_GUEST, "its modules (/lib/modules/<release>-like; default: installed from --kdir if absent)" },
 	{ "vcpus", "N", CMD_GUEST, "guest vCPUs (default 2; deterministic mode: 1)" },
 	{ "mem", "MIB", CMD_GUEST, "guest memory in MiB (default 3072)" },
@@ -115,6 +116,8 @@ static void usage(FILE *f, int code)
 		"       pinbench publish RUN [--out DIR]      results/README.md (tables, figures, provenance,\n"
 		"                                             a paragraph per workload) from one run\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
+		"       pinbench kernels                      the guest kernels that can be used here, the default,\n"
+		"                                             and what any other one lacks\n"
 		"       pinbench options                      job file options\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
 		char left[64];
@@ -1363,6 +1366,10 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "options")) {
 		pb_job_print_options(stdout);
 		return 0;
+	} else if (!strcmp(argv[1], "kernels")) {
+		if (argc > 2)
+			pb_die("kernels: unexpected argument '%s'", argv[2]);
+		return pb_kernels_print(stdout);
 	} else {
 		fprintf(stderr, "pinbench: unknown command '%s'\n", argv[1]);
 		usage(stderr, 2);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vm.c: the guest: which kernel, building kmod and the initramfs for it, choosing the accelerator, booting QEMU under a watchdog. */
+/* vm.c: the guest: building kmod and the initramfs for a kernel, choosing the accelerator, booting QEMU under a watchdog. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,13 +22,6 @@ static double wall_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Run argv; output goes to logfile (NULL: inherit). Returns the exit code or -1. */
@@ -60,97 +53,71 @@ static int run_argv(char *const argv[], const char *logfile)
 }
 
 /*
- * A build tree's release as modules see it (vermagic, uname -r): UTS_RELEASE.
- * include/config/kernel.release is not always it: Debian's headers carry
- * the upstream version there (6.1.192 for 6.1.0-56-amd64).
+ * Copy kmod's sources (*.c, *.h, Kbuild) into dst, leaving a file whose
+ * content is unchanged untouched, so that kbuild rebuilds only what changed.
+ * No shell: a repository path may hold any character.
  */
-static char *tree_release(const char *kdir)
+static int copy_kmod_sources(const char *repo, const char *dst, char *err, size_t errlen)
 {
-	char *path = pb_asprintf("%s/include/generated/utsrelease.h", kdir);
-	char *s = pb_read_file(path, NULL), *q, *rel = NULL;
-
-	free(path);
-	if (s && (q = strstr(s, "UTS_RELEASE \""))) {
-		q += strlen("UTS_RELEASE \"");
-		q[strcspn(q, "\"")] = '\0';
-		rel = pb_xstrdup(q);
-	}
-	free(s);
-	if (rel)
-		return rel;
-	path = pb_asprintf("%s/include/config/kernel.release", kdir);
-	rel = pb_read_first_line(path);
-	free(path);
-	return rel;
-}
-
-/* The newest /boot/vmlinuz-X whose /lib/modules/X/build exists. */
-static char *default_release(void)
-{
-	DIR *d = opendir("/boot");
+	char *src = pb_asprintf("%s/kmod", repo);
+	DIR *d = opendir(src);
 	struct dirent *e;
-	char *best = NULL;
+	int ret = 0;
 
-	if (!d)
-		return NULL;
-	while ((e = readdir(d))) {
-		const char *rel;
-		char *build;
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", src, strerror(errno));
+		free(src);
+		return -1;
+	}
+	while (ret == 0 && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char *from, *to, *data, *old;
+		size_t n, oldn;
 
-		if (strncmp(e->d_name, "vmlinuz-", 8))
+		if (strcmp(e->d_name, "Kbuild") &&
+		    !(len > 2 && e->d_name[len - 2] == '.' && strchr("ch", e->d_name[len - 1])))
 			continue;
-		rel = e->d_name + 8;
-		build = pb_asprintf("/lib/modules/%s/build", rel);
-		if (is_dir(build) && (!best || strverscmp(rel, best) > 0)) {
-			free(best);
-			best = pb_xstrdup(rel);
+		from = pb_asprintf("%s/%s", src, e->d_name);
+		to = pb_asprintf("%s/%s", dst, e->d_name);
+		data = pb_read_file(from, &n);
+		old = data ? pb_read_file(to, &oldn) : NULL;
+		if (!data) {
+			snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+			ret = -1;
+		} else if ((!old || oldn != n || memcmp(old, data, n)) && pb_write_file_atomic(to, data, n) < 0) {
+			snprintf(err, errlen, "cannot write %s: %s", to, strerror(errno));
+			ret = -1;
 		}
-		free(build);
+		free(old);
+		free(data);
+		free(from);
+		free(to);
 	}
 	closedir(d);
-	return best;
+	free(src);
+	return ret;
 }
 
-int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage,
-		      const char *kdir, const char *moddir, char *err, size_t errlen)
+/* The first n lines of a build log that name an error, for the message a user sees first. */
+static char *first_errors(const char *log, int n)
 {
-	memset(k, 0, sizeof(*k));
-	if (!!bzimage != !!kdir) {
-		snprintf(err, errlen, "--kernel and --kdir go together (the image and the build tree it came from)");
-		return -1;
+	char *s = pb_read_file(log, NULL), *line, *save = NULL, *out = pb_xstrdup(""), *t;
+	int found = 0;
+
+	for (line = s ? strtok_r(s, "\n", &save) : NULL; line && found < n; line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, "error") && !strstr(line, "Error"))
+			continue;
+		t = pb_asprintf("%s  %s\n", out, line);
+		free(out);
+		out = t;
+		found++;
 	}
-	if (bzimage) {
-		if (!pb_file_exists(bzimage)) {
-			snprintf(err, errlen, "--kernel %s: no such file", bzimage);
-			return -1;
-		}
-		k->release = tree_release(kdir);
-		if (!k->release) {
-			snprintf(err, errlen, "--kdir %s: no include/generated/utsrelease.h or include/config/kernel.release (not a prepared kernel build tree)", kdir);
-			return -1;
-		}
-		k->bzimage = pb_xstrdup(bzimage);
-		k->kdir = pb_xstrdup(kdir);
-	} else {
-		k->release = default_release();
-		if (!k->release) {
-			snprintf(err, errlen, "no /boot/vmlinuz-X with /lib/modules/X/build; install linux-image-amd64 and linux-headers-amd64 (make deps), or name a kernel with --kernel and --kdir");
-			return -1;
-		}
-		k->bzimage = pb_asprintf("/boot/vmlinuz-%s", k->release);
-		k->kdir = pb_asprintf("/lib/modules/%s/build", k->release);
+	free(s);
+	if (!found) {
+		free(out);
+		out = pb_xstrdup("  (no line names an error)\n");
 	}
-	if (access(k->bzimage, R_OK) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s (some distributions install kernel images mode 0600: run pinbench as root, or pass a readable copy with --kernel and --kdir)",
-			 k->bzimage, strerror(errno));
-		return -1;
-	}
-	k->builddir = pb_asprintf("%s/build/%s", repo, k->release);
-	if (moddir)
-		k->moddir = pb_xstrdup(moddir);
-	else
-		k->moddir = pb_asprintf("/lib/modules/%s", k->release);
-	return 0;
+	return out;
 }
 
 int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char *err, size_t errlen)
@@ -158,7 +125,7 @@ int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char 
 	char *kmod = pb_asprintf("%s/kmod", k->builddir);
 	char *log = pb_asprintf("%s/kmod-build.log", k->builddir);
 	char *dep = pb_asprintf("%s/modules.dep", k->moddir);
-	char *cmd, *m;
+	char *m;
 	int ret = -1;
 
 	if (pb_mkdir_p(kmod, 0755) < 0) {
@@ -190,24 +157,18 @@ int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char 
 	}
 
 	/* Build out of the source tree so that several kernels can coexist. */
-	cmd = pb_asprintf("cp -p '%s'/kmod/*.c '%s'/kmod/*.h '%s'/kmod/Kbuild '%s'/", repo, repo, repo, kmod);
-	if (system(cmd) != 0) {
-		snprintf(err, errlen, "cannot copy kmod sources to %s", kmod);
-		free(cmd);
+	if (copy_kmod_sources(repo, kmod, err, errlen) < 0)
 		goto out;
-	}
-	free(cmd);
 	m = pb_asprintf("M=%s", kmod);
 	{
 		char *argv[] = { "make", "-C", k->kdir, m, "modules", verbose ? "V=1" : NULL, NULL };
 
 		if (run_argv(argv, verbose ? NULL : log) != 0) {
-			char *tail = pb_asprintf("tail -n 20 '%s' >&2", log);
+			char *first = first_errors(log, 6);
 
-			if (system(tail) != 0)
-				pb_warn("cannot show %s", log);
-			free(tail);
-			snprintf(err, errlen, "building pinbench.ko against %s failed (log: %s)", k->kdir, log);
+			snprintf(err, errlen, "pinbench.ko does not build against kernel %s (%s):\n%s(whole log: %s)",
+				 k->release, k->kdir, first, log);
+			free(first);
 			free(m);
 			goto out;
 		}

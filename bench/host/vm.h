@@ -1,24 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* vm.h: the guest: which kernel, building kmod and the initramfs for it, choosing the accelerator, booting QEMU under a watchdog. */
+/* vm.h: the guest: building kmod and the initramfs for a kernel, choosing the accelerator, booting QEMU under a watchdog. */
 #ifndef PINBENCH_VM_H
 #define PINBENCH_VM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "kernels.h"
 
-struct pb_kernel {
-	char *bzimage;		/* kernel image to boot */
-	char *kdir;		/* build tree kmod is built against */
-	char *release;		/* its kernel.release */
-	char *moddir;		/* /lib/modules/<release>-like dir */
-	char *builddir;		/* <repo>/build/<release>: kmod, initramfs */
-	char *ko;		/* built pinbench.ko */
-	char *initramfs;
-};
-
-/* Fill k from the options (NULL = default: newest /boot/vmlinuz-X with /lib/modules/X/build). */
-int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *bzimage,
-		      const char *kdir, const char *moddir, char *err, size_t errlen);
 /* Build pinbench.ko against k->kdir and the initramfs for k; quiet unless verbose. */
 int pb_kernel_prepare(struct pb_kernel *k, const char *repo, bool verbose, char *err, size_t errlen);
 
