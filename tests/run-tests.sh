@@ -353,5 +353,53 @@ result "hang cell failed by the cell timeout" test \
 result "three boots: the guest restarted after each fault" test \
 	"$(json "$out/containment/results.json" '.run.boots')" = 3
 
+echo "== every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12"
+# The release each of Debian 12's kernel metapackages depends on (scripts/deps.sh installs both).
+release_of() { dpkg-query -W -f='${Depends}' "$1" 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//'; }
+k1=$(release_of linux-image-amd64)
+k2=$(release_of linux-image-6.12-amd64)
+if [ -z "$k1" ] || [ -z "$k2" ]; then
+	fail "both kernels installed" "linux-image-amd64 -> '${k1}', linux-image-6.12-amd64 -> '${k2}': run make deps"
+else
+	echo "kernels: $k1 (default), $k2"
+	"$pinbench" exec --kernel "$k2" --out "$out/guest-k2" -- "$tests/guest/run.sh" > "$out/guest-k2.log" 2>&1
+	rc=$?
+	grep -E '^(NOT OK|FAIL):' "$out/guest-k2.log" || true
+	n=0
+	while read -r line; do
+		case $line in
+		PASS:*) pass "$k2: ${line#PASS: }" ;;
+		FAIL:*) fail "$k2: ${line#FAIL: }" ;;
+		SKIP:*) skip "$k2: ${line#SKIP: }" ;;
+		*) continue ;;
+		esac
+		n=$((n + 1))
+	done < <(grep -E '^(PASS|FAIL|SKIP): ' "$out/guest-k2.log")
+	[ $n = 0 ] && fail "$k2: guest suite" "no test reported; see $out/guest-k2/console.log"
+	result "$k2: guest suite: clean exit, module unloaded, no splat" test $rc = 0
+	"$pinbench" fuzz --kernel "$k2" --calls 20000 --seed 1 --out "$out/fuzz-k2" > "$out/fuzz-k2.log" 2>&1; rc=$?
+	f=$out/fuzz-k2/fuzz.json
+	result "$k2: fuzz (20000 calls and every structured case) passes: every answer documented, nothing held" \
+		test $rc = 0 -a "$(json "$f" '"\(.verdict)/\(.host_verdict)/\(.module_unload)/\(.undocumented_errnos)/\(.problem_count)"' 2>/dev/null)" = "pass/pass/ok/0/0"
+
+	# The same cells on both kernels: each workload once, and the outcomes the kernel decides.
+	for k in "$k1" "$k2"; do
+		"$pinbench" run --kernel "$k" --repeat 1 --job data/kernels.job --cell-timeout 120 --out "$out/kernels-$k" > "$out/kernels-$k.log" 2>&1
+		result "$k: data/kernels.job exits 0 (every cell ok, pins balance, clean log)" test $? = 0
+		result "$k: its results hold the contract and record the kernel" sh -c "./check_results '$out/kernels-$k/results.json' --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke > /dev/null && \
+			test \"\$(jq -r .guest.kernel_release '$out/kernels-$k/results.json')\" = '$k'"
+	done
+	r1=$out/kernels-$k1/results.json r2=$out/kernels-$k2/results.json
+	q='[.cells[] | select(.workload == "stock_dio") | "\(.params.fixedbufs)=\(.metrics.foll_pins_per_io)"] | join(",")'
+	result "stock O_DIRECT, FOLL_PIN per 4 KiB read (no fixed buffers, fixed): 0,0 on $k1 (FOLL_GET), 1,0 on $k2 (FOLL_PIN)" \
+		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "0=0,1=0/0=1,1=0"
+	q='[.cells[] | select(.params.filesystem == "ext4" and (.params.longterm == 1 or .params.fixedbufs == 1)) | "\(.metrics.verdict):\(.raw.refused_errno // "-")"] | join(",")'
+	result "ext4, FOLL_LONGTERM (pin_counter, io_uring fixed buffers): lost data and EOPNOTSUPP on $k1, EFAULT for both on $k2" \
+		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "loses data:-,refuses:Operation not supported/refuses:Bad address,refuses:Bad address"
+	q='[.cells[] | select(.params.filesystem == "tmpfs") | .metrics.verdict] | join(",")'
+	result "tmpfs needs no dirty tracking: revoked, and fixed buffers taken (data lost), on both" \
+		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "revokes,loses data/revokes,loses data"
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]

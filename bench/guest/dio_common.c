@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "guest.h"
+#include "vmstat.h"
 
 /*
  * What the device holds before a read cell: every 8-byte word says where
@@ -186,4 +187,20 @@ int pb_dio_verify(struct pb_cell *cell, int dfd, const struct pb_dio_share *sh, 
 out:
 	free(blk);
 	return ret;
+}
+
+uint64_t pb_harness_pins_begin(void)
+{
+	uint64_t acq, rel;
+
+	pb_vmstat_foll_pins(&acq, &rel);
+	return acq;
+}
+
+void pb_harness_pins_end(struct pb_cell *cell, uint64_t begin)
+{
+	uint64_t acq, rel;
+
+	pb_vmstat_foll_pins(&acq, &rel);
+	cell->foll_pins_harness += acq - begin;
 }

@@ -17,7 +17,19 @@ struct pb_cell {
 	int devfd;			/* /dev/pinbench */
 	enum pb_status status;
 	char reason[512];
+	/*
+	 * FOLL_PIN pins of the harness's own direct I/O (filling the device,
+	 * verifying the data): from 6.3 O_DIRECT pins too. Counted from
+	 * /proc/vmstat around those steps, while no module request runs, so
+	 * that the module's own count (foll_pins_expected) is still checked
+	 * exactly against the rest (pb_harness_pins_begin()/_end()).
+	 */
+	uint64_t foll_pins_harness;
 };
+
+/* Around a step of the harness's own direct I/O: its FOLL_PIN pins go to cell->foll_pins_harness. */
+uint64_t pb_harness_pins_begin(void);
+void pb_harness_pins_end(struct pb_cell *cell, uint64_t begin);
 
 /*
  * A workload is one file that defines one of these. run() fills

@@ -146,8 +146,13 @@ static void small_dio_run(struct pb_cell *cell)
 	madvise(buf, len, MADV_NOHUGEPAGE);
 	/* Pages present before the clock starts: small_dio measures I/O, not faults. */
 	if (read) {
+		uint64_t pins = pb_harness_pins_begin();
+		int r;
+
 		memset(buf, 0, len);
-		if (pb_dio_span_fill(dfd, nonce, err, sizeof(err)) < 0) {
+		r = pb_dio_span_fill(dfd, nonce, err, sizeof(err));
+		pb_harness_pins_end(cell, pins);
+		if (r < 0) {
 			pb_cell_fail(cell, PB_FAILED, "%s: %s", dev, err);
 			goto out_unmap;
 		}
@@ -256,9 +261,11 @@ static void small_dio_run(struct pb_cell *cell)
 		goto out_free;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t c = 0;
+		uint64_t c = 0, pins = pb_harness_pins_begin();
+		int r = pb_dio_verify(cell, dfd, &subs[i].share, bs, read, nonce, &c);
 
-		if (pb_dio_verify(cell, dfd, &subs[i].share, bs, read, nonce, &c) < 0)
+		pb_harness_pins_end(cell, pins);
+		if (r < 0)
 			goto out_free;
 		checked += c;
 	}

@@ -14,17 +14,22 @@
 #include "guest.h"
 #include "stats.h"
 #include "util.h"
+#include "vmstat.h"
 
 extern char **environ;
 
 /*
- * What 6.1 does underneath (block/fops.c, io_uring/rsrc.c): an O_DIRECT
- * read or write takes FOLL_GET page references per I/O through
+ * What the kernel does underneath (block/fops.c, io_uring/rsrc.c): on 6.1
+ * an O_DIRECT read or write takes FOLL_GET page references per I/O through
  * iov_iter_get_pages2() -> get_user_pages_fast(), and drops them at
- * completion (bio_release_pages(), put_page()); io_uring fixed buffers are
- * pinned once, at registration, with FOLL_PIN | FOLL_LONGTERM, and an I/O
- * on them takes no page reference at all. So fixedbufs=0 minus fixedbufs=1
- * is the stock kernel's per-I/O page-reference cost.
+ * completion (bio_release_pages(), put_page()); from 6.3 it takes FOLL_PIN
+ * pins instead (iov_iter_extract_pages(), BIO_PAGE_PINNED, unpinned in
+ * bio_release_pages()). io_uring fixed buffers are pinned once, at
+ * registration, with FOLL_PIN | FOLL_LONGTERM, and an I/O on them takes no
+ * page reference at all. So fixedbufs=0 minus fixedbufs=1 is the stock
+ * kernel's per-I/O page-reference cost, FOLL_GET on one kernel and FOLL_PIN
+ * on the other; the liburing rows count which (foll_pins_per_io, from
+ * /proc/vmstat around the I/O loop).
  */
 
 static uint64_t now_ns(void)
@@ -79,6 +84,8 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 {
 	uint64_t ios = pb_param_u64(cell, "ios"), warm = pb_param_u64(cell, "warmup_ios");
 	uint64_t total = ios + warm, seq = 0, done = 0, t_last = 0, busy0, busy1, checked = 0;
+	uint64_t pin0 = 0, unpin0 = 0, pin1 = 0, unpin1 = 0;
+	bool vmstat_ok;
 	struct uring_run u = { .bs = bs, .read = read, .fixed = fixed, .warm = warm };
 	struct pb_counters cnt;
 	struct pb_hist lat;
@@ -113,6 +120,8 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 		goto out_ring;
 	}
 
+	/* Outside the counters and the timed I/Os: which pins the kernel takes per I/O. */
+	vmstat_ok = pb_vmstat_foll_pins(&pin0, &unpin0) == 0;
 	pb_counters_open(&cnt);
 	busy0 = pb_cpu_busy_ns();
 	pb_counters_start(&cnt);
@@ -146,6 +155,7 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 	}
 	pb_counters_stop(&cnt);
 	busy1 = pb_cpu_busy_ns();
+	vmstat_ok = vmstat_ok && pb_vmstat_foll_pins(&pin1, &unpin1) == 0;
 	/* The same data checks as small_dio: reads against the device, writes read back. */
 	if (cell->status == PB_OK) {
 		struct pb_dio_share sh = { .buf = buf, .qd = qd, .span = (uint64_t)PB_DIO_DEV_MIB << 20,
@@ -160,6 +170,11 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 		json_object_object_add(cell->raw, "latency_ns", pb_hist_to_json(&lat));
 		json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
 		json_object_object_add(cell->raw, "counters", pb_counters_json(&cnt));
+		/* Warm-up included: every I/O of the loop, against every pin the loop saw. */
+		if (vmstat_ok) {
+			json_object_object_add(cell->raw, "loop_ios", json_object_new_uint64(done));
+			json_object_object_add(cell->raw, "loop_foll_pins", json_object_new_uint64(pin1 - pin0));
+		}
 	}
 	pb_counters_close(&cnt);
 out_ring:

@@ -253,6 +253,20 @@ static int trunc_done(struct pb_cell *cell, const struct trunc_call *tc, const s
 	return 0;
 }
 
+/*
+ * Did the kernel refuse a FOLL_LONGTERM pin of this file, as it means to?
+ * Every kernel refuses fsdax with EOPNOTSUPP (check_vma_flags()); from 6.5
+ * a writable long-term pin of a file whose pages need dirty tracking (ext4,
+ * not tmpfs) fails with EFAULT (writable_file_mapping_allowed()). The
+ * mapping is valid and writable here, so that EFAULT means nothing else.
+ */
+static bool longterm_refused(struct pb_cell *cell, int e, uint32_t flags)
+{
+	if (!(flags & PINBENCH_PIN_LONGTERM))
+		return false;
+	return e == EOPNOTSUPP || (e == EFAULT && strcmp(pb_param_str(cell, "filesystem"), "tmpfs"));
+}
+
 /* One iteration with a strategy; 1 when it cannot take this cell at all, -1 on failure. */
 static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it)
 {
@@ -281,8 +295,8 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
 		int e = errno;
 
-		/* The kernel refusing the pin is an outcome: FOLL_LONGTERM on DAX. */
-		if (e == EOPNOTSUPP && reg.flags & PINBENCH_PIN_LONGTERM) {
+		/* The kernel refusing the pin is an outcome (see longterm_refused()). */
+		if (longterm_refused(cell, e, reg.flags)) {
 			t->refused++;
 			t->refused_errno = e;
 			t->iterations++;

@@ -53,6 +53,7 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "stock_dio", "latency_ns", "ns", L, "p50,p99", "submission to completion seen, per I/O" },
 	{ "stock_dio", "cpu_busy_ns_per_io", "ns", L, NULL, "CPU time per I/O" },
 	{ "stock_dio", "task_clock_ns_per_io", "ns", L, NULL, "the submitting thread's task clock per I/O" },
+	{ "stock_dio", "foll_pins_per_io", "count", N, NULL, "FOLL_PIN pins the kernel took per I/O (/proc/vmstat; liburing rows)" },
 	{ "stock_dio", "context_switches_per_io", "count", L, NULL, "its context switches per I/O" },
 	{ "stock_dio", "cycles_per_io", "count", L, NULL, "its cycles per I/O (where a PMU exists)" },
 	{ "stock_dio", "instructions_per_io", "count", L, NULL, "its instructions per I/O (where a PMU exists)" },

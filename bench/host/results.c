@@ -209,6 +209,10 @@ static int stock_dio_metrics(struct json_object *raw, struct json_object *m, cha
 		    json_object_object_get_ex(cnt, "task_clock_ns", &v))
 			json_object_object_add(m, "task_clock_ns_per_io",
 					       json_object_new_double((double)json_object_get_uint64(v) / (double)ios));
+		/* 0 on 6.1 (FOLL_GET references), pages per I/O from 6.3 (FOLL_PIN). */
+		if (get_u64(raw, "loop_ios"))
+			json_object_object_add(m, "foll_pins_per_io", json_object_new_double(
+				(double)get_u64(raw, "loop_foll_pins") / (double)get_u64(raw, "loop_ios")));
 	}
 	return 0;
 }
