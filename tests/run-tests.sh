@@ -67,6 +67,19 @@ mkdir -p "$out/truncated" && mv "$out/truncated.json" "$out/truncated/results.js
 msg=$("$pinbench" report "$out/truncated" 2>&1); rc=$?
 result "truncated results.json: refused with exit 2 and its position" \
 	test $rc = 2 -a "${msg#*truncated/results.json:1:33: unexpected end of file}" != "$msg"
+msg=$("$pinbench" run --kernel 0.0.0-none --job data/deterministic.job --out "$out/no-kernel" 2>&1); rc=$?
+result "--kernel naming no installed kernel: exit 2, the usable ones listed, no run directory" \
+	test $rc = 2 -a ! -e "$out/no-kernel" -a "${msg#*is not installed*usable here: }" != "$msg"
+# A tree whose build fails: the message has the compiler's first error line and the release.
+fake=$out/fake-tree
+mkdir -p "$fake/arch/x86/boot" "$fake/include/generated" "$fake/mods"
+: > "$fake/arch/x86/boot/bzImage"
+: > "$fake/mods/modules.dep"
+echo '#define UTS_RELEASE "9.9.9-fake"' > "$fake/include/generated/utsrelease.h"
+printf 'modules:\n\t@echo "kmod/core.c:1:1: error: this tree cannot build modules" >&2; exit 1\n' > "$fake/Makefile"
+msg=$("$pinbench" run --kernel "$fake/arch/x86/boot/bzImage" --moddir "$fake/mods" --job data/deterministic.job --out "$out/fake-run" 2>&1); rc=$?
+result "a module that does not build: exit 2, kernel release and the compiler's error, no run directory" \
+	test $rc = 2 -a ! -e "$out/fake-run" -a "${msg#*does not build against kernel 9.9.9-fake*error: this tree cannot build modules}" != "$msg"
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"
@@ -382,14 +395,26 @@ else
 	result "$k2: fuzz (20000 calls and every structured case) passes: every answer documented, nothing held" \
 		test $rc = 0 -a "$(json "$f" '"\(.verdict)/\(.host_verdict)/\(.module_unload)/\(.undocumented_errnos)/\(.problem_count)"' 2>/dev/null)" = "pass/pass/ok/0/0"
 
-	# The same cells on both kernels: each workload once, and the outcomes the kernel decides.
-	for k in "$k1" "$k2"; do
-		"$pinbench" run --kernel "$k" --repeat 1 --job data/kernels.job --cell-timeout 120 --out "$out/kernels-$k" > "$out/kernels-$k.log" 2>&1
-		result "$k: data/kernels.job exits 0 (every cell ok, pins balance, clean log)" test $? = 0
-		result "$k: its results hold the contract and record the kernel" sh -c "./check_results '$out/kernels-$k/results.json' --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke > /dev/null && \
-			test \"\$(jq -r .guest.kernel_release '$out/kernels-$k/results.json')\" = '$k'"
+	# The same cells on both kernels, as an A/B run: repetitions alternate (base, new, base, new),
+	# each kernel's run is whole in base/ and new/, and the outcomes the kernel decides differ.
+	ab=$out/ab-kernels
+	"$pinbench" run --kernel "$k1" --kernel "$k2" --repeat 2 --job data/kernels.job --cell-timeout 120 --out "$ab" > "$ab.log" 2> "$ab.err"; rc=$?
+	result "A/B $k1 -> $k2 (data/kernels.job, 2 repetitions): exit 1, a verdict changed" test $rc = 1
+	for side in base new; do
+		k=$k1; [ $side = new ] && k=$k2
+		result "A/B $side: every cell ok, the contract holds, kernel $k recorded" sh -c "./check_results '$ab/$side/results.json' --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke > /dev/null && \
+			test \"\$(jq -r '.guest.kernel_release + \"/\" + .run.ab_side' '$ab/$side/results.json')\" = '$k/$side'"
 	done
-	r1=$out/kernels-$k1/results.json r2=$out/kernels-$k2/results.json
+	result "A/B: ab.md lists the verdict change first (ext4 FOLL_LONGTERM: loses data -> refuses), then every figure" sh -c \
+		"grep -q '^| truncate_under_dma/pin_counter/longterm=1,[^|]*filesystem=ext4[^|]* | verdict | loses data | refuses |' '$ab/ab.md' && \
+		 test \$(grep -n '^## Verdict and status changes' '$ab/ab.md' | cut -d: -f1) -lt \$(grep -n '^## Figures' '$ab/ab.md' | cut -d: -f1) && \
+		 test \$(grep -c '^| [a-z_]*/.* | [a-z_.0-9]* | [0-9.e+-]* | [0-9.e+-]* | [+-][0-9.]*% | ' '$ab/ab.md') -ge 40 && \
+		 grep -q '^REGRESSION truncate_under_dma/pin_counter/longterm=1' '$ab/compare.txt' && grep -c '<failure' '$ab/junit.xml' > /dev/null"
+	mt() { stat -c %Y "$ab/$1/guest/cells/$2.json"; }
+	result "A/B: repetitions alternated: base 1, new 1, base 2, new 2 (when each pass ended)" \
+		test "$(mt base 0000)" -le "$(mt new 0000)" -a "$(mt new 0000)" -le "$(mt base 0017)" -a "$(mt base 0017)" -le "$(mt new 0017)" \
+		-a "$(jq .run.boots "$ab/base/results.json")/$(jq .run.boots "$ab/new/results.json")" = 2/2
+	r1=$ab/base/results.json r2=$ab/new/results.json
 	q='[.cells[] | select(.workload == "stock_dio") | "\(.params.fixedbufs)=\(.metrics.foll_pins_per_io)"] | join(",")'
 	result "stock O_DIRECT, FOLL_PIN per 4 KiB read (no fixed buffers, fixed): 0,0 on $k1 (FOLL_GET), 1,0 on $k2 (FOLL_PIN)" \
 		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "0=0,1=0/0=1,1=0"
@@ -399,6 +424,15 @@ else
 	q='[.cells[] | select(.params.filesystem == "tmpfs") | .metrics.verdict] | join(",")'
 	result "tmpfs needs no dirty tracking: revoked, and fixed buffers taken (data lost), on both" \
 		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "revokes,loses data/revokes,loses data"
+
+	# A kernel against itself, deterministic: nothing may be flagged.
+	"$pinbench" run --mode deterministic --kernel "$k1" --kernel "$k1" --job data/deterministic.job --out "$out/ab-same" > "$out/ab-same.log" 2>&1; rc=$?
+	result "A/B $k1 against itself, deterministic: exit 0, 0 regressed, no verdict change" test $rc = 0 -a \
+		"$(grep -c -e '^\*\*4 cells compared, 0 regressed.\*\*' -e '^None: every cell has the same status' "$out/ab-same/ab.md")" = 2
+	msg=$("$pinbench" compare "$r1" "$r2" 2>&1); rc=$?
+	result "compare refuses runs on two kernels without --kernels (exit 2, says how)" test $rc = 2 -a "${msg#*different kernels}" != "$msg"
+	"$pinbench" compare --kernels "$r1" "$r2" > /dev/null 2>&1; rc=$?
+	result "compare --kernels compares them (exit 1: the verdict change)" test $rc = 1
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

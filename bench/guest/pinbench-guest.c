@@ -355,7 +355,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct json_object *plan, *cells;
+	struct json_object *plan, *cells, *v;
 	const char *share;
 	char *path;
 	size_t i, n;
@@ -416,7 +416,16 @@ int main(int argc, char **argv)
 	free(path);
 
 	n = json_object_array_length(cells);
-	for (i = 0; i < n; i++) {
+	/*
+	 * A boot may run only part of the plan (run_from..run_to): an A/B run
+	 * boots each kernel for one repetition at a time, alternating.
+	 */
+	i = 0;
+	if (json_object_object_get_ex(plan, "run_from", &v))
+		i = (size_t)json_object_get_uint64(v);
+	if (json_object_object_get_ex(plan, "run_to", &v) && (size_t)json_object_get_uint64(v) < n)
+		n = (size_t)json_object_get_uint64(v);
+	for (; i < n; i++) {
 		/* A cell with a result was run, or failed in an earlier boot. */
 		path = pb_asprintf("%s/cells/%04zu.json", share, i);
 		if (!pb_file_exists(path) && !run_cell(share, devfd, (int)i, json_object_array_get_idx(cells, i))) {

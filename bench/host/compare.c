@@ -2,6 +2,7 @@
 /* compare.c: pinbench compare BASE NEW: cells matched by id, per-metric deltas, regressions, JUnit. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +143,45 @@ struct compare_ctx {
 	size_t significant_tests, untested;	/* wall mode: figures with and without repetitions */
 	struct strategy_mean geo[64];
 	size_t ng;
+	/* For opts.markdown: table rows, verdict and status changes apart. */
+	char *md_changes, *md_figures;
+	size_t n_changes;
 };
+
+static void append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(char **buf, const char *fmt, ...)
+{
+	char *add, *old = *buf;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&add, fmt, ap) < 0)
+		pb_die("out of memory");
+	va_end(ap);
+	*buf = pb_asprintf("%s%s", old ? old : "", add);
+	free(old);
+	free(add);
+}
+
+/* s for a Markdown table cell: no pipe, newline or markup from a results file gets through. */
+static char *md_cell(const char *s)
+{
+	char *out = pb_xcalloc(strlen(s) * 5 + 1, 1), *o = out;
+
+	for (; *s; s++) {
+		if (*s == '|')
+			o += sprintf(o, "\\|");
+		else if (*s == '<')
+			o += sprintf(o, "&lt;");
+		else if (*s == '>')
+			o += sprintf(o, "&gt;");
+		else if (*s == '\n' || *s == '\r' || *s == '\t')
+			*o++ = ' ';
+		else
+			*o++ = *s;
+	}
+	return out;
+}
 
 /*
  * One figure of one cell. In deterministic mode a change is exact, and
@@ -181,6 +220,26 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 	worse = d->better == PB_LOWER ? (b > 0 && v > 0 ? v / b : 1) : (b > 0 && v > 0 ? b / v : 1);
 	geo_add(cx->geo, &cx->ng, strategy ? strategy : "?", worse);
 	regressed = (d->better == PB_LOWER ? pct : -pct) > cx->threshold && significant;
+	if (cx->md_figures) {
+		char *cid = md_cell(id), ci[96], sig[64];
+
+		if (cx->deterministic) {
+			snprintf(ci, sizeof(ci), "exact");
+			snprintf(sig, sizeof(sig), "%s", fabs(pct) > cx->threshold ? "yes (exact)" : "no");
+		} else if (tested && b) {
+			snprintf(ci, sizeof(ci), "%+.2f%% .. %+.2f%%", (w.diff - w.ci95) / b * 100.0,
+				 (w.diff + w.ci95) / b * 100.0);
+			snprintf(sig, sizeof(sig), "%s (p=%.2g)", significant ? "yes" : "no", w.p);
+		} else {
+			snprintf(ci, sizeof(ci), "-");
+			snprintf(sig, sizeof(sig), "untested");
+		}
+		append(&cx->md_figures, "| %s | %s | %.6g | %.6g | %+.2f%% | %s | %s | %s |\n", cid, path, b, v,
+		       pct, ci, sig, regressed ? "**REGRESSION**" :
+		       fabs(pct) > cx->threshold && significant && (d->better == PB_LOWER ? pct : -pct) < 0 ?
+		       "improved" : "");
+		free(cid);
+	}
 	if (!cx->verbose && !regressed && fabs(pct) <= cx->threshold)
 		return;
 	snprintf(line, sizeof(line), "%s: %.6g -> %.6g %s (%+.2f%%)%s%s", path, b, v, d->unit, pct, mark,
@@ -192,12 +251,60 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 		note(failure, line);
 }
 
+static void md_change(struct compare_ctx *cx, const char *id, const char *what, const char *b,
+		      const char *v)
+{
+	char *cid = md_cell(id), *cb = md_cell(b), *cv = md_cell(v);
+
+	append(&cx->md_changes, "| %s | %s | %s | %s |\n", cid, what, cb, cv);
+	cx->n_changes++;
+	free(cid), free(cb), free(cv);
+}
+
 static void note(char **text, const char *line)
 {
 	char *old = *text;
 
 	*text = old ? pb_asprintf("%s\n%s", old, line) : pb_xstrdup(line);
 	free(old);
+}
+
+/* "6.1.0-57-amd64 (/boot/vmlinuz-6.1.0-57-amd64)": which kernel a run booted, for a title. */
+static char *kernel_of(struct json_object *root)
+{
+	struct json_object *g = pb_json_get(root, "guest");
+	const char *rel = get_str(g, "kernel_release"), *img = get_str(g, "kernel_image");
+	char *r = md_cell(rel ? rel : "?"), *i = md_cell(img ? img : "?"), *s;
+
+	s = pb_asprintf("%s (`%s`)", r, i);
+	free(r), free(i);
+	return s;
+}
+
+static void write_markdown(struct compare_ctx *cx, struct json_object *base, struct json_object *new,
+			   FILE *md, int brep, int nrep, size_t matched, size_t regressions)
+{
+	const char *mode = get_str(pb_json_get(new, "run"), "mode"), *accel = get_str(pb_json_get(new, "run"), "accel");
+	char *kb = kernel_of(base), *kn = kernel_of(new);
+
+	fprintf(md, "# %s against %s\n\n", kb, kn);
+	fprintf(md, "Base: %s. New: %s. %s/%s, %d and %d repetitions%s. A change is a regression when it is "
+		"worse by more than %.2f%%%s.\n\n", kb, kn, accel ? accel : "?", mode ? mode : "?", brep, nrep,
+		get_str(pb_json_get(new, "run"), "ab_order") ? ", alternating between the kernels (base first)" : "",
+		cx->threshold, cx->deterministic ? " (deterministic: every change is exact)" :
+		brep > 1 && nrep > 1 ? " and significant (Welch's t-test, p < 0.05; the interval is the "
+		"difference of the means, 95%)" : " (without repetitions on both sides no significance test is possible)");
+	fprintf(md, "**%zu cells compared, %zu regressed.**\n\n", matched, regressions);
+	fprintf(md, "## Verdict and status changes\n\n");
+	if (cx->n_changes)
+		fprintf(md, "| cell | what | base | new |\n|---|---|---|---|\n%s\n", cx->md_changes);
+	else
+		fprintf(md, "None: every cell has the same status and the same outcome words on both.\n\n");
+	fprintf(md, "## Figures\n\nEvery figure compare judges, for every cell that is ok on both.\n\n");
+	fprintf(md, "| cell | figure | base | new | delta | 95%% interval of the delta | significant | |\n"
+		"|---|---|---:|---:|---:|---|---|---|\n%s", cx->md_figures);
+	free(kb);
+	free(kn);
 }
 
 int pb_compare(struct json_object *base, struct json_object *new, const struct pb_compare_opts *o,
@@ -226,7 +333,24 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 		free(cases);
 		return 2;
 	}
+	{
+		const char *bk = get_str(pb_json_get(base, "guest"), "kernel_release");
+		const char *nk = get_str(pb_json_get(new, "guest"), "kernel_release");
+
+		if (!o->kernels && bk && nk && strcmp(bk, nk)) {
+			snprintf(err, errlen, "the runs are on different kernels (%s, %s): a kernel difference "
+				 "is not a change of pinbench or of a design; compare kernels with "
+				 "pinbench compare --kernels (or an A/B run: pinbench run --kernel A --kernel B)",
+				 bk, nk);
+			free(cases);
+			return 2;
+		}
+	}
 	cx.deterministic = !strcmp(nmode, "deterministic");
+	if (o->markdown) {
+		cx.md_changes = pb_xstrdup("");
+		cx.md_figures = pb_xstrdup("");
+	}
 	cx.threshold = o->threshold_pct >= 0 ? o->threshold_pct : cx.deterministic ? 1.0 : 10.0;
 	fprintf(out, "pinbench compare: %s/%s, threshold %.2f%%, repetitions %d -> %d (%s)\n", naccel,
 		nmode, cx.threshold, brep, nrep,
@@ -279,6 +403,8 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 				note(&cases[i].failure, line);
 			}
 			fprintf(out, "%s: status %s -> %s\n", id, get_str(bc, "status"), get_str(nc, "status"));
+			if (cx.md_changes && strcmp(get_str(bc, "status"), get_str(nc, "status")))
+				md_change(&cx, id, "status", get_str(bc, "status"), get_str(nc, "status"));
 			goto next;
 		}
 		struct json_object *bm = pb_json_get(bc, "metrics"), *nm = pb_json_get(nc, "metrics");
@@ -298,6 +424,8 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 						 nv ? nv : "none");
 					fprintf(out, "%s: %s\n", id, line);
 					note(&cases[i].failure, line);
+					if (cx.md_changes)
+						md_change(&cx, id, d->name, bv ? bv : "none", nv ? nv : "none");
 				}
 				continue;
 			}
@@ -330,6 +458,8 @@ next:
 		fprintf(out, "%zu figures tested with Welch's t-test, %zu without repetitions to test\n",
 			cx.significant_tests, cx.untested);
 	fprintf(out, "\n%zu cells compared, %zu regressed\n", matched, regressions);
+	if (o->markdown)
+		write_markdown(&cx, base, new, o->markdown, brep, nrep, matched, regressions);
 	for (size_t i = 0; i < n; i++)
 		if (cases[i].failure)
 			fprintf(out, "REGRESSION %s\n", cases[i].name);
@@ -344,6 +474,8 @@ next:
 		free(cases[i].failure);
 	}
 	free(cases);
+	free(cx.md_changes);
+	free(cx.md_figures);
 	if (n == (size_t)-1)
 		return 2;
 	return regressions ? 1 : 0;

@@ -11,6 +11,19 @@ struct pb_compare_opts {
 	double threshold_pct;	/* worse by more than this is a regression; < 0: the mode's default */
 	const char *junit;	/* write JUnit XML here (one testcase per cell), or NULL */
 	bool verbose;		/* print every compared figure, not only changes past the threshold */
+	/*
+	 * Runs on different guest kernels are refused (exit 2) unless this is
+	 * set: a kernel difference must not pass for a change of pinbench or
+	 * of a design, so comparing kernels is asked for (compare --kernels,
+	 * an A/B run).
+	 */
+	bool kernels;
+	/*
+	 * If set, the comparison as Markdown: verdict and status changes
+	 * first, then every judged figure of every cell side by side (base,
+	 * new, delta, the delta's 95% interval, significant or not).
+	 */
+	FILE *markdown;
 };
 
 /*

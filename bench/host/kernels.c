@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,7 +351,22 @@ int pb_kernel_resolve(struct pb_kernel *k, const char *repo, const char *kernel,
 	}
 	if (ret < 0)
 		return -1;
-	k->builddir = pb_asprintf("%s/build/%s", repo, k->release);
+	/*
+	 * Where kmod and the initramfs are built for it. Two trees may carry
+	 * the same release (a patched and an unpatched build, compared A/B):
+	 * a tree's directory also names the tree.
+	 */
+	if (kernel && (strchr(kernel, '/') || pb_file_exists(kernel))) {
+		char *real = realpath(k->kdir, NULL);
+		uint32_t h = 2166136261u;	/* FNV-1a */
+
+		for (const char *p = real ? real : k->kdir; *p; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
+		free(real);
+		k->builddir = pb_asprintf("%s/build/%s-tree-%08x", repo, k->release, h);
+	} else {
+		k->builddir = pb_asprintf("%s/build/%s", repo, k->release);
+	}
 	return 0;
 }
 

@@ -39,8 +39,13 @@ enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS =
 #define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC | CMD_NIGHTLY | CMD_FUZZ)
 #define CMD_RUNS (CMD_RUN | CMD_NIGHTLY)
 
+#define PB_MAX_KERNELS 2	/* an A/B run: base and new */
+
 struct config {
 	const char *job, *name, *out, *mode, *accel, *kernel, *kdir, *moddir;
+	/* --kernel, once or twice (or A,B): two make an A/B run; kernel is the first */
+	char *kernels[PB_MAX_KERNELS];
+	int nkernels;
 	const char *baseline, *junit;	/* nightly */
 	bool update_baseline;
 	double threshold;
@@ -88,8 +93,8 @@ static const struct cli_opt {
 	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
 	{ "baseline", "FILE", CMD_NIGHTLY, "nightly: the results to compare with (default: results/baseline.json)" },
 	{ "update-baseline", NULL, CMD_NIGHTLY, "nightly: make this run the baseline (after a reviewed change)" },
-	{ "junit", "FILE", CMD_NIGHTLY, "nightly: JUnit XML, one testcase per cell (default: <run directory>/junit.xml)" },
-	{ "threshold", "PCT", CMD_NIGHTLY, "nightly: worse by more than PCT is a regression (default 1)" },
+	{ "junit", "FILE", CMD_RUNS, "nightly, A/B run: JUnit XML, one testcase per cell (default: <run directory>/junit.xml)" },
+	{ "threshold", "PCT", CMD_RUNS, "nightly, A/B run: worse by more than PCT is a regression (default: 1 deterministic, 10 wall)" },
 	{ "verbose", NULL, CMD_GUEST, "show build commands and output" },
 	{ "help", NULL, 0xff, "this help" },
 };
@@ -97,7 +102,10 @@ static const struct cli_opt {
 static void usage(FILE *f, int code)
 {
 	fprintf(f,
-		"usage: pinbench run   [options]              run a job in a guest, print and save the table\n"
+		"usage: pinbench run   [options]              run a job in a guest, print and save the table;\n"
+		"                                             with --kernel A --kernel B an A/B run: the same cells\n"
+		"                                             on both, repetitions alternating, compared side by\n"
+		"                                             side (ab.md); exit codes as compare's\n"
 		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
 		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
 		"       pinbench fuzz  [options]              fuzz every ioctl in a guest (structured cases, mm\n"
@@ -106,8 +114,9 @@ static void usage(FILE *f, int code)
 		"                                             no kernel log splat, module unloaded; 1 otherwise\n"
 		"       pinbench report DIR                   re-render DIR/report.md, DIR/<workload>.csv, DIR/plots/\n"
 		"                                             from DIR/results.json\n"
-		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n"
-		"                                             compare two runs (directories or results.json);\n"
+		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose] [--kernels]\n"
+		"                        [--markdown FILE]    compare two runs (directories or results.json); runs\n"
+		"                                             on different kernels only with --kernels;\n"
 		"                                             exit 0: no regression, 1: regression, 2: bad input\n"
 		"       pinbench nightly [options]            run workloads/nightly.job deterministically, compare\n"
 		"                                             with results/baseline.json, write JUnit; exit 1 on\n"
@@ -141,6 +150,31 @@ static double parse_num(const char *opt, const char *v, double lo, double hi)
 	return x;
 }
 
+static void add_kernel(struct config *c, const char *k, const char *arg)
+{
+	if (!*k)
+		pb_die("--kernel: an empty kernel name in '%s'", arg);
+	if (c->nkernels == PB_MAX_KERNELS)
+		pb_die("--kernel: at most %d kernels (an A/B run: base, then new)", PB_MAX_KERNELS);
+	c->kernels[c->nkernels++] = pb_xstrdup(k);
+	c->kernel = c->kernels[0];
+}
+
+/* --kernel A, --kernel A,B or --kernel A --kernel B (an image path holding a comma is taken whole). */
+static void add_kernels(struct config *c, const char *arg)
+{
+	char *copy, *rest, *k;
+
+	if (pb_file_exists(arg) || !strchr(arg, ',')) {
+		add_kernel(c, arg, arg);
+		return;
+	}
+	copy = rest = pb_xstrdup(arg);
+	while ((k = strsep(&rest, ",")))
+		add_kernel(c, k, arg);
+	free(copy);
+}
+
 static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 {
 	struct option lo[ARRAY_SIZE(cli_opts) + 1];
@@ -166,7 +200,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "out")) c->out = optarg;
 		else if (!strcmp(o->name, "mode")) c->mode = optarg;
 		else if (!strcmp(o->name, "accel")) c->accel = optarg;
-		else if (!strcmp(o->name, "kernel")) c->kernel = optarg;
+		else if (!strcmp(o->name, "kernel")) add_kernels(c, optarg);
 		else if (!strcmp(o->name, "kdir")) c->kdir = optarg;
 		else if (!strcmp(o->name, "moddir")) c->moddir = optarg;
 		else if (!strcmp(o->name, "vcpus")) c->vcpus = (int)parse_num(o->name, optarg, 1, 64);
@@ -201,6 +235,17 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 	}
 	if (strcmp(c->mode, "wall") && strcmp(c->mode, "deterministic"))
 		pb_die("--mode: '%s' is not one of: wall, deterministic", c->mode);
+	if (c->nkernels > 1) {
+		if (cmd != CMD_RUN)
+			pb_die("--kernel: this command boots one kernel; two make an A/B run (pinbench run)");
+		if (c->kdir || c->moddir)
+			pb_die("--kdir and --moddir name one tree; in an A/B run give each tree's image as "
+			       "TREE/arch/x86/boot/bzImage, which implies its tree");
+		if (c->shard_n)
+			pb_die("--shard: an A/B run is not sharded (each kernel needs every cell)");
+	} else if (cmd == CMD_RUN && (c->junit || c->threshold >= 0)) {
+		pb_die("--junit and --threshold judge an A/B run (--kernel A --kernel B); compare two runs with pinbench compare");
+	}
 	if (strcmp(c->accel, "auto") && strcmp(c->accel, "kvm") && strcmp(c->accel, "tcg"))
 		pb_die("--accel: '%s' is not one of: auto, kvm, tcg", c->accel);
 	if (!strcmp(c->mode, "deterministic") && !strcmp(c->accel, "kvm"))
@@ -313,13 +358,14 @@ struct guest_setup {
 	char *repo;
 };
 
-static void guest_setup(struct guest_setup *g, const struct config *c)
+/* Resolve kernel (NULL: the default), build the module and the initramfs for it, pick the accelerator. */
+static void guest_setup_kernel(struct guest_setup *g, const struct config *c, const char *kernel)
 {
-	char err[1024];
+	char err[2048];
 
 	g->repo = repo_root();
 	g->mode = strcmp(c->mode, "deterministic") ? PB_MODE_WALL : PB_MODE_DETERMINISTIC;
-	if (pb_kernel_resolve(&g->k, g->repo, c->kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
+	if (pb_kernel_resolve(&g->k, g->repo, kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
 		pb_die("%s", err);
 	fprintf(stderr, "pinbench: guest kernel %s (%s), building pinbench.ko and the initramfs\n",
 		g->k.release, g->k.bzimage);
@@ -329,6 +375,11 @@ static void guest_setup(struct guest_setup *g, const struct config *c)
 	if (!g->accel)
 		pb_die("--accel kvm: KVM cannot be used here: %s", g->accel_why);
 	fprintf(stderr, "pinbench: accelerator %s (%s), mode %s\n", g->accel, g->accel_why, c->mode);
+}
+
+static void guest_setup(struct guest_setup *g, const struct config *c)
+{
+	guest_setup_kernel(g, c, c->kernel);
 }
 
 static void boot_init(struct pb_boot *b, const struct guest_setup *g, const struct config *c,
@@ -562,22 +613,341 @@ static void write_results(struct json_object *root, const char *dir)
 	free(path);
 }
 
+/*
+ * One kernel's part of a run: its guest, its run directory (the run's own,
+ * or base/ and new/ in an A/B run), the boots it took.
+ */
+struct run_side {
+	const char *label;		/* "base" or "new" in an A/B run, else NULL */
+	struct guest_setup g;
+	char *dir, *share, *console, *qcmd;
+	struct json_object *guest_plan;	/* the plan's cells times the repetitions */
+	struct pb_boot b;
+	struct progress prog;
+	size_t total;			/* guest plan entries */
+	int boots;
+	double ready, first_cell;
+	char last_problem[256];
+};
+
+/* Results among guest plan entries [from, to). */
+static size_t results_in(const char *share, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < to; i++) {
+		char *p = pb_asprintf("%s/cells/%04zu.json", share, i);
+
+		n += pb_file_exists(p);
+		free(p);
+	}
+	return n;
+}
+
+/* Create the side's directory and its guest plan (every repetition); its kernel is set up already. */
+static void side_init(struct run_side *sd, const struct config *c, const char *dir,
+		      const struct pb_plan *plan, struct json_object *plan_json, size_t nrep)
+{
+	struct json_object *gcells = json_object_new_array();
+	char *path, *guest_exec;
+
+	sd->dir = pb_xstrdup(dir);
+	sd->share = pb_asprintf("%s/guest", dir);
+	sd->console = pb_asprintf("%s/console.log", dir);
+	sd->ready = sd->first_cell = -1;
+	sd->total = plan->nr * nrep;
+	/*
+	 * The guest's plan: the whole plan once per repetition, in passes, so
+	 * that a drift of the host (another load, thermal) spreads over every
+	 * cell alike instead of landing on one strategy's repetitions. Each
+	 * cell has its own warm-up, which every repetition runs and discards.
+	 */
+	sd->guest_plan = json_object_new_object();
+	sd->prog.labels = pb_xcalloc(sd->total + 1, sizeof(char *));
+	for (size_t r = 0; r < nrep; r++) {
+		for (size_t i = 0; i < plan->nr; i++) {
+			struct json_object *gc = json_object_new_object();
+
+			json_object_object_foreach(json_object_array_get_idx(
+				json_object_object_get(plan_json, "cells"), i), k, v)
+				json_object_object_add(gc, k, json_object_get(v));
+			json_object_object_add(gc, "repetition", json_object_new_uint64(r + 1));
+			json_object_array_add(gcells, gc);
+			sd->prog.labels[r * plan->nr + i] = nrep > 1 ?
+				pb_asprintf("%s%s%s (repetition %zu/%zu)", sd->label ? sd->label : "",
+					    sd->label ? ": " : "", plan->cells[i].id, r + 1, nrep) :
+				pb_asprintf("%s%s%s", sd->label ? sd->label : "", sd->label ? ": " : "",
+					    plan->cells[i].id);
+		}
+	}
+	json_object_object_add(sd->guest_plan, "cells", gcells);
+	if (c->calibrate >= 0)
+		json_object_object_add(sd->guest_plan, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
+
+	path = pb_asprintf("%s/cells", sd->share);
+	if (pb_mkdir_p(path, 0755) < 0)
+		pb_die("cannot create %s: %s", path, strerror(errno));
+	free(path);
+	path = pb_asprintf("%s/results.json", dir);
+	if (pb_file_exists(path))
+		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", dir);
+	free(path);
+	guest_exec = pb_asprintf("%s/bench/pinbench-guest", sd->g.repo);
+	{
+		char *args[] = { "--share", "/run/pinbench" };
+
+		write_guest_conf(sd->share, "run", sd->g.k.ko, guest_exec, 2, args);
+	}
+	free(guest_exec);
+	boot_init(&sd->b, &sd->g, c, sd->share, sd->console);
+	pmem_for_plan(&sd->b, plan);
+	sd->prog.share = sd->share;
+	sd->prog.last_running = -1;
+	sd->prog.total = sd->total;
+	sd->prog.t0 = pb_now_s();
+	sd->prog.tty = isatty(2);
+	sd->b.tick = progress_tick;
+	sd->b.tick_arg = &sd->prog;
+	sd->qcmd = pb_boot_cmdline(&sd->b);
+}
+
+/*
+ * Boot the side's guest until guest plan entries [from, to) all have a
+ * result. Containment: a guest that dies or hangs inside a cell fails that
+ * cell (with the console tail) and a new guest goes on with the rest. A
+ * boot that finishes no cell at all leaves the rest without a result
+ * (side_results() fails them).
+ */
+static void side_run(struct run_side *sd, size_t from, size_t to)
+{
+	struct pb_boot_result br;
+	char *path;
+	const char *js;
+	int boots = 0;
+
+	json_object_object_add(sd->guest_plan, "run_from", json_object_new_uint64(from));
+	json_object_object_add(sd->guest_plan, "run_to", json_object_new_uint64(to));
+	path = pb_asprintf("%s/plan.json", sd->share);
+	js = json_object_to_json_string_ext(sd->guest_plan, JSON_C_TO_STRING_PRETTY);
+	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	while (results_in(sd->share, from, to) < to - from && boots < (int)(to - from) + 1) {
+		size_t before = results_in(sd->share, from, to);
+		int cell;
+
+		/* Once this many results are there, the guest program must end soon. */
+		sd->b.cells_total = count_results(sd->share) + (to - from - before);
+		boots++;
+		sd->boots++;
+		if (pb_boot_run(&sd->b, &br) < 0)
+			pb_die("cannot start QEMU: %s", strerror(errno));
+		if (sd->ready < 0 && br.ready_s >= 0)
+			sd->ready = br.ready_s;
+		if (sd->first_cell < 0 && br.first_cell_s >= 0)
+			sd->first_cell = br.first_cell_s;
+		if (sd->prog.tty)
+			fputc('\n', stderr);
+		if (br.timed_out)
+			snprintf(sd->last_problem, sizeof(sd->last_problem), "guest timed out: %s", br.timeout_what);
+		else if (!WIFEXITED(br.qemu_status) || WEXITSTATUS(br.qemu_status))
+			snprintf(sd->last_problem, sizeof(sd->last_problem), "QEMU ended with status 0x%x",
+				 br.qemu_status);
+		/* The cell left running when the guest went away. */
+		{
+			struct pb_cells scan;
+
+			pb_cells_scan(sd->share, 0, &scan);
+			cell = scan.running;
+		}
+		if (cell >= 0) {
+			char *tail = console_tail(sd->console, br.console_offset, 40);
+			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)
+						 : pb_xstrdup("guest died during the cell (panic or oops)");
+			struct json_object *f = json_object_new_object();
+			char *reason = pb_asprintf("%s; console tail:\n%s", why, tail);
+
+			json_object_object_add(f, "index", json_object_new_int(cell));
+			json_object_object_add(f, "status", json_object_new_string("failed"));
+			json_object_object_add(f, "reason", json_object_new_string(reason));
+			path = pb_asprintf("%s/cells/%04d.json", sd->share, cell);
+			js = json_object_to_json_string(f);
+			if (pb_write_file_atomic(path, js, strlen(js)) < 0)
+				pb_die("cannot write %s: %s", path, strerror(errno));
+			fprintf(stderr, "pinbench: %s%scell %d failed: %s; restarting the guest for the rest\n",
+				sd->label ? sd->label : "", sd->label ? ": " : "", cell, why);
+			free(path), free(tail), free(why), free(reason);
+			json_object_put(f);
+		} else if (results_in(sd->share, from, to) == before) {
+			break;	/* no progress at all: stop, report every remaining cell */
+		}
+	}
+}
+
+/* The side's results.json, from the plan and the guest's per-cell files; *failed counts failed cells. */
+static struct json_object *side_results(struct run_side *sd, const struct config *c, int argc, char **argv,
+					const struct pb_plan *plan, struct json_object *plan_json, size_t nrep,
+					const char *started_at, size_t *failed)
+{
+	struct json_object *root, *run, *cells, *splats;
+	char *unload;
+
+	root = json_object_new_object();
+	json_object_object_add(root, "schema_version", json_object_new_int(PB_SCHEMA_VERSION));
+	{
+		struct json_object *pb = json_object_new_object();
+
+		json_object_object_add(pb, "version", json_object_new_string(PINBENCH_VERSION));
+		json_object_object_add(pb, "git_sha", json_object_new_string(PINBENCH_GIT_SHA));
+		json_object_object_add(root, "pinbench", pb);
+	}
+	run = json_object_new_object();
+	json_object_object_add(run, "name", json_object_new_string(c->name));
+	json_object_object_add(run, "job", json_object_new_string(c->job));
+	json_object_object_add(run, "cmdline", json_object_new_string(join_args(argc, argv)));
+	json_object_object_add(run, "started_at", json_object_new_string(started_at));
+	json_object_object_add(run, "mode", json_object_new_string(c->mode));
+	json_object_object_add(run, "accel", json_object_new_string(sd->g.accel));
+	json_object_object_add(run, "accel_reason", json_object_new_string(sd->g.accel_why));
+	json_object_object_add(run, "repeat", json_object_new_int((int)nrep));
+	if (sd->label) {
+		/* An A/B run: which side this is, the repetitions alternating between kernels. */
+		json_object_object_add(run, "ab_side", json_object_new_string(sd->label));
+		json_object_object_add(run, "ab_order", json_object_new_string("alternating, base first"));
+	}
+	if (c->calibrate > 0)
+		json_object_object_add(run, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
+	if (c->shard_n) {
+		char sh[32];
+
+		snprintf(sh, sizeof(sh), "%u/%u", c->shard_k, c->shard_n);
+		json_object_object_add(run, "shard", json_object_new_string(sh));
+		json_object_object_add(run, "plan_cells", json_object_new_uint64(plan->total));
+	}
+	json_object_object_add(run, "boots", json_object_new_int(sd->boots));
+	json_object_object_add(run, "boot_ready_s", sd->ready >= 0 ? json_object_new_double(sd->ready) : NULL);
+	json_object_object_add(run, "boot_to_first_cell_s",
+			       sd->first_cell >= 0 ? json_object_new_double(sd->first_cell) : NULL);
+	unload = read_status_file(sd->share, "unload");
+	json_object_object_add(run, "module_unload", json_object_new_string(unload ? unload : "not reached"));
+	/* What went wrong with a guest, if anything did (the last problem seen). */
+	json_object_object_add(run, "guest_problem",
+			       sd->last_problem[0] ? json_object_new_string(sd->last_problem) : NULL);
+	splats = console_splats(sd->console);
+	json_object_object_add(run, "kernel_log_splats", splats);
+	json_object_object_add(root, "run", run);
+	json_object_object_add(root, "host", host_facts());
+	json_object_object_add(root, "guest", guest_facts(sd->share, c, &sd->g, sd->qcmd));
+
+	cells = json_object_new_array();
+	for (size_t i = 0; i < plan->nr; i++) {
+		struct json_object *pc = json_object_array_get_idx(
+			json_object_object_get(plan_json, "cells"), i);
+		struct json_object **reps = pb_xcalloc(nrep, sizeof(*reps)), *cell;
+
+		for (size_t r = 0; r < nrep; r++) {
+			char *rp = pb_asprintf("%s/cells/%04zu.json", sd->share, r * plan->nr + i);
+			struct json_object *raw = json_object_from_file(rp);
+			char *reason = NULL;
+
+			if (!raw) {
+				char *tail = console_tail(sd->console, 0, 40);
+				char *ie = read_status_file(sd->share, "init-error");
+
+				reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
+						     ie ? ": " : "", ie ? ie : "", sd->last_problem[0] ? ": " : "",
+						     sd->last_problem, tail);
+				free(tail);
+				free(ie);
+			}
+			reps[r] = pb_cell_result(pc, raw, "failed", reason);
+			json_object_put(raw);
+			free(reason);
+			free(rp);
+		}
+		cell = pb_cell_combine(reps, nrep);
+		for (size_t r = 0; r < nrep; r++)
+			json_object_put(reps[r]);
+		free(reps);
+		if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
+			(*failed)++;
+		json_object_array_add(cells, cell);
+	}
+	json_object_object_add(root, "cells", cells);
+	/* Clean: no failed cell (counted by the caller), no splat, the module unloaded. */
+	if (json_object_array_length(splats) || !unload || strcmp(unload, "ok")) {
+		fprintf(stderr, "pinbench: %s%s%zu kernel log splats, module unload %s\n",
+			sd->label ? sd->label : "", sd->label ? ": " : "", json_object_array_length(splats),
+			unload ? unload : "not reached");
+		(*failed)++;
+	}
+	free(unload);
+	return root;
+}
+
+static void side_free(struct run_side *sd)
+{
+	for (size_t i = 0; i < sd->total; i++)
+		free(sd->prog.labels[i]);
+	free(sd->prog.labels);
+	json_object_put(sd->guest_plan);
+	free(sd->dir), free(sd->share), free(sd->console), free(sd->qcmd);
+}
+
+/*
+ * An A/B run's verdict, as pinbench compare gives it: base against new,
+ * cell by cell, into ab.md (side by side, verdict changes first), compare.txt
+ * and JUnit. 0 no regression, 1 regression, 2 not comparable.
+ */
+static int ab_judge(struct json_object *base, struct json_object *new, const struct config *c,
+		    const char *rundir)
+{
+	struct pb_compare_opts o = { .threshold_pct = c->threshold, .kernels = true };
+	char *txt = pb_asprintf("%s/compare.txt", rundir), *md = pb_asprintf("%s/ab.md", rundir);
+	char *junit = c->junit ? pb_xstrdup(c->junit) : pb_asprintf("%s/junit.xml", rundir);
+	char err[512];
+	FILE *f = fopen(txt, "w"), *m = fopen(md, "w");
+	int ret;
+
+	if (!f || !m)
+		pb_die("cannot write %s: %s", f ? md : txt, strerror(errno));
+	o.junit = junit;
+	o.markdown = m;
+	ret = pb_compare(base, new, &o, f, err, sizeof(err));
+	if (fclose(f) || fclose(m))
+		pb_die("cannot write %s: %s", txt, strerror(errno));
+	if (ret == 2)
+		fprintf(stderr, "pinbench: A/B: %s\n", err);
+	{
+		char *s = pb_read_file(md, NULL);
+
+		if (s)
+			fputs(s, stdout);
+		free(s);
+	}
+	fprintf(stderr, "pinbench: A/B: %s (ab.md, compare.txt, %s)\n",
+		ret == 0 ? "no regression" : ret == 1 ? "REGRESSION" : "not comparable", junit);
+	free(txt), free(md), free(junit);
+	return ret;
+}
+
+/*
+ * pinbench run: the plan in a guest, --repeat times, into one run directory.
+ * With two kernels (--kernel A --kernel B), an A/B run: the same cells on
+ * each, in base/ and new/, repetitions alternating between the kernels
+ * (A B A B ...) so that a slow drift of a shared host cannot pass for a
+ * kernel difference; then the kernels side by side (ab.md) and compare's
+ * exit code: 0 no regression, 1 regression, 2 not comparable.
+ */
 static int cmd_run(int argc, char **argv, struct config *c)
 {
-	struct json_object *plan_json, *guest_plan, *gcells, *root, *run, *cells, *splats;
-	struct pb_boot_result br;
-	struct guest_setup g;
+	struct json_object *plan_json, *roots[PB_MAX_KERNELS] = { 0 };
+	struct run_side sides[PB_MAX_KERNELS];
 	struct pb_plan plan;
-	struct pb_boot b;
-	struct progress prog = { 0 };
-	char err[1024], *rundir, *share, *console, *path, *qcmd, *guest_exec, *unload;
-	const char *js;
-	double first_cell = -1, ready = -1;
-	char last_problem[256] = "";
-	int boots = 0, exit_code = 0;
-	size_t failed = 0, nrep, total;
-
+	char err[1024], *rundir;
 	char *started_at = now_iso(false);
+	int nsides = c->nkernels > 1 ? c->nkernels : 1, exit_code = 0;
+	size_t failed = 0, nrep;
 
 	if (!c->job)
 		c->job = "workloads/gup_fast.job";
@@ -605,237 +975,93 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		c->name = pb_xstrdup(base);
 		free(j);
 	}
-	guest_setup(&g, c);
+	/* Every kernel resolved and its module built before anything is written. */
+	memset(sides, 0, sizeof(sides));
+	for (int k = 0; k < nsides; k++) {
+		sides[k].label = nsides > 1 ? (k ? "new" : "base") : NULL;
+		if (nsides > 1)
+			fprintf(stderr, "pinbench: A/B, %s kernel: %s\n", sides[k].label, c->kernels[k]);
+		guest_setup_kernel(&sides[k].g, c, c->kernel ? c->kernels[k] : NULL);
+	}
+	if (nsides > 1 && strcmp(sides[0].g.accel, sides[1].g.accel))
+		pb_die("A/B: the kernels would run under different accelerators (%s, %s): their figures "
+		       "would measure different machines; force one with --accel", sides[0].g.accel,
+		       sides[1].g.accel);
 
 	if (c->out) {
 		rundir = pb_xstrdup(c->out);
 	} else {
 		char *ts = now_iso(true);
 
-		rundir = pb_asprintf("%s/results/runs/%s-%s", g.repo, ts, c->name);
+		rundir = pb_asprintf("%s/results/runs/%s-%s%s", sides[0].g.repo, ts, c->name,
+				     nsides > 1 ? "-ab" : "");
 		free(ts);
 	}
 	c->out = rundir;	/* for nightly: where the results are */
-	share = pb_asprintf("%s/guest", rundir);
-	path = pb_asprintf("%s/cells", share);
-	if (pb_mkdir_p(path, 0755) < 0)
-		pb_die("cannot create %s: %s", path, strerror(errno));
-	free(path);
-	path = pb_asprintf("%s/results.json", rundir);
-	if (pb_file_exists(path))
-		pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)", rundir);
-	free(path);
+	if (nsides > 1) {
+		char *p = pb_asprintf("%s/ab.md", rundir);
 
-	/*
-	 * The guest's plan: the whole plan once per repetition, in passes, so
-	 * that a drift of the host (another load, thermal) spreads over every
-	 * cell alike instead of landing on one strategy's repetitions. Each
-	 * cell has its own warm-up, which every repetition runs and discards.
-	 */
+		if (pb_file_exists(p))
+			pb_die("%s already holds an A/B result; pinbench never overwrites one (choose another --out)",
+			       rundir);
+		free(p);
+	}
 	plan_json = pb_plan_to_json(&plan);
 	nrep = (size_t)c->repeat;
-	total = plan.nr * nrep;
-	guest_plan = json_object_new_object();
-	gcells = json_object_new_array();
-	prog.labels = pb_xcalloc(total + 1, sizeof(char *));
-	for (size_t r = 0; r < nrep; r++) {
-		for (size_t i = 0; i < plan.nr; i++) {
-			struct json_object *gc = json_object_new_object();
+	for (int k = 0; k < nsides; k++) {
+		char *dir = nsides > 1 ? pb_asprintf("%s/%s", rundir, sides[k].label) : pb_xstrdup(rundir);
 
-			json_object_object_foreach(json_object_array_get_idx(
-				json_object_object_get(plan_json, "cells"), i), k, v)
-				json_object_object_add(gc, k, json_object_get(v));
-			json_object_object_add(gc, "repetition", json_object_new_uint64(r + 1));
-			json_object_array_add(gcells, gc);
-			prog.labels[r * plan.nr + i] = nrep > 1 ?
-				pb_asprintf("%s (repetition %zu/%zu)", plan.cells[i].id, r + 1, nrep) :
-				pb_xstrdup(plan.cells[i].id);
-		}
+		side_init(&sides[k], c, dir, &plan, plan_json, nrep);
+		free(dir);
 	}
-	json_object_object_add(guest_plan, "cells", gcells);
-	if (c->calibrate >= 0)
-		json_object_object_add(guest_plan, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
-	path = pb_asprintf("%s/plan.json", share);
-	js = json_object_to_json_string_ext(guest_plan, JSON_C_TO_STRING_PRETTY);
-	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
-		pb_die("cannot write %s: %s", path, strerror(errno));
-	free(path);
-	guest_exec = pb_asprintf("%s/bench/pinbench-guest", g.repo);
-	{
-		char *args[] = { "--share", "/run/pinbench" };
-
-		write_guest_conf(share, "run", g.k.ko, guest_exec, 2, args);
-	}
-
-	console = pb_asprintf("%s/console.log", rundir);
-	boot_init(&b, &g, c, share, console);
-	pmem_for_plan(&b, &plan);
-	b.cells_total = total;
-	prog.share = share;
-	prog.last_running = -1;
-	prog.total = total;
-	prog.t0 = pb_now_s();
-	prog.tty = isatty(2);
-	b.tick = progress_tick;
-	b.tick_arg = &prog;
-	qcmd = pb_boot_cmdline(&b);
 	if (c->shard_n)
 		fprintf(stderr, "pinbench: shard %u/%u: %zu of the plan's %zu cells\n", c->shard_k,
 			c->shard_n, plan.nr, plan.total);
-	fprintf(stderr, "pinbench: %zu cells, %zu repetition%s, run directory %s\n", plan.nr, nrep,
-		nrep > 1 ? "s" : "", rundir);
+	fprintf(stderr, "pinbench: %zu cells, %zu repetition%s%s, run directory %s\n", plan.nr, nrep,
+		nrep > 1 ? "s" : "", nsides > 1 ? " per kernel, alternating between them" : "", rundir);
 
 	/*
-	 * Containment: a guest that dies or hangs inside a cell fails that
-	 * cell (with the console tail) and a new guest goes on with the rest.
-	 * A boot that finishes no cell at all fails every remaining cell.
+	 * One kernel: one guest runs every repetition (a new one only after a
+	 * fault). Two: each repetition is a boot of each kernel in turn.
 	 */
-	while (count_results(share) < total && boots < (int)total + 1) {
-		size_t before = count_results(share);
-		int cell;
-
-		boots++;
-		if (pb_boot_run(&b, &br) < 0)
-			pb_die("cannot start QEMU: %s", strerror(errno));
-		if (ready < 0 && br.ready_s >= 0)
-			ready = br.ready_s;
-		if (first_cell < 0 && br.first_cell_s >= 0)
-			first_cell = br.first_cell_s;
-		if (prog.tty)
-			fputc('\n', stderr);
-		if (br.timed_out)
-			snprintf(last_problem, sizeof(last_problem), "guest timed out: %s", br.timeout_what);
-		else if (!WIFEXITED(br.qemu_status) || WEXITSTATUS(br.qemu_status))
-			snprintf(last_problem, sizeof(last_problem), "QEMU ended with status 0x%x",
-				 br.qemu_status);
-		/* The cell left running when the guest went away. */
-		{
-			struct pb_cells scan;
-
-			pb_cells_scan(share, 0, &scan);
-			cell = scan.running;
-		}
-		if (cell >= 0) {
-			char *tail = console_tail(console, br.console_offset, 40);
-			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)
-						 : pb_xstrdup("guest died during the cell (panic or oops)");
-			struct json_object *f = json_object_new_object();
-			char *reason = pb_asprintf("%s; console tail:\n%s", why, tail);
-
-			json_object_object_add(f, "index", json_object_new_int(cell));
-			json_object_object_add(f, "status", json_object_new_string("failed"));
-			json_object_object_add(f, "reason", json_object_new_string(reason));
-			path = pb_asprintf("%s/cells/%04d.json", share, cell);
-			js = json_object_to_json_string(f);
-			if (pb_write_file_atomic(path, js, strlen(js)) < 0)
-				pb_die("cannot write %s: %s", path, strerror(errno));
-			fprintf(stderr, "pinbench: cell %d failed: %s; restarting the guest for the rest\n",
-				cell, why);
-			free(path), free(tail), free(why), free(reason);
-			json_object_put(f);
-		} else if (count_results(share) == before) {
-			break;	/* no progress at all: stop, report every remaining cell */
-		}
-	}
-
-	/* Assemble results.json from the plan and the guest's per-cell files. */
-	root = json_object_new_object();
-	json_object_object_add(root, "schema_version", json_object_new_int(PB_SCHEMA_VERSION));
-	{
-		struct json_object *pb = json_object_new_object();
-
-		json_object_object_add(pb, "version", json_object_new_string(PINBENCH_VERSION));
-		json_object_object_add(pb, "git_sha", json_object_new_string(PINBENCH_GIT_SHA));
-		json_object_object_add(root, "pinbench", pb);
-	}
-	run = json_object_new_object();
-	json_object_object_add(run, "name", json_object_new_string(c->name));
-	json_object_object_add(run, "job", json_object_new_string(c->job));
-	json_object_object_add(run, "cmdline", json_object_new_string(join_args(argc, argv)));
-	json_object_object_add(run, "started_at", json_object_new_string(started_at));
-	free(started_at);
-	json_object_object_add(run, "mode", json_object_new_string(c->mode));
-	json_object_object_add(run, "accel", json_object_new_string(g.accel));
-	json_object_object_add(run, "accel_reason", json_object_new_string(g.accel_why));
-	json_object_object_add(run, "repeat", json_object_new_int((int)nrep));
-	if (c->calibrate > 0)
-		json_object_object_add(run, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
-	if (c->shard_n) {
-		char sh[32];
-
-		snprintf(sh, sizeof(sh), "%u/%u", c->shard_k, c->shard_n);
-		json_object_object_add(run, "shard", json_object_new_string(sh));
-		json_object_object_add(run, "plan_cells", json_object_new_uint64(plan.total));
-	}
-	json_object_object_add(run, "boots", json_object_new_int(boots));
-	json_object_object_add(run, "boot_ready_s", ready >= 0 ? json_object_new_double(ready) : NULL);
-	json_object_object_add(run, "boot_to_first_cell_s",
-			       first_cell >= 0 ? json_object_new_double(first_cell) : NULL);
-	unload = read_status_file(share, "unload");
-	json_object_object_add(run, "module_unload", json_object_new_string(unload ? unload : "not reached"));
-	/* What went wrong with a guest, if anything did (the last problem seen). */
-	json_object_object_add(run, "guest_problem", last_problem[0] ? json_object_new_string(last_problem) : NULL);
-	splats = console_splats(console);
-	json_object_object_add(run, "kernel_log_splats", splats);
-	json_object_object_add(root, "run", run);
-	json_object_object_add(root, "host", host_facts());
-	json_object_object_add(root, "guest", guest_facts(share, c, &g, qcmd));
-
-	cells = json_object_new_array();
-	for (size_t i = 0; i < plan.nr; i++) {
-		struct json_object *pc = json_object_array_get_idx(
-			json_object_object_get(plan_json, "cells"), i);
-		struct json_object **reps = pb_xcalloc(nrep, sizeof(*reps)), *cell;
-
-		for (size_t r = 0; r < nrep; r++) {
-			char *rp = pb_asprintf("%s/cells/%04zu.json", share, r * plan.nr + i);
-			struct json_object *raw = json_object_from_file(rp);
-			char *reason = NULL;
-
-			if (!raw) {
-				char *tail = console_tail(console, 0, 40);
-				char *ie = read_status_file(share, "init-error");
-
-				reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
-						     ie ? ": " : "", ie ? ie : "", last_problem[0] ? ": " : "",
-						     last_problem, tail);
-				free(tail);
-				free(ie);
-			}
-			reps[r] = pb_cell_result(pc, raw, "failed", reason);
-			json_object_put(raw);
-			free(reason);
-			free(rp);
-		}
-		cell = pb_cell_combine(reps, nrep);
+	if (nsides == 1) {
+		side_run(&sides[0], 0, sides[0].total);
+	} else {
 		for (size_t r = 0; r < nrep; r++)
-			json_object_put(reps[r]);
-		free(reps);
-		if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
-			failed++;
-		json_object_array_add(cells, cell);
+			for (int k = 0; k < nsides; k++)
+				side_run(&sides[k], r * plan.nr, (r + 1) * plan.nr);
 	}
-	json_object_object_add(root, "cells", cells);
 
-	write_results(root, rundir);
-	render_all(root, rundir);
-	fprintf(stderr, "pinbench: guest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
-		ready, first_cell, g.accel);
-	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
-		"console.log)\n", rundir);
+	for (int k = 0; k < nsides; k++) {
+		size_t f = 0;
 
-	if (failed || json_object_array_length(splats) || !unload || strcmp(unload, "ok")) {
-		fprintf(stderr, "pinbench: %zu failed cells, %zu kernel log splats, module unload %s\n",
-			failed, json_object_array_length(splats), unload ? unload : "not reached");
+		roots[k] = side_results(&sides[k], c, argc, argv, &plan, plan_json, nrep, started_at, &f);
+		write_results(roots[k], sides[k].dir);
+		render_all(roots[k], sides[k].dir);
+		fprintf(stderr, "pinbench: %s%sguest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
+			sides[k].label ? sides[k].label : "", sides[k].label ? ": " : "", sides[k].ready,
+			sides[k].first_cell, sides[k].g.accel);
+		fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
+			"console.log)\n", sides[k].dir);
+		if (f)
+			fprintf(stderr, "pinbench: %s%s%zu failed cells or guest problems\n",
+				sides[k].label ? sides[k].label : "", sides[k].label ? ": " : "", f);
+		failed += f;
+	}
+	if (nsides > 1) {
+		/* compare's codes; a failed cell is a status change compare reports, or a bad run. */
+		exit_code = ab_judge(roots[0], roots[1], c, rundir);
+		if (exit_code == 0 && failed)
+			exit_code = 1;
+	} else if (failed) {
 		exit_code = 1;
 	}
-	free(unload);
-	json_object_put(root);
+	for (int k = 0; k < nsides; k++) {
+		json_object_put(roots[k]);
+		side_free(&sides[k]);
+	}
+	free(started_at);
 	json_object_put(plan_json);
-	json_object_put(guest_plan);
-	for (size_t i = 0; i < total; i++)
-		free(prog.labels[i]);
-	free(prog.labels);
 	pb_plan_free(&plan);
 	return exit_code;
 }
@@ -1106,7 +1332,7 @@ static int cmd_compare(int argc, char **argv)
 {
 	struct pb_compare_opts o = { .threshold_pct = -1 };
 	struct json_object *base = NULL, *new = NULL;
-	const char *paths[2];
+	const char *paths[2], *md_path = NULL;
 	int np = 0, ret = 2;
 	char err[512];
 
@@ -1125,6 +1351,10 @@ static int cmd_compare(int argc, char **argv)
 			o.junit = argv[++i];
 		} else if (!strcmp(argv[i], "--verbose")) {
 			o.verbose = true;
+		} else if (!strcmp(argv[i], "--kernels")) {
+			o.kernels = true;
+		} else if (!strcmp(argv[i], "--markdown") && i + 1 < argc) {
+			md_path = argv[++i];
 		} else if (argv[i][0] == '-' || np == 2) {
 			fprintf(stderr, "pinbench: compare: unexpected argument '%s'\n", argv[i]);
 			return 2;
@@ -1133,15 +1363,31 @@ static int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (np != 2) {
-		fprintf(stderr, "usage: pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose]\n");
+		fprintf(stderr, "usage: pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose] "
+			"[--kernels] [--markdown FILE]\n");
 		return 2;
 	}
 	base = load_results(paths[0]);
 	new = base ? load_results(paths[1]) : NULL;
 	if (base && new) {
-		ret = pb_compare(base, new, &o, stdout, err, sizeof(err));
-		if (ret == 2)
-			fprintf(stderr, "pinbench: compare: %s\n", err);
+		char *tmp = md_path ? pb_asprintf("%s.tmp", md_path) : NULL;
+
+		if (tmp && !(o.markdown = fopen(tmp, "w"))) {
+			fprintf(stderr, "pinbench: compare: cannot write %s: %s\n", tmp, strerror(errno));
+			ret = 2;
+		} else {
+			ret = pb_compare(base, new, &o, stdout, err, sizeof(err));
+			if (ret == 2)
+				fprintf(stderr, "pinbench: compare: %s\n", err);
+		}
+		/* The Markdown appears whole or not at all. */
+		if (o.markdown && (fclose(o.markdown) || ret == 2 || rename(tmp, md_path) < 0)) {
+			if (ret != 2)
+				fprintf(stderr, "pinbench: compare: cannot write %s: %s\n", md_path, strerror(errno));
+			unlink(tmp);
+			ret = 2;
+		}
+		free(tmp);
 	}
 	json_object_put(base);
 	json_object_put(new);
@@ -1174,7 +1420,7 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 {
 	struct pb_compare_opts o = { .threshold_pct = c->threshold };
 	struct json_object *base = NULL, *new = NULL;
-	char err[512], *path, *junit, *bpath;
+	char err[2048], *path, *junit, *bpath;
 	int run_rc, rc;
 
 	if (strcmp(c->mode, "deterministic"))
@@ -1189,10 +1435,32 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 			"--update-baseline\n", bpath);
 		return 2;
 	}
+	/* The baseline is checked before anything boots: its kernel must be the one this run boots. */
+	if (!c->update_baseline) {
+		struct pb_kernel k;
+		const char *bk;
+
+		base = load_results(bpath);
+		if (!base)
+			return 2;
+		if (pb_kernel_resolve(&k, repo_root(), c->kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
+			pb_die("%s", err);
+		bk = json_object_get_string(pb_json_get(pb_json_get(base, "guest"), "kernel_release"));
+		if (!bk || strcmp(bk, k.release)) {
+			fprintf(stderr, "pinbench: nightly: the baseline %s ran on kernel %s, this run would boot "
+				"%s: a kernel change is not a change of pinbench or of a design. Review, then make "
+				"a baseline on this kernel (pinbench nightly --update-baseline), or compare the "
+				"kernels (pinbench run --kernel %s --kernel %s)\n", bpath, bk ? bk : "(none recorded)",
+				k.release, bk ? bk : "OLD", k.release);
+			json_object_put(base);
+			return 2;
+		}
+	}
 	run_rc = cmd_run(argc, argv, c);
 	path = pb_asprintf("%s/results.json", c->out);
 	new = load_results(path);
 	if (!new) {
+		json_object_put(base);
 		free(path);
 		return 2;
 	}
@@ -1216,11 +1484,6 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 		json_object_put(new);
 		free(path);
 		return 0;
-	}
-	base = load_results(bpath);
-	if (!base) {
-		json_object_put(new);
-		return 2;
 	}
 	junit = c->junit ? pb_xstrdup(c->junit) : pb_asprintf("%s/junit.xml", c->out);
 	o.junit = junit;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_compare.c: pinbench compare on synthetic results: identical, perturbed, incomparable, JUnit. */
+/* test_compare.c: pinbench compare on synthetic results: identical, perturbed, incomparable, kernels, JUnit, Markdown. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,20 +11,26 @@
 #include <cmocka.h>
 #include "compare.h"
 
-/* A run with one gup_fast cell and one truncate cell; factor scales the gup_fast figures. */
-static struct json_object *run(const char *mode, double factor, const char *verdict)
+/* A run on kernel with one gup_fast cell and one truncate cell; factor scales the gup_fast figures. */
+static struct json_object *run_on(const char *kernel, const char *mode, double factor, const char *verdict)
 {
 	char text[2048];
 
 	snprintf(text, sizeof(text),
-		 "{\"run\":{\"mode\":\"%s\",\"accel\":\"tcg\"},\"cells\":["
+		 "{\"run\":{\"mode\":\"%s\",\"accel\":\"tcg\"},\"guest\":{\"kernel_release\":\"%s\"},"
+		 "\"cells\":["
 		 "{\"id\":\"gup_fast/pin_counter/x\",\"workload\":\"gup_fast\",\"strategy\":\"pin_counter\","
 		 "\"status\":\"ok\",\"metrics\":{\"acquire_ns_per_page\":{\"p50\":%g,\"p99\":300},"
 		 "\"release_ns_per_page\":{\"p50\":100}}},"
 		 "{\"id\":\"truncate_under_dma/gup_ref/y\",\"workload\":\"truncate_under_dma\","
 		 "\"strategy\":\"gup_ref\",\"status\":\"ok\",\"metrics\":{\"verdict\":\"%s\","
-		 "\"truncate_ns\":{\"p50\":5000}}}]}", mode, 200.0 * factor, verdict);
+		 "\"truncate_ns\":{\"p50\":5000}}}]}", mode, kernel, 200.0 * factor, verdict);
 	return json_tokener_parse(text);
+}
+
+static struct json_object *run(const char *mode, double factor, const char *verdict)
+{
+	return run_on("6.1.0-57-amd64", mode, factor, verdict);
 }
 
 static int compare(struct json_object *a, struct json_object *b, double threshold, const char *junit,
@@ -105,6 +111,56 @@ static void test_incomparable(void **state)
 	json_object_put(b);
 }
 
+/* Runs on two kernels: refused unless kernels are what is compared. */
+static void test_kernels(void **state)
+{
+	struct json_object *a = run_on("6.1.0-57-amd64", "deterministic", 1.0, "loses data");
+	struct json_object *b = run_on("6.12.117+deb12-amd64", "deterministic", 1.0, "refuses");
+	struct pb_compare_opts o = { .threshold_pct = -1, .kernels = true };
+	char out[8192], md[8192] = "", err[256] = "";
+	FILE *f, *m;
+
+	(void)state;
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "different kernels (6.1.0-57-amd64, 6.12.117+deb12-amd64)"));
+	assert_non_null(strstr(out, "--kernels"));
+	/* Asked: compared, the verdict change first in the Markdown, every judged figure after. */
+	f = fmemopen(out, sizeof(out), "w");
+	m = fmemopen(md, sizeof(md), "w");
+	o.markdown = m;
+	assert_int_equal(pb_compare(a, b, &o, f, err, sizeof(err)), 1);
+	fclose(f);
+	fclose(m);
+	assert_non_null(strstr(md, "# 6.1.0-57-amd64 (`?`) against 6.12.117+deb12-amd64 (`?`)"));
+	assert_non_null(strstr(md, "| truncate_under_dma/gup_ref/y | verdict | loses data | refuses |"));
+	assert_true(strstr(md, "## Verdict and status changes") < strstr(md, "## Figures"));
+	assert_non_null(strstr(md, "| gup_fast/pin_counter/x | acquire_ns_per_page.p50 | 200 | 200 | +0.00% | exact | no |  |"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
+/* A cell id from a hostile results.json cannot break the Markdown table. */
+static void test_markdown_escapes(void **state)
+{
+	struct json_object *a = run("deterministic", 1.0, "x"), *b = run("deterministic", 1.05, "x");
+	struct pb_compare_opts o = { .threshold_pct = -1 };
+	char out[8192], md[8192] = "", err[256] = "";
+	FILE *f = fmemopen(out, sizeof(out), "w"), *m = fmemopen(md, sizeof(md), "w");
+
+	(void)state;
+	json_object_object_add(json_object_array_get_idx(json_object_object_get(a, "cells"), 0), "id",
+			       json_object_new_string("a|b<script>\nc"));
+	json_object_object_add(json_object_array_get_idx(json_object_object_get(b, "cells"), 0), "id",
+			       json_object_new_string("a|b<script>\nc"));
+	o.markdown = m;
+	assert_int_equal(pb_compare(a, b, &o, f, err, sizeof(err)), 1);
+	fclose(f);
+	fclose(m);
+	assert_non_null(strstr(md, "| a\\|b&lt;script&gt; c | acquire_ns_per_page.p50 | 200 | 210 | +5.00% | exact | yes (exact) | **REGRESSION** |"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
 static void test_junit(void **state)
 {
 	struct json_object *a = run("deterministic", 1.0, "x"), *b = run("deterministic", 1.05, "x");
@@ -135,6 +191,8 @@ int main(void)
 		cmocka_unit_test(test_perturbed),
 		cmocka_unit_test(test_verdict_change),
 		cmocka_unit_test(test_incomparable),
+		cmocka_unit_test(test_kernels),
+		cmocka_unit_test(test_markdown_escapes),
 		cmocka_unit_test(test_junit),
 	};
 
