@@ -80,6 +80,23 @@ static void release_held(struct gup_fast_run *r, unsigned int held_calls)
 }
 
 /*
+ * Call c of a round got n pages instead of all: account what it and the
+ * calls before it took, give it all back. Out of line, so that the timed
+ * loop's code does not depend on what failure accounts for.
+ */
+static noinline int round_failed(struct gup_fast_run *r, unsigned int c, long n)
+{
+	struct pinbench_gup_fast *a = r->a;
+	struct pinbench_pin *pin = &r->pins[c];
+
+	pin->nr = n > 0 ? n : 0;
+	a->foll_pins += (r->s->foll_pin ? pin->nr : 0) + pin->extra_foll_pins;
+	a->read_retries += pin->read_retries;
+	release_held(r, c);
+	return n < 0 ? n : -EFAULT;
+}
+
+/*
  * One round. Instantiated per kind and bd (constants), so a measured
  * run's timed loops test neither: `make reference` (instruction-exact)
  * saw a breakdown test cost 6 ns per call at one page per call.
@@ -121,13 +138,8 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		} else {
 			n = pinbench_acquire(s, pin, addr, ppc);
 		}
-		if (unlikely(n != ppc)) {
-			pin->nr = n > 0 ? n : 0;
-			a->foll_pins += (s->foll_pin ? pin->nr : 0) + pin->extra_foll_pins;
-			a->read_retries += pin->read_retries;
-			release_held(r, c);
-			return n < 0 ? n : -EFAULT;
-		}
+		if (unlikely(n != ppc))
+			return round_failed(r, c, n);
 		if (kind == ROUND_SAMPLED) {
 			pinbench_stats_add(&a->acquire, t1 - t0);
 			r->hist_acq[pinbench_hist_index(t1 - t0)]++;

@@ -4,7 +4,12 @@
 # usage: reference-guest.sh DIR   (DIR holds gup_test_ref.ko and gup_test, built by reference.sh)
 set -u
 dir=$1
-insmod "$dir/gup_test_ref.ko" || { echo "REF-ERROR insmod gup_test_ref.ko failed"; exit 1; }
+# A kernel built with CONFIG_GUP_TEST has it already (the guest's init mounts debugfs).
+loaded=0
+if [ ! -e /sys/kernel/debug/gup_test ]; then
+	insmod "$dir/gup_test_ref.ko" || { echo "REF-ERROR insmod gup_test_ref.ko failed"; exit 1; }
+	loaded=1
+fi
 # -T: MADV_NOHUGEPAGE, -w: FOLL_WRITE, -m 16: 16 MiB (4096 pages), -r 7: seven rounds.
 for n in 1 16 256 512; do
 	for cmd in u a; do
@@ -14,4 +19,4 @@ for n in 1 16 256 512; do
 		sed -n "s/.*Time: get:\([0-9]*\) put:\([0-9]*\) us.*/REF $cmd $n \1 \2/p" /tmp/ref.out
 	done
 done
-rmmod gup_test_ref
+[ $loaded = 0 ] || rmmod gup_test_ref

@@ -2,41 +2,60 @@
 # SPDX-License-Identifier: GPL-2.0
 # reference.sh: compare pinbench's gup_fast figures with the kernel's own mm/gup_test.c on the same work, same guest kernel, deterministic mode.
 #
-# usage: scripts/reference.sh [--kernel BZIMAGE --kdir DIR]
-# The reference is the kernel's unmodified mm/gup_test.c (built as a module:
-# a wrapper adds only module_exit and MODULE_LICENSE, since Debian's kernel
-# has CONFIG_GUP_TEST off) and its selftest driver
-# tools/testing/selftests/vm/gup_test.c, both from Debian's linux-source-6.1.
+# usage: scripts/reference.sh [--kernel K]
+#   K as pinbench takes it: an installed release (default: pinbench's default
+#   kernel) or TREE/arch/x86/boot/bzImage of a tree you built.
+# The reference is that kernel's own unmodified mm/gup_test.c (built as a
+# module: a wrapper adds only module_exit and MODULE_LICENSE, since Debian's
+# kernels have CONFIG_GUP_TEST off; a kernel that has it built in is used as
+# it is) and its selftest driver gup_test.c (tools/testing/selftests/vm until
+# 6.2, selftests/mm after). The sources come from the kernel's own tree when
+# it is one, else from Debian's linux-source-X.Y of its series (6.1, 6.12).
 # gup_test times the whole acquire loop with one clock pair, as pinbench's
 # phase rounds do; it releases all pages with one call, pinbench call by
 # call, so only the acquire side is the same work.
-set -eu
+set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-kernel_args=("$@")
-kdir=""
+pinbench=$repo/bench/pinbench
+kernel=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kdir) kdir=$2; shift 2 ;;
-	*) shift ;;
+	--kernel) kernel=$2; shift 2 ;;
+	*) echo "usage: scripts/reference.sh [--kernel K]" >&2; exit 2 ;;
 	esac
 done
-if [ -z "$kdir" ]; then
-	for k in $(ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V -r); do
-		[ -d "/lib/modules/$k/build" ] && { kdir=/lib/modules/$k/build; break; }
-	done
-fi
-[ -n "$kdir" ] || { echo "reference: no kernel build tree (install linux-headers-amd64 or pass --kdir)" >&2; exit 2; }
-# UTS_RELEASE is the release modules see; Debian's kernel.release holds the upstream version.
-release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
-[ -n "$release" ] || release=$(cat "$kdir/include/config/kernel.release")
-src=/usr/src/linux-source-6.1.tar.xz
-[ -f "$src" ] || { echo "reference: $src missing (apt-get install linux-source-6.1)" >&2; exit 2; }
+kernel_args=()
+[ -n "$kernel" ] && kernel_args=(--kernel "$kernel")
+IFS=$'\t' read -r release kdir image < <("$pinbench" kernels --resolve ${kernel:+"$kernel"}) ||
+	exit 2
 
-ref=$repo/build/$release/gup_test_ref
+# The sources of that kernel: its tree, or Debian's source package of its series.
+ref=$repo/build/reference-src/$release
+rm -rf "$ref"
 mkdir -p "$ref/kmod"
-tar xf "$src" -C "$ref" --strip-components=1 linux-source-6.1/mm/gup_test.c linux-source-6.1/mm/gup_test.h \
-	linux-source-6.1/tools/testing/selftests/vm/gup_test.c linux-source-6.1/tools/testing/selftests/vm/util.h \
-	linux-source-6.1/tools/testing/selftests/kselftest.h
+tree=""
+for t in "$kdir/source" "$kdir"; do
+	[ -f "$t/mm/gup_test.c" ] && { tree=$t; break; }
+done
+if [ -n "$tree" ]; then
+	from=$tree
+	(cd "$tree" && tar cf - mm/gup_test.c mm/gup_test.h tools/testing/selftests/kselftest.h \
+		$(ls -d tools/testing/selftests/mm tools/testing/selftests/vm 2>/dev/null)) | tar xf - -C "$ref"
+else
+	series=$(echo "$release" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
+	src=/usr/src/linux-source-$series.tar.xz
+	[ -f "$src" ] || { echo "reference: no source for $release: $src missing (apt-get install linux-source-$series)" >&2; exit 2; }
+	from=$src
+	tar xf "$src" -C "$ref" --strip-components=1 --wildcards "linux-source-$series/mm/gup_test.[ch]" \
+		"linux-source-$series/tools/testing/selftests/kselftest.h" \
+		"linux-source-$series/tools/testing/selftests/vm/*" "linux-source-$series/tools/testing/selftests/mm/*" \
+		2>/dev/null || true
+fi
+st=$ref/tools/testing/selftests/mm
+[ -f "$st/gup_test.c" ] || st=$ref/tools/testing/selftests/vm
+[ -f "$ref/mm/gup_test.c" ] && [ -f "$st/gup_test.c" ] ||
+	{ echo "reference: mm/gup_test.c or its selftest is not in $from" >&2; exit 2; }
+
 cp "$ref/mm/gup_test.c" "$ref/mm/gup_test.h" "$ref/kmod/"
 printf '%s\n' '#include <linux/module.h>' '#include "gup_test.c"' \
 	'static void __exit gup_test_ref_exit(void) { debugfs_lookup_and_remove("gup_test", NULL); }' \
@@ -44,16 +63,30 @@ printf '%s\n' '#include <linux/module.h>' '#include "gup_test.c"' \
 echo 'obj-m := gup_test_ref.o' > "$ref/kmod/Kbuild"
 make -s -C "$kdir" M="$ref/kmod" modules > "$ref/build.log" 2>&1 || { cat "$ref/build.log"; exit 1; }
 cp "$ref/kmod/gup_test_ref.ko" "$ref/"
-gcc -O2 -I"$ref" -o "$ref/gup_test" "$ref/tools/testing/selftests/vm/gup_test.c" -lpthread
+# From 6.3 the selftest links vm_util.c, of which gup_test.c uses only psize()
+# and so the two variables behind it. vm_util.c itself needs uapi headers
+# newer than Debian 12's libc has (PAGE_IS_*, 6.7); where it does not
+# compile, those two variables are all that is defined in its place.
+if [ ! -f "$st/vm_util.c" ]; then
+	extra=()
+elif gcc -O2 -I"$ref" -I"$st" -c -o "$ref/vm_util.o" "$st/vm_util.c" > "$ref/vm_util-build.log" 2>&1; then
+	extra=("$ref/vm_util.o")
+else
+	printf 'unsigned int __page_size;\nunsigned int __page_shift;\n' > "$ref/vm_util_psize.c"
+	extra=("$ref/vm_util_psize.c")
+fi
+gcc -O2 -I"$ref" -I"$st" -o "$ref/gup_test" "$st/gup_test.c" "${extra[@]}" -lpthread -lm > "$ref/selftest-build.log" 2>&1 ||
+	{ cat "$ref/selftest-build.log"; exit 1; }
 
-out=$repo/build/reference/$(date -u +%Y%m%d-%H%M%S)
+out=$repo/build/reference/$(date -u +%Y%m%d-%H%M%S)-$release
 mkdir -p "$out"
+echo "reference: kernel $release ($image), gup_test from $from"
 echo "reference: pinbench cells (deterministic) -> $out/pinbench"
-"$repo/bench/pinbench" run --mode deterministic --job "$repo/workloads/reference.job" \
+"$pinbench" run --mode deterministic --job "$repo/workloads/reference.job" \
 	--out "$out/pinbench" "${kernel_args[@]}" > "$out/pinbench.log" 2>&1 ||
 	{ tail -20 "$out/pinbench.log"; exit 1; }
 echo "reference: mm/gup_test.c (deterministic) -> $out/gup_test"
-"$repo/bench/pinbench" exec --mode deterministic --out "$out/gup_test" "${kernel_args[@]}" -- \
+"$pinbench" exec --mode deterministic --out "$out/gup_test" "${kernel_args[@]}" -- \
 	"$repo/scripts/reference-guest.sh" "$ref" > "$out/gup_test.log" 2>&1 ||
 	{ tail -20 "$out/gup_test.log"; exit 1; }
 

@@ -125,8 +125,9 @@ static void usage(FILE *f, int code)
 		"       pinbench publish RUN [--out DIR]      results/README.md (tables, figures, provenance,\n"
 		"                                             a paragraph per workload) from one run\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
-		"       pinbench kernels                      the guest kernels that can be used here, the default,\n"
-		"                                             and what any other one lacks\n"
+		"       pinbench kernels [--resolve [K]]      the guest kernels that can be used here, the default,\n"
+		"                                             and what any other one lacks (--resolve: K's release,\n"
+		"                                             build tree and image, tab-separated)\n"
 		"       pinbench options                      job file options\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
 		char left[64];
@@ -1630,8 +1631,19 @@ int main(int argc, char **argv)
 		pb_job_print_options(stdout);
 		return 0;
 	} else if (!strcmp(argv[1], "kernels")) {
+		/* --resolve [K]: what a --kernel K (or the default) means, for scripts: release, tree, image. */
+		if (argc >= 3 && !strcmp(argv[2], "--resolve") && argc <= 4) {
+			struct pb_kernel k;
+			char err[2048];
+
+			if (pb_kernel_resolve(&k, repo_root(), argc == 4 ? argv[3] : NULL, NULL, NULL, err,
+					      sizeof(err)) < 0)
+				pb_die("%s", err);
+			printf("%s\t%s\t%s\n", k.release, k.kdir, k.bzimage);
+			return 0;
+		}
 		if (argc > 2)
-			pb_die("kernels: unexpected argument '%s'", argv[2]);
+			pb_die("kernels: unexpected argument '%s' (pinbench kernels [--resolve [KERNEL]])", argv[2]);
 		return pb_kernels_print(stdout);
 	} else {
 		fprintf(stderr, "pinbench: unknown command '%s'\n", argv[1]);
