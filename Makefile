@@ -6,7 +6,8 @@
 #   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic, --repeat 1)
 # `make nightly` runs workloads/nightly.job deterministically and compares it with results/baseline.json.
 # `make publish` rewrites results/README.md from a deterministic run of every job in JOBS.
-# `make reference` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
+# `make reference [KERNEL=K]` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
+# `make kernel [KSRC=SRC] [KOUT=DIR] [KPATCH=FILE]` builds a kernel pinbench can boot (scripts/build-kernel.sh).
 JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
 export V SANITIZE
 
@@ -51,7 +52,14 @@ publish: build
 	bench/pinbench publish $$run > /dev/null && exit $$st
 
 reference: build
-	scripts/reference.sh
+	scripts/reference.sh $(if $(KERNEL),--kernel $(KERNEL))
+
+# A guest kernel from a source tree or a linux-source tarball, with scripts/pinbench.config;
+# then: bench/pinbench run --kernel $(KOUT)/build/arch/x86/boot/bzImage ...
+KSRC ?= /usr/src/linux-source-6.12.tar.xz
+KOUT ?= build/kernel
+kernel:
+	scripts/build-kernel.sh $(if $(KPATCH),-p $(KPATCH)) $(KSRC) $(KOUT)
 
 check: build
 	$(MAKE) -C tests check
@@ -61,4 +69,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check libperf build bench check clean reference nightly publish
+.PHONY: all deps deps-check libperf build bench check clean reference nightly publish kernel
