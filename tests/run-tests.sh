@@ -366,6 +366,11 @@ result "hang cell failed by the cell timeout" test \
 result "three boots: the guest restarted after each fault" test \
 	"$(json "$out/containment/results.json" '.run.boots')" = 3
 
+echo "== guest: a guest lost to the emulator (a stale breakpoint, imitated) is booted again, its cell run again"
+"$pinbench" run --repeat 1 --job data/emulator-fault.job --cell-timeout 60 --out "$out/emulator-fault" > "$out/emulator-fault.log" 2>&1; rc=$?
+result "emulator fault: exit 0, every cell ok, two boots, the fault listed apart from the kernel's splats" test $rc = 0 -a \
+	"$(json "$out/emulator-fault/results.json" '"\([.cells[].status] | join(","))/\(.run.boots)/\(.run.emulator_faults | length)/\(.run.kernel_log_splats | length)"')" = "ok,ok,ok/2/1/0"
+
 echo "== every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12"
 # The release each of Debian 12's kernel metapackages depends on (scripts/deps.sh installs both).
 release_of() { dpkg-query -W -f='${Depends}' "$1" 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//'; }

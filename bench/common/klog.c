@@ -70,3 +70,29 @@ const char *pb_klog_splat(const char *line)
 			return splats[i];
 	return NULL;
 }
+
+const char *pb_klog_emulator_fault(const char *log)
+{
+	static char first[256];
+	const char *oops = log ? strstr(log, "Oops: int3") : NULL;
+	const char *code, *lt, *tok;
+	size_t len;
+
+	if (!oops)
+		return NULL;
+	/* "Code: 0f 1f 44 00 00 e9 <d4> 01 ...": the byte before <..> was the int3. */
+	code = strstr(oops, "Code: ");
+	lt = code ? strchr(code, '<') : NULL;
+	if (!lt || lt - code < 9 || memchr(code, '\n', (size_t)(lt - code)))
+		return NULL;
+	tok = lt - 3;		/* "xx " before '<' */
+	if (tok[2] != ' ' || !strncmp(tok, "cc", 2))
+		return NULL;
+	len = strcspn(oops, "\r\n");
+	if (len >= sizeof(first))
+		len = sizeof(first) - 1;
+	memcpy(first, oops, len);
+	first[len] = '\0';
+	return first;
+}
+

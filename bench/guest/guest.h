@@ -15,6 +15,7 @@ struct pb_cell {
 	struct json_object *params;	/* from the plan, read-only */
 	struct json_object *raw;	/* the workload adds its raw data here */
 	int devfd;			/* /dev/pinbench */
+	const char *share;		/* the run's share: lives across the guest's boots */
 	enum pb_status status;
 	char reason[512];
 	/*

@@ -165,6 +165,7 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	cell.params = params;
 	cell.raw = json_object_new_object();
 	cell.devfd = devfd;
+	cell.share = share;
 
 	path = pb_asprintf("%s/cells/%04d.started", share, index);
 	pb_write_file_atomic(path, cell.id, strlen(cell.id));

@@ -8,8 +8,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <stdlib.h>
 #include "guest.h"
 #include "pinbench_uapi.h"
+#include "util.h"
 
 /*
  * fault=warn  writes a line the kernel-log verdict must catch;
@@ -22,6 +24,12 @@
  * fault=leak  registers a buffer with the device on a file of its own and
  *             keeps both: the module's leak accounting must fail the
  *             cell, and the guest must end so the next cells start clean.
+ * fault=emulator_int3, once per run (a marker in the share), imitates what
+ *             QEMU's stale breakpoint leaves in the log ("Oops: int3" and a
+ *             code dump with no 0xcc at the trap, written to /dev/kmsg),
+ *             then crashes the kernel for real: the runner must tell it
+ *             from a kernel bug, boot again and run the cell again, which
+ *             then passes (pb_klog_emulator_fault()).
  */
 bool pb_hang_at_exit;
 
@@ -66,6 +74,28 @@ static void selftest_run(struct pb_cell *cell)
 		if (fd >= 0)
 			close(fd);
 		return;
+	}
+	if (!strcmp(fault, "emulator_int3")) {
+		static const char oops[] = "Oops: int3: 0000 [#1] (pinbench selftest: an emulator's stale breakpoint)\n";
+		static const char code[] = "Code: 0f 1f 44 00 00 0f 1f 44 00 00 e9 <d4> 01 00 00 49 8d 85 40 0f\n";
+		char *marker = pb_asprintf("%s/selftest-emulator-fault", cell->share);
+
+		if (pb_file_exists(marker)) {
+			free(marker);
+			return;		/* the second time: a clean pass */
+		}
+		if (pb_write_file_atomic(marker, "1", 1) < 0) {
+			pb_cell_fail(cell, PB_FAILED, "cannot write %s: %s", marker, strerror(errno));
+			free(marker);
+			return;
+		}
+		free(marker);
+		fd = open("/dev/kmsg", O_WRONLY);
+		if (fd < 0 || write(fd, oops, sizeof(oops) - 1) < 0 || write(fd, code, sizeof(code) - 1) < 0)
+			pb_cell_fail(cell, PB_FAILED, "cannot write to /dev/kmsg");
+		if (fd >= 0)
+			close(fd);
+		fault = "panic";
 	}
 	if (!strcmp(fault, "panic")) {
 		fd = open("/proc/sysrq-trigger", O_WRONLY);

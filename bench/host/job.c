@@ -35,7 +35,8 @@ struct job_option {
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
 					       "truncate_under_dma", "truncate_stock", "writeback_under_dma",
 					       "selftest", NULL };
-static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", "leak", NULL };
+static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", "leak",
+					     "emulator_int3", NULL };
 static const char *const backing_values[] = { "anon", "shmem", NULL };
 static const char *const thp_values[] = { "off", "on", NULL };
 static const char *const registration_values[] = { "per_io", "per_buffer", NULL };

@@ -460,18 +460,44 @@ static char *console_tail(const char *path, long offset, int lines)
 	return out;
 }
 
-static struct json_object *console_splats(const char *path)
+#define BOOT_MARKER "==== pinbench: boot ("
+
+/*
+ * Every splat line of the console log, boot by boot. A boot whose crash is
+ * an emulator's fault (pb_klog_emulator_fault()) adds its first line to
+ * *faults (if faults is set) instead: it says nothing about the kernel or
+ * pinbench.
+ */
+static struct json_object *console_splats_faults(const char *path, struct json_object **faults)
 {
 	struct json_object *a = json_object_new_array();
-	char *s = pb_read_file(path, NULL), *save = NULL, *line;
+	char *s = pb_read_file(path, NULL), *seg, *next, *save, *line;
 
-	if (!s)
-		return a;
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (pb_klog_splat(line))
-			json_object_array_add(a, json_object_new_string(line));
+	if (faults)
+		*faults = json_object_new_array();
+	for (seg = s; seg && *seg; seg = next) {
+		const char *fault;
+
+		next = strstr(seg + 1, BOOT_MARKER);
+		if (next)
+			next[-1] = '\0';	/* the marker starts a line */
+		fault = faults ? pb_klog_emulator_fault(seg) : NULL;
+		if (fault) {
+			json_object_array_add(*faults, json_object_new_string(fault));
+		} else {
+			save = NULL;
+			for (line = strtok_r(seg, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+				if (pb_klog_splat(line))
+					json_object_array_add(a, json_object_new_string(line));
+		}
+	}
 	free(s);
 	return a;
+}
+
+static struct json_object *console_splats(const char *path)
+{
+	return console_splats_faults(path, NULL);
 }
 
 struct progress {
@@ -719,12 +745,52 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
  * boot that finishes no cell at all leaves the rest without a result
  * (side_results() fails them).
  */
+/* Did the kernel report a crash (or any splat) in the console since offset? The first such line, or NULL. */
+static char *console_first_splat(const char *path, long offset)
+{
+	char *s = pb_read_file(path, NULL), *line, *save = NULL, *found = NULL;
+
+	if (!s)
+		return NULL;
+	for (line = (long)strlen(s) > offset ? strtok_r(s + offset, "\n", &save) : NULL; line && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		if (pb_klog_splat(line))
+			found = pb_xstrdup(line);
+	free(s);
+	return found;
+}
+
+/* The emulator fault that ended the boot whose console starts at offset, or NULL (pb_klog_emulator_fault()). */
+static char *console_emulator_fault(const char *path, long offset)
+{
+	char *s = pb_read_file(path, NULL);
+	const char *f = s && (long)strlen(s) >= offset ? pb_klog_emulator_fault(s + offset) : NULL;
+	char *out = f ? pb_xstrdup(f) : NULL;
+
+	free(s);
+	return out;
+}
+
+/*
+ * Boots again after a guest lost to something other than a cell, at most
+ * this many times per range: a crash before the first cell (no cell can
+ * be blamed), an emulator fault at any time (the cell it interrupted runs
+ * again; pb_klog_emulator_fault()), and a boot that hangs where an earlier
+ * boot of the same kernel came up. Seen here: QEMU 7.2's
+ * multi-threaded TCG, on a loaded host, let a 6.12 guest run a breakpoint
+ * the kernel had already patched away (text_poke_bp(): a static key
+ * flipped by perf_event_open(), or at boot), in about one boot in six
+ * with a kernel build beside it.
+ */
+#define PB_BOOT_RETRIES 2
+
 static void side_run(struct run_side *sd, size_t from, size_t to)
 {
 	struct pb_boot_result br;
 	char *path;
 	const char *js;
-	int boots = 0;
+	int boots = 0, retries = 0;
+	bool booted_before;
 
 	json_object_object_add(sd->guest_plan, "run_from", json_object_new_uint64(from));
 	json_object_object_add(sd->guest_plan, "run_to", json_object_new_uint64(to));
@@ -733,7 +799,7 @@ static void side_run(struct run_side *sd, size_t from, size_t to)
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
-	while (results_in(sd->share, from, to) < to - from && boots < (int)(to - from) + 1) {
+	while (results_in(sd->share, from, to) < to - from && boots < (int)(to - from) + 1 + retries) {
 		size_t before = results_in(sd->share, from, to);
 		int cell;
 
@@ -743,6 +809,7 @@ static void side_run(struct run_side *sd, size_t from, size_t to)
 		sd->boots++;
 		if (pb_boot_run(&sd->b, &br) < 0)
 			pb_die("cannot start QEMU: %s", strerror(errno));
+		booted_before = sd->ready >= 0;
 		if (sd->ready < 0 && br.ready_s >= 0)
 			sd->ready = br.ready_s;
 		if (sd->first_cell < 0 && br.first_cell_s >= 0)
@@ -760,6 +827,23 @@ static void side_run(struct run_side *sd, size_t from, size_t to)
 
 			pb_cells_scan(sd->share, 0, &scan);
 			cell = scan.running;
+		}
+		if (retries < PB_BOOT_RETRIES) {
+			char *fault = console_emulator_fault(sd->console, br.console_offset);
+
+			/* A kernel that booted before and now hangs at boot: the emulator again (seen under load). */
+			if (!fault && br.timed_out && br.ready_s < 0 && booted_before)
+				fault = pb_asprintf("no PINBENCH-READY within the boot timeout, where an earlier boot of this kernel came up");
+			if (fault) {
+				retries++;
+				snprintf(sd->last_problem, sizeof(sd->last_problem),
+					 "emulator fault, the guest booted again: %s", fault);
+				fprintf(stderr, "pinbench: %s%semulator fault (%s)%s; booting again (%d of %d)\n",
+					sd->label ? sd->label : "", sd->label ? ": " : "", fault,
+					cell >= 0 ? ", the cell it interrupted runs again" : "", retries, PB_BOOT_RETRIES);
+				free(fault);
+				continue;
+			}
 		}
 		if (cell >= 0) {
 			char *tail = console_tail(sd->console, br.console_offset, 40);
@@ -780,7 +864,19 @@ static void side_run(struct run_side *sd, size_t from, size_t to)
 			free(path), free(tail), free(why), free(reason);
 			json_object_put(f);
 		} else if (results_in(sd->share, from, to) == before) {
-			break;	/* no progress at all: stop, report every remaining cell */
+			char *splat = br.first_cell_s < 0 ? console_first_splat(sd->console, br.console_offset) : NULL;
+
+			/* No progress at all: stop, report every remaining cell; unless the kernel crashed first. */
+			if (!splat || retries == PB_BOOT_RETRIES) {
+				free(splat);
+				break;
+			}
+			retries++;
+			snprintf(sd->last_problem, sizeof(sd->last_problem),
+				 "a guest crashed before its first cell and was booted again: %s", splat);
+			fprintf(stderr, "pinbench: %s%sthe guest crashed before its first cell (%s); booting again (%d of %d)\n",
+				sd->label ? sd->label : "", sd->label ? ": " : "", splat, retries, PB_BOOT_RETRIES);
+			free(splat);
 		}
 	}
 }
@@ -790,7 +886,7 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 					const struct pb_plan *plan, struct json_object *plan_json, size_t nrep,
 					const char *started_at, size_t *failed)
 {
-	struct json_object *root, *run, *cells, *splats;
+	struct json_object *root, *run, *cells, *splats, *faults;
 	char *unload;
 
 	root = json_object_new_object();
@@ -834,8 +930,10 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 	/* What went wrong with a guest, if anything did (the last problem seen). */
 	json_object_object_add(run, "guest_problem",
 			       sd->last_problem[0] ? json_object_new_string(sd->last_problem) : NULL);
-	splats = console_splats(sd->console);
+	splats = console_splats_faults(sd->console, &faults);
 	json_object_object_add(run, "kernel_log_splats", splats);
+	/* Guests lost to the emulator (booted again, their cell run again): said, not judged. */
+	json_object_object_add(run, "emulator_faults", faults);
 	json_object_object_add(root, "run", run);
 	json_object_object_add(root, "host", host_facts());
 	json_object_object_add(root, "guest", guest_facts(sd->share, c, &sd->g, sd->qcmd));
