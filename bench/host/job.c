@@ -91,7 +91,7 @@ static const struct job_option options[] = {
 	  "registration, so per_io registration has one notifier per call)",
 	  "truncate_under_dma:16,writeback_under_dma:16" },
 	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
-	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang, a guest program that never ends after its last cell, or a device buffer left registered (a leak)" },
+	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang, a guest program that never ends after its last cell, a device buffer left registered (a leak), or an imitated emulator fault (once per run)" },
 	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
 	  "where the simulated device completes: a hard-irq hrtimer, a soft hrtimer (softirq), or a "
 	  "SCHED_FIFO kthread (process context, as a threaded interrupt handler)" },
