@@ -184,12 +184,16 @@ static char *md_cell(const char *s)
 }
 
 /*
- * One figure of one cell. In deterministic mode a change is exact, and
- * one past the threshold in the worse direction is a regression. In wall
- * mode, where both runs have repetitions, the figure's mean is compared
- * and a regression must also be significant: Welch's t-test (unequal
- * variances) at p < 0.05, marked '*'. A wall run without repetitions
- * has no test; the threshold alone decides, and the output says so.
+ * One figure of one cell. Where both runs have repetitions, the figure's
+ * mean is compared and a regression must also be significant: Welch's
+ * t-test (unequal variances) at p < 0.05, marked '*'. That holds in
+ * deterministic mode too: a figure that repeats exactly on both sides has
+ * no spread, and any difference of it is significant (exact), while one
+ * that does not repeat (small_dio's release under inline completion moved
+ * by 5% between two boots of the same kernel) cannot pass for a change.
+ * Without repetitions, a deterministic change is taken as exact and a
+ * wall one has no test; the threshold alone decides, and the output says
+ * so.
  */
 static void compare_figure(struct compare_ctx *cx, const char *id, const char *strategy,
 			   const struct pb_metric_def *d, const char *path, struct json_object *bc,
@@ -206,8 +210,8 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 	if (!metric_value(pb_json_get(bc, "metrics"), path, &b) ||
 	    !metric_value(pb_json_get(nc, "metrics"), path, &v) || (b == 0 && v == 0))
 		return;
-	if (!cx->deterministic && bs && ns && !pb_stats_from_json(bs, &sa) &&
-	    !pb_stats_from_json(ns, &sb) && !pb_welch(&sa, &sb, &w)) {
+	if (bs && ns && !pb_stats_from_json(bs, &sa) && !pb_stats_from_json(ns, &sb) &&
+	    !pb_welch(&sa, &sb, &w)) {
 		tested = true;
 		significant = w.p < 0.05;
 		snprintf(mark, sizeof(mark), " p=%.3g%s", w.p, significant ? " *" : "");
@@ -223,7 +227,7 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 	if (cx->md_figures) {
 		char *cid = md_cell(id), ci[96], sig[64];
 
-		if (cx->deterministic) {
+		if (cx->deterministic && !tested) {
 			snprintf(ci, sizeof(ci), "exact");
 			snprintf(sig, sizeof(sig), "%s", fabs(pct) > cx->threshold ? "yes (exact)" : "no");
 		} else if (tested && b) {
@@ -291,9 +295,10 @@ static void write_markdown(struct compare_ctx *cx, struct json_object *base, str
 	fprintf(md, "Base: %s. New: %s. %s/%s, %d and %d repetitions%s. A change is a regression when it is "
 		"worse by more than %.2f%%%s.\n\n", kb, kn, accel ? accel : "?", mode ? mode : "?", brep, nrep,
 		get_str(pb_json_get(new, "run"), "ab_order") ? ", alternating between the kernels (base first)" : "",
-		cx->threshold, cx->deterministic ? " (deterministic: every change is exact)" :
-		brep > 1 && nrep > 1 ? " and significant (Welch's t-test, p < 0.05; the interval is the "
-		"difference of the means, 95%)" : " (without repetitions on both sides no significance test is possible)");
+		cx->threshold, brep > 1 && nrep > 1 ? " and significant (Welch's t-test, p < 0.05; the interval is "
+		"the difference of the means, 95%; a figure that repeats exactly has no spread, so any change of "
+		"it is significant)" : cx->deterministic ? " (deterministic, one repetition: every change is taken "
+		"as exact)" : " (without repetitions on both sides no significance test is possible)");
 	fprintf(md, "**%zu cells compared, %zu regressed.**\n\n", matched, regressions);
 	fprintf(md, "## Verdict and status changes\n\n");
 	if (cx->n_changes)
@@ -354,8 +359,11 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 	cx.threshold = o->threshold_pct >= 0 ? o->threshold_pct : cx.deterministic ? 1.0 : 10.0;
 	fprintf(out, "pinbench compare: %s/%s, threshold %.2f%%, repetitions %d -> %d (%s)\n", naccel,
 		nmode, cx.threshold, brep, nrep,
-		cx.deterministic ? "deterministic: every change is exact" :
-		brep > 1 && nrep > 1 ? "wall: means compared, Welch's t-test, * marks p < 0.05" :
+		brep > 1 && nrep > 1 ? (cx.deterministic ?
+		"deterministic with repetitions: means compared, Welch's t-test (an exact figure has no "
+		"spread: any change of it is significant), * marks p < 0.05" :
+		"wall: means compared, Welch's t-test, * marks p < 0.05") :
+		cx.deterministic ? "deterministic: every change is taken as exact" :
 		"wall: a side without repetitions allows no significance test; the threshold alone decides");
 	/*
 	 * Deterministic figures repeat exactly on one host, not across hosts:
@@ -454,7 +462,7 @@ next:
 	for (size_t g = 0; g < cx.ng; g++)
 		fprintf(out, "  %-18s %+.2f%% over %zu figures\n", cx.geo[g].name,
 			(exp(cx.geo[g].log_sum / (double)cx.geo[g].n) - 1) * 100.0, cx.geo[g].n);
-	if (!cx.deterministic)
+	if (!cx.deterministic || cx.significant_tests)
 		fprintf(out, "%zu figures tested with Welch's t-test, %zu without repetitions to test\n",
 			cx.significant_tests, cx.untested);
 	fprintf(out, "\n%zu cells compared, %zu regressed\n", matched, regressions);

@@ -161,6 +161,46 @@ static void test_markdown_escapes(void **state)
 	json_object_put(b);
 }
 
+/* Give the gup_fast cell's acquire p50 repetitions: n 3, this mean and spread. */
+static void with_reps(struct json_object *run, double mean, double stddev)
+{
+	struct json_object *cell = json_object_array_get_idx(json_object_object_get(run, "cells"), 0);
+	struct json_object *stats = json_object_new_object(), *st = json_object_new_object();
+
+	json_object_object_add(st, "n", json_object_new_int(3));
+	json_object_object_add(st, "mean", json_object_new_double(mean));
+	json_object_object_add(st, "stddev", json_object_new_double(stddev));
+	json_object_object_add(stats, "acquire_ns_per_page.p50", st);
+	json_object_object_add(cell, "stats", stats);
+	json_object_object_add(json_object_object_get(cell, "metrics"), "acquire_ns_per_page",
+			       json_tokener_parse("{\"p99\": 300}"));
+	json_object_object_add(json_object_object_get(json_object_object_get(cell, "metrics"), "acquire_ns_per_page"),
+			       "p50", json_object_new_double(mean));
+}
+
+/*
+ * Deterministic with repetitions: an exact figure (no spread) that moved
+ * is a regression; one that does not repeat exactly must be significant.
+ */
+static void test_deterministic_repetitions(void **state)
+{
+	struct json_object *a = run("deterministic", 1.0, "x"), *b = run("deterministic", 1.0, "x");
+	char out[8192];
+
+	(void)state;
+	with_reps(a, 200, 0);
+	with_reps(b, 206, 0);
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "acquire_ns_per_page.p50: 200 -> 206 ns (+3.00%) p=0 * REGRESSION"));
+	with_reps(a, 200, 6);
+	with_reps(b, 210, 6);
+	assert_int_equal(compare(a, b, -1, NULL, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "(+5.00%) p=0.1"));
+	assert_non_null(strstr(out, "(within noise)"));
+	json_object_put(a);
+	json_object_put(b);
+}
+
 static void test_junit(void **state)
 {
 	struct json_object *a = run("deterministic", 1.0, "x"), *b = run("deterministic", 1.05, "x");
@@ -193,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_incomparable),
 		cmocka_unit_test(test_kernels),
 		cmocka_unit_test(test_markdown_escapes),
+		cmocka_unit_test(test_deterministic_repetitions),
 		cmocka_unit_test(test_junit),
 	};
 
