@@ -508,6 +508,8 @@ struct progress {
 	const char *share;
 	char **labels;		/* per guest plan entry: id, and the repetition */
 	size_t total, last_done;
+	/* An A/B run: cells the other kernel has done, and all cells of both (0: one kernel). */
+	size_t done_elsewhere, total_all;
 	int last_running;
 	double t0;
 	bool tty;
@@ -548,9 +550,13 @@ static void progress_tick(void *arg)
 		return;
 	p->last_done = c.results;
 	p->last_running = c.running;
-	if (c.results && c.results < p->total)
-		snprintf(left, sizeof(left), ", about %.0f s left",
-			 el / (double)c.results * (double)(p->total - c.results));
+	{
+		size_t done = c.results + p->done_elsewhere, all = p->total_all ? p->total_all : p->total;
+
+		if (done && done < all)
+			snprintf(left, sizeof(left), ", about %.0f s left",
+				 el / (double)done * (double)(all - done));
+	}
 	if (c.running >= 0 && (size_t)c.running < p->total)
 		n = snprintf(line, sizeof(line), "[cell %d/%zu, %.0f s elapsed%s] %s", c.running + 1,
 			     p->total, el, left, p->labels[c.running]);
@@ -1130,9 +1136,19 @@ static int cmd_run(int argc, char **argv, struct config *c)
 	if (nsides == 1) {
 		side_run(&sides[0], 0, sides[0].total);
 	} else {
-		for (size_t r = 0; r < nrep; r++)
-			for (int k = 0; k < nsides; k++)
+		for (int k = 0; k < nsides; k++) {
+			sides[k].prog.t0 = sides[0].prog.t0;
+			sides[k].prog.total_all = sides[0].total * (size_t)nsides;
+		}
+		for (size_t r = 0; r < nrep; r++) {
+			for (int k = 0; k < nsides; k++) {
+				sides[k].prog.done_elsewhere = 0;
+				for (int o = 0; o < nsides; o++)
+					if (o != k)
+						sides[k].prog.done_elsewhere += count_results(sides[o].share);
 				side_run(&sides[k], r * plan.nr, (r + 1) * plan.nr);
+			}
+		}
 	}
 
 	for (int k = 0; k < nsides; k++) {

@@ -521,6 +521,26 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->ready_s = r->first_cell_s = -1;
+	/*
+	 * What a guest's init says of its boot (the program's exit status, the
+	 * module's unload, an init error) belongs to that boot: an earlier
+	 * boot's, left in the share, would tell the watchdog this guest's
+	 * program had ended long ago (an A/B run boots each kernel again for
+	 * every repetition).
+	 */
+	{
+		static const char *const per_boot[] = { "exit-status", "unload", "init-error" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(per_boot); i++) {
+			char *p = pb_asprintf("%s/%s", b->share, per_boot[i]);
+
+			if (unlink(p) < 0 && errno != ENOENT) {
+				free(p);
+				return -1;
+			}
+			free(p);
+		}
+	}
 	if (b->console) {
 		FILE *f = fopen(b->console, "a");
 
