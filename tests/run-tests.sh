@@ -160,6 +160,12 @@ sum=$(sha256sum "$out/smoke/results.json")
 result "second run into the same directory refused (exit 2), first result intact" \
 	test $rc = 2 -a "$(sha256sum "$out/smoke/results.json")" = "$sum"
 
+# What an earlier boot left in the share (an A/B run boots each kernel once per repetition) is not this boot's.
+mkdir -p "$out/stale/guest" && echo 0 > "$out/stale/guest/exit-status" && touch -d '10 minutes ago' "$out/stale/guest/exit-status"
+"$pinbench" run --repeat 1 --job data/deterministic.job --out "$out/stale" > "$out/stale.log" 2>&1; rc=$?
+result "an old exit-status in the share does not end the next guest: exit 0, every cell ok" test $rc = 0 -a \
+	"$(json "$out/stale/results.json" '[.cells[].status] | unique | join(",")')" = ok
+
 echo "== guest: deterministic mode reproduces medians; nightly mode with its baseline"
 # det1 becomes a baseline (pinbench nightly --update-baseline), det2 is a nightly run against it.
 "$pinbench" nightly --job data/deterministic.job --baseline "$out/baseline.json" --out "$out/det0" > "$out/det0.log" 2>&1; rc=$?
