@@ -78,12 +78,17 @@ static void mark_best(struct buf *b, size_t from, const char *dirs, int keys)
 	cells = pb_xcalloc(2, sizeof(*cells));
 	counts = pb_xcalloc(2, sizeof(*counts));
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char **row = pb_xcalloc(ncols + 8, sizeof(char *)), *p = line, *bar;
+		size_t bars = 0;
+		char **row, *p = line, *bar;
 		int n = 0;
 
+		/* Every cell of the row, however many columns the directions name. */
+		for (const char *q = line; *q; q++)
+			bars += *q == '|';
+		row = pb_xcalloc(bars + 1, sizeof(char *));
 		if (*p == '|')
 			p++;
-		while ((bar = strstr(p, " |")) && n < (int)ncols + 7) {
+		while ((bar = strstr(p, " |"))) {
 			*bar = '\0';
 			row[n++] = pb_xstrdup(p[0] == ' ' ? p + 1 : p);
 			p = bar + 2;

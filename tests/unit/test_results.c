@@ -340,6 +340,54 @@ static void test_report_golden(void **state)
 	json_object_put(r);
 }
 
+/*
+ * Every row of a wide table keeps all its cells once the best values are
+ * marked: the truncate table has more columns than it marks (its rows
+ * once lost their last three, verdict and status among them).
+ */
+static void test_report_rows_whole(void **state)
+{
+	static const char cell[] =
+		"{\"id\":\"truncate_stock/none/fs=%s\",\"workload\":\"truncate_stock\",\"strategy\":\"none\","
+		"\"params\":{\"filesystem\":\"%s\",\"truncate_to\":\"zero\",\"file_pages\":64,"
+		"\"fixedbufs\":0},\"status\":\"ok\",\"reason\":\"\",\"metrics\":{\"truncate_ns\":"
+		"{\"p50\":%d,\"p99\":%d,\"max\":%d},\"iterations\":20,\"lost\":0,\"redirected\":0,"
+		"\"refused\":0,\"io_refused\":9,\"stale_bytes\":0,\"spurious\":0,\"verdict\":\"%s\"},"
+		"\"pin_balance\":{\"acquired\":0,\"released\":0}}";
+	char c[2][1024], *text = NULL, *md, *table, *line, *save = NULL;
+	struct json_object *r;
+	int header = -1, rows = 0;
+
+	(void)state;
+	snprintf(c[0], sizeof(c[0]), cell, "ext4_dax", "ext4_dax", 1000, 2000, 3000, "HANGS");
+	snprintf(c[1], sizeof(c[1]), cell, "ext4", "ext4", 500, 900, 1000, "fails I/O");
+	if (asprintf(&text, "{\"schema_version\":1,\"run\":{\"name\":\"g\",\"mode\":\"deterministic\","
+		     "\"accel\":\"tcg\",\"cmdline\":\"x\",\"repeat\":1},\"guest\":{\"clock_read_ns\":50},"
+		     "\"host\":{},\"pinbench\":{},\"cells\":[%s,%s]}", c[0], c[1]) < 0)
+		fail();
+	r = json_tokener_parse(text);
+	assert_non_null(r);
+	md = pb_report_md(r);
+	assert_non_null(strstr(md, "| **HANGS** | ok |"));
+	assert_non_null(strstr(md, "| **fails I/O** | ok |"));
+	table = strstr(md, "| file system |");
+	assert_non_null(table);
+	for (line = strtok_r(table, "\n", &save); line && *line == '|'; line = strtok_r(NULL, "\n", &save)) {
+		int bars = 0;
+
+		for (const char *p = line; *p; p++)
+			bars += *p == '|';
+		if (header < 0)
+			header = bars;
+		assert_int_equal(bars, header);
+		rows++;
+	}
+	assert_int_equal(rows, 4);
+	free(md);
+	free(text);
+	json_object_put(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_truncate_metrics),
 		cmocka_unit_test(test_results_check),
 		cmocka_unit_test(test_report_golden),
+		cmocka_unit_test(test_report_rows_whole),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
