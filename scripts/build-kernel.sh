@@ -21,6 +21,12 @@
 #   bench/pinbench run --kernel OUT/build/arch/x86/boot/bzImage ...
 # (the modules are installed from it into build/<release>-tree-<hash>/ on the
 # first run). An unchanged rebuild is incremental.
+#
+# With ccache (installed here when run as root), the compiler's results are
+# shared between OUT directories that sit side by side: a second OUT from the
+# same tarball with one patch more recompiles only what the patch touches
+# (CCACHE_BASEDIR is OUT's parent, so the absolute paths of the two trees hash
+# alike). PB_NO_CCACHE=1 builds without it.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +57,7 @@ for t in flex:flex bison:bison bc:bc patch:patch; do
 done
 [ -f /usr/include/libelf.h ] || need+=(libelf-dev)
 [ -f /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
+[ -n "${PB_NO_CCACHE:-}" ] || command -v ccache > /dev/null || [ "$(id -u)" != 0 ] || need+=(ccache)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "build-kernel: installing ${need[*]}"
@@ -89,13 +96,19 @@ fi
 
 build=$out/build
 mkdir -p "$build"
+cc=()
+if [ -z "${PB_NO_CCACHE:-}" ] && command -v ccache > /dev/null; then
+	cc=(CC="ccache gcc")
+	export CCACHE_BASEDIR=${out%/*} CCACHE_NOHASHDIR=1
+	ccache -z > /dev/null 2>&1 || true
+fi
 t0=$(date +%s)
 echo "build-kernel: configuring in $build"
-make -s -C "$src" O="$build" x86_64_defconfig > /dev/null
+make -s -C "$src" O="$build" "${cc[@]}" x86_64_defconfig > /dev/null
 kvm=$src/kernel/configs/kvm_guest.config
 [ -f "$kvm" ] || kvm=$src/arch/x86/configs/kvm_guest.config
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$kvm" "$here/pinbench.config" > "$build/merge.log"
-make -s -C "$src" O="$build" olddefconfig > /dev/null
+make -s -C "$src" O="$build" "${cc[@]}" olddefconfig > /dev/null
 
 # What the fragment asked for and did not get.
 missing=0
@@ -119,8 +132,8 @@ done < <(cat "$here/pinbench.config")
 grep -q '^CONFIG_MMU_NOTIFIER=y' "$build/.config" || { echo "build-kernel: CONFIG_MMU_NOTIFIER is off: notifier_revoke cannot build" >&2; missing=1; }
 [ $missing = 0 ] || { echo "build-kernel: the guest cannot boot or run pinbench without the above" >&2; exit 1; }
 
-echo "build-kernel: building with $jobs jobs (log: $build/build.log)"
-if ! make -C "$src" O="$build" -j"$jobs" bzImage modules > "$build/build.log" 2>&1; then
+echo "build-kernel: building with $jobs jobs${cc:+ through ccache} (log: $build/build.log)"
+if ! make -C "$src" O="$build" "${cc[@]}" -j"$jobs" bzImage modules > "$build/build.log" 2>&1; then
 	grep -m 10 -E 'error|Error' "$build/build.log" >&2 || tail -n 20 "$build/build.log" >&2
 	echo "build-kernel: the build failed (log: $build/build.log)" >&2
 	exit 1
@@ -128,4 +141,5 @@ fi
 t1=$(date +%s)
 rel=$(make -s -C "$src" O="$build" kernelrelease)
 echo "build-kernel: $rel built in $((t1 - t0)) s: $build/arch/x86/boot/bzImage"
+[ ${#cc[@]} = 0 ] || echo "build-kernel: ccache: $(ccache -s 2>/dev/null | grep -E '^ *Hits:' | head -n 1 | tr -s ' ')"
 echo "build-kernel: bench/pinbench run --kernel $build/arch/x86/boot/bzImage ..."
