@@ -147,4 +147,19 @@ void pb_counters_open_self(struct pb_counters *c);
 void pb_counters_close_self(struct pb_counters *c);
 void pb_counters_add(struct pb_counters *a, const struct pb_counters *b);
 
+/* Kprobe events in tracefs, as evidence of what the kernel did (ktrace.c). */
+#define PB_KTRACE_MAX 8
+struct pb_ktrace {
+	unsigned int n;
+	char names[PB_KTRACE_MAX][32];
+};
+int pb_ktrace_start(struct pb_ktrace *kt, const char *const *defs, unsigned int n, char *err,
+		    size_t errlen);
+void pb_ktrace_begin(struct pb_ktrace *kt);
+void pb_ktrace_mark(const char *msg);
+long pb_ktrace_end(struct pb_ktrace *kt, void (*fn)(void *arg, const char *event, int pid,
+						    const char *args), void *arg);
+void pb_ktrace_stop(struct pb_ktrace *kt);
+unsigned long long pb_ktrace_arg(const char *args, const char *key);
+
 #endif

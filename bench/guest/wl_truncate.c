@@ -108,6 +108,10 @@ struct totals {
 	/* Truncates that finished only when a signal interrupted their wait, and where they slept. */
 	uint64_t hung;
 	char hung_stack[512];
+	/* trace=1: the kprobes (NULL otherwise), their counts over the cell, and a hang's account. */
+	struct pb_ktrace *kt;
+	uint64_t tr_waits, tr_woken, tr_bio_releases, tr_devmap_puts, tr_lost;
+	char hang_trace[256];
 };
 
 static int dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st)
@@ -452,6 +456,101 @@ static void kernel_stack(pid_t tid, char *out, size_t len)
 	free(path);
 }
 
+/*
+ * trace=1: the evidence behind a HANGS verdict, from kprobes on both sides
+ * of the truncate's wait.
+ *  - pb_wait: init_wait_var_entry(), where ___wait_var_event() begins a
+ *    wait; in the truncating task that is ext4_break_layouts() waiting on
+ *    a DAX page's &page->_refcount. Its arguments are the address waited
+ *    on and, read through it, the refcount when the wait began.
+ *  - pb_wake: wake_up_var(), the only thing that ends that wait short of a
+ *    signal.
+ *  - pb_biorel: __bio_release_pages(), where the reads give their page
+ *    references back.
+ *  - pb_devput: the devmap-aware put, __put_devmap_managed_page_refs()
+ *    (6.1) or __put_devmap_managed_folio_refs() (6.2 on): the one that calls
+ *    wake_up_var() when an fsdax page's refcount falls back to 1.
+ */
+#define TRACE_SIGNAL "pinbench: SIGUSR1 to the truncate"
+static const char *const dax_probes[] = {
+	"p:pb_wait init_wait_var_entry var=%si:x64 ref=+0(%si):s32",
+	"p:pb_wake wake_up_var var=%di:x64",
+	"p:pb_biorel __bio_release_pages",
+	"p:pb_devput __put_devmap_managed_page_refs|p:pb_devput __put_devmap_managed_folio_refs",
+};
+
+/* One iteration's trace, read in order. */
+struct dax_trace {
+	struct totals *t;
+	int tid;			/* the truncating task */
+	bool signalled;			/* past the mark: the restart is not evidence */
+	bool waiting;			/* a wait (refcount above 1) is open */
+	bool woken;			/* wake_up_var() on its address */
+	unsigned long long var;
+	long ref;
+	uint64_t rel, put;		/* releases and devmap-aware puts since it began */
+	char last[256];			/* the wait open when the signal came */
+};
+
+static void dax_trace_close(struct dax_trace *d)
+{
+	if (d->waiting && d->woken)
+		d->t->tr_woken++;
+	d->waiting = false;
+}
+
+static void dax_trace_event(void *arg, const char *ev, int pid, const char *args)
+{
+	struct dax_trace *d = arg;
+
+	if (!strcmp(ev, "pb_biorel")) {
+		d->t->tr_bio_releases++;
+		d->rel++;
+	} else if (!strcmp(ev, "pb_devput")) {
+		d->t->tr_devmap_puts++;
+		d->put++;
+	} else if (d->signalled) {
+		return;
+	} else if (!strcmp(ev, "pb_wait") && pid == d->tid) {
+		long ref = (long)(int)pb_ktrace_arg(args, "ref");
+
+		dax_trace_close(d);
+		/* A refcount of 1 already: ___wait_var_event() will not sleep. */
+		if (ref <= 1)
+			return;
+		*d = (struct dax_trace){ .t = d->t, .tid = d->tid, .waiting = true,
+					 .var = pb_ktrace_arg(args, "var"), .ref = ref };
+		d->t->tr_waits++;
+	} else if (!strcmp(ev, "pb_wake")) {
+		if (d->waiting && pb_ktrace_arg(args, "var") == d->var)
+			d->woken = true;
+	} else if (!strcmp(ev, "tracing_mark_write") && strstr(args, TRACE_SIGNAL)) {
+		if (d->waiting)
+			snprintf(d->last, sizeof(d->last), "waited on 0x%llx (refcount %ld when the "
+				 "wait began); then %" PRIu64 " bio page releases, %" PRIu64
+				 " devmap-aware puts, and %s wake_up_var() on it before the signal",
+				 d->var, d->ref, d->rel, d->put, d->woken ? "a" : "no");
+		else
+			snprintf(d->last, sizeof(d->last), "no open wait on a page when the signal came");
+		dax_trace_close(d);
+		d->signalled = true;
+	}
+}
+
+/* After an iteration: fold its trace into the cell's counts. */
+static void dax_trace_read(struct totals *t, pid_t tid, bool hung)
+{
+	struct dax_trace d = { .t = t, .tid = tid };
+	long lost = pb_ktrace_end(t->kt, dax_trace_event, &d);
+
+	dax_trace_close(&d);
+	if (lost > 0)
+		t->tr_lost += (uint64_t)lost;
+	if (hung && !t->hang_trace[0])
+		snprintf(t->hang_trace, sizeof(t->hang_trace), "%s", d.last[0] ? d.last :
+			 "the signal's mark is not in the trace");
+}
+
 static void poke(int sig)
 {
 	(void)sig;
@@ -460,9 +559,11 @@ static void poke(int sig)
 /*
  * The reads are over, yet the truncate still waits: every reference the
  * reads took is gone, so ext4_break_layouts() sleeps on a page whose
- * refcount is already back to 1 (a missed wake-up). Record where it sleeps,
- * then interrupt it with a signal: it restarts (SA_RESTART), finds the page
- * free and finishes. One that does not finish even then fails the cell.
+ * refcount is already back to 1, a wake-up that never came (on 6.1.84 and
+ * later, the reads' release path; see stock_iterate()). Record where it
+ * sleeps, then interrupt it with a signal: it restarts (SA_RESTART), finds
+ * the page free and finishes. One that does not finish even then fails the
+ * cell.
  */
 static int trunc_unstick(struct pb_cell *cell, struct trunc_call *tc, pthread_t th,
 			 struct totals *t)
@@ -474,6 +575,8 @@ static int trunc_unstick(struct pb_cell *cell, struct trunc_call *tc, pthread_t 
 	if (!t->hung_stack[0])
 		kernel_stack(tc->tid, t->hung_stack, sizeof(t->hung_stack));
 	sigaction(SIGUSR1, &sa, NULL);
+	if (t->kt)
+		pb_ktrace_mark(TRACE_SIGNAL);
 	pthread_kill(th, SIGUSR1);
 	if (trunc_wait(th, 2000) == 0) {
 		t->hung++;
@@ -501,12 +604,15 @@ static int stock_iterate(struct pb_cell *cell, const char *dir, struct totals *t
 	struct trunc_file f;
 	struct trunc_call tc = { 0 };
 	bool ring_up = false, started = false, over = false;
+	uint64_t hung_before;
 	pthread_t th;
 	int ret = -1, r;
 
 	if (file_open(cell, dir, it, !strcmp(pb_param_str(cell, "truncate_to"), "half"), &f) < 0)
 		goto out;
 	cut = (unsigned int)(f.to / 4096);
+	if (t->kt)
+		pb_ktrace_begin(t->kt);
 	r = io_uring_queue_init(qd, &ring, 0);
 	if (r < 0) {
 		pb_cell_fail(cell, PB_FAILED, "io_uring_queue_init: %s", strerror(-r));
@@ -545,11 +651,23 @@ static int stock_iterate(struct pb_cell *cell, const char *dir, struct totals *t
 			} else if (__atomic_load_n(&tc.t0, __ATOMIC_ACQUIRE) && now > tc.t0 &&
 				   now - tc.t0 > (uint64_t)block_ms * 1000000) {
 				/*
-				 * Blocked on the reads: on DAX, ext4_break_layouts() drops
-				 * the invalidate lock while it waits, the next reads fault
-				 * the pages back in and take new references, and truncate
-				 * waits again, for as long as the reads go on. Stop them,
-				 * as the device is unregistered above.
+				 * Blocked on the reads, on DAX: ext4_break_layouts() waits
+				 * for a busy page's refcount to fall back to 1, dropping the
+				 * invalidate lock meanwhile.
+				 *  - Where a read's release wakes it (6.12, whose direct I/O
+				 *    unpins through gup_put_folio(); 6.1.y with
+				 *    patches/6.1-dax-bio-release-wakeup.patch), it waits out
+				 *    the reads in flight, one wake-up each, and goes on
+				 *    (measured: a few ms); it stays here only if reads keep
+				 *    faulting the pages back in faster than it gets through
+				 *    them: "blocks".
+				 *  - Where it does not (6.1.84 and later: __bio_release_pages()
+				 *    drops the references with folio_put_refs(), which never
+				 *    calls wake_up_var()), the first wait never ends, reads
+				 *    or no reads: trunc_unstick() below finds it still
+				 *    asleep once they are over, "HANGS" (trace=1 shows it).
+				 * Stop the reads either way, as the device is unregistered
+				 * above.
 				 */
 				if (!t->blocked_on[0])
 					wchan_of(tc.tid, t->blocked_on, sizeof(t->blocked_on));
@@ -574,8 +692,11 @@ static int stock_iterate(struct pb_cell *cell, const char *dir, struct totals *t
 		io_uring_cqe_seen(&ring, cqe);
 		inflight--;
 	}
+	hung_before = t->hung;
 	if (started && !over && trunc_unstick(cell, &tc, th, t) < 0)
 		goto out;
+	if (t->kt && started)
+		dax_trace_read(t, tc.tid, t->hung > hung_before);
 	if (fixed)
 		io_uring_unregister_buffers(&ring);
 	io_uring_queue_exit(&ring);
@@ -620,6 +741,10 @@ static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 	if (t->hung)
 		pb_cell_note(cell, "truncate HUNG in %" PRIu64 " iterations after the reads had stopped, "
 			     "until a signal interrupted it (%s)", t->hung, t->hung_stack);
+	if (t->kt)
+		pb_cell_note(cell, "trace: %" PRIu64 " waits, %" PRIu64 " woken; %" PRIu64
+			     " bio releases, %" PRIu64 " devmap puts (raw.trace_*, raw.hang_trace)",
+			     t->tr_waits, t->tr_woken, t->tr_bio_releases, t->tr_devmap_puts);
 	json_object_object_add(o, "iterations", json_object_new_uint64(t->iterations));
 	json_object_object_add(o, "refused", json_object_new_uint64(t->refused));
 	if (t->refused)
@@ -646,6 +771,19 @@ static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 		json_object_object_add(o, "io_refused", json_object_new_uint64(t->io_refused));
 		json_object_object_add(o, "raced", json_object_new_uint64(t->raced));
 		json_object_object_add(o, "io_errors", json_object_new_uint64(t->io_errors));
+		if (t->kt) {
+			json_object_object_add(o, "trace", json_object_new_boolean(1));
+			json_object_object_add(o, "trace_waits", json_object_new_uint64(t->tr_waits));
+			json_object_object_add(o, "trace_woken", json_object_new_uint64(t->tr_woken));
+			json_object_object_add(o, "trace_bio_releases",
+					       json_object_new_uint64(t->tr_bio_releases));
+			json_object_object_add(o, "trace_devmap_puts",
+					       json_object_new_uint64(t->tr_devmap_puts));
+			json_object_object_add(o, "trace_lost", json_object_new_uint64(t->tr_lost));
+			if (t->hang_trace[0])
+				json_object_object_add(o, "hang_trace",
+						       json_object_new_string(t->hang_trace));
+		}
 	} else {
 		json_object_object_add(o, "strategy_caps", json_object_new_uint64(
 			pb_strategy_caps(pb_param_str(cell, "strategy"))));
@@ -726,6 +864,7 @@ static int stock_device(struct pb_cell *cell, unsigned int pages)
 static void truncate_stock_run(struct pb_cell *cell)
 {
 	unsigned int iterations = (unsigned int)pb_param_u64(cell, "iterations");
+	struct pb_ktrace kt;
 	struct totals t = { 0 };
 	char dir[128];
 	int devfd;
@@ -740,6 +879,16 @@ static void truncate_stock_run(struct pb_cell *cell)
 	devfd = stock_device(cell, (unsigned int)pb_param_u64(cell, "file_pages"));
 	if (devfd < 0)
 		return;
+	if (pb_param_u64(cell, "trace")) {
+		char err[256];
+
+		if (pb_ktrace_start(&kt, dax_probes, ARRAY_SIZE(dax_probes), err, sizeof(err)) < 0) {
+			pb_cell_fail(cell, PB_UNSUPPORTED, "trace=1: %s", err);
+			close(devfd);
+			return;
+		}
+		t.kt = &kt;
+	}
 	pb_hist_init(&t.truncate_ns);
 	pb_hist_init(&t.revoke_span_ns);
 	for (unsigned int i = 0; i < iterations; i++)
@@ -752,6 +901,8 @@ static void truncate_stock_run(struct pb_cell *cell)
 	}
 	emit_totals(cell, &t, true);
 out:
+	if (t.kt)
+		pb_ktrace_stop(t.kt);
 	close(devfd);
 	pb_hist_free(&t.truncate_ns);
 	pb_hist_free(&t.revoke_span_ns);

@@ -130,6 +130,10 @@ static const struct job_option options[] = {
 	  "truncate_under_dma,truncate_stock",
 	  "a truncate still running after this long is blocked on the device: the device is then "
 	  "unregistered, which lets it finish" },
+	{ "trace", OPT_BOOL, "0", 0, 1, NULL, false, false, "truncate_stock",
+	  "record kprobe events on both sides of a truncate's wait for a DAX page (where it waits, "
+	  "wake_up_var(), the reads' page release, the devmap-aware put): the evidence behind a HANGS "
+	  "verdict (raw.trace_*); the probes cost the reads and the truncate time" },
 	{ "fsync_ms", OPT_UINT, "2", 0, 10000, NULL, true, true, "writeback_under_dma",
 	  "another thread calls fsync() this often while the device writes" },
 	{ "dirty_on_release", OPT_BOOL, "1", 0, 1, NULL, true, true, "writeback_under_dma",

@@ -116,6 +116,10 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "truncate_stock", "stale_bytes", "count", L, NULL, "bytes past the cut after extending again" },
 	{ "truncate_stock", "io_refused", "count", N, NULL, "reads that failed with EFAULT" },
 	{ "truncate_stock", "verdict", "word", N, "", "the outcome (pb_truncate_verdict())" },
+	{ "truncate_stock", "trace_waits", "count", N, NULL, "(trace=1) truncate waits on a page with a read in flight" },
+	{ "truncate_stock", "trace_woken", "count", N, NULL, "(trace=1) of those, ended by wake_up_var() on that page" },
+	{ "truncate_stock", "trace_bio_releases", "count", N, NULL, "(trace=1) __bio_release_pages() calls" },
+	{ "truncate_stock", "trace_devmap_puts", "count", N, NULL, "(trace=1) devmap-aware page puts (the ones that wake)" },
 
 	{ "writeback_under_dma", "fsync_ns", "ns", L, "p50", "each fsync() while the device wrote" },
 	{ "writeback_under_dma", "fsyncs", "count", N, NULL, "how many" },

@@ -389,6 +389,13 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 	if (acc)
 		json_object_object_add(m, "lost_pct", json_object_new_double(
 			100.0 * (double)get_u64(raw, "lost") / (double)acc));
+	if (json_object_object_get_ex(raw, "trace", &h) && json_object_get_boolean(h)) {
+		static const char *const traced[] = { "trace_waits", "trace_woken",
+						      "trace_bio_releases", "trace_devmap_puts" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(traced); i++)
+			json_object_object_add(m, traced[i], json_object_new_uint64(get_u64(raw, traced[i])));
+	}
 	json_object_object_add(m, "verdict", json_object_new_string(pb_truncate_verdict(
 		it, refused, get_u64(raw, "hung"), get_u64(raw, "blocked"), get_u64(raw, "lost"),
 		get_u64(raw, "redirected"), get_u64(raw, "io_refused"), get_u64(raw, "stale_bytes"))));
