@@ -46,6 +46,28 @@ char *pb_asprintf(const char *fmt, ...)
 	return s;
 }
 
+void pb_text_put(struct pb_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < t->cap - t->len) {
+			t->len += (size_t)n;
+			return;
+		}
+		if (n < 0)
+			pb_die("pb_text_put: %s", fmt);
+		t->cap = t->cap * 2 + (size_t)n + 64;
+		t->s = realloc(t->s, t->cap);
+		if (!t->s)
+			pb_die("out of memory");
+	}
+}
+
 void *pb_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

@@ -28,6 +28,12 @@ char *pb_read_first_line(const char *path);
 int pb_mkdir_p(const char *path, unsigned int mode);
 bool pb_file_exists(const char *path);
 double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */
+/* A growing string: pb_text_put() appends, printf-style; s is NUL-terminated once anything is put. */
+struct pb_text {
+	char *s;
+	size_t len, cap;
+};
+void pb_text_put(struct pb_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 
 

@@ -7,33 +7,8 @@
 #include "pinbench_uapi.h"
 #include "metrics.h"
 #include "report.h"
+#include "results.h"
 #include "util.h"
-
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static void bput(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void bput(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap * 2 + (size_t)n + 64;
-		b->s = realloc(b->s, b->cap);
-		if (!b->s)
-			pb_die("out of memory");
-	}
-}
 
 /* A table cell's number ("12.5", "30%", "4.1 us"); false for anything else ("-", words). */
 static bool cell_number(const char *cell, double *v)
@@ -61,7 +36,7 @@ static bool cell_number(const char *cell, double *v)
  * better, H higher is better, anything else not marked (the letters
  * follow the one metric table, bench/host/metrics.c). Ties are all marked.
  */
-static void mark_best(struct buf *b, size_t from, const char *dirs, int keys)
+static void mark_best(struct pb_text *b, size_t from, const char *dirs, int keys)
 {
 	char *text, *save = NULL, *line, *nl;
 	char ***cells = NULL;
@@ -139,12 +114,12 @@ static void mark_best(struct buf *b, size_t from, const char *dirs, int keys)
 	b->len = from;
 	b->s[from] = '\0';
 	for (size_t r = 2; r < nrows; r++) {
-		bput(b, "|");
+		pb_text_put(b, "|");
 		for (int k = 0; k < counts[r]; k++) {
-			bput(b, " %s |", cells[r][k]);
+			pb_text_put(b, " %s |", cells[r][k]);
 			free(cells[r][k]);
 		}
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		free(cells[r]);
 	}
 	free(cells);
@@ -258,7 +233,7 @@ static bool fewer_pages_per_call(struct json_object *x, struct json_object *y)
 }
 
 /* The strategies' own steps for one group, where they were timed (separate runs). */
-static void breakdown_table(struct buf *b, struct json_object *const *rows, size_t n,
+static void breakdown_table(struct pb_text *b, struct json_object *const *rows, size_t n,
 			    const char *group)
 {
 	bool has[PINBENCH_PART_NR] = { false }, any = false;
@@ -278,16 +253,16 @@ static void breakdown_table(struct buf *b, struct json_object *const *rows, size
 	}
 	if (!any)
 		return;
-	bput(b, "Cost breakdown (mean ns per acquire or release call, timed in a separate run; "
+	pb_text_put(b, "Cost breakdown (mean ns per acquire or release call, timed in a separate run; "
 		"each step includes about one clock read):\n\n| pages/call | strategy |");
 	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
 		if (has[p])
-			bput(b, " %s |", part_names[p]);
-	bput(b, "\n|---:|---|");
+			pb_text_put(b, " %s |", part_names[p]);
+	pb_text_put(b, "\n|---:|---|");
 	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
 		if (has[p])
-			bput(b, "---:|");
-	bput(b, "\n");
+			pb_text_put(b, "---:|");
+	pb_text_put(b, "\n");
 	for (size_t k = 0; k < n; k++) {
 		struct json_object *c = rows[k];
 		bool row = false;
@@ -303,19 +278,19 @@ static void breakdown_table(struct buf *b, struct json_object *const *rows, size
 		if (!row)
 			continue;
 		row_label(c, label, sizeof(label));
-		bput(b, "| %s | %s |", str(obj(c, "params"), "pages_per_call"), label);
+		pb_text_put(b, "| %s | %s |", str(obj(c, "params"), "pages_per_call"), label);
 		for (size_t p = 0; p < PINBENCH_PART_NR; p++) {
 			if (!has[p])
 				continue;
 			num(f, sizeof(f), part_metric(c, part_names[p]));
-			bput(b, " %s |", f);
+			pb_text_put(b, " %s |", f);
 		}
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 	}
-	bput(b, "\n");
+	pb_text_put(b, "\n");
 }
 
-static void gup_fast_section(struct buf *b, struct json_object *cells, double clock_ns)
+static void gup_fast_section(struct pb_text *b, struct json_object *cells, double clock_ns)
 {
 	size_t n = json_object_array_length(cells);
 	char **groups = pb_xcalloc(n + 1, sizeof(char *));
@@ -329,7 +304,7 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 		return;
 	}
 	ng = 0;
-	bput(b, "## gup_fast\n\n"
+	pb_text_put(b, "## gup_fast\n\n"
 		"Cost per page of acquiring and releasing user pages in an in-kernel loop, as "
 		"mm/gup_test.c measures it. **ns/page** is the mean over rounds timed as a whole "
 		"(no clock read between calls); **p50/p99** are per call, each call timed on its own, "
@@ -360,10 +335,10 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 	sort_cells(rows, n, fewer_pages_per_call);
 
 	for (size_t g = 0; g < ng; g++) {
-		bput(b, "### %s\n\n", groups[g]);
+		pb_text_put(b, "### %s\n\n", groups[g]);
 		t0 = b->len;
-		bput(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
-		bput(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		pb_text_put(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
+		pb_text_put(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (size_t k = 0; k < n; k++) {
 			struct json_object *c = rows[k];
 			struct json_object *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
@@ -385,13 +360,13 @@ static void gup_fast_section(struct buf *b, struct json_object *cells, double cl
 			snprintf(f[7], 32, "%s/%s", str(bal, "acquired"), str(bal, "released"));
 			row_label(c, label, sizeof(label));
 			/* A reason's first line; the console tail stays in results.json. */
-			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "pages_per_call"), label,
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		mark_best(b, t0, "..LLLLLLH..", 1);
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		breakdown_table(b, rows, n, groups[g]);
 		free(groups[g]);
 	}
@@ -441,7 +416,7 @@ static void dio_label(struct json_object *c, char *out, size_t len)
  * reference per I/O minus liburing on registered buffers, same block size
  * and depth, in the submitting thread's CPU time per I/O.
  */
-static void stock_ref_cost(struct buf *b, struct json_object **in, size_t ni, const char *group)
+static void stock_ref_cost(struct pb_text *b, struct json_object **in, size_t ni, const char *group)
 {
 	bool any = false;
 	char key[256];
@@ -468,16 +443,16 @@ static void stock_ref_cost(struct buf *b, struct json_object **in, size_t ni, co
 			if (!m0 || !m1)
 				continue;
 			if (!any)
-				bput(b, "Stock kernel, page references per I/O (liburing task clock per I/O, "
+				pb_text_put(b, "Stock kernel, page references per I/O (liburing task clock per I/O, "
 					"fixedbufs=0 minus fixedbufs=1):");
 			any = true;
-			bput(b, " %s B QD%s: %.0f ns;", str(obj(c, "params"), "block_size"),
+			pb_text_put(b, " %s B QD%s: %.0f ns;", str(obj(c, "params"), "block_size"),
 			     str(obj(c, "params"), "queue_depth"),
 			     json_object_get_double(m0) - json_object_get_double(m1));
 		}
 	}
 	if (any)
-		bput(b, "\n\n");
+		pb_text_put(b, "\n\n");
 }
 
 /* small_dio rows: by block size, then queue depth, then cell order. */
@@ -488,7 +463,7 @@ static bool small_dio_before(struct json_object *x, struct json_object *y)
 	return param_ull(x, "queue_depth") < param_ull(y, "queue_depth");
 }
 
-static void small_dio_section(struct buf *b, struct json_object *cells)
+static void small_dio_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
 	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
@@ -500,7 +475,7 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 	sort_cells(in, ni, small_dio_before);
 	if (!ni)
 		goto out;
-	bput(b, "## small_dio\n\n"
+	pb_text_put(b, "## small_dio\n\n"
 		"Direct I/O through real bios on a memory-backed null_blk, pages acquired per I/O by "
 		"each strategy and released from the bio's end_io in the device's completion context. "
 		"**IOPS** over the measured I/Os; **latency** submit_bio() to end_io (us); **acquire** "
@@ -524,9 +499,9 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 	for (size_t g = 0; g < ng; g++) {
 		size_t t0;
 
-		bput(b, "### %s\n\n", groups[g]);
+		pb_text_put(b, "### %s\n\n", groups[g]);
 		t0 = b->len;
-		bput(b, "| block | QD | strategy | IOPS | lat p50 | p99 | p99.9 | acquire ns | release ns | "
+		pb_text_put(b, "| block | QD | strategy | IOPS | lat p50 | p99 | p99.9 | acquire ns | release ns | "
 			"residency p50 ns | deferred | CPU/IO ns | acq+rel %% | status |\n"
 			"|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (size_t i = 0; i < ni; i++) {
@@ -555,13 +530,13 @@ static void small_dio_section(struct buf *b, struct json_object *cells)
 					if (k != 8)
 						snprintf(f[k], 32, "-");
 			dio_label(c, label, sizeof(label));
-			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "block_size"), str(obj(c, "params"), "queue_depth"), label,
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		mark_best(b, t0, "...HLLLLLLLLL.", 2);
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		stock_ref_cost(b, in, ni, groups[g]);
 		free(groups[g]);
 	}
@@ -642,7 +617,7 @@ static void irq_highest(struct json_object **in, size_t ni, const char *group, c
 		snprintf(out, len, "≥ %llu (all swept rates)", best);
 }
 
-static void irq_section(struct buf *b, struct json_object *cells)
+static void irq_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
 	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
@@ -655,7 +630,7 @@ static void irq_section(struct buf *b, struct json_object *cells)
 	if (!ni)
 		goto out;
 	sort_cells(in, ni, irq_before);
-	bput(b, "## irq_completion\n\n"
+	pb_text_put(b, "## irq_completion\n\n"
 		"A simulated device completes I/Os at an offered rate from a hard-irq hrtimer, a soft "
 		"hrtimer (softirq) or a SCHED_FIFO kthread (process context, as a threaded handler), "
 		"releasing each I/O's pages through the strategy there; what may not run in that "
@@ -682,7 +657,7 @@ static void irq_section(struct buf *b, struct json_object *cells)
 		char **labels = pb_xcalloc(ni + 1, sizeof(char *));
 		size_t nl = 0, t0;
 
-		bput(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
+		pb_text_put(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
 			"| strategy | hardirq | softirq | process |\n|---|---|---|---|\n", groups[g]);
 		for (size_t i = 0; i < ni; i++) {
 			char l[64];
@@ -698,20 +673,20 @@ static void irq_section(struct buf *b, struct json_object *cells)
 				labels[nl++] = pb_xstrdup(l);
 		}
 		for (size_t k = 0; k < nl; k++) {
-			bput(b, "| %s |", labels[k]);
+			pb_text_put(b, "| %s |", labels[k]);
 			for (int c = 0; c < 3; c++) {
 				char h[160];
 
 				irq_highest(in, ni, groups[g], labels[k], ctxs[c], h, sizeof(h));
-				bput(b, " %s |", h);
+				pb_text_put(b, " %s |", h);
 			}
-			bput(b, "\n");
+			pb_text_put(b, "\n");
 			free(labels[k]);
 		}
 		free(labels);
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		t0 = b->len;
-		bput(b, "| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
+		pb_text_put(b, "| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
 			"release p50 ns | residency p50 us | p99 | done p99 us | deferred | backlog max | "
 			"q2→q4 | CPU/compl ns | verdict | status |\n"
 			"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
@@ -742,13 +717,13 @@ static void irq_section(struct buf *b, struct json_object *cells)
 				for (int k = 0; k < 12; k++)
 					snprintf(f[k], 40, "-");
 			row_label(c, label, sizeof(label));
-			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "context"), str(obj(c, "params"), "rate_hz"), label,
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
 			     str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
 		mark_best(b, t0, "...H.LLLLLLLLL.L..", 2);
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
 out:
@@ -793,7 +768,7 @@ static void us(char *out, size_t len, struct json_object *v)
 		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
 }
 
-static void truncate_section(struct buf *b, struct json_object *cells)
+static void truncate_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
 	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
@@ -805,7 +780,7 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 	if (!ni)
 		goto out;
 	sort_cells(in, ni, truncate_before);
-	bput(b, "## truncate_under_dma\n\n"
+	pb_text_put(b, "## truncate_under_dma\n\n"
 		"A file is mapped MAP_SHARED and registered with the simulated device, which keeps "
 		"writing stamped records into it from a hard-irq hrtimer while another thread "
 		"truncates the file; then the file is extended again and read back. **truncate** how "
@@ -834,9 +809,9 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 	for (size_t g = 0; g < ng; g++) {
 		size_t t0;
 
-		bput(b, "### %s\n\n", groups[g]);
+		pb_text_put(b, "### %s\n\n", groups[g]);
 		t0 = b->len;
-		bput(b, "| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
+		pb_text_put(b, "| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
 			"refused | EFAULT | stale | leaked | revoke p50 | spurious | verdict | status |\n"
 			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
 		for (size_t i = 0; i < ni; i++) {
@@ -854,22 +829,14 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 			us(f[2], 32, obj(tr, "max"));
 			us(f[3], 32, obj(obj(m, "revoke_span_ns"), "p50"));
 			leaked = strtoll(str(bal, "acquired"), NULL, 10) - strtoll(str(bal, "released"), NULL, 10);
-			if (!strcmp(str(c, "workload"), "truncate_stock"))
-				snprintf(label, sizeof(label), "stock: %s",
-					 !strcmp(str(obj(c, "params"), "fixedbufs"), "1") ?
-					 "io_uring fixed buffers" : "O_DIRECT reads");
-			else
-				snprintf(label, sizeof(label), "%s%s%s", str(c, "strategy"),
-					 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ?
-					 " (per buffer)" : "",
-					 !strcmp(str(obj(c, "params"), "longterm"), "1") ? " longterm" : "");
+			pb_truncate_row_label(c, label, sizeof(label));
 			if (!obj(m, "verdict")) {
-				bput(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+				pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
 				     str(obj(c, "params"), "filesystem"), label, str(c, "status"),
 				     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 				continue;
 			}
-			bput(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
 			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], count(m, "lost"),
 			     count(m, "redirected"), count(m, "refused"), count(m, "io_refused"),
 			     count(m, "stale_bytes"), leaked, f[3],
@@ -877,7 +844,7 @@ static void truncate_section(struct buf *b, struct json_object *cells)
 			     (int)strcspn(reason, "\n"), reason);
 		}
 		mark_best(b, t0, "..LLL", 1);
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
 out:
@@ -891,7 +858,7 @@ static bool is_writeback(struct json_object *c)
 }
 
 /* [O1]: one row per cell, in cell order. */
-static void writeback_section(struct buf *b, struct json_object *cells)
+static void writeback_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells);
 	bool any = false;
@@ -904,7 +871,7 @@ static void writeback_section(struct buf *b, struct json_object *cells)
 		if (!is_writeback(c))
 			continue;
 		if (!any)
-			bput(b, "## writeback_under_dma\n\n"
+			pb_text_put(b, "## writeback_under_dma\n\n"
 				"[O1] on ext4 over a block device: the device writes into a registered "
 				"MAP_SHARED file while another thread calls fsync() every `fsync_ms`. Then the "
 				"device stops, a final fsync() runs and the file is read back with O_DIRECT: "
@@ -922,7 +889,7 @@ static void writeback_section(struct buf *b, struct json_object *cells)
 			 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "",
 			 !strcmp(str(obj(c, "params"), "longterm"), "1") ? " longterm" : "");
 		if (!obj(m, "verdict")) {
-			bput(b, "| %s | %s | - | - | - | - | - | - | - | - | %s%s%.*s |\n", label,
+			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | %s%s%.*s |\n", label,
 			     str(obj(c, "params"), "dirty_on_release"), str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 			continue;
@@ -930,7 +897,7 @@ static void writeback_section(struct buf *b, struct json_object *cells)
 		us(f[0], 32, obj(obj(m, "fsync_ns"), "p50"));
 		us(f[1], 32, obj(obj(m, "fsync_ns"), "p99"));
 		snprintf(f[2], 32, "%s", str(m, "fsyncs"));
-		bput(b, "| %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s | %s | **%s** | %s%s%.*s |\n", label,
+		pb_text_put(b, "| %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s | %s | **%s** | %s%s%.*s |\n", label,
 		     str(obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1],
 		     json_object_get_double(obj(m, "stale_on_disk_pct")),
 		     json_object_get_double(obj(m, "lost_on_disk_pct")), str(m, "redirected"),
@@ -938,11 +905,11 @@ static void writeback_section(struct buf *b, struct json_object *cells)
 		     (int)strcspn(reason, "\n"), reason);
 	}
 	if (any)
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 }
 
 /* Workloads without a table of their own: one row per cell. */
-static void other_cells_section(struct buf *b, struct json_object *cells)
+static void other_cells_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells);
 	bool any = false;
@@ -955,13 +922,13 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
 		    is_writeback(c))
 			continue;
 		if (!any)
-			bput(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
+			pb_text_put(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
 		any = true;
-		bput(b, "| %s | %s%s%.*s |\n", str(c, "id"), str(c, "status"), *reason ? ": " : "",
+		pb_text_put(b, "| %s | %s%s%.*s |\n", str(c, "id"), str(c, "status"), *reason ? ": " : "",
 		     (int)strcspn(reason, "\n"), reason);
 	}
 	if (any)
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 }
 
 /*
@@ -970,7 +937,7 @@ static void other_cells_section(struct buf *b, struct json_object *cells)
  * reader sees which differences in the tables above are larger than the
  * noise.
  */
-static void variation_section(struct buf *b, struct json_object *cells)
+static void variation_section(struct pb_text *b, struct json_object *cells)
 {
 	bool any = false;
 
@@ -997,13 +964,13 @@ static void variation_section(struct buf *b, struct json_object *cells)
 				if (!s)
 					continue;
 				if (!any) {
-					bput(b, "## Variation over repetitions\n\nEach judged figure as mean ± "
+					pb_text_put(b, "## Variation over repetitions\n\nEach judged figure as mean ± "
 						 "half-width of its 95%% confidence interval (Student's t), and its "
 						 "coefficient of variation.\n\n| cell | figure | mean | ±95%% | CV | n |\n"
 						 "|---|---|---:|---:|---:|---:|\n");
 					any = true;
 				}
-				bput(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n", row ? "" : str(c, "id"),
+				pb_text_put(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n", row ? "" : str(c, "id"),
 				     path, d->unit, json_object_get_double(obj(s, "mean")),
 				     json_object_get_double(obj(s, "ci95")),
 				     100.0 * json_object_get_double(obj(s, "cv")), str(s, "n"));
@@ -1012,7 +979,7 @@ static void variation_section(struct buf *b, struct json_object *cells)
 		}
 	}
 	if (any)
-		bput(b, "\n");
+		pb_text_put(b, "\n");
 }
 
 char *pb_report_md(struct json_object *root)
@@ -1020,7 +987,7 @@ char *pb_report_md(struct json_object *root)
 	struct json_object *run = obj(root, "run"), *guest = obj(root, "guest");
 	struct json_object *host = obj(root, "host"), *pb = obj(root, "pinbench");
 	struct json_object *cells = obj(root, "cells"), *splats;
-	struct buf b = { 0 };
+	struct pb_text b = { 0 };
 	size_t ok = 0, unsup = 0, failed = 0, n = json_object_array_length(cells);
 
 	for (size_t i = 0; i < n; i++) {
@@ -1030,37 +997,37 @@ char *pb_report_md(struct json_object *root)
 		unsup += !strcmp(st, "unsupported");
 		failed += !strcmp(st, "failed");
 	}
-	bput(&b, "# pinbench: %s\n\n", str(run, "name"));
-	bput(&b, "- cells: %zu ok, %zu unsupported, %zu failed (of %zu)\n", ok, unsup, failed, n);
-	bput(&b, "- guest: Linux %s, %s vCPUs, %s MiB, QEMU %s, accelerator **%s**, mode **%s**, "
+	pb_text_put(&b, "# pinbench: %s\n\n", str(run, "name"));
+	pb_text_put(&b, "- cells: %zu ok, %zu unsupported, %zu failed (of %zu)\n", ok, unsup, failed, n);
+	pb_text_put(&b, "- guest: Linux %s, %s vCPUs, %s MiB, QEMU %s, accelerator **%s**, mode **%s**, "
 		 "clocksource %s (clock read %s ns)\n",
 	     str(guest, "kernel_release"), str(guest, "vcpus"), str(guest, "mem_mib"),
 	     str(guest, "qemu_version"), str(run, "accel"), str(run, "mode"),
 	     str(guest, "clocksource"), str(guest, "clock_read_ns"));
 	if (obj(guest, "topology"))
-		bput(&b, "- guest topology (hwloc): %s package(s), %s NUMA node(s), %s core(s), %s PU(s)\n",
+		pb_text_put(&b, "- guest topology (hwloc): %s package(s), %s NUMA node(s), %s core(s), %s PU(s)\n",
 		     str(obj(guest, "topology"), "packages"), str(obj(guest, "topology"), "numa_nodes"),
 		     str(obj(guest, "topology"), "cores"), str(obj(guest, "topology"), "pus"));
-	bput(&b, "- host: %s, %s CPUs, Linux %s\n", str(host, "cpu_model"), str(host, "cpus"),
+	pb_text_put(&b, "- host: %s, %s CPUs, Linux %s\n", str(host, "cpu_model"), str(host, "cpus"),
 	     str(host, "kernel_release"));
 	{
 		char boot[32];
 
 		num(boot, sizeof(boot), obj(run, "boot_to_first_cell_s"));
-		bput(&b, "- pinbench %s (%s), started %s, boot to first cell %s s (wall)\n",
+		pb_text_put(&b, "- pinbench %s (%s), started %s, boot to first cell %s s (wall)\n",
 		     str(pb, "version"), str(pb, "git_sha"), str(run, "started_at"), boot);
 	}
-	bput(&b, "- command: `%s`\n", str(run, "cmdline"));
+	pb_text_put(&b, "- command: `%s`\n", str(run, "cmdline"));
 	if (json_object_get_int(obj(run, "repeat")) > 1)
-		bput(&b, "- **%d repetitions** per cell: every figure below is the mean over the "
+		pb_text_put(&b, "- **%d repetitions** per cell: every figure below is the mean over the "
 			 "repetitions that were ok; the section \"Variation over repetitions\" gives the "
 			 "95%% interval of the figures compare judges\n", json_object_get_int(obj(run, "repeat")));
 	if (json_object_get_int(obj(run, "calibrate_ns_per_page")))
-		bput(&b, "- **CALIBRATION: %d ns extra per page acquired** (a test of pinbench compare; "
+		pb_text_put(&b, "- **CALIBRATION: %d ns extra per page acquired** (a test of pinbench compare; "
 			 "these figures are not the strategies' own)\n",
 		     json_object_get_int(obj(run, "calibrate_ns_per_page")));
-	bput(&b, "\n");
-	bput(&b, "Figures from different accelerators or modes are not comparable "
+	pb_text_put(&b, "\n");
+	pb_text_put(&b, "Figures from different accelerators or modes are not comparable "
 		 "(TCG is 5-10x slower than hardware and distorts memory-heavy paths).\n\n");
 
 	gup_fast_section(&b, cells, json_object_get_double(obj(guest, "clock_read_ns")));
@@ -1072,16 +1039,16 @@ char *pb_report_md(struct json_object *root)
 	variation_section(&b, cells);
 
 	splats = obj(run, "kernel_log_splats");
-	bput(&b, "## Guest kernel log\n\n");
-	bput(&b, "- module unload: %s\n", str(run, "module_unload"));
+	pb_text_put(&b, "## Guest kernel log\n\n");
+	pb_text_put(&b, "- module unload: %s\n", str(run, "module_unload"));
 	if (obj(run, "guest_problem"))
-		bput(&b, "- **guest problem:** %s\n", str(run, "guest_problem"));
+		pb_text_put(&b, "- **guest problem:** %s\n", str(run, "guest_problem"));
 	if (splats && json_object_array_length(splats)) {
-		bput(&b, "- **splats outside any cell's verdict:**\n");
+		pb_text_put(&b, "- **splats outside any cell's verdict:**\n");
 		for (size_t i = 0; i < json_object_array_length(splats); i++)
-			bput(&b, "  - `%s`\n", json_object_get_string(json_object_array_get_idx(splats, i)));
+			pb_text_put(&b, "  - `%s`\n", json_object_get_string(json_object_array_get_idx(splats, i)));
 	} else {
-		bput(&b, "- no BUG/WARNING/Oops/Bad page/lockdep report in the console log\n");
+		pb_text_put(&b, "- no BUG/WARNING/Oops/Bad page/lockdep report in the console log\n");
 	}
 	return b.s;
 }

@@ -587,3 +587,19 @@ int pb_results_check(struct json_object *root, char *err, size_t len)
 	}
 	return 0;
 }
+
+void pb_truncate_row_label(struct json_object *cell, char *out, size_t len)
+{
+	struct json_object *params = pb_json_get(cell, "params"), *v;
+	const char *wl = (v = pb_json_get(cell, "workload")) ? json_object_get_string(v) : "";
+	const char *st = (v = pb_json_get(cell, "strategy")) ? json_object_get_string(v) : "?";
+	const char *reg = (v = pb_json_get(params, "registration")) ? json_object_get_string(v) : "";
+
+	if (!strcmp(wl, "truncate_stock")) {
+		snprintf(out, len, "stock: %s", json_object_get_int64(pb_json_get(params, "fixedbufs")) ?
+			 "io_uring fixed buffers" : "O_DIRECT reads");
+		return;
+	}
+	snprintf(out, len, "%s%s%s", st, !strcmp(reg, "per_buffer") ? " (per buffer)" : "",
+		 json_object_get_int64(pb_json_get(params, "longterm")) ? " longterm" : "");
+}

@@ -30,6 +30,12 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 				uint64_t io_refused, uint64_t stale_bytes);
 /* writeback_under_dma: the one-word outcome of a cell (see results.c). */
 const char *pb_writeback_verdict(uint64_t stale_on_disk, uint64_t lost_on_disk, uint64_t redirected);
+/*
+ * A truncate_under_dma, truncate_stock or writeback_under_dma row's name:
+ * the strategy with " (per buffer)" and " longterm" where they apply, or
+ * "stock: O_DIRECT reads" / "stock: io_uring fixed buffers".
+ */
+void pb_truncate_row_label(struct json_object *cell, char *out, size_t len);
 /* Validate the parts of results.json that renderers rely on; -1 with a message. */
 int pb_results_check(struct json_object *root, char *err, size_t len);
 
