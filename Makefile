@@ -7,6 +7,7 @@
 # `make nightly` runs workloads/nightly.job deterministically and compares it with results/baseline.json.
 # `make publish` rewrites results/README.md from a deterministic run of every job in JOBS.
 # `make reference [KERNEL=K]` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
+# `make publish-kernels [KERNELS="A B"]` adds the section of a kernel pair to results/README.md (A/B run, reference).
 # `make kernel [KSRC=SRC] [KOUT=DIR] [KPATCH=FILE]` builds a kernel pinbench can boot (scripts/build-kernel.sh).
 JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
 export V SANITIZE
@@ -54,6 +55,9 @@ publish: build
 reference: build
 	scripts/reference.sh $(if $(KERNEL),--kernel $(KERNEL))
 
+publish-kernels: build
+	scripts/publish-kernels.sh $(KERNELS)
+
 # A guest kernel from a source tree or a linux-source tarball, with scripts/pinbench.config;
 # then: bench/pinbench run --kernel $(KOUT)/build/arch/x86/boot/bzImage ...
 KSRC ?= /usr/src/linux-source-6.12.tar.xz
@@ -69,4 +73,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check libperf build bench check clean reference nightly publish kernel
+.PHONY: all deps deps-check libperf build bench check clean reference nightly publish publish-kernels kernel

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # reference.sh: compare pinbench's gup_fast figures with the kernel's own mm/gup_test.c on the same work, same guest kernel, deterministic mode.
 #
-# usage: scripts/reference.sh [--kernel K]
+# usage: scripts/reference.sh [--kernel K] [--table FILE]
 #   K as pinbench takes it: an installed release (default: pinbench's default
 #   kernel) or TREE/arch/x86/boot/bzImage of a tree you built.
+#   --table FILE: the Markdown table also goes there (pinbench publish
+#   --kernels --reference FILE).
 # The reference is that kernel's own unmodified mm/gup_test.c (built as a
 # module: a wrapper adds only module_exit and MODULE_LICENSE, since Debian's
 # kernels have CONFIG_GUP_TEST off; a kernel that has it built in is used as
@@ -18,10 +20,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pinbench=$repo/bench/pinbench
 kernel=""
+table_copy=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	--kernel) kernel=$2; shift 2 ;;
-	*) echo "usage: scripts/reference.sh [--kernel K]" >&2; exit 2 ;;
+	--kernel) [ $# -ge 2 ] || { echo "reference: --kernel needs a value" >&2; exit 2; }; kernel=$2; shift 2 ;;
+	--table) [ $# -ge 2 ] || { echo "reference: --table needs a value" >&2; exit 2; }; table_copy=$2; shift 2 ;;
+	*) echo "usage: scripts/reference.sh [--kernel K] [--table FILE]" >&2; exit 2 ;;
 	esac
 done
 kernel_args=()
@@ -91,21 +95,27 @@ echo "reference: mm/gup_test.c (deterministic) -> $out/gup_test"
 	{ tail -20 "$out/gup_test.log"; exit 1; }
 
 pages=4096
-printf '\nSame work on the same guest kernel (%s), TCG -icount, anon 16 MiB, THP off, FOLL_WRITE.\n' "$release"
-printf 'gup_test: median of 7 rounds, whole loop timed (us resolution). pinbench: phase rounds (no clock read between calls),\n'
-printf 'and per-call p50 (one ktime_get_ns() pair per call). Acquire is the same work on both sides.\n\n'
-printf '| strategy | pages/call | gup_test ns/page | pinbench ns/page | diff | pinbench per-call p50 |\n'
-printf '|---|---:|---:|---:|---:|---:|\n'
-for s in gup_ref:u pin_counter:a; do
-	name=${s%%:*} flag=${s#*:}
-	for n in 1 16 256 512; do
-		ref_ns=$(awk -v f="$flag" -v n="$n" -v p=$pages '$1=="REF" && $2==f && $3==n {print $4}' "$out/gup_test.log" |
-			sort -n | awk -v p=$pages '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]*1000/p}')
-		ours=$(jq -r --arg s "$name" --argjson n "$n" '.cells[] | select(.strategy==$s and .params.pages_per_call==$n) | .metrics.acquire_phase_ns_per_page' "$out/pinbench/results.json")
-		p50=$(jq -r --arg s "$name" --argjson n "$n" '.cells[] | select(.strategy==$s and .params.pages_per_call==$n) | .metrics.acquire_ns_per_page.p50' "$out/pinbench/results.json")
-		printf '| %s | %s | %s | %.1f | %s | %.1f |\n' "$name" "$n" "${ref_ns:-?}" "$ours" \
-			"$(awk -v a="$ours" -v b="$ref_ns" 'BEGIN { if (b > 0) printf "%+.1f%%", (a-b)*100/b; else print "?" }')" "$p50"
+table() {
+	printf '\nSame work on the same guest kernel (%s), TCG -icount, anon 16 MiB, THP off, FOLL_WRITE.\n' "$release"
+	printf 'gup_test: median of 7 rounds, whole loop timed (us resolution). pinbench: phase rounds (no clock read between calls),\n'
+	printf 'and per-call p50 (one ktime_get_ns() pair per call). Acquire is the same work on both sides.\n\n'
+	printf '| strategy | pages/call | gup_test ns/page | pinbench ns/page | diff | pinbench per-call p50 |\n'
+	printf '|---|---:|---:|---:|---:|---:|\n'
+	for s in gup_ref:u pin_counter:a; do
+		name=${s%%:*} flag=${s#*:}
+		for n in 1 16 256 512; do
+			ref_ns=$(awk -v f="$flag" -v n="$n" -v p=$pages '$1=="REF" && $2==f && $3==n {print $4}' "$out/gup_test.log" |
+				sort -n | awk -v p=$pages '{a[NR]=$1} END {if (NR) printf "%.1f", a[int((NR+1)/2)]*1000/p}')
+			ours=$(jq -r --arg s "$name" --argjson n "$n" '.cells[] | select(.strategy==$s and .params.pages_per_call==$n) | .metrics.acquire_phase_ns_per_page' "$out/pinbench/results.json")
+			p50=$(jq -r --arg s "$name" --argjson n "$n" '.cells[] | select(.strategy==$s and .params.pages_per_call==$n) | .metrics.acquire_ns_per_page.p50' "$out/pinbench/results.json")
+			printf '| %s | %s | %s | %.1f | %s | %.1f |\n' "$name" "$n" "${ref_ns:-?}" "$ours" \
+				"$(awk -v a="$ours" -v b="$ref_ns" 'BEGIN { if (b > 0) printf "%+.1f%%", (a-b)*100/b; else print "?" }')" "$p50"
+		done
 	done
-done
+}
+# The table, to the terminal and to $out/reference.md (pinbench publish --kernels --reference).
+table > "$out/reference.md"
+cat "$out/reference.md"
+[ -z "$table_copy" ] || cp "$out/reference.md" "$table_copy"
 echo
-echo "reference: raw output in $out"
+echo "reference: raw output in $out, this table in $out/reference.md"

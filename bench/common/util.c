@@ -300,5 +300,5 @@ struct json_object *pb_json_path(struct json_object *o, const char *path)
 	if (!dot)
 		return pb_json_get(o, path);
 	snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
-	return pb_json_get(pb_json_get(o, name), dot + 1);
+	return pb_json_path(pb_json_get(o, name), dot + 1);
 }

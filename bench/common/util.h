@@ -45,6 +45,6 @@ void pb_text_put(struct pb_text *t, const char *fmt, ...) __attribute__((format(
 struct json_object *pb_json_load(const char *path, char *err, size_t errlen);
 /* o[key], or NULL when o is NULL or has no such key. */
 struct json_object *pb_json_get(struct json_object *o, const char *key);
-/* o[a][b] for "a.b", o[a] for "a"; NULL when absent (the metric.field of results). */
+/* o[a][b]... for "a.b...", o[a] for "a"; NULL when absent (the metric.field of results). */
 struct json_object *pb_json_path(struct json_object *o, const char *path);
 #endif

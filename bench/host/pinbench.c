@@ -1667,32 +1667,90 @@ done:
 }
 
 /* pinbench publish RUN [--out DIR]: DIR/README.md (default results/) from RUN/results.json. */
+#define PUBLISH_USAGE "usage: pinbench publish RUN [--out DIR]\n" \
+	"       pinbench publish --kernels AB_RUN [--reference TABLE.md]... [--out DIR]\n"
+
+/* A kernel pair from an A/B run: its base/ and new/ results, side by side. */
+static int publish_kernels(const char *run, const char *const *refs, size_t nref, const char *out)
+{
+	char *b = pb_asprintf("%s/base", run), *n = pb_asprintf("%s/new", run), err[512];
+	struct json_object *base = NULL, *new = NULL;
+	int ret = 2;
+
+	if (!pb_file_exists(b) || !pb_file_exists(n)) {
+		fprintf(stderr, "pinbench: publish --kernels: %s is not an A/B run (no base/ and new/; "
+			"pinbench run --kernel A --kernel B makes one)\n", run);
+		goto out;
+	}
+	for (size_t i = 0; i < nref; i++)
+		if (!pb_file_exists(refs[i])) {
+			fprintf(stderr, "pinbench: publish --kernels: --reference %s: no such file\n", refs[i]);
+			goto out;
+		}
+	base = load_results(b);
+	new = base ? load_results(n) : NULL;
+	if (!new)
+		goto out;
+	ret = pb_publish_kernels(base, new, refs, nref, out, err, sizeof(err)) < 0 ? 1 : 0;
+	if (ret)
+		fprintf(stderr, "pinbench: publish --kernels: %s\n", err);
+	else
+		fprintf(stderr, "pinbench: published the kernels of %s into %s/kernels/ and %s/README.md\n",
+			run, out, out);
+out:
+	json_object_put(base);
+	json_object_put(new);
+	free(b);
+	free(n);
+	return ret;
+}
+
 static int cmd_publish(int argc, char **argv)
 {
 	struct json_object *root;
-	const char *run = NULL, *out = NULL;
+	const char *run = NULL, *out = NULL, **refs = NULL;
 	char err[512], *dflt = NULL;
+	bool kernels = false;
+	size_t nref = 0;
 	int ret;
 
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
+		} else if (!strcmp(argv[i], "--kernels")) {
+			kernels = true;
+		} else if (!strcmp(argv[i], "--reference") && i + 1 < argc) {
+			refs = realloc(refs, (nref + 1) * sizeof(*refs));
+			if (!refs)
+				pb_die("out of memory");
+			refs[nref++] = argv[++i];
 		} else if (argv[i][0] == '-' || run) {
-			fprintf(stderr, "usage: pinbench publish RUN [--out DIR]\n");
+			fprintf(stderr, PUBLISH_USAGE);
+			free(refs);
 			return 2;
 		} else {
 			run = argv[i];
 		}
 	}
-	if (!run) {
-		fprintf(stderr, "usage: pinbench publish RUN [--out DIR]\n");
+	if (!run || (nref && !kernels)) {
+		fprintf(stderr, PUBLISH_USAGE);
+		free(refs);
 		return 2;
 	}
-	root = load_results(run);
-	if (!root)
-		return 2;
 	if (!out)
 		out = dflt = pb_asprintf("%s/results", repo_root());
+	if (kernels) {
+		ret = publish_kernels(run, refs, nref, out);
+		free(refs);
+		free(dflt);
+		return ret;
+	}
+	free(refs);
+	root = load_results(run);
+	if (!root) {
+		free(dflt);
+		return 2;
+	}
 	ret = pb_publish(root, out, "make publish", err, sizeof(err));
 	if (ret < 0)
 		fprintf(stderr, "pinbench: publish: %s\n", err);

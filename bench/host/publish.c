@@ -350,6 +350,11 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 		pb_text_put(&t, "%s%s\n", line[0] == '#' ? "#" : "", line);
 	}
 	free(report);
+	/* The kernel pairs published from A/B runs stay (pb_publish_kernels()). */
+	report = pb_publish_kernel_sections(outdir);
+	if (*report)
+		pb_text_put(&t, "\n%s", report);
+	free(report);
 	path = pb_asprintf("%s/README.md", outdir);
 	if (pb_write_file_atomic(path, t.s, strlen(t.s)) < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -14,4 +14,16 @@
  */
 int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen);
 
+/*
+ * The section for a pair of kernels from the two sides of one A/B run
+ * (base/results.json, new/results.json): written to
+ * outdir/kernels/BASE_vs_NEW.md, and every such file into outdir/README.md
+ * between markers. refs are `make reference` tables to carry along.
+ * 0, or -1 with err.
+ */
+int pb_publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
+		       size_t nref, const char *outdir, char *err, size_t errlen);
+/* Every outdir/kernels/NAME.md between the markers (caller frees; "" when none). */
+char *pb_publish_kernel_sections(const char *outdir);
+
 #endif

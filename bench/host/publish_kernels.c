@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * publish_kernels.c: a section of results/README.md per pair of kernels,
+ * from one A/B run (pinbench run --kernel A --kernel B): what the kernel
+ * decides, side by side.
+ *
+ * The section is written to DIR/kernels/BASE_vs_NEW.md, and README.md
+ * carries every such file between two markers, so that publishing one
+ * run's tables (pb_publish()) and publishing a kernel pair never undo each
+ * other. Each table lists the cells of the A/B run that are ok on both
+ * kernels, matched by cell id; a cell that is not says so in the outcome
+ * table.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "publish.h"
+#include "results.h"
+#include "util.h"
+
+#define BEGIN_MARK "<!-- pinbench: kernel pairs (pinbench publish --kernels) -->"
+#define END_MARK "<!-- pinbench: end of kernel pairs -->"
+
+static const char *s_of(struct json_object *o, const char *path)
+{
+	struct json_object *v = pb_json_path(o, path);
+
+	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : NULL;
+}
+
+/* A number at o.path, or NaN. */
+static double num(struct json_object *o, const char *path)
+{
+	struct json_object *v = pb_json_path(o, path);
+
+	if (!v || !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		return NAN;
+	return json_object_get_double(v);
+}
+
+static void fig(char *out, size_t len, double v, double scale)
+{
+	if (isnan(v))
+		snprintf(out, len, "-");
+	else if (fabs(v * scale) >= 100 || v == 0)
+		snprintf(out, len, "%.0f", v * scale);
+	else
+		snprintf(out, len, "%.3g", v * scale);
+}
+
+static void delta(char *out, size_t len, double a, double b)
+{
+	if (isnan(a) || isnan(b) || a == 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%+.1f%%", (b - a) * 100 / a);
+}
+
+/* The new run's cell with this id, or NULL. */
+static struct json_object *twin(struct json_object *cells, const char *id)
+{
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		const char *cid = s_of(c, "id");
+
+		if (cid && !strcmp(cid, id))
+			return c;
+	}
+	return NULL;
+}
+
+static bool is(struct json_object *c, const char *workload)
+{
+	const char *w = s_of(c, "workload");
+
+	return w && !strcmp(w, workload);
+}
+
+static bool ok(struct json_object *c)
+{
+	const char *st = s_of(c, "status");
+
+	return st && !strcmp(st, "ok");
+}
+
+/* A cell's outcome as a table shows it: the verdict, or its status and why. */
+static void outcome(struct json_object *c, char *out, size_t len)
+{
+	const char *v = s_of(c, "metrics.verdict"), *reason = s_of(c, "reason");
+
+	if (!c)
+		snprintf(out, len, "not run");
+	else if (ok(c))
+		snprintf(out, len, "%s", v ? v : "ok");
+	else
+		snprintf(out, len, "%s: %.*s", s_of(c, "status") ? s_of(c, "status") : "?",
+			 reason ? (int)strcspn(reason, "\n|") : 0, reason ? reason : "");
+}
+
+struct pair {
+	struct json_object *base, *new;
+	const char *a, *b;
+};
+
+static void stock_dio(struct pb_text *t, const struct pair *p)
+{
+	struct json_object *cells = pb_json_get(p->base, "cells"), *nc = pb_json_get(p->new, "cells");
+	bool head = false;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *n;
+		char f[6][32];
+
+		if (!is(c, "stock_dio") || !(n = twin(nc, s_of(c, "id"))) || !ok(c) || !ok(n))
+			continue;
+		if (!head) {
+			pb_text_put(t, "### The stock kernel's O_DIRECT (liburing, null_blk)\n\n"
+				    "FOLL_PIN pins the kernel took per I/O (`/proc/vmstat`): block direct "
+				    "I/O takes FOLL_GET references before 6.3 and FOLL_PIN pins from it; "
+				    "registered buffers (`fixedbufs=1`) pin once, at registration. "
+				    "Latency is submission to completion seen, p50.\n\n"
+				    "| I/O | fixed buffers | completion | FOLL_PIN/IO %s | %s | latency p50 (ns) %s | %s | delta |\n"
+				    "|---|---|---|---:|---:|---:|---:|---:|\n", p->a, p->b, p->a, p->b);
+			head = true;
+		}
+		fig(f[0], 32, num(c, "metrics.foll_pins_per_io"), 1);
+		fig(f[1], 32, num(n, "metrics.foll_pins_per_io"), 1);
+		fig(f[2], 32, num(c, "metrics.latency_ns.p50"), 1);
+		fig(f[3], 32, num(n, "metrics.latency_ns.p50"), 1);
+		delta(f[4], 32, num(c, "metrics.latency_ns.p50"), num(n, "metrics.latency_ns.p50"));
+		pb_text_put(t, "| %s %s B | %s | %s | %s | %s | %s | %s | %s |\n",
+			    s_of(c, "params.rw") ? s_of(c, "params.rw") : "?",
+			    s_of(c, "params.block_size") ? s_of(c, "params.block_size") : "?",
+			    num(c, "params.fixedbufs") == 1 ? "yes" : "no",
+			    s_of(c, "params.completion") ? s_of(c, "params.completion") : "?",
+			    f[0], f[1], f[2], f[3], f[4]);
+	}
+	if (head)
+		pb_text_put(t, "\n");
+}
+
+/* truncate_under_dma, truncate_stock, writeback_under_dma: the outcome on each kernel. */
+static void outcomes(struct pb_text *t, const struct pair *p, const char *workload, const char *title,
+		     const char *intro)
+{
+	struct json_object *cells = pb_json_get(p->base, "cells"), *nc = pb_json_get(p->new, "cells");
+	bool head = false, trunc = strcmp(workload, "writeback_under_dma");
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *n;
+		char label[96], va[160], vb[160], f[2][32];
+		bool changed;
+
+		if (!is(c, workload) && !(trunc && is(c, "truncate_stock") && !strcmp(workload, "truncate_under_dma")))
+			continue;
+		if (!head) {
+			pb_text_put(t, "### %s\n\n%s\n\n| file system | strategy | %s | %s | %s | %s %s | %s |\n"
+				    "|---|---|---|---|---|---:|---:|\n", title, intro,
+				    trunc ? "truncate to" : "dirty on release", p->a, p->b,
+				    trunc ? "truncate p50 (us)" : "stale pages", p->a, p->b);
+			head = true;
+		}
+		n = twin(nc, s_of(c, "id"));
+		pb_truncate_row_label(c, label, sizeof(label));
+		outcome(c, va, sizeof(va));
+		outcome(n, vb, sizeof(vb));
+		changed = strcmp(va, vb);
+		if (trunc) {
+			fig(f[0], 32, ok(c) ? num(c, "metrics.truncate_ns.p50") : NAN, 1e-3);
+			fig(f[1], 32, n && ok(n) ? num(n, "metrics.truncate_ns.p50") : NAN, 1e-3);
+		} else {
+			fig(f[0], 32, ok(c) ? num(c, "metrics.stale_on_disk") : NAN, 1);
+			fig(f[1], 32, n && ok(n) ? num(n, "metrics.stale_on_disk") : NAN, 1);
+		}
+		pb_text_put(t, "| %s | %s | %s | %s%s%s | %s%s%s | %s | %s |\n",
+			    s_of(c, "params.filesystem") ? s_of(c, "params.filesystem") : "?", label,
+			    trunc ? (s_of(c, "params.truncate_to") ? s_of(c, "params.truncate_to") : "?") :
+				    (num(c, "params.dirty_on_release") == 1 ? "yes" : "no"),
+			    changed ? "**" : "", va, changed ? "**" : "", changed ? "**" : "", vb,
+			    changed ? "**" : "", f[0], f[1]);
+	}
+	if (head)
+		pb_text_put(t, "\nAn outcome in bold differs between the kernels.\n\n");
+}
+
+/* io_uring registered buffers over a file: what each kernel does with the long-term pin. */
+static void fixed_buffers(struct pb_text *t, const struct pair *p)
+{
+	struct json_object *cells = pb_json_get(p->base, "cells"), *nc = pb_json_get(p->new, "cells");
+	bool head = false;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *n, *side[2];
+		char what[2][160];
+
+		if (!is(c, "truncate_stock") || num(c, "params.fixedbufs") != 1)
+			continue;
+		n = twin(nc, s_of(c, "id"));
+		side[0] = c;
+		side[1] = n;
+		for (int k = 0; k < 2; k++) {
+			struct json_object *s = side[k];
+
+			if (!s || !ok(s))
+				outcome(s, what[k], sizeof(what[k]));
+			else if (num(s, "raw.refused") > 0)
+				snprintf(what[k], sizeof(what[k]), "refused (%s)",
+					 s_of(s, "raw.refused_errno") ? s_of(s, "raw.refused_errno") : "?");
+			else
+				snprintf(what[k], sizeof(what[k]), "taken; %.0f reads lost past the cut",
+					 num(s, "metrics.lost"));
+		}
+		if (!head) {
+			pb_text_put(t, "### io_uring fixed buffers over a file that is truncated\n\n"
+				    "`io_uring_register_buffers()` over the file's mapping: a FOLL_LONGTERM "
+				    "pin. On 6.1 io_uring refuses files other than shmem and hugetlbfs "
+				    "itself (EOPNOTSUPP); from 6.5 GUP refuses a writable long-term pin of "
+				    "a file that needs dirty tracking (EFAULT); fsdax memory is refused by "
+				    "`check_vma_flags()` on both.\n\n"
+				    "| file system | %s | %s |\n|---|---|---|\n", p->a, p->b);
+			head = true;
+		}
+		pb_text_put(t, "| %s | %s | %s |\n",
+			    s_of(c, "params.filesystem") ? s_of(c, "params.filesystem") : "?", what[0],
+			    what[1]);
+	}
+	if (head)
+		pb_text_put(t, "\n");
+}
+
+static void gup_fast(struct pb_text *t, const struct pair *p)
+{
+	struct json_object *cells = pb_json_get(p->base, "cells"), *nc = pb_json_get(p->new, "cells");
+	bool head = false;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *n;
+		char f[6][32];
+
+		if (!is(c, "gup_fast") || !(n = twin(nc, s_of(c, "id"))) || !ok(c) || !ok(n))
+			continue;
+		if (!head) {
+			pb_text_put(t, "### gup_fast: every strategy's acquire and release\n\n"
+				    "Per page, p50 of each call timed alone.\n\n"
+				    "| strategy | backing | pages/call | acquire %s | %s | delta | release %s | %s | delta |\n"
+				    "|---|---|---:|---:|---:|---:|---:|---:|---:|\n", p->a, p->b, p->a, p->b);
+			head = true;
+		}
+		fig(f[0], 32, num(c, "metrics.acquire_ns_per_page.p50"), 1);
+		fig(f[1], 32, num(n, "metrics.acquire_ns_per_page.p50"), 1);
+		delta(f[2], 32, num(c, "metrics.acquire_ns_per_page.p50"),
+		      num(n, "metrics.acquire_ns_per_page.p50"));
+		fig(f[3], 32, num(c, "metrics.release_ns_per_page.p50"), 1);
+		fig(f[4], 32, num(n, "metrics.release_ns_per_page.p50"), 1);
+		delta(f[5], 32, num(c, "metrics.release_ns_per_page.p50"),
+		      num(n, "metrics.release_ns_per_page.p50"));
+		pb_text_put(t, "| %s%s | %s%s | %s | %s | %s | %s | %s | %s | %s |\n",
+			    s_of(c, "strategy") ? s_of(c, "strategy") : "?",
+			    num(c, "params.longterm") == 1 ? " longterm" : "",
+			    s_of(c, "params.backing") ? s_of(c, "params.backing") : "?",
+			    s_of(c, "params.thp") && !strcmp(s_of(c, "params.thp"), "on") ? " THP" : "",
+			    s_of(c, "params.pages_per_call") ? s_of(c, "params.pages_per_call") : "?",
+			    f[0], f[1], f[2], f[3], f[4], f[5]);
+	}
+	if (head)
+		pb_text_put(t, "\n");
+}
+
+/* A kernel release as part of a file name: letters, digits, '.', '+', '-' and '_' only. */
+static void file_part(const char *s, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 1 < len; s++)
+		out[i++] = (strchr("._+-", *s) || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+			    (*s >= 'A' && *s <= 'Z')) ? *s : '_';
+	out[i] = '\0';
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every DIR/kernels/NAME.md, in name order, between the markers; "" when there is none. */
+char *pb_publish_kernel_sections(const char *outdir)
+{
+	char *dir = pb_asprintf("%s/kernels", outdir), **names = NULL;
+	struct pb_text t = { 0 };
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 3 && !strcmp(e->d_name + l - 3, ".md") && e->d_name[0] != '.') {
+			names = realloc(names, (n + 1) * sizeof(*names));
+			if (!names)
+				pb_die("out of memory");
+			names[n++] = pb_xstrdup(e->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	pb_text_put(&t, "%s", "");
+	if (n) {
+		qsort(names, n, sizeof(*names), cmp_str);
+		pb_text_put(&t, "%s\n\n", BEGIN_MARK);
+		for (size_t i = 0; i < n; i++) {
+			char *path = pb_asprintf("%s/%s", dir, names[i]), *s = pb_read_file(path, NULL);
+
+			if (s)
+				pb_text_put(&t, "%s\n", s);
+			free(s);
+			free(path);
+			free(names[i]);
+		}
+		pb_text_put(&t, "%s\n", END_MARK);
+	}
+	free(names);
+	free(dir);
+	return t.s;
+}
+
+int pb_publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
+		       size_t nref, const char *outdir, char *err, size_t errlen)
+{
+	struct pair p = { .base = base, .new = new,
+			  .a = s_of(base, "guest.kernel_release"), .b = s_of(new, "guest.kernel_release") };
+	char fa[128], fb[128], *dir, *path, *readme, *old, *sections, *begin, *end;
+	struct pb_text t = { 0 };
+	int ret = 0;
+
+	if (!p.a || !p.b) {
+		snprintf(err, errlen, "a side records no guest.kernel_release");
+		return -1;
+	}
+	pb_text_put(&t, "## %s against %s\n\n", p.a, p.b);
+	pb_text_put(&t, "Generated by `pinbench publish --kernels` from one A/B run: `%s`. Mode **%s**, "
+		    "accelerator **%s**, %s and %s repetition(s), alternating between the kernels; "
+		    "started %s, pinbench %s. Figures are the medians over the repetitions.\n\n",
+		    s_of(base, "run.cmdline") ? s_of(base, "run.cmdline") : "?",
+		    s_of(base, "run.mode") ? s_of(base, "run.mode") : "?",
+		    s_of(base, "run.accel") ? s_of(base, "run.accel") : "?",
+		    s_of(base, "run.repeat") ? s_of(base, "run.repeat") : "?",
+		    s_of(new, "run.repeat") ? s_of(new, "run.repeat") : "?",
+		    s_of(base, "run.started_at") ? s_of(base, "run.started_at") : "?",
+		    s_of(base, "pinbench.version") ? s_of(base, "pinbench.version") : "?");
+	stock_dio(&t, &p);
+	outcomes(&t, &p, "truncate_under_dma", "truncate_under_dma: what became of the device's data",
+		 "Each strategy, and the stock kernel as the GUP user (rows \"stock\"), while the file "
+		 "is truncated; the verdicts are those of the truncate tables above.");
+	outcomes(&t, &p, "writeback_under_dma", "[O1] writeback under DMA",
+		 "Pages whose disk copy was stale after the final fsync(), and the verdict.");
+	fixed_buffers(&t, &p);
+	gup_fast(&t, &p);
+	for (size_t i = 0; i < nref; i++) {
+		char *s = pb_read_file(refs[i], NULL);
+
+		if (!s) {
+			snprintf(err, errlen, "%s: %s", refs[i], strerror(errno));
+			free(t.s);
+			return -1;
+		}
+		if (i == 0)
+			pb_text_put(&t, "### Against the kernel's own mm/gup_test.c (`make reference`)\n\n");
+		pb_text_put(&t, "%s\n", s);
+		free(s);
+	}
+
+	file_part(p.a, fa, sizeof(fa));
+	file_part(p.b, fb, sizeof(fb));
+	dir = pb_asprintf("%s/kernels", outdir);
+	path = pb_asprintf("%s/%s_vs_%s.md", dir, fa, fb);
+	if (pb_mkdir_p(dir, 0755) < 0 || pb_write_file_atomic(path, t.s, t.len) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		ret = -1;
+		goto out;
+	}
+	/* README.md: the region between the markers, or appended at its end. */
+	readme = pb_asprintf("%s/README.md", outdir);
+	old = pb_read_file(readme, NULL);
+	sections = pb_publish_kernel_sections(outdir);
+	{
+		struct pb_text r = { 0 };
+
+		begin = old ? strstr(old, BEGIN_MARK) : NULL;
+		end = begin ? strstr(begin, END_MARK) : NULL;
+		if (begin && end) {
+			end += strlen(END_MARK);
+			if (*end == '\n')
+				end++;
+			pb_text_put(&r, "%.*s%s%s", (int)(begin - old), old, sections, end);
+		} else {
+			pb_text_put(&r, "%s%s%s", old ? old : "", old && *old ? "\n" : "", sections);
+		}
+		if (pb_write_file_atomic(readme, r.s, r.len) < 0) {
+			snprintf(err, errlen, "cannot write %s: %s", readme, strerror(errno));
+			ret = -1;
+		}
+		free(r.s);
+	}
+	free(sections);
+	free(old);
+	free(readme);
+out:
+	free(path);
+	free(dir);
+	free(t.s);
+	return ret;
+}
