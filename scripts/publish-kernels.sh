@@ -29,6 +29,7 @@ case $# in
 esac
 
 run=$repo/results/runs/$(date -u +%Y%m%d-%H%M%S)-kernels
+mkdir -p "$repo/results/runs"
 echo "publish-kernels: $a against $b: $run"
 st=0
 "$pinbench" run --mode deterministic --repeat 1 --kernel "$a" --kernel "$b" \

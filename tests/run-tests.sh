@@ -432,6 +432,21 @@ else
 	result "tmpfs needs no dirty tracking: revoked, and fixed buffers taken (data lost), on both" \
 		test "$(json "$r1" "$q")/$(json "$r2" "$q")" = "revokes,loses data/revokes,loses data"
 
+	# The kernel pair's section of results/README.md, from that A/B run, into a copy of a README.
+	pub=$out/publish-kernels
+	mkdir -p "$pub" && printf '# published\n\nthe run'"'"'s own tables\n' > "$pub/README.md"
+	"$pinbench" publish --kernels "$ab" --out "$pub" > /dev/null 2>&1; rc=$?
+	sec=$pub/kernels/${k1}_vs_${k2}.md
+	result "publish --kernels: $k1 against $k2 in kernels/ and README.md (FOLL_PIN per read 0 -> 1; ext4 longterm **loses data** -> **refuses**)" \
+		sh -c "test $rc = 0 && grep -q '^| read 4096 B | no | inline | 0 | 1 | ' '$sec' && \
+			grep -q '^| ext4 | pin_counter longterm | zero | \*\*loses data\*\* | \*\*refuses\*\* |' '$sec' && \
+			grep -q '^the run.s own tables' '$pub/README.md' && grep -q '^## $k1 against $k2' '$pub/README.md'"
+	"$pinbench" publish --kernels "$ab" --out "$pub" > /dev/null 2>&1
+	result "publish --kernels twice: the section is replaced, not repeated" \
+		test "$(grep -c "^## $k1 against $k2" "$pub/README.md")" = 1
+	msg=$("$pinbench" publish --kernels "$ab/base" --out "$pub" 2>&1); rc=$?
+	result "publish --kernels on a run that is not A/B: exit 2, says what it needs" test $rc = 2 -a "${msg#*not an A/B run}" != "$msg"
+
 	# A kernel against itself, deterministic, two repetitions each: nothing may be flagged.
 	"$pinbench" run --mode deterministic --repeat 2 --kernel "$k1" --kernel "$k1" --job data/deterministic.job --out "$out/ab-same" > "$out/ab-same.log" 2>&1; rc=$?
 	result "A/B $k1 against itself, deterministic, 2 repetitions: exit 0, 0 regressed, no verdict change" test $rc = 0 -a \
