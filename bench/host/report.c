@@ -43,6 +43,16 @@ static void mark_best(struct pb_text *b, size_t from, const char *dirs, int keys
 	size_t nrows = 2, ncols = strlen(dirs);
 	int *counts = NULL;
 
+	/* One direction per column of the header: anything else is a bug in the caller. */
+	{
+		size_t bars = 0;
+
+		for (const char *q = b->s + from; *q && *q != '\n'; q++)
+			bars += *q == '|';
+		if (bars != ncols + 1)
+			pb_die("mark_best: %zu directions for a table of %zu columns", ncols,
+			       bars ? bars - 1 : 0);
+	}
 	/* The header and the alignment line stay as they are. */
 	nl = strchr(b->s + from, '\n');
 	nl = nl ? strchr(nl + 1, '\n') : NULL;
@@ -722,7 +732,7 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
 			     str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
-		mark_best(b, t0, "...H.LLLLLLLLL.L..", 2);
+		mark_best(b, t0, "...H.LLLLLLLL.L..", 2);
 		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
@@ -843,7 +853,7 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 			     count(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
 			     (int)strcspn(reason, "\n"), reason);
 		}
-		mark_best(b, t0, "..LLL", 1);
+		mark_best(b, t0, "..LLL..........", 1);
 		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
