@@ -65,6 +65,27 @@ static void check_metrics(const char *id, const char *workload, struct json_obje
 		positive = "latency_ns.p50";
 		rate = "iops";
 	}
+	/* Every summary's quantiles lie in [min, max], in order. */
+	json_object_object_foreach(m, key, v) {
+		static const char *const order[] = { "min", "p50", "p90", "p99", "p99_9", "max" };
+		double last = -INFINITY;
+		const char *after = NULL;
+
+		struct json_object *q;
+
+		if (!json_object_is_type(v, json_type_object) || !json_object_object_get_ex(v, "min", NULL) ||
+		    !json_object_object_get_ex(v, "max", NULL))
+			continue;
+		for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			if (!json_object_object_get_ex(v, order[k], &q) || !q)
+				continue;
+			if (json_object_get_double(q) < last)
+				FAIL("%s: %s.%s %g is below %s %g", id, key, order[k], json_object_get_double(q),
+				     after, last);
+			last = json_object_get_double(q);
+			after = order[k];
+		}
+	}
 	for (size_t n = 0; names && names[n]; n++) {
 		for (size_t k = 0; k < sizeof(summary) / sizeof(summary[0]); k++) {
 			char p[128];

@@ -46,20 +46,23 @@ void pb_hist_merge(struct pb_hist *dst, const struct pb_hist *src)
 		dst->buckets[i] += src->buckets[i];
 }
 
-static double bucket_mid(unsigned int i)
+/*
+ * The middle of what bucket i can hold and was observed: its range cut to
+ * [min, max]. A quantile is thus always a value the run could have had,
+ * min <= p50 <= p90 <= p99 <= p99.9 <= max (buckets are ordered and so are
+ * their cut ranges). A bucket that holds neither extreme gives its plain
+ * midpoint, which no single slow or fast call can move; only when the
+ * whole of a quantile's bucket is not observed (a tight distribution, the
+ * extremes inside it) does the extreme take part, within the bucket's
+ * width.
+ */
+static double bucket_mid(const struct pb_hist *h, unsigned int i)
 {
-	__u64 width, low = pinbench_hist_low(i, &width);
+	__u64 width, low = pinbench_hist_low(i, &width), high = low + width - 1;
 
-	return width == 1 ? (double)low : (double)low + (double)(width - 1) / 2.0;
-}
-
-static double clamp(const struct pb_hist *h, double v)
-{
-	if (v < (double)h->min)
-		return (double)h->min;
-	if (v > (double)h->max)
-		return (double)h->max;
-	return v;
+	low = low < h->min ? h->min : low;
+	high = high > h->max ? h->max : high;
+	return low == high ? (double)low : ((double)low + (double)high) / 2.0;
 }
 
 double pb_hist_quantile(const struct pb_hist *h, double q)
@@ -74,16 +77,10 @@ double pb_hist_quantile(const struct pb_hist *h, double q)
 		return (double)h->min;
 	if (rank >= h->n)
 		return (double)h->max;
-	/*
-	 * The bucket's midpoint, not clamped to [min, max]: clamping would tie
-	 * a tight distribution's median to its maximum, the noisiest figure
-	 * there is (two deterministic boots gave 3719.5 and 3718 ns for the
-	 * same median bucket because one boot's max was 3718).
-	 */
 	for (i = 0; i < PINBENCH_HIST_BUCKETS; i++) {
 		seen += h->buckets[i];
 		if (seen >= rank)
-			return bucket_mid(i);
+			return bucket_mid(h, i);
 	}
 	return (double)h->max;
 }
@@ -99,7 +96,7 @@ void pb_hist_summary(const struct pb_hist *h, double scale, struct pb_summary *s
 	mean = (double)h->sum / (double)h->n;
 	for (i = 0; i < PINBENCH_HIST_BUCKETS; i++) {
 		if (h->buckets[i]) {
-			double d = clamp(h, bucket_mid(i)) - mean;
+			double d = bucket_mid(h, i) - mean;
 
 			var += d * d * (double)h->buckets[i];
 		}
