@@ -270,6 +270,7 @@ void pinbench_release_ctx_init(struct pinbench_release_ctx *rc,
 	atomic_set(&rc->work_pending, nr_pins + 1);
 	atomic64_set(&rc->deferred, 0);
 	atomic64_set(&rc->work_ns, 0);
+	rc->queue_cpu = -1;
 	/* A caller that times the release sets start_ns where the release starts. */
 	rc->start_ns = rc->pages_ns = rc->done_ns = 0;
 	init_completion(&rc->done);
@@ -319,8 +320,11 @@ void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc)
 
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn)
 {
-	if (pin->rc)
+	if (pin->rc) {
 		atomic64_inc(&pin->rc->deferred);
+		/* pinbench_wq is per-CPU: the work runs here, in a kworker. */
+		WRITE_ONCE(pin->rc->queue_cpu, raw_smp_processor_id());
+	}
 	INIT_WORK(&pin->work, fn);
 	queue_work(pinbench_wq, &pin->work);
 }

@@ -244,6 +244,31 @@ static void dio_reap(struct dio_run *r)
 	}
 }
 
+/*
+ * Release work that end_io queued on this CPU (inline completion, or the
+ * device's interrupt on the submitter's CPU) would run in a kworker at the
+ * first preemption point of the next timed acquire (kmem_cache_zalloc,
+ * mmap_read_lock, the locked GUP's cond_resched), and the acquire figure
+ * would carry it: fake_vma's 4 KiB acquire read 9.4 us with inline
+ * completion against 2.1 us with the interrupt elsewhere. Let it run first,
+ * outside the timed window; it is counted once, in deferred_work_ns, and
+ * IOPS still pays for it (the CPU is the same). Returns whether it waited.
+ */
+static bool dio_settle_local(struct dio_run *r)
+{
+	int cpu = raw_smp_processor_id();
+	struct dio_io *io;
+	bool waited = false;
+
+	list_for_each_entry(io, &r->deferred, node) {
+		if (READ_ONCE(io->rc.queue_cpu) != cpu || completion_done(&io->rc.done))
+			continue;
+		wait_for_completion(&io->rc.done);
+		waited = true;
+	}
+	return waited;
+}
+
 /* Acquire slot's pages, dirty them for a read, build and submit the bio. */
 static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u64 seq)
 {
@@ -338,6 +363,8 @@ static int dio_loop(struct dio_run *r)
 		struct dio_io *io;
 
 		dio_reap(r);
+		if (dio_settle_local(r))
+			dio_reap(r);
 		slot = find_first_zero_bit(r->slot_busy, a->queue_depth);
 		if (slot >= a->queue_depth) {
 			dio_wait(r);

@@ -249,6 +249,17 @@ msg=$("$pinbench" compare "$out/det1" "$out/truncated" 2>&1); rc=$?
 result "a truncated results.json: exit 2, with its position" \
 	test $rc = 2 -a "${msg#*results.json:1:33}" != "$msg"
 
+echo "== guest: a timed acquire holds the acquire only (deterministic: inline against hardirq completion, small_dio against gup_fast)"
+"$pinbench" run --mode deterministic --repeat 1 --job data/acquire-clean.job --out "$out/acq" > "$out/acq.log" 2>&1
+result "acquire-clean run exits 0" test $? = 0
+# Per strategy and direction: inline acquire p50 / hardirq acquire p50, within 2%.
+q='[.cells[] | select(.workload == "small_dio")] | group_by([.strategy, .params.rw]) | map({k: "\(.[0].strategy)/\(.[0].params.rw)", r: ((map(select(.params.completion == "inline"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.params.completion == "hardirq"))[0].metrics.acquire_ns_per_io.p50))})'
+result "small_dio acquire: the same with inline completion as with hardirq, every strategy (release work queued on this CPU runs before the next timed acquire): $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000)\") | join(\" \")" 2>/dev/null)" \
+	test "$(json "$out/acq/results.json" "$q | map(.r > 0.98 and .r < 1.02) | all")" = true
+q='[.cells[] | select(.strategy == "gup_ref" or .strategy == "pin_counter") | select(.workload == "gup_fast" or (.params.rw == "write" and .params.completion == "inline"))] | group_by(.strategy) | map((map(select(.workload == "small_dio"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.workload == "gup_fast"))[0].metrics.acquire_ns_per_page.p50))'
+result "small_dio 4 KiB write acquire against gup_fast's one-page acquire (gup_ref, pin_counter): within 3% ($(json "$out/acq/results.json" "$q | map(. * 1000 | round / 1000) | join(\" \")" 2>/dev/null))" \
+	test "$(json "$out/acq/results.json" "$q | map(. > 0.97 and . < 1.03) | all")" = true
+
 echo "== guest: small_dio on null_blk, every strategy, inline and hardirq completion"
 "$pinbench" run --repeat 1 --job "$repo/workloads/small_dio-quick.job" --cell-timeout 120 --out "$out/small_dio" > "$out/small_dio.log" 2>&1
 result "small_dio quick run exits 0 (every cell ok, data verified, pins balance)" test $? = 0
