@@ -320,11 +320,8 @@ void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc)
 
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn)
 {
-	if (pin->rc) {
+	if (pin->rc)
 		atomic64_inc(&pin->rc->deferred);
-		/* pinbench_wq is per-CPU: the work runs here, in a kworker. */
-		WRITE_ONCE(pin->rc->queue_cpu, raw_smp_processor_id());
-	}
 	INIT_WORK(&pin->work, fn);
 	queue_work(pinbench_wq, &pin->work);
 }

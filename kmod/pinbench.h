@@ -173,7 +173,8 @@ struct pinbench_release_ctx {
 	u64 start_ns, pages_ns, done_ns;
 	atomic64_t deferred;		/* pins whose release was queued */
 	atomic64_t work_ns;		/* time the workqueue spent on them */
-	int queue_cpu;			/* where the last one was queued, or -1 */
+	int queue_cpu;			/* where they were queued (pinbench_wq is per-CPU), or -1;
+					 * the caller notes it, outside its timed regions */
 	struct completion done;
 	/*
 	 * Optional, set after init: called once everything is given back,

@@ -100,6 +100,9 @@ static void dio_end_io(struct bio *bio)
 	/* A completion handler never may sleep, whatever context it runs in. */
 	pinbench_release_any(r->s, &io->pin, false);
 	io->release_ns = ktime_get_ns() - t0;
+	/* Where the release work went: this CPU (nothing in end_io sleeps or yields). */
+	if (atomic64_read(&io->rc.deferred))
+		io->rc.queue_cpu = raw_smp_processor_id();
 	pinbench_release_ctx_issued(&io->rc);
 	/*
 	 * Once the I/O is on the list the submitter may reap it, finish and
