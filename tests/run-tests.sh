@@ -329,8 +329,11 @@ s='.cells[] | select(.workload == "truncate_stock" and .status == "ok")'
 result "stock kernel: io_uring fixed buffers over the file refused on ext4 and ext4_dax (EOPNOTSUPP), taken on tmpfs" test \
 	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 1) | \"\(.params.filesystem)=\(.metrics.verdict)/\(.raw.refused_errno // \"-\")\"]")" = \
 	'["tmpfs=loses data/-","ext4=refuses/Operation not supported","ext4_dax=refuses/Operation not supported"]'
-result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone" test \
-	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0] | (length == 3 and all)")" = true
+# On ext4_dax the truncate may instead sleep on after the reads (the 6.1.y lost wake-up in
+# __bio_release_pages(), README "The 6.1.y DAX truncate hang"): then no read outlives it to
+# fail, in as many of the iterations as it hit (all three, once, on a loaded machine).
+result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone (ext4_dax: or the 6.1.y HANGS)" test \
+	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0 or (.params.filesystem == \"ext4_dax\" and (.metrics.verdict | startswith(\"HANGS\")) and .metrics.hung > 0)] | (length == 3 and all)")" = true
 
 result "[O1] ext4 writeback under DMA: pins lose the device's writes unless the release dirties the pages; notifier_revoke revokes" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma") | "\(.strategy)/\(.params.dirty_on_release)=\(.metrics.verdict)"] | sort')" = \
