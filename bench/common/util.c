@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* util.c: small helpers shared by the host CLI and the guest driver. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -44,6 +45,36 @@ char *pb_asprintf(const char *fmt, ...)
 		pb_die("out of memory");
 	va_end(ap);
 	return s;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **pb_dir_names(const char *dir, const char *suffix, size_t *n)
+{
+	size_t sl = strlen(suffix);
+	char **names = NULL;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	*n = 0;
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || l <= sl || strcmp(e->d_name + l - sl, suffix))
+			continue;
+		names = realloc(names, (*n + 1) * sizeof(*names));
+		if (!names)
+			pb_die("out of memory");
+		names[(*n)++] = pb_xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof(*names), cmp_name);
+	return names;
 }
 
 void pb_text_put(struct pb_text *t, const char *fmt, ...)

@@ -26,6 +26,12 @@ char *pb_read_file(const char *path, size_t *len);
 /* A file's first line without its newline; NULL (errno set) on failure. */
 char *pb_read_first_line(const char *path);
 int pb_mkdir_p(const char *path, unsigned int mode);
+/*
+ * The names in dir that end in suffix (dot files left out), sorted; *n of
+ * them, each and the array to free. NULL with *n = 0 when there are none
+ * or dir cannot be read.
+ */
+char **pb_dir_names(const char *dir, const char *suffix, size_t *n);
 bool pb_file_exists(const char *path);
 double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */
 /* A growing string: pb_text_put() appends, printf-style; s is NUL-terminated once anything is put. */

@@ -256,19 +256,12 @@ static void clean_plots(const char *dir)
 	closedir(d);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen)
 {
 	struct json_object *cells = pb_json_get(root, "cells");
 	char *plots = pb_asprintf("%s/plots", outdir), *report, *body, *path, **pngs = NULL;
 	struct pb_text t = { 0 };
 	size_t npng = 0;
-	DIR *d;
-	struct dirent *e;
 	int ret = 0;
 
 	if (pb_mkdir_p(outdir, 0755) < 0) {
@@ -315,21 +308,8 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 			pb_text_put(&t, "\n\n");
 	}
 
-	d = opendir(plots);
-	while (d && (e = readdir(d))) {
-		const char *dot = strrchr(e->d_name, '.');
-
-		if (dot && !strcmp(dot, ".png")) {
-			pngs = realloc(pngs, (npng + 1) * sizeof(*pngs));
-			if (!pngs)
-				pb_die("out of memory");
-			pngs[npng++] = pb_xstrdup(e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
+	pngs = pb_dir_names(plots, ".png", &npng);
 	if (npng) {
-		qsort(pngs, npng, sizeof(*pngs), cmp_str);
 		pb_text_put(&t, "## Figures\n\n");
 		for (size_t i = 0; i < npng; i++) {
 			pb_text_put(&t, "![%.*s](plots/%s) ([SVG](plots/%.*s.svg))\n\n", (int)(strlen(pngs[i]) - 4),

@@ -11,7 +11,6 @@
  * kernels, matched by cell id; a cell that is not says so in the outcome
  * table.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -280,35 +279,16 @@ static void file_part(const char *s, char *out, size_t len)
 	out[i] = '\0';
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every DIR/kernels/NAME.md, in name order, between the markers; "" when there is none. */
 char *pb_publish_kernel_sections(const char *outdir)
 {
-	char *dir = pb_asprintf("%s/kernels", outdir), **names = NULL;
+	char *dir = pb_asprintf("%s/kernels", outdir), **names;
 	struct pb_text t = { 0 };
-	size_t n = 0;
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	size_t n;
 
-	while (d && (e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 3 && !strcmp(e->d_name + l - 3, ".md") && e->d_name[0] != '.') {
-			names = realloc(names, (n + 1) * sizeof(*names));
-			if (!names)
-				pb_die("out of memory");
-			names[n++] = pb_xstrdup(e->d_name);
-		}
-	}
-	if (d)
-		closedir(d);
+	names = pb_dir_names(dir, ".md", &n);
 	pb_text_put(&t, "%s", "");
 	if (n) {
-		qsort(names, n, sizeof(*names), cmp_str);
 		pb_text_put(&t, "%s\n\n", BEGIN_MARK);
 		for (size_t i = 0; i < n; i++) {
 			char *path = pb_asprintf("%s/%s", dir, names[i]), *s = pb_read_file(path, NULL);
