@@ -40,6 +40,22 @@ static inline long pinbench_get_user_pages(unsigned long start, unsigned long nr
 }
 
 /*
+ * pin_user_pages() on another task's mm (a worker's), mmap_lock held for
+ * read throughout (locked NULL: 6.1 refuses a locked pointer with
+ * FOLL_LONGTERM). 6.5 dropped the vmas argument, as for get_user_pages().
+ */
+static inline long pinbench_pin_user_pages_remote(struct mm_struct *mm, unsigned long start,
+						  unsigned long nr_pages, unsigned int gup_flags,
+						  struct page **pages)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, NULL);
+#else
+	return pin_user_pages_remote(mm, start, nr_pages, gup_flags, pages, NULL, NULL);
+#endif
+}
+
+/*
  * How many page table entries map the folio of page, counted the way its
  * references are (each mapping holds one). 6.1's folio_mapcount() is out
  * of line and not exported, so there the page's own mapcount is used,

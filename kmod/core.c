@@ -224,9 +224,11 @@ int pinbench_check_pin_flags(const struct pinbench_strategy *s, u32 flags, u32 r
 
 /* Set up a registration of the caller's range; per-buffer state only for PER_BUFFER. */
 int pinbench_reg_setup(struct pinbench_reg *reg, const struct pinbench_strategy *s,
-		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration)
+		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration,
+		       u32 revoke)
 {
 	memset(reg, 0, sizeof(*reg));
+	reg->revoke = revoke;
 	spin_lock_init(&reg->lock);
 	reg->mm = current->mm;
 	reg->addr = addr;
@@ -316,6 +318,11 @@ void pinbench_release_ctx_issued(struct pinbench_release_ctx *rc)
 		rc->pages_ns = now;
 	if (atomic_dec_and_test(&rc->work_pending))
 		release_ctx_finish(rc, now);
+}
+
+void pinbench_queue_other(struct work_struct *work)
+{
+	queue_work(pinbench_wq, work);
 }
 
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn)

@@ -41,6 +41,7 @@ struct dev_buf {
 	struct pinbench_reg reg;	/* range, device lock, strategy state */
 	struct page **dpt;		/* the device page table */
 	struct page_origin *origin;	/* what dpt[i] was at registration */
+	struct pinbench_page_fate *fate;	/* where dpt[i]'s accesses went, under reg.lock */
 	struct pinbench_pin *pins;	/* one per acquire call */
 	unsigned int nr_pins;
 	unsigned long pages_held;	/* counted in pinbench_pages_held */
@@ -61,6 +62,7 @@ struct dev_buf {
 	u64 seq;
 	unsigned long next;
 	u64 accesses, delivered, lost, redirected, ticks;
+	u64 stalls;		/* accesses put off while a revoked entry was being re-pinned */
 
 	/* Unregister from hardirq. */
 	struct hrtimer rel_timer;
@@ -96,25 +98,43 @@ static bool page_in_place(const struct page_origin *o, struct page *page)
 	}
 }
 
-static void dev_access(struct dev_buf *b)
+/*
+ * One access, the next in turn; false if the device must wait. With
+ * PINBENCH_REVOKE_REACQUIRE, an access to a revoked entry while the driver
+ * is pinning entries again is a device page fault: the access waits (the
+ * engine retries it next tick) instead of going to the dummy page, as a
+ * faulting device stalls and replays. Once the worker is done, an entry
+ * still revoked could not be pinned again, and its accesses are redirected.
+ */
+static bool dev_access(struct dev_buf *b)
 {
 	unsigned long i = b->next, flags;
-	u64 seq = ++b->seq;
+	u64 seq = b->seq + 1;
 	size_t slot = (seq - 1) / b->reg.nr_pages % PINBENCH_RECORD_SLOTS(PAGE_SIZE);
 	struct pinbench_record *r;
 	struct page *page;
 	void *va;
 
-	if (++b->next == b->reg.nr_pages)
-		b->next = 0;
 	spin_lock_irqsave(&b->reg.lock, flags);
 	page = b->dpt[i];
-	if (page == pinbench_dummy_page)
+	if (page == pinbench_dummy_page && b->reg.rc.reacquire_pending) {
+		b->stalls++;
+		spin_unlock_irqrestore(&b->reg.lock, flags);
+		return false;
+	}
+	b->seq = seq;
+	if (++b->next == b->reg.nr_pages)
+		b->next = 0;
+	if (page == pinbench_dummy_page) {
 		b->redirected++;
-	else if (page_in_place(&b->origin[i], page))
+		b->fate[i].redirected++;
+	} else if (page_in_place(&b->origin[i], page)) {
 		b->delivered++;
-	else
+		b->fate[i].in_place++;
+	} else {
 		b->lost++;
+		b->fate[i].lost++;
+	}
 	va = kmap_local_page(page);
 	r = (struct pinbench_record *)va + slot;
 	if (b->direction == PINBENCH_DMA_WRITE) {
@@ -129,6 +149,7 @@ static void dev_access(struct dev_buf *b)
 	kunmap_local(va);
 	b->accesses++;
 	spin_unlock_irqrestore(&b->reg.lock, flags);
+	return true;
 }
 
 /* One tick: burst accesses; false once max_records are done. */
@@ -139,7 +160,8 @@ static bool dev_tick(struct dev_buf *b)
 	for (k = 0; k < b->burst; k++) {
 		if (b->max_records && b->seq >= b->max_records)
 			return false;
-		dev_access(b);
+		if (!dev_access(b))
+			break;	/* waiting on a fault: the rest of the burst too */
 	}
 	b->ticks++;
 	return true;
@@ -248,6 +270,7 @@ static void dev_buf_free(struct dev_buf *b)
 	mmdrop(b->owner);
 	kvfree(b->pins);
 	kvfree(b->origin);
+	kvfree(b->fate);
 	kvfree(b->dpt);
 	kfree(b);
 }
@@ -268,11 +291,21 @@ static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
 	st->spurious = c->spurious;
 	st->nonblocking = c->nonblocking;
 	memcpy(st->events, c->events, sizeof(st->events));
+	st->ignored = c->ignored;
+	memcpy(st->ignored_events, c->ignored_events, sizeof(st->ignored_events));
+	st->reacquires = c->reacquires;
+	st->pages_reacquired = c->pages_reacquired;
+	st->reacquire_failed = c->reacquire_failed;
+	st->reacquire_retries = c->reacquire_retries;
+	st->reacquire_work_ns = c->reacquire_work_ns;
+	st->reacquire_wait_max_ns = c->reacquire_wait_max_ns;
+	st->reacquire_wait_sum_ns = c->reacquire_wait_sum_ns;
 	st->revoke_span_ns = c->first_ns ? c->last_ns - c->first_ns : 0;
 	st->revoke_callback_max_ns = c->callback_max_ns;
 	st->revoke_callback_sum_ns = c->callback_sum_ns;
 	spin_unlock_irqrestore(&b->reg.lock, flags);
 	st->engine_ticks = b->ticks;
+	st->stalls = b->stalls;
 }
 
 static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register __user *uarg)
@@ -289,10 +322,10 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		return -EFAULT;
 	if (a.abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a.reserved0 || memchr_inv(a.reserved, 0, sizeof(a.reserved)) || a.buffer_id)
+	if (memchr_inv(a.reserved, 0, sizeof(a.reserved)) || a.buffer_id)
 		return -EINVAL;
 	s = pinbench_strategy_get(a.strategy);
-	if (!s || !a.pages_per_call)
+	if (!s || !a.pages_per_call || (a.revoke & ~PINBENCH_REVOKE_ALL))
 		return -EINVAL;
 	if (a.pages_per_call > PINBENCH_MAX_PAGES_PER_CALL)
 		return -E2BIG;
@@ -302,6 +335,9 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	ret = pinbench_check_pin_flags(s, a.flags, a.registration);
 	if (ret)
 		return ret;
+	/* A policy for revocations the strategy never makes. */
+	if (a.revoke && !(s->caps & PINBENCH_CAP_REVOKE))
+		return -EOPNOTSUPP;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
@@ -312,12 +348,13 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	b->nr_pins = DIV_ROUND_UP(a.nr_pages, a.pages_per_call);
 	b->dpt = kvcalloc(a.nr_pages, sizeof(*b->dpt), GFP_KERNEL);
 	b->origin = kvcalloc(a.nr_pages, sizeof(*b->origin), GFP_KERNEL);
+	b->fate = kvcalloc(a.nr_pages, sizeof(*b->fate), GFP_KERNEL);
 	b->pins = kvcalloc(b->nr_pins, sizeof(*b->pins), GFP_KERNEL);
-	if (!b->dpt || !b->origin || !b->pins) {
+	if (!b->dpt || !b->origin || !b->fate || !b->pins) {
 		dev_buf_free(b);	/* nothing registered yet: frees and drops owner */
 		return -ENOMEM;
 	}
-	ret = pinbench_reg_setup(&b->reg, s, a.addr, a.nr_pages, a.flags, a.registration);
+	ret = pinbench_reg_setup(&b->reg, s, a.addr, a.nr_pages, a.flags, a.registration, a.revoke);
 	if (ret) {
 		dev_buf_free(b);
 		return ret;
@@ -469,20 +506,31 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 {
 	struct pinbench_dev_stats st;
 	struct dev_buf *b;
+	u64 fates_addr;
 	u32 ctx;
+	long ret = 0;
 
 	if (copy_from_user(&st, uarg, sizeof(st)))
 		return -EFAULT;
 	if (st.abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (st.reserved0 || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+	if (st.reserved0 || st.reserved1 || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
 		return -EINVAL;
 	if (unregister ? (st.release_ctx != PINBENCH_CTX_PROCESS &&
 			  st.release_ctx != PINBENCH_CTX_HARDIRQ) : st.release_ctx)
 		return -EINVAL;
+	if (!st.fates_addr != !st.fates_nr || (st.fates_addr & 7))
+		return -EINVAL;
 	b = dev_buf_get(pf, st.buffer_id);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
+	if (st.fates_addr) {
+		if (st.fates_nr != b->reg.nr_pages)
+			return -EINVAL;
+		if (!access_ok(u64_to_user_ptr(st.fates_addr), (u64)st.fates_nr * sizeof(struct pinbench_page_fate)))
+			return -EFAULT;
+	}
+	fates_addr = st.fates_addr;
 	if (unregister)
 		xa_erase(&pf->bufs, st.buffer_id);
 
@@ -495,6 +543,12 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 	if (unregister)
 		dev_release_pins(b, ctx);
 	dev_fill_stats(b, &st);
+	st.fates_addr = fates_addr;
+	st.fates_nr = fates_addr ? b->reg.nr_pages : 0;
+	/* The engine is stopped and no access counts any more: no lock needed. */
+	if (fates_addr && copy_to_user(u64_to_user_ptr(fates_addr), b->fate,
+				       (size_t)b->reg.nr_pages * sizeof(*b->fate)))
+		ret = -EFAULT;
 	if (unregister) {
 		st.release_handler_ns = b->handler_ns;
 		st.release_pages_ns = b->rc.pages_ns - b->rc.start_ns;
@@ -502,7 +556,9 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 		st.deferred = atomic64_read(&b->rc.deferred);
 		dev_buf_free(b);
 	}
-	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+	if (copy_to_user(uarg, &st, sizeof(st)))
+		ret = -EFAULT;
+	return ret;
 }
 
 long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg)

@@ -275,7 +275,7 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	revokes0 = atomic64_read(&pinbench_revokes);
 	/* Per-buffer state (a notifier over the buffer) is set up outside every round. */
 	if (a.registration == PINBENCH_REG_PER_BUFFER) {
-		ret = pinbench_reg_setup(&reg, r.s, a.addr, a.nr_pages, a.flags, a.registration);
+		ret = pinbench_reg_setup(&reg, r.s, a.addr, a.nr_pages, a.flags, a.registration, 0);
 		if (ret)
 			goto out_free;
 		r.reg = &reg;

@@ -537,7 +537,7 @@ long pinbench_irq_completion_ioctl(struct pinbench_irq_completion __user *uarg)
 	if (a.registration == PINBENCH_REG_PER_BUFFER) {
 		ret = pinbench_reg_setup(&r->reg, r->s, a.addr,
 					 (u64)a.queue_depth * a.pages_per_io, a.flags,
-					 a.registration);
+					 a.registration, 0);
 		if (ret)
 			goto out_free;
 		r->reg_set = true;

@@ -38,7 +38,10 @@ static_assert(PINBENCH_STRATEGY_NR <= PINBENCH_MAX_STRATEGIES);
 static_assert(sizeof(struct pinbench_record) == 4 * 8);
 static_assert(sizeof(struct pinbench_dev_register) == 4 * 4 + 2 * 8 + 2 * 4 + 8 + 2 * 4 + 3 * 8);
 static_assert(sizeof(struct pinbench_dev_start) == 6 * 4 + 8 + 2 * 8);
-static_assert(sizeof(struct pinbench_dev_stats) == 4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 3 + 2) * 8);
+static_assert(sizeof(struct pinbench_dev_stats) ==
+	      4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 3 + 1) * 8 + 2 * 4 +
+	      (1 + PINBENCH_EV_SLOTS + 8 + 2) * 8);
+static_assert(sizeof(struct pinbench_page_fate) == 3 * 8);
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
 	      8 * 4 + 10 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) + 15 * 8);
@@ -203,9 +206,31 @@ static struct miscdevice pinbench_misc = {
 	.mode = 0600,
 };
 
+/* What the uapi header tells userspace about the strategies must be what they declare. */
+static int pinbench_check_strategies(void)
+{
+	unsigned int id;
+
+	for (id = 1; id < ARRAY_SIZE(pinbench_strategies); id++) {
+		const struct pinbench_strategy *s = pinbench_strategies[id];
+		bool revokes = s && (s->caps & PINBENCH_CAP_REVOKE);
+
+		if (revokes != !!(PINBENCH_REVOKING_STRATEGIES & (1u << id))) {
+			pr_err("pinbench: %s: PINBENCH_REVOKING_STRATEGIES disagrees with its caps\n",
+			       s ? s->name : "(none)");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int __init pinbench_init(void)
 {
 	int ret;
+
+	ret = pinbench_check_strategies();
+	if (ret)
+		return ret;
 
 	pinbench_calibrate_clock();
 	ret = pinbench_core_init();

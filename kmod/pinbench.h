@@ -92,6 +92,13 @@ struct pinbench_revoke_counts {
 	u64 events[PINBENCH_EV_SLOTS];
 	/* Revoking callbacks: the first one's start, the last one's end, each one's length. */
 	u64 first_ns, last_ns, callback_max_ns, callback_sum_ns;
+	/* PINBENCH_REVOKE_TRUNCATE_UNMAP: invalidations the policy let pass. */
+	u64 ignored, ignored_events[PINBENCH_EV_SLOTS];
+	/* PINBENCH_REVOKE_REACQUIRE: the worker's pinning again. */
+	u64 reacquires, pages_reacquired, reacquire_failed, reacquire_retries;
+	u64 reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns;
+	/* Notifiers with revoked entries their worker has yet to serve: the device waits. */
+	u32 reacquire_pending;
 };
 
 /*
@@ -107,6 +114,7 @@ struct pinbench_reg {
 	unsigned long addr, nr_pages;
 	u32 flags;		/* PINBENCH_PIN_* */
 	u32 registration;	/* PINBENCH_REG_* */
+	u32 revoke;		/* PINBENCH_REVOKE_*: a revoking strategy's policy */
 	void *priv;		/* strategy's; set by reg_init */
 	struct pinbench_revoke_counts rc;
 };
@@ -194,6 +202,8 @@ void pinbench_release_any(const struct pinbench_strategy *s, struct pinbench_pin
 void pinbench_pin_released(struct pinbench_pin *pin);
 void pinbench_pin_done(struct pinbench_pin *pin);
 void pinbench_queue_work(struct pinbench_pin *pin, work_func_t fn);
+/* Any other work of the module's (a driver's own), on the module's workqueue. */
+void pinbench_queue_other(struct work_struct *work);
 int pinbench_core_init(void);
 void pinbench_core_exit(void);
 
@@ -301,7 +311,8 @@ void pinbench_dev_release_all(struct pinbench_file *pf);
 int pinbench_check_range(u64 addr, u64 nr_pages);
 int pinbench_check_pin_flags(const struct pinbench_strategy *s, u32 flags, u32 registration);
 int pinbench_reg_setup(struct pinbench_reg *reg, const struct pinbench_strategy *s,
-		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration);
+		       unsigned long addr, unsigned long nr_pages, u32 flags, u32 registration,
+		       u32 revoke);
 void pinbench_reg_teardown(struct pinbench_reg *reg, const struct pinbench_strategy *s);
 
 #endif /* PINBENCH_H */

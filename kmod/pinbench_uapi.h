@@ -58,7 +58,8 @@
  *   ENODEV     the completion CPU asked for is not online
  */
 
-#define PINBENCH_ABI_VERSION	3	/* 2: INFO's leak counters; 3: read_retries */
+#define PINBENCH_ABI_VERSION	4	/* 2: INFO's leak counters; 3: read_retries;
+					 * 4: revoke policies, per-page fates */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -72,6 +73,13 @@
 	X(NOTIFIER_REVOKE, 4, "notifier_revoke")
 
 #define PINBENCH_MAX_STRATEGIES	8	/* room in the ABI for ids 0..7 */
+
+/*
+ * The strategies that declare PINBENCH_CAP_REVOKE, as a mask of ids, so
+ * that userspace can refuse a revoke policy for the others before it
+ * boots anything; the module refuses to load if a strategy says otherwise.
+ */
+#define PINBENCH_REVOKING_STRATEGIES	(1u << 4)	/* notifier_revoke */
 
 enum pinbench_strategy_id {
 	PINBENCH_STRATEGY_UNSET = 0,
@@ -333,6 +341,11 @@ struct pinbench_gup_fast {
  *   lost:       the page the user registered, but it left the file (or,
  *               anon, is mapped nowhere): nobody will ever see the data;
  *   redirected: the dummy page, after a revoke.
+ * A write that was in place may still never reach the file's storage
+ * (writeback skipped the page, or truncate dropped it later): what became
+ * of each write is judged by userspace from the file's final content,
+ * each write's record having its own slot (see below), against the
+ * per-page counts DEV_STOP and DEV_UNREGISTER return (fates_addr).
  */
 #define PINBENCH_RECORD_MAGIC	0x70696e62656e6368ull	/* "pinbench" */
 struct pinbench_record {
@@ -342,7 +355,11 @@ struct pinbench_record {
 	__u64 seq;		/* per buffer, from 1 */
 	__u64 time_ns;		/* ktime_get_ns() of the write */
 };
-/* Record k of page p goes to slot (k / nr_pages) % PINBENCH_RECORD_SLOTS. */
+/*
+ * Record seq goes to page (seq - 1) % nr_pages, slot ((seq - 1) / nr_pages)
+ * % PINBENCH_RECORD_SLOTS: no record overwrites another while seq stays
+ * within nr_pages * PINBENCH_RECORD_SLOTS (max_records at DEV_START).
+ */
 #define PINBENCH_RECORD_SLOTS(page_size) ((page_size) / sizeof(struct pinbench_record))
 
 #define PINBENCH_ENGINE_KTHREAD	1	/* process context; rate 0: flat out */
@@ -367,7 +384,13 @@ struct pinbench_record {
  * beyond i_size when the callback runs (truncate_setsize() moves i_size
  * before it unmaps); every revocation other than CLEAR_TRUNCATE counts as
  * spurious (hole punch included, since the event cannot tell it from
- * reclaim).
+ * reclaim). On ext4 with DAX, a truncate first breaks the file's layouts
+ * (ext4_setattr() -> ext4_break_layouts() -> dax_layout_busy_page()),
+ * which unmaps the whole file while i_size still has its old value: that
+ * CLEAR counts as CLEAR_OTHER, and it revokes pages below the new end too.
+ * A revoke policy of TRUNCATE_UNMAP then lets it pass, and the truncate
+ * waits for the pins like any other: the event the 2018 proposal needed
+ * (a TRUNCATE notifier event) does not exist for it to tell.
  */
 #define PINBENCH_EVENTS(X)			\
 	X(UNMAP,          0, "unmap")		\
@@ -386,6 +409,33 @@ enum pinbench_event {
 };
 #define PINBENCH_EV_SLOTS 8	/* room in the ABI */
 
+/*
+ * What a revoking strategy does on an invalidation (DEV_REGISTER's revoke;
+ * zero is the default: every event revokes, the device then writes into
+ * the dummy page). EOPNOTSUPP for a strategy without PINBENCH_CAP_REVOKE.
+ *   TRUNCATE_UNMAP: only truncate (CLEAR_TRUNCATE), unmap and release
+ *               revoke, as the proposal was written in 2018; every other
+ *               event is counted (ignored, ignored_events) and the pins
+ *               stay.
+ *   REACQUIRE:  after a revocation, a worker pins the range again once the
+ *               invalidation is over (mmu_interval_read_begin() waits for
+ *               it), as ODP and HMM drivers fault pages back in, and points
+ *               the entries back at the pages; until then the device writes
+ *               into the dummy page. Pages that cannot be pinned again
+ *               (past the end of a truncated file) stay on the dummy page
+ *               and are counted (reacquire_failed).
+ */
+#define PINBENCH_REVOKE_TRUNCATE_UNMAP	(1u << 0)
+#define PINBENCH_REVOKE_REACQUIRE	(1u << 1)
+#define PINBENCH_REVOKE_ALL		(PINBENCH_REVOKE_TRUNCATE_UNMAP | PINBENCH_REVOKE_REACQUIRE)
+
+/* Where one page's device accesses went, as classified at each access. */
+struct pinbench_page_fate {
+	__u64 in_place;			/* (out) "delivered" above */
+	__u64 lost;			/* (out) */
+	__u64 redirected;		/* (out) */
+};
+
 /* PINBENCH_IOC_DEV_REGISTER: acquire a buffer for the device. */
 struct pinbench_dev_register {
 	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
@@ -399,7 +449,7 @@ struct pinbench_dev_register {
 	__u32 buffer_id;		/* (out) 1..PINBENCH_MAX_DEV_BUFFERS */
 	__u64 acquire_ns;		/* (out) time to acquire the buffer */
 	__u32 strategy_caps;		/* (out) PINBENCH_CAP_* */
-	__u32 reserved0;		/* (in)  zero */
+	__u32 revoke;			/* (in)  PINBENCH_REVOKE_*, or zero */
 	__u64 read_retries;		/* (out) acquires redone because an
 					 *       invalidation raced them */
 	__u64 reserved[2];		/* (in)  zero */
@@ -459,6 +509,35 @@ struct pinbench_dev_stats {
 					 *       device's pins took to go (0: none) */
 	__u64 revoke_callback_max_ns;	/* (out) the longest such callback */
 	__u64 revoke_callback_sum_ns;	/* (out) all of them */
+	__u64 fates_addr;		/* (in)  zero, or a user array of
+					 *       fates_nr struct pinbench_page_fate,
+					 *       8-byte aligned, filled in */
+	__u32 fates_nr;			/* (in)  the buffer's nr_pages when
+					 *       fates_addr is set, else zero */
+	__u32 reserved1;		/* (in)  zero */
+	__u64 ignored;			/* (out) TRUNCATE_UNMAP: invalidations
+					 *       over held pages that did not
+					 *       revoke */
+	__u64 ignored_events[PINBENCH_EV_SLOTS]; /* (out) them, by cause */
+	__u64 reacquires;		/* (out) REACQUIRE: pin calls that
+					 *       pointed entries back at pages */
+	__u64 pages_reacquired;		/* (out) entries pointed back */
+	__u64 reacquire_failed;		/* (out) pages that could not be
+					 *       pinned again */
+	__u64 reacquire_retries;	/* (out) pin calls undone because an
+					 *       invalidation raced them */
+	__u64 reacquire_work_ns;	/* (out) time in the worker's pin calls
+					 *       (faults and mmap_lock included,
+					 *       waits for an invalidation to end
+					 *       not): the cost of pinning again */
+	__u64 reacquire_wait_max_ns;	/* (out) longest from a revoking
+					 *       callback's end to every entry it
+					 *       left re-pinned (or given up) */
+	__u64 reacquire_wait_sum_ns;	/* (out) and all of them */
+	__u64 stalls;			/* (out) REACQUIRE: accesses put off
+					 *       (retried next tick) because
+					 *       their entry was being pinned
+					 *       again: device page faults */
 	__u64 reserved[2];		/* (in)  zero */
 };
 

@@ -451,7 +451,7 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 		unsigned long end = PAGE_ALIGN(a.addr + (u64)a.queue_depth * a.block_size);
 
 		ret = pinbench_reg_setup(&r.reg, r.s, start, (end - start) >> PAGE_SHIFT,
-					 a.flags, a.registration);
+					 a.flags, a.registration, 0);
 		if (ret)
 			goto out_free;
 		r.reg_set = true;

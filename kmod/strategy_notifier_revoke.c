@@ -8,6 +8,9 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/sched/mm.h>
+#include <linux/workqueue.h>
+#include "compat.h"
 #include "pinbench.h"
 
 /*
@@ -42,6 +45,23 @@
  * depends on the machine's speed, and a slow machine must not fail where a
  * fast one passes. Every retry is counted (pin->read_retries) and reported
  * with the figures it belongs to.
+ *
+ * What the driver does on an invalidation is a policy of the registration
+ * (PINBENCH_REVOKE_* in the uapi header), each a variant a reader can
+ * compare:
+ *  - by default every event revokes, and the device then writes into the
+ *    dummy page until the buffer is unregistered ("drop");
+ *  - TRUNCATE_UNMAP revokes only on truncate, unmap and release, as the
+ *    proposal was written; writeback's write-protect, migration, reclaim's
+ *    CLEAR and the rest are counted and pass, the pins staying;
+ *  - REACQUIRE queues a worker after a revocation. It pins the range again
+ *    once the invalidation is over (mmu_interval_read_begin() sleeps until
+ *    then), with the same read_begin / pin / read_retry check as an
+ *    acquire, and points the entries back at the pages: what ODP and HMM
+ *    drivers do when the device faults on an invalidated range. A write
+ *    fault through pin_user_pages_remote() goes through page_mkwrite, so a
+ *    page writeback had cleaned is dirty again before the device writes
+ *    into it. Unmap and release are not re-pinned: the range is gone.
  */
 
 struct revoke_sub {
@@ -51,6 +71,10 @@ struct revoke_sub {
 	struct list_head pins;		/* struct pinbench_pin, under *lock */
 	struct pinbench_revoke_counts *counts;	/* the registration's, or NULL */
 	bool per_io;
+	u32 policy;			/* PINBENCH_REVOKE_* (the registration's) */
+	unsigned int gup_flags;		/* FOLL_* to pin again with */
+	struct work_struct reacquire;	/* REACQUIRE: pins the revoked entries again */
+	u64 pending_ns;			/* end of the first revocation not yet served, or 0 */
 };
 
 /*
@@ -125,13 +149,43 @@ static unsigned int revoke_pin_range(struct pinbench_pin *pin, unsigned long sta
 	return n;
 }
 
+/* The first page a pin of sub holds in [start, end), or NULL; under the device lock. */
+static struct page *revoke_first_held(struct revoke_sub *sub, unsigned long start,
+				      unsigned long end)
+{
+	struct pinbench_pin *pin;
+	unsigned long a;
+
+	list_for_each_entry(pin, &sub->pins, node) {
+		unsigned long last = min(end, pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT));
+
+		for (a = max(start, pin->addr); a < last; a += PAGE_SIZE) {
+			struct page *page = pin->pages[(a - pin->addr) >> PAGE_SHIFT];
+
+			if (page != pinbench_dummy_page)
+				return page;
+		}
+	}
+	return NULL;
+}
+
+/* Does the registration's policy let this cause pass without revoking? */
+static bool revoke_policy_passes(u32 policy, enum pinbench_event cause)
+{
+	if (!(policy & PINBENCH_REVOKE_TRUNCATE_UNMAP))
+		return false;
+	return cause != PINBENCH_EV_CLEAR_TRUNCATE && cause != PINBENCH_EV_UNMAP &&
+	       cause != PINBENCH_EV_RELEASE;
+}
+
 static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 			      const struct mmu_notifier_range *range,
 			      unsigned long cur_seq)
 {
 	struct revoke_sub *sub = container_of(mni, struct revoke_sub, mni);
 	struct pinbench_revoke_counts *c = sub->counts;
-	struct page *first = NULL;
+	struct page *first = NULL, *held;
+	enum pinbench_event cause = PINBENCH_EV_OTHER;
 	struct pinbench_pin *pin;
 	unsigned long flags;
 	unsigned int n = 0;
@@ -143,21 +197,31 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 	 * refuse (return false) a non-blocking invalidation.
 	 */
 	spin_lock_irqsave(sub->lock, flags);
+	/* Always: an acquire racing any event redoes its pinning. */
 	mmu_interval_set_seq(mni, cur_seq);
-	list_for_each_entry(pin, &sub->pins, node)
-		n += revoke_pin_range(pin, range->start, range->end, &first);
 	if (c) {
 		c->invalidations++;
 		if (!mmu_notifier_range_blockable(range))
 			c->nonblocking++;
 	}
+	held = revoke_first_held(sub, range->start, range->end);
+	if (held) {
+		cause = revoke_cause(held, range);
+		if (revoke_policy_passes(sub->policy, cause)) {
+			if (c) {
+				c->ignored++;
+				c->ignored_events[cause]++;
+			}
+			goto out;
+		}
+	}
+	list_for_each_entry(pin, &sub->pins, node)
+		n += revoke_pin_range(pin, range->start, range->end, &first);
 	if (n) {
 		/* From entering the callback until every pin in range was dropped. */
 		t1 = ktime_get_ns();
 		atomic64_inc(&pinbench_revokes);
 		if (c) {
-			enum pinbench_event cause = revoke_cause(first, range);
-
 			c->revocations++;
 			c->pages_revoked += n;
 			c->events[cause]++;
@@ -169,9 +233,148 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 			c->callback_max_ns = max(c->callback_max_ns, t1 - t0);
 			c->callback_sum_ns += t1 - t0;
 		}
+		if ((sub->policy & PINBENCH_REVOKE_REACQUIRE) && cause != PINBENCH_EV_UNMAP &&
+		    cause != PINBENCH_EV_RELEASE) {
+			if (!sub->pending_ns) {
+				sub->pending_ns = t1;
+				c->reacquire_pending++;
+			}
+			pinbench_queue_other(&sub->reacquire);
+		}
 	}
+out:
 	spin_unlock_irqrestore(sub->lock, flags);
 	return true;
+}
+
+/* At most this many pages per pin call of the reacquire worker. */
+#define REACQUIRE_BATCH 64u
+
+/*
+ * The first run of revoked entries at or after cursor, within one pin and
+ * at most REACQUIRE_BATCH long: its address in *addr, its length returned
+ * (0: none). Under the device lock.
+ */
+static unsigned int revoke_next_hole(struct revoke_sub *sub, unsigned long cursor,
+				     unsigned long *addr)
+{
+	struct pinbench_pin *pin;
+	unsigned int i, n;
+
+	list_for_each_entry(pin, &sub->pins, node) {
+		unsigned long end = pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT);
+
+		if (end <= cursor)
+			continue;
+		i = cursor > pin->addr ? (cursor - pin->addr) >> PAGE_SHIFT : 0;
+		for (; i < pin->nr; i++) {
+			if (pin->pages[i] != pinbench_dummy_page)
+				continue;
+			*addr = pin->addr + ((unsigned long)i << PAGE_SHIFT);
+			for (n = 1; n < REACQUIRE_BATCH && i + n < pin->nr &&
+				    pin->pages[i + n] == pinbench_dummy_page; n++)
+				;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Point the revoked entries for [addr, addr + n pages) back at pages[];
+ * each page installed becomes NULL in pages[], the others are the
+ * caller's to unpin (their pin was released meanwhile). Under the device
+ * lock. Returns how many were installed.
+ */
+static unsigned int revoke_fill_hole(struct revoke_sub *sub, unsigned long addr,
+				     struct page **pages, unsigned int n)
+{
+	struct pinbench_pin *pin;
+	unsigned int k, installed = 0;
+
+	list_for_each_entry(pin, &sub->pins, node) {
+		unsigned long end = pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT);
+
+		for (k = 0; k < n; k++) {
+			unsigned long a = addr + ((unsigned long)k << PAGE_SHIFT);
+			unsigned int i = (a - pin->addr) >> PAGE_SHIFT;
+
+			if (!pages[k] || a < pin->addr || a >= end ||
+			    pin->pages[i] != pinbench_dummy_page)
+				continue;
+			WRITE_ONCE(pin->pages[i], pages[k]);
+			pages[k] = NULL;
+			installed++;
+		}
+	}
+	return installed;
+}
+
+static void revoke_reacquire_work(struct work_struct *work)
+{
+	struct revoke_sub *sub = container_of(work, struct revoke_sub, reacquire);
+	struct pinbench_revoke_counts *c = sub->counts;
+	struct mm_struct *mm = sub->mni.mm;
+	unsigned long deadline = jiffies + msecs_to_jiffies(PINBENCH_REVOKE_RETRY_MS);
+	unsigned long cursor = 0, addr, flags, seq;
+	struct page *pages[REACQUIRE_BATCH];
+	u64 pin_ns = 0, t0, t1;
+	unsigned int nr, k;
+	long n;
+
+	/* The address space is going away: nothing to fault back in. */
+	if (!mmget_not_zero(mm))
+		goto out;
+	for (;;) {
+		seq = mmu_interval_read_begin(&sub->mni);	/* sleeps out a running invalidation */
+		spin_lock_irqsave(sub->lock, flags);
+		nr = revoke_next_hole(sub, cursor, &addr);
+		spin_unlock_irqrestore(sub->lock, flags);
+		if (!nr)
+			break;
+		/* The cost of pinning again: the pin call, faults and mmap_lock included. */
+		t0 = ktime_get_ns();
+		mmap_read_lock(mm);
+		n = pinbench_pin_user_pages_remote(mm, addr, nr, sub->gup_flags, pages);
+		mmap_read_unlock(mm);
+		pin_ns += ktime_get_ns() - t0;
+		spin_lock_irqsave(sub->lock, flags);
+		if (n > 0 && mmu_interval_read_retry(&sub->mni, seq)) {
+			c->reacquire_retries++;
+			spin_unlock_irqrestore(sub->lock, flags);
+			unpin_user_pages(pages, n);
+			if (time_after(jiffies, deadline) || fatal_signal_pending(current))
+				break;	/* the next revocation queues us again */
+			continue;
+		}
+		if (n > 0) {
+			c->reacquires++;
+			c->pages_reacquired += revoke_fill_hole(sub, addr, pages, n);
+		}
+		/* A page that cannot be pinned (past the end of the file) stays revoked. */
+		if (n < (long)nr) {
+			c->reacquire_failed++;
+			cursor = addr + ((unsigned long)(max(n, 0L) + 1) << PAGE_SHIFT);
+		} else {
+			cursor = addr + ((unsigned long)n << PAGE_SHIFT);
+		}
+		spin_unlock_irqrestore(sub->lock, flags);
+		for (k = 0; n > 0 && k < n; k++)
+			if (pages[k])
+				unpin_user_page(pages[k]);
+	}
+	mmput(mm);
+out:
+	spin_lock_irqsave(sub->lock, flags);
+	t1 = ktime_get_ns();
+	c->reacquire_work_ns += pin_ns;
+	if (sub->pending_ns) {
+		c->reacquire_wait_max_ns = max(c->reacquire_wait_max_ns, t1 - sub->pending_ns);
+		c->reacquire_wait_sum_ns += t1 - sub->pending_ns;
+		sub->pending_ns = 0;
+		c->reacquire_pending--;
+	}
+	spin_unlock_irqrestore(sub->lock, flags);
 }
 
 static const struct mmu_interval_notifier_ops revoke_ops = {
@@ -194,6 +397,13 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pin
 	sub->lock = reg ? &reg->lock : &sub->own_lock;
 	sub->counts = reg ? &reg->rc : NULL;
 	sub->per_io = per_io;
+	/* A policy needs the registration's counts; a bare acquire has the default. */
+	sub->policy = reg ? reg->revoke : 0;
+	if (reg && (reg->flags & PINBENCH_PIN_WRITE))
+		sub->gup_flags |= FOLL_WRITE;
+	if (reg && (reg->flags & PINBENCH_PIN_LONGTERM))
+		sub->gup_flags |= FOLL_LONGTERM;
+	INIT_WORK(&sub->reacquire, revoke_reacquire_work);
 	INIT_LIST_HEAD(&sub->pins);
 	ret = mmu_interval_notifier_insert(&sub->mni, current->mm, addr, len, &revoke_ops);
 	if (ret) {
@@ -211,6 +421,15 @@ static void revoke_sub_destroy(struct revoke_sub *sub, struct pinbench_pin *pin,
 {
 	pinbench_may_sleep("mmu_interval_notifier_remove()");
 	mmu_interval_notifier_remove(&sub->mni);
+	/* No callback runs any more, so nothing queues it again. */
+	if (sub->policy & PINBENCH_REVOKE_REACQUIRE) {
+		cancel_work_sync(&sub->reacquire);
+		if (sub->pending_ns) {	/* cancelled before it ran */
+			spin_lock_irq(sub->lock);
+			sub->counts->reacquire_pending--;
+			spin_unlock_irq(sub->lock);
+		}
+	}
 	if (pin)
 		pinbench_bd_mark(pin, PINBENCH_PART_NOTIFIER_REMOVE, t);
 	WARN_ON_ONCE(!list_empty(&sub->pins));
@@ -287,9 +506,14 @@ fail:
 	return ret;
 }
 
-/* Leave the notifier's list, then give back what was not revoked. Any context. */
+/*
+ * Leave the notifier's list, then give back what was not revoked. Any
+ * context, except with PINBENCH_PIN_DIRTY (set_page_dirty_lock() takes the
+ * page lock), which the core only releases where it may sleep.
+ */
 static void revoke_unlink_unpin(struct pinbench_pin *pin)
 {
+	bool dirty = pin->flags & PINBENCH_PIN_DIRTY;
 	struct revoke_sub *sub = pin->priv;
 	unsigned int i, start = 0;
 	unsigned long flags;
@@ -302,7 +526,7 @@ static void revoke_unlink_unpin(struct pinbench_pin *pin)
 		if (i < pin->nr && pin->pages[i] != pinbench_dummy_page)
 			continue;
 		if (i > start)
-			unpin_user_pages(pin->pages + start, i - start);
+			unpin_user_pages_dirty_lock(pin->pages + start, i - start, dirty);
 		start = i + 1;
 	}
 }
@@ -389,8 +613,13 @@ static bool notifier_revoke_holds(struct pinbench_pin *pin, unsigned int i)
 const struct pinbench_strategy pinbench_notifier_revoke = {
 	.name = "notifier_revoke",
 	.id = PINBENCH_STRATEGY_NOTIFIER_REVOKE,
-	/* Dirtying needs the page lock, which the invalidate callback cannot take. */
-	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_LONGTERM,
+	/*
+	 * DIRTY: a release dirties the pages it still holds (the core defers a
+	 * dirtying release out of atomic context). A revoked page is not
+	 * dirtied: the callback cannot take the page lock, and the page has
+	 * left the file (truncate) or is being written back (write-protect).
+	 */
+	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_LONGTERM | PINBENCH_PIN_DIRTY,
 	/*
 	 * Lockless pinning; a per-I/O release in hardirq gives the pages back
 	 * but defers mmu_interval_notifier_remove(), which sleeps, so

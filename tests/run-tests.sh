@@ -335,9 +335,16 @@ result "stock kernel: io_uring fixed buffers over the file refused on ext4 and e
 result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone (ext4_dax: or the 6.1.y HANGS)" test \
 	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0 or (.params.filesystem == \"ext4_dax\" and (.metrics.verdict | startswith(\"HANGS\")) and .metrics.hung > 0)] | (length == 3 and all)")" = true
 
-result "[O1] ext4 writeback under DMA: pins lose the device's writes unless the release dirties the pages; notifier_revoke revokes" test \
-	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma") | "\(.strategy)/\(.params.dirty_on_release)=\(.metrics.verdict)"] | sort')" = \
-	'["notifier_revoke/0=revokes","pin_counter/0=loses data","pin_counter/1=stale until release"]'
+result "truncate to half: the device's writes into the half the file keeps reach its storage (O_DIRECT on ext4), none unwritten" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .params.truncate_to == "half") | .status == "ok" and .raw.fates.delivered > 0 and .raw.fates.unwritten == 0 and .raw.fates.misplaced == 0] | (length == 4 and all)')" = true
+# Judged by where each write's record ended up: a revoke that sends the
+# device's writes to the dummy page is not "safe" because the disk then
+# matches the page cache; only pinning again delivers them.
+result "[O1] ext4 writeback under DMA, by fate: pins lose writes unless the release dirties; revoking drops them; truncate+unmap only loses them; re-pinning delivers them" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma") | "\(.strategy)/\(.params.dirty_on_release)/\(.params.revoke_events // "-")/\(.params.after_revoke // "-")=\(.metrics.verdict)"] | sort')" = \
+	'["notifier_revoke/0/all/drop=drops writes","notifier_revoke/0/all/reacquire=safe","notifier_revoke/0/truncate_unmap/drop=loses data","notifier_revoke/0/truncate_unmap/reacquire=loses data","pin_counter/0/-/-=loses data","pin_counter/1/-/-=stale until release"]'
+result "[O1] re-pinning: every page revoked by writeback pinned again (protection), its cost and the device's wait measured; truncate+unmap only: write-protect counted and passed" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma" and .strategy == "notifier_revoke") | if .params.revoke_events == "truncate_unmap" then .metrics.revocations == 0 and .metrics.ignored > 0 and (.metrics.ignored_causes | startswith("protection")) elif .params.after_revoke == "reacquire" then .metrics.pages_reacquired > 0 and .metrics.reacquire_ns_per_page > 0 and .metrics.reacquire_wait_max_us > 0 and .raw.fates.redirected == 0 else .metrics.redirected_pct > 50 and (.metrics.revoke_causes | startswith("protection")) end] | (length == 4 and all)')" = true
 
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --repeat 1 --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?

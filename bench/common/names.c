@@ -39,3 +39,26 @@ const char *pb_strategy_list(void)
 	}
 	return buf;
 }
+
+int pb_strategy_revokes(const char *name)
+{
+	uint32_t id = pb_strategy_id(name);
+
+	return id && id < 32 && (PINBENCH_REVOKING_STRATEGIES & (1u << id));
+}
+
+const char *pb_revoking_list(void)
+{
+	static char buf[256];
+
+	if (!buf[0]) {
+		for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
+			if (!pb_strategy_revokes(strategies[i].name))
+				continue;
+			if (buf[0])
+				strcat(buf, ", ");
+			strcat(buf, strategies[i].name);
+		}
+	}
+	return buf;
+}

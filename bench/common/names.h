@@ -10,5 +10,9 @@ uint32_t pb_strategy_id(const char *name);
 const char *pb_strategy_name(uint32_t id);
 /* "gup_ref, pin_counter": for error messages and --help. */
 const char *pb_strategy_list(void);
+/* Does the strategy revoke its pins on invalidation (PINBENCH_REVOKING_STRATEGIES)? */
+int pb_strategy_revokes(const char *name);
+/* "notifier_revoke": the revoking strategies, for error messages. */
+const char *pb_revoking_list(void);
 
 #endif

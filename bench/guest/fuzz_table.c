@@ -83,7 +83,7 @@ static const struct fz_field reg_fields[] = {
 	F(struct pinbench_dev_register, buffer_id, FC_RESERVED),
 	F(struct pinbench_dev_register, acquire_ns, FC_OUT),
 	F(struct pinbench_dev_register, strategy_caps, FC_OUT),
-	F(struct pinbench_dev_register, reserved0, FC_RESERVED),
+	F(struct pinbench_dev_register, revoke, FC_FLAGS, .max = PINBENCH_REVOKE_ALL),
 	F(struct pinbench_dev_register, read_retries, FC_OUT),
 	F(struct pinbench_dev_register, reserved, FC_RESERVED),
 };
@@ -105,7 +105,12 @@ static const struct fz_field stop_fields[] = {
 	F(struct pinbench_dev_stats, buffer_id, FC_ID),
 	F(struct pinbench_dev_stats, release_ctx, FC_RESERVED),	/* STOP: zero */
 	F(struct pinbench_dev_stats, reserved0, FC_RESERVED),
-	OUT_SPAN(struct pinbench_dev_stats, accesses, reserved),
+	OUT_SPAN(struct pinbench_dev_stats, accesses, fates_addr),
+	/* Both zero, or an 8-byte aligned array of exactly the buffer's pages. */
+	F(struct pinbench_dev_stats, fates_addr, FC_FREE),
+	F(struct pinbench_dev_stats, fates_nr, FC_FREE),
+	F(struct pinbench_dev_stats, reserved1, FC_RESERVED),
+	OUT_SPAN(struct pinbench_dev_stats, ignored, reserved),
 	F(struct pinbench_dev_stats, reserved, FC_RESERVED),
 };
 
@@ -115,7 +120,12 @@ static const struct fz_field unregister_fields[] = {
 	/* PROCESS (1) or HARDIRQ (2); SOFTIRQ (3) is irq_completion's only. */
 	F(struct pinbench_dev_stats, release_ctx, FC_ENUM, .max = PINBENCH_CTX_HARDIRQ),
 	F(struct pinbench_dev_stats, reserved0, FC_RESERVED),
-	OUT_SPAN(struct pinbench_dev_stats, accesses, reserved),
+	OUT_SPAN(struct pinbench_dev_stats, accesses, fates_addr),
+	/* Both zero, or an 8-byte aligned array of exactly the buffer's pages. */
+	F(struct pinbench_dev_stats, fates_addr, FC_FREE),
+	F(struct pinbench_dev_stats, fates_nr, FC_FREE),
+	F(struct pinbench_dev_stats, reserved1, FC_RESERVED),
+	OUT_SPAN(struct pinbench_dev_stats, ignored, reserved),
 	F(struct pinbench_dev_stats, reserved, FC_RESERVED),
 };
 

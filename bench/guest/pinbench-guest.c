@@ -61,6 +61,14 @@ const char *pb_param_str(struct pb_cell *cell, const char *key)
 	return json_object_get_string(v);
 }
 
+/* An option that only some cells carry (e.g. notifier_revoke's revoke_events): def if absent. */
+const char *pb_param_str_or(struct pb_cell *cell, const char *key, const char *def)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(cell->params, key, &v) ? json_object_get_string(v) : def;
+}
+
 uint64_t pb_param_u64(struct pb_cell *cell, const char *key)
 {
 	struct json_object *v;

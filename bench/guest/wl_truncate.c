@@ -28,13 +28,18 @@
  *     records into it from a hard-irq hrtimer (DEV_START);
  *  3. after dma_ms, another thread truncates the file (to zero or to
  *     half) and times the call;
- *  4. the device keeps writing for dma_ms more, then stops; its counts
- *     say where its writes went: delivered (a page still in the file),
- *     lost (a page the file no longer has), redirected (the dummy page
- *     a revoking strategy pointed it at);
- *  5. the buffer is unregistered, the file extended to its old size and
- *     read back with pread(): what lies past the truncation point must be
- *     zeros. Anything else is stale data, a security bug.
+ *  4. the device keeps writing for dma_ms more, then stops;
+ *  5. the buffer is unregistered (the strategy dirties what it still
+ *     holds, as every driver releases pages a device wrote); what is left
+ *     of the file is read from its storage (after fsync(), with O_DIRECT,
+ *     on ext4), and every device write is given its fate (see struct
+ *     fates);
+ *  6. the file is extended to its old size and read back: what lies past
+ *     the truncation point must be zeros. This is an invariant of the
+ *     kernel's, checked on every iteration, not a property of a design: no
+ *     design here can break it (every page the device still writes has
+ *     left the file, and a re-extended file gets new pages or blocks), so
+ *     its holding is not presented as a result; STALE DATA fails the cell.
  * A truncate still running after block_ms is blocked on the device (ext4
  * with DAX waits for pinned pages: ext4_break_layouts()): where it waits
  * is read from /proc, the device is unregistered, which lets it finish,
@@ -93,9 +98,37 @@ static void wchan_of(pid_t tid, char *out, size_t len)
 		snprintf(out, len, "unknown");
 }
 
+/*
+ * What became of every device write, judged from where its record is at
+ * the end (each write has its own slot in its page: max_records at
+ * DEV_START keeps the device from overwriting one):
+ *  - delivered: in place when written, and found in the file's final
+ *    content (on ext4, on disk after the last fsync());
+ *  - unwritten: in place when written, in a page still in the file, but
+ *    not in its final content: writeback never wrote it ([O1]);
+ *  - discarded: in place when written, in a page the truncate then cut
+ *    off (the user asked for that data to go);
+ *  - lost: written into a page that had already left the file;
+ *  - redirected: written into the dummy page after a revoke: never
+ *    reached the file;
+ *  - misplaced: a record where no write of this buffer should be, or more
+ *    records than writes in place: the accounting itself is broken.
+ */
+struct fates {
+	uint64_t delivered, unwritten, discarded, lost, redirected, misplaced;
+};
+
+#define RECORD_SLOTS PINBENCH_RECORD_SLOTS(4096)
+
 struct totals {
 	uint64_t iterations, refused, blocked, stale_bytes, stale_records;
-	uint64_t accesses, delivered, lost, redirected, invalidations, revocations, spurious;
+	struct fates fate;
+	/* writeback: the same, judged before the release (what a crash then would have kept) */
+	struct fates fate_before_release;
+	uint64_t ignored, stalls, reacquires, pages_reacquired, reacquire_failed, reacquire_retries;
+	uint64_t reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns, capped;
+	uint64_t events[PINBENCH_EV_NR], ignored_events[PINBENCH_EV_NR];
+	uint64_t accesses, in_place, lost, redirected, invalidations, revocations, spurious;
 	uint64_t pages_revoked;
 	struct pb_hist truncate_ns, revoke_span_ns;
 	char blocked_on[96];
@@ -114,20 +147,120 @@ struct totals {
 	char hang_trace[256];
 };
 
-static int dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st)
+/* fates: NULL, or the buffer's nr_pages entries to fill. */
+static int dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st,
+		     struct pinbench_page_fate *fates, unsigned int pages)
 {
 	memset(st, 0, sizeof(*st));
 	st->abi_version = PINBENCH_ABI_VERSION;
 	st->buffer_id = id;
 	if (cmd == PINBENCH_IOC_DEV_UNREGISTER)
 		st->release_ctx = PINBENCH_CTX_PROCESS;
+	if (fates) {
+		st->fates_addr = (uintptr_t)fates;
+		st->fates_nr = pages;
+	}
 	return ioctl(devfd, cmd, st);
+}
+
+/* The revoke policy a cell asks for (PINBENCH_REVOKE_*); the options exist only for revoking strategies. */
+static uint32_t cell_revoke(struct pb_cell *cell)
+{
+	return (strcmp(pb_param_str_or(cell, "revoke_events", "all"), "truncate_unmap") ? 0 :
+		PINBENCH_REVOKE_TRUNCATE_UNMAP) |
+	       (strcmp(pb_param_str_or(cell, "after_revoke", "drop"), "reacquire") ? 0 :
+		PINBENCH_REVOKE_REACQUIRE);
+}
+
+/*
+ * Judge the writes of buffer id (writes of them in all, fates per page as
+ * the device classified them) against content, the final bytes of pages
+ * [0, upto) of the file; pages from upto on were cut off.
+ */
+static void judge_writes(const char *content, unsigned int upto, unsigned int pages, uint32_t id,
+			 uint64_t writes, const struct pinbench_page_fate *pf, struct fates *out)
+{
+	for (unsigned int p = 0; p < pages; p++) {
+		uint64_t found = 0;
+
+		out->lost += pf[p].lost;
+		out->redirected += pf[p].redirected;
+		if (p >= upto) {
+			out->discarded += pf[p].in_place;
+			continue;
+		}
+		for (unsigned int k = 0; k < RECORD_SLOTS; k++) {
+			const struct pinbench_record *r =
+				(const void *)(content + (size_t)p * 4096 + k * sizeof(*r));
+			uint64_t s = r->seq;
+
+			if (!r->magic && !r->buffer_id && !r->page_index && !r->seq && !r->time_ns)
+				continue;
+			if (r->magic == PINBENCH_RECORD_MAGIC && r->buffer_id == id && r->page_index == p &&
+			    s >= 1 && s <= writes && (s - 1) % pages == p &&
+			    (s - 1) / pages % RECORD_SLOTS == k)
+				found++;
+			else
+				out->misplaced++;
+		}
+		if (found > pf[p].in_place) {
+			out->misplaced += found - pf[p].in_place;
+			found = pf[p].in_place;
+		}
+		out->delivered += found;
+		out->unwritten += pf[p].in_place - found;
+	}
+}
+
+/*
+ * The file's first len bytes as its storage holds them: tmpfs is its page
+ * cache; ext4 is read back with O_DIRECT after fsync() (with DAX, the
+ * pmem itself).
+ */
+static int read_final(struct pb_cell *cell, int fd, const char *path, char *out, size_t len)
+{
+	bool tmpfs = !strcmp(pb_param_str(cell, "filesystem"), "tmpfs");
+	int rfd = -1;
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (!tmpfs && fsync(fd) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "fsync %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rfd = tmpfs ? fd : open(path, O_RDONLY | O_DIRECT);
+	n = rfd < 0 ? -1 : pread(rfd, out, len, 0);
+	if (n != (ssize_t)len) {
+		pb_cell_fail(cell, PB_FAILED, "reading %s back%s: %s", path, tmpfs ? "" : " (O_DIRECT)",
+			     n < 0 ? strerror(errno) : "short read");
+		if (!tmpfs && rfd >= 0)
+			close(rfd);
+		return -1;
+	}
+	if (!tmpfs)
+		close(rfd);
+	return 0;
 }
 
 static void add_stats(struct totals *t, const struct pinbench_dev_stats *st)
 {
+	t->ignored += st->ignored;
+	t->stalls += st->stalls;
+	t->reacquires += st->reacquires;
+	t->pages_reacquired += st->pages_reacquired;
+	t->reacquire_failed += st->reacquire_failed;
+	t->reacquire_retries += st->reacquire_retries;
+	t->reacquire_work_ns += st->reacquire_work_ns;
+	t->reacquire_wait_sum_ns += st->reacquire_wait_sum_ns;
+	if (st->reacquire_wait_max_ns > t->reacquire_wait_max_ns)
+		t->reacquire_wait_max_ns = st->reacquire_wait_max_ns;
+	for (unsigned int e = 0; e < PINBENCH_EV_NR; e++) {
+		t->events[e] += st->events[e];
+		t->ignored_events[e] += st->ignored_events[e];
+	}
 	t->accesses += st->accesses;
-	t->delivered += st->delivered;
+	t->in_place += st->delivered;
 	t->lost += st->lost;
 	t->redirected += st->redirected;
 	t->invalidations += st->invalidations;
@@ -279,18 +412,29 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
+	struct pinbench_page_fate *pf = NULL;
 	struct trunc_file f;
 	struct trunc_call tc;
+	char *content = NULL;
 	pthread_t th;
 	bool registered = false;
 	int ret = -1;
 
 	if (file_open(cell, dir, it, !strcmp(pb_param_str(cell, "truncate_to"), "half"), &f) < 0)
 		goto out;
+	pf = pb_xcalloc(f.pages, sizeof(*pf));
+	if (posix_memalign((void **)&content, 4096, f.len)) {
+		content = NULL;
+		pb_cell_fail(cell, PB_FAILED, "out of memory");
+		goto out;
+	}
 	memset(&reg, 0, sizeof(reg));
 	reg.abi_version = PINBENCH_ABI_VERSION;
 	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
-	reg.flags = PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
+	/* Released dirty, as a driver gives back pages its device wrote. */
+	reg.flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY |
+		    (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
+	reg.revoke = cell_revoke(cell);
 	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
 	reg.addr = (uintptr_t)f.map;
@@ -324,6 +468,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	start.direction = PINBENCH_DMA_WRITE;
 	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
 	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	start.max_records = (uint64_t)RECORD_SLOTS * f.pages;	/* no record overwrites another */
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
 		goto out;
@@ -337,7 +482,8 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		t->blocked++;
 		if (!t->blocked_on[0])
 			wchan_of(tc.tid, t->blocked_on, sizeof(t->blocked_on));
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st) < 0) {
+		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
+			      f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 			pthread_join(th, NULL);
 			goto out;
@@ -347,7 +493,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		pthread_join(th, NULL);
 	} else {
 		msleep(dma_ms);
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st) < 0) {
+		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
 			goto out;
 		}
@@ -356,20 +502,28 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	if (trunc_done(cell, &tc, &f, t) < 0)
 		goto out;
 	if (registered) {
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st) < 0) {
+		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
+			      f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 			goto out;
 		}
 		registered = false;
 	}
+	t->capped += st.accesses >= start.max_records;
+	if (read_final(cell, f.fd, f.path, content, f.to) < 0)
+		goto out;
+	judge_writes(content, (unsigned int)(f.to / 4096), f.pages, reg.buffer_id, st.accesses, pf,
+		     &t->fate);
 	if (file_check(cell, &f, t) < 0)
 		goto out;
 	t->iterations++;
 	ret = 0;
 out:
 	if (registered)
-		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st);
+		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
 	file_close(&f);
+	free(pf);
+	free(content);
 	return ret;
 }
 
@@ -427,7 +581,7 @@ static void stock_reap(struct totals *t, const struct stock_slot *sl, int res, b
 			 now_ns() > __atomic_load_n(&tc->t0, __ATOMIC_ACQUIRE))
 			t->raced++;
 		else
-			t->delivered++;
+			t->in_place++;
 	} else if (res == -EFAULT) {
 		t->io_refused++;
 	} else {
@@ -717,6 +871,72 @@ out:
 	return ret;
 }
 
+static struct json_object *fates_json(const struct fates *f)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "delivered", json_object_new_uint64(f->delivered));
+	json_object_object_add(o, "unwritten", json_object_new_uint64(f->unwritten));
+	json_object_object_add(o, "discarded", json_object_new_uint64(f->discarded));
+	json_object_object_add(o, "lost", json_object_new_uint64(f->lost));
+	json_object_object_add(o, "redirected", json_object_new_uint64(f->redirected));
+	json_object_object_add(o, "misplaced", json_object_new_uint64(f->misplaced));
+	return o;
+}
+
+static struct json_object *events_json(const uint64_t *ev)
+{
+	static const char *const names[] = {
+#define X(sym, id, name) [id] = name,
+		PINBENCH_EVENTS(X)
+#undef X
+	};
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned int e = 0; e < PINBENCH_EV_NR; e++)
+		json_object_object_add(o, names[e], json_object_new_uint64(ev[e]));
+	return o;
+}
+
+/*
+ * What the device's writes became, and what the revoke policy did: the
+ * part of the raw figures truncate_under_dma and writeback_under_dma
+ * share. Fails the cell if the accounting does not add up.
+ */
+static void emit_device(struct pb_cell *cell, const struct totals *t)
+{
+	struct json_object *o = cell->raw;
+	const struct fates *f = &t->fate;
+	uint64_t judged = f->delivered + f->unwritten + f->discarded + f->lost + f->redirected;
+
+	if (f->misplaced || judged != t->accesses)
+		pb_cell_fail(cell, PB_FAILED, "write accounting broken: %" PRIu64 " writes, %" PRIu64
+			     " judged, %" PRIu64 " records misplaced", t->accesses, judged, f->misplaced);
+	if (t->capped)
+		pb_cell_note(cell, "the device reached max_records (one slot per write) in %" PRIu64
+			     " iterations and stopped writing early", t->capped);
+	json_object_object_add(o, "fates", fates_json(f));
+	json_object_object_add(o, "in_place", json_object_new_uint64(t->in_place));
+	json_object_object_add(o, "capped", json_object_new_uint64(t->capped));
+	json_object_object_add(o, "revoke_events", json_object_new_string(
+		pb_param_str_or(cell, "revoke_events", "all")));
+	json_object_object_add(o, "after_revoke", json_object_new_string(
+		pb_param_str_or(cell, "after_revoke", "drop")));
+	json_object_object_add(o, "events", events_json(t->events));
+	json_object_object_add(o, "ignored", json_object_new_uint64(t->ignored));
+	json_object_object_add(o, "ignored_events", events_json(t->ignored_events));
+	json_object_object_add(o, "stalls", json_object_new_uint64(t->stalls));
+	json_object_object_add(o, "reacquires", json_object_new_uint64(t->reacquires));
+	json_object_object_add(o, "pages_reacquired", json_object_new_uint64(t->pages_reacquired));
+	json_object_object_add(o, "reacquire_failed", json_object_new_uint64(t->reacquire_failed));
+	json_object_object_add(o, "reacquire_retries", json_object_new_uint64(t->reacquire_retries));
+	json_object_object_add(o, "reacquire_work_ns", json_object_new_uint64(t->reacquire_work_ns));
+	json_object_object_add(o, "reacquire_wait_max_ns",
+			       json_object_new_uint64(t->reacquire_wait_max_ns));
+	json_object_object_add(o, "reacquire_wait_sum_ns",
+			       json_object_new_uint64(t->reacquire_wait_sum_ns));
+}
+
 /* The cell's raw figures, and notes a reader needs. */
 static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 {
@@ -755,7 +975,6 @@ static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 	json_object_object_add(o, "truncate_ns", pb_hist_to_json(&t->truncate_ns));
 	json_object_object_add(o, "revoke_span_ns", pb_hist_to_json(&t->revoke_span_ns));
 	json_object_object_add(o, "accesses", json_object_new_uint64(t->accesses));
-	json_object_object_add(o, "delivered", json_object_new_uint64(t->delivered));
 	json_object_object_add(o, "lost", json_object_new_uint64(t->lost));
 	json_object_object_add(o, "redirected", json_object_new_uint64(t->redirected));
 	json_object_object_add(o, "invalidations", json_object_new_uint64(t->invalidations));
@@ -765,6 +984,7 @@ static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 	json_object_object_add(o, "stale_bytes", json_object_new_uint64(t->stale_bytes));
 	json_object_object_add(o, "stale_records", json_object_new_uint64(t->stale_records));
 	if (stock) {
+		json_object_object_add(o, "in_place", json_object_new_uint64(t->in_place));
 		json_object_object_add(o, "hung", json_object_new_uint64(t->hung));
 		if (t->hung)
 			json_object_object_add(o, "hung_stack", json_object_new_string(t->hung_stack));
@@ -787,6 +1007,7 @@ static void emit_totals(struct pb_cell *cell, struct totals *t, bool stock)
 	} else {
 		json_object_object_add(o, "strategy_caps", json_object_new_uint64(
 			pb_strategy_caps(pb_param_str(cell, "strategy"))));
+		emit_device(cell, t);
 	}
 }
 
@@ -981,6 +1202,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
+	struct pinbench_page_fate *pf = NULL;
 	struct fsyncer y = { 0 };
 	struct trunc_file f;
 	char *snap = NULL, *disk = NULL;
@@ -990,6 +1212,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 
 	if (file_open(cell, dir, it, false, &f) < 0)
 		goto out;
+	pf = pb_xcalloc(f.pages, sizeof(*pf));
 	if (posix_memalign((void **)&snap, 4096, f.len) || posix_memalign((void **)&disk, 4096, f.len)) {
 		pb_cell_fail(cell, PB_FAILED, "out of memory");
 		goto out;
@@ -1000,6 +1223,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
 	reg.flags = PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0) |
 		    (pb_param_u64(cell, "dirty_on_release") ? PINBENCH_PIN_DIRTY : 0);
+	reg.revoke = cell_revoke(cell);
 	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
 	reg.addr = (uintptr_t)f.map;
@@ -1026,6 +1250,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	start.direction = PINBENCH_DMA_WRITE;
 	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
 	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	start.max_records = (uint64_t)RECORD_SLOTS * f.pages;	/* no record overwrites another */
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
 		goto out;
@@ -1047,7 +1272,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 		goto out;
 	}
 	t->fsyncs += y.calls;
-	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st) < 0) {
+	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
 		goto out;
 	}
@@ -1057,7 +1282,9 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	if (fsync(f.fd) < 0 || wb_read_disk(cell, &f, disk) < 0)
 		goto out;
 	t->stale_on_disk += pages_differ(snap, disk, f.pages);
-	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st) < 0) {
+	t->capped += st.accesses >= start.max_records;
+	judge_writes(disk, f.pages, f.pages, reg.buffer_id, st.accesses, pf, &t->fate_before_release);
+	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf, f.pages) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 		goto out;
 	}
@@ -1065,6 +1292,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	if (fsync(f.fd) < 0 || wb_read_disk(cell, &f, disk) < 0)
 		goto out;
 	t->lost_on_disk += pages_differ(snap, disk, f.pages);
+	judge_writes(disk, f.pages, f.pages, reg.buffer_id, st.accesses, pf, &t->fate);
 	t->iterations++;
 	ret = 0;
 out:
@@ -1073,10 +1301,11 @@ out:
 		pthread_join(th, NULL);
 	}
 	if (registered)
-		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st);
+		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
 	file_close(&f);
 	free(snap);
 	free(disk);
+	free(pf);
 	return ret;
 }
 
@@ -1113,13 +1342,14 @@ static void writeback_run(struct pb_cell *cell)
 	json_object_object_add(o, "pages", json_object_new_uint64(
 		t.iterations * pb_param_u64(cell, "file_pages")));
 	json_object_object_add(o, "accesses", json_object_new_uint64(t.accesses));
-	json_object_object_add(o, "delivered", json_object_new_uint64(t.delivered));
 	json_object_object_add(o, "lost", json_object_new_uint64(t.lost));
 	json_object_object_add(o, "redirected", json_object_new_uint64(t.redirected));
 	json_object_object_add(o, "revocations", json_object_new_uint64(t.revocations));
 	json_object_object_add(o, "spurious", json_object_new_uint64(t.spurious));
 	json_object_object_add(o, "strategy_caps",
 			       json_object_new_uint64(pb_strategy_caps(pb_param_str(cell, "strategy"))));
+	json_object_object_add(o, "fates_before_release", fates_json(&t.fate_before_release));
+	emit_device(cell, &t);
 out:
 	pb_hist_free(&t.truncate_ns);
 	pb_hist_free(&t.revoke_span_ns);

@@ -30,6 +30,13 @@ struct job_option {
 	const char *workloads;		/* comma list it applies to; NULL: all */
 	const char *help;
 	const char *def_for;		/* "workload:value,...": those workloads' own defaults */
+	/*
+	 * A policy of revoking strategies only (PINBENCH_REVOKING_STRATEGIES):
+	 * other strategies' cells do not carry it, and a job section that sets
+	 * it for one of them is an error. In the cell id only when it is not
+	 * the default, so that the default cells keep their ids.
+	 */
+	bool revoke_only;
 };
 
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
@@ -47,6 +54,8 @@ static const char *const context_values[] = { "hardirq", "softirq", "process", N
 static const char *const placement_values[] = { "split", "shared", NULL };
 static const char *const filesystem_values[] = { "tmpfs", "ext4", "ext4_dax", NULL };
 static const char *const truncate_to_values[] = { "zero", "half", NULL };
+static const char *const revoke_events_values[] = { "all", "truncate_unmap", NULL };
+static const char *const after_revoke_values[] = { "drop", "reacquire", NULL };
 
 static const struct job_option options[] = {
 	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
@@ -137,8 +146,21 @@ static const struct job_option options[] = {
 	{ "fsync_ms", OPT_UINT, "2", 0, 10000, NULL, true, true, "writeback_under_dma",
 	  "another thread calls fsync() this often while the device writes" },
 	{ "dirty_on_release", OPT_BOOL, "1", 0, 1, NULL, true, true, "writeback_under_dma",
-	  "the strategy dirties the pages as it releases them (unpin_user_pages_dirty_lock()); "
-	  "notifier_revoke cannot (its callback cannot take the page lock): unsupported" },
+	  "the strategy dirties the pages it still holds as it releases them "
+	  "(unpin_user_pages_dirty_lock()); truncate_under_dma always does" },
+	{ .name = "revoke_events", .type = OPT_ENUM, .def = "all", .allowed = revoke_events_values,
+	  .list = true, .in_id = true, .revoke_only = true,
+	  .workloads = "truncate_under_dma,writeback_under_dma",
+	  .help = "which invalidations revoke: all (every event) or truncate_unmap (truncate, unmap "
+		  "and release only, as proposed in 2018; the others are counted and pass); "
+		  "revoking strategies only" },
+	{ .name = "after_revoke", .type = OPT_ENUM, .def = "drop", .allowed = after_revoke_values,
+	  .list = true, .in_id = true, .revoke_only = true,
+	  .workloads = "truncate_under_dma,writeback_under_dma",
+	  .help = "what the driver does after a revocation: drop (the device writes into the dummy "
+		  "page from then on) or reacquire (a worker pins the range again once the "
+		  "invalidation is over, the device waiting meanwhile, as ODP and HMM drivers fault "
+		  "pages back in); revoking strategies only" },
 	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false,
 	  "truncate_under_dma,writeback_under_dma",
 	  "device ticks per second (hard-irq hrtimer)" },
@@ -487,6 +509,18 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		size_t used;
 		uint64_t bp = 0, ppc = 0;
 
+		const char *strategy = NULL;
+		bool dup = false;
+
+		for (i = 0; i < NR_OPTIONS; i++)
+			if (options[i].type == OPT_STRATEGY)
+				strategy = axes[i].values[idx[i]];
+		/* A revoke policy sweep does not multiply a non-revoking strategy's cells. */
+		for (i = 0; i < NR_OPTIONS; i++)
+			if (options[i].revoke_only && idx[i] && !(strategy && pb_strategy_revokes(strategy)))
+				dup = true;
+		if (dup)
+			goto next;
 		c.params = json_object_new_object();
 		c.strategy = NULL;
 		for (i = 0; i < NR_OPTIONS; i++) {
@@ -494,6 +528,16 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 
 			if (!v)		/* does not apply to this workload */
 				continue;
+			if (options[i].revoke_only && !(strategy && pb_strategy_revokes(strategy))) {
+				if (job->value[i] && !ret) {
+					perr(p, job->value_line[i], "[%s]: %s: %s does not revoke its pins "
+					     "(only %s)", job->name, options[i].name,
+					     strategy ? strategy : "this workload",
+					     pb_revoking_list());
+					ret = -1;
+				}
+				continue;
+			}
 			if (!strcmp(options[i].name, "workload"))
 				c.workload = pb_xstrdup(v);
 			if (!strcmp(options[i].name, "strategy"))
@@ -509,6 +553,10 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		snprintf(id, sizeof(id), "%s/%s/", c.workload, c.strategy);
 		for (i = 0; i < NR_OPTIONS; i++) {
 			if (!options[i].in_id || !axes[i].values[idx[i]])
+				continue;
+			if (options[i].revoke_only &&
+			    (!(strategy && pb_strategy_revokes(strategy)) ||
+			     !strcmp(axes[i].values[idx[i]], options[i].def)))
 				continue;
 			used = strlen(id);
 			snprintf(id + used, sizeof(id) - used, "%s%s=%s",
@@ -537,7 +585,7 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		plan->cells[plan->nr++] = c;
 		if (ret)
 			break;
-
+next:
 		/* Next combination: the last option varies fastest. */
 		for (i = NR_OPTIONS; i-- > 0;) {
 			if (++idx[i] < axes[i].nr)

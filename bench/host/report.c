@@ -778,6 +778,30 @@ static void us(char *out, size_t len, struct json_object *v)
 		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
 }
 
+/* A share of the device's writes: key (plus key2) in %, "-" where the cell has no such figure. */
+static void pct(char *out, size_t len, struct json_object *m, const char *key, const char *key2)
+{
+	struct json_object *v = obj(m, key), *v2 = key2 ? obj(m, key2) : NULL;
+
+	if (!v && !v2)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", (v ? json_object_get_double(v) : 0) +
+					     (v2 ? json_object_get_double(v2) : 0));
+}
+
+/* Revocations by cause, then the events a policy let pass: "protection 40; passed: clear_other 3". */
+static const char *causes(struct json_object *m)
+{
+	static char buf[320];
+	const char *rc = obj(m, "revoke_causes") ? str(m, "revoke_causes") : "";
+	const char *ig = obj(m, "ignored_causes") ? str(m, "ignored_causes") : "";
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", *rc ? rc : (*ig ? "" : "-"), *rc && *ig ? "; " : "",
+		 *ig ? "passed: " : "", ig);
+	return buf;
+}
+
 static void truncate_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
@@ -793,13 +817,23 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 	pb_text_put(b, "## truncate_under_dma\n\n"
 		"A file is mapped MAP_SHARED and registered with the simulated device, which keeps "
 		"writing stamped records into it from a hard-irq hrtimer while another thread "
-		"truncates the file; then the file is extended again and read back. **truncate** how "
-		"long the call took (us); **lost** device writes that landed in a page the file no "
-		"longer had; **redirected** writes sent to the dummy page after a revoke; **refused** "
-		"iterations whose pin the kernel refused; **EFAULT** stock reads the kernel failed because "
-		"the page was gone; **stale** bytes past the truncation point "
-		"in the re-extended file (must be 0); **leaked** FOLL_PIN pins not given back; "
-		"**revoke** from the first revoking notifier callback to the last pin dropped (us). "
+		"truncates the file; the buffer is released (dirtying the pages it still holds), what "
+		"is left of the file is read from its storage (O_DIRECT after fsync() on ext4), and "
+		"every device write is judged by where its record ended up, as a share of all the "
+		"device's writes: **delivered** in the file's final content; **discarded** into a page "
+		"the truncate then cut off (the data the user asked to drop); **lost** into a page the "
+		"file no longer had, or into one it kept but never stored; **redirected** into the "
+		"dummy page after a revoke (never reaching the file either). **truncate** how long the "
+		"call took (us); **refused** iterations whose pin the kernel refused; **EFAULT** stock "
+		"reads the kernel failed because the page was gone; **leaked** FOLL_PIN pins not given "
+		"back; **revoke** from the first revoking notifier callback to the last pin dropped "
+		"(us); **causes** the revocations by the notifier event behind them (truncate arrives "
+		"as a CLEAR past i_size; any other cause is spurious). Last, the file is extended "
+		"again and must read back zeros past the cut: a kernel invariant no design here can "
+		"break (the verdict is STALE DATA if it ever fails), so it has no column. "
+		"A variant in brackets is a revoke policy: *truncate+unmap only* (other events are "
+		"counted and pass) and *re-pin* (a worker pins the range again after the "
+		"invalidation, the device waiting meanwhile). "
 		"The verdict is the first that holds of: STALE DATA, HANGS (truncate slept on after "
 		"every I/O was over, until a signal), refuses, blocks, loses data, revokes, fails I/O. "
 		"Rows marked **stock** are today's kernel as the GUP user: O_DIRECT reads "
@@ -821,14 +855,15 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 
 		pb_text_put(b, "### %s\n\n", groups[g]);
 		t0 = b->len;
-		pb_text_put(b, "| file system | strategy | truncate p50 | p99 | max | lost | redirected | "
-			"refused | EFAULT | stale | leaked | revoke p50 | spurious | verdict | status |\n"
-			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+		pb_text_put(b, "| file system | strategy | truncate p50 | p99 | max | delivered | "
+			"discarded | lost | redirected | refused | EFAULT | leaked | revoke p50 | causes | "
+			"verdict | status |\n"
+			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
 			struct json_object *tr = obj(m, "truncate_ns");
 			const char *reason = str(c, "reason");
-			char f[4][32], label[96];
+			char f[8][32], label[128];
 			long long leaked;
 
 			truncate_group(obj(c, "params"), key, sizeof(key));
@@ -841,19 +876,22 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 			leaked = strtoll(str(bal, "acquired"), NULL, 10) - strtoll(str(bal, "released"), NULL, 10);
 			pb_truncate_row_label(c, label, sizeof(label));
 			if (!obj(m, "verdict")) {
-				pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+				pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
 				     str(obj(c, "params"), "filesystem"), label, str(c, "status"),
 				     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 				continue;
 			}
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
-			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], count(m, "lost"),
-			     count(m, "redirected"), count(m, "refused"), count(m, "io_refused"),
-			     count(m, "stale_bytes"), leaked, f[3],
-			     count(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
+			pct(f[4], 32, m, "delivered_pct", NULL);
+			pct(f[5], 32, m, "discarded_pct", NULL);
+			pct(f[6], 32, m, "lost_pct", "unwritten_pct");
+			pct(f[7], 32, m, "redirected_pct", NULL);
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
+			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], f[4], f[5], f[6],
+			     f[7], count(m, "refused"), count(m, "io_refused"), leaked, f[3],
+			     causes(m), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
 			     (int)strcspn(reason, "\n"), reason);
 		}
-		mark_best(b, t0, "..LLL..........", 1);
+		mark_best(b, t0, "..LLL...........", 1);
 		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
@@ -876,7 +914,7 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *m = obj(c, "metrics");
 		const char *reason = str(c, "reason");
-		char label[96], f[3][32];
+		char label[128], f[8][64];
 
 		if (!is_writeback(c))
 			continue;
@@ -884,35 +922,50 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 			pb_text_put(b, "## writeback_under_dma\n\n"
 				"[O1] on ext4 over a block device: the device writes into a registered "
 				"MAP_SHARED file while another thread calls fsync() every `fsync_ms`. Then the "
-				"device stops, a final fsync() runs and the file is read back with O_DIRECT: "
-				"**stale** pages on disk that differ from what the device last wrote (writeback "
-				"cleaned them while the device kept writing through the kernel mapping, so "
-				"nothing dirtied them again). Then the buffer is released (dirtying the pages "
-				"where `dirty_on_release=1`, as unpin_user_pages_dirty_lock() does), fsync() "
-				"runs again: **lost** pages still differ. **redirected** device writes after "
-				"writeback's page_mkclean() made a revoking strategy let go.\n\n"
-				"| strategy | dirty on release | fsyncs | fsync p50 us | p99 | stale | lost | "
-				"redirected | spurious | verdict | status |\n"
-				"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+				"device stops, a final fsync() runs and the file is read back with O_DIRECT; "
+				"then the buffer is released (dirtying the pages it still holds where "
+				"`dirty_on_release=1`, as unpin_user_pages_dirty_lock() does), fsync() runs "
+				"again and the disk is read once more. Every device write is judged by where "
+				"its record ended up, as a share of all the device's writes: **delivered** on "
+				"disk at the end; **unwritten** in a page the file kept but never on disk "
+				"(writeback cleaned the page while the device kept writing through the kernel "
+				"mapping, and nothing dirtied it again); **redirected** into the dummy page "
+				"after a revoke (writeback's page_mkclean() is an invalidation), never reaching "
+				"the file. **unwritten before release** the same judged after the final "
+				"fsync() but before the release: what a crash then would have lost. **causes** "
+				"the revocations by notifier event, and those a policy let pass; **re-pin** "
+				"with `after_revoke=reacquire`: pages pinned again, the cost per page (ns, in "
+				"the worker) and the longest the device waited on a revoked page (us).\n\n"
+				"| strategy | dirty on release | fsyncs | fsync p50 us | p99 | delivered | "
+				"unwritten | redirected | unwritten before release | causes | re-pin | "
+				"verdict | status |\n"
+				"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
 		any = true;
-		snprintf(label, sizeof(label), "%s%s%s", str(c, "strategy"),
-			 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "",
-			 !strcmp(str(obj(c, "params"), "longterm"), "1") ? " longterm" : "");
+		pb_truncate_row_label(c, label, sizeof(label));
 		if (!obj(m, "verdict")) {
-			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | %s%s%.*s |\n", label,
-			     str(obj(c, "params"), "dirty_on_release"), str(c, "status"),
+			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+			     label, str(obj(c, "params"), "dirty_on_release"), str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 			continue;
 		}
 		us(f[0], 32, obj(obj(m, "fsync_ns"), "p50"));
 		us(f[1], 32, obj(obj(m, "fsync_ns"), "p99"));
 		snprintf(f[2], 32, "%s", str(m, "fsyncs"));
-		pb_text_put(b, "| %s | %s | %s | %s | %s | %.0f%% | %.0f%% | %s | %s | **%s** | %s%s%.*s |\n", label,
-		     str(obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1],
-		     json_object_get_double(obj(m, "stale_on_disk_pct")),
-		     json_object_get_double(obj(m, "lost_on_disk_pct")), str(m, "redirected"),
-		     str(m, "spurious"), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
-		     (int)strcspn(reason, "\n"), reason);
+		pct(f[3], 32, m, "delivered_pct", NULL);
+		pct(f[4], 32, m, "unwritten_pct", "lost_pct");
+		pct(f[5], 32, m, "redirected_pct", NULL);
+		pct(f[6], 32, m, "unwritten_before_release_pct", NULL);
+		if (obj(m, "reacquire_ns_per_page"))
+			snprintf(f[7], 64, "%s pages, %.0f ns/page, wait max %.0f us",
+				 count(m, "pages_reacquired"),
+				 json_object_get_double(obj(m, "reacquire_ns_per_page")),
+				 json_object_get_double(obj(m, "reacquire_wait_max_us")));
+		else
+			snprintf(f[7], 64, "-");
+		pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s%s%.*s |\n",
+		     label, str(obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1], f[3], f[4],
+		     f[5], f[6], causes(m), f[7], str(m, "verdict"), str(c, "status"),
+		     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 	}
 	if (any)
 		pb_text_put(b, "\n");

@@ -334,8 +334,10 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
  *  - "refuses": the kernel refused every pin (FOLL_LONGTERM on DAX);
  *  - "blocks": truncate waited for the device (ext4 DAX waits for pinned
  *    pages to be released);
- *  - "loses data": the device wrote into pages the file no longer had;
- *  - "revokes": the pins were dropped, the device's writes redirected;
+ *  - "loses data": the device wrote into pages the file no longer had, or
+ *    writes into pages it kept never reached its storage (lost is both);
+ *  - "revokes": the pins were dropped, the device's writes redirected
+ *    (which never reach the file either: see the fates);
  *  - "fails I/O": (the stock kernel's O_DIRECT) reads into pages past the
  *    cut failed with EFAULT, none landed in a page the file had lost;
  *  - "no effect": none of those (the device wrote nothing in range).
@@ -361,11 +363,93 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 	return "no effect";
 }
 
+/*
+ * The device's writes by fate (raw.fates, see wl_truncate.c), as counts
+ * and as shares of all its writes, and what the revoke policy did.
+ */
+static void add_fates(struct json_object *raw, struct json_object *m)
+{
+	static const char *const fates[] = { "delivered", "unwritten", "discarded", "lost",
+					     "redirected" };
+	static const char *const counts[] = { "ignored", "stalls", "reacquires", "pages_reacquired",
+					      "reacquire_failed", "reacquire_retries" };
+	static const char *const events[] = {
+#define X(sym, id, name) [id] = name,
+		PINBENCH_EVENTS(X)
+#undef X
+	};
+	struct json_object *f, *ev;
+	uint64_t acc = get_u64(raw, "accesses"), pages = get_u64(raw, "pages_reacquired");
+	char causes[256] = "", ignored[256] = "";
+
+	if (!json_object_object_get_ex(raw, "fates", &f))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(fates); i++) {
+		uint64_t n = get_u64(f, fates[i]);
+		char key[32];
+
+		json_object_object_add(m, fates[i], json_object_new_uint64(n));
+		snprintf(key, sizeof(key), "%s_pct", fates[i]);
+		if (acc)
+			json_object_object_add(m, key, json_object_new_double(100.0 * (double)n / (double)acc));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++)
+		json_object_object_add(m, counts[i], json_object_new_uint64(get_u64(raw, counts[i])));
+	if (pages)
+		json_object_object_add(m, "reacquire_ns_per_page", json_object_new_double(
+			(double)get_u64(raw, "reacquire_work_ns") / (double)pages));
+	if (get_u64(raw, "reacquires"))
+		json_object_object_add(m, "reacquire_wait_max_us", json_object_new_double(
+			(double)get_u64(raw, "reacquire_wait_max_ns") / 1000.0));
+	/* "protection 812, clear_truncate 20": revocations (and passes) by cause, largest first. */
+	for (int pass = 0; pass < 2; pass++) {
+		char *out = pass ? ignored : causes;
+		uint64_t done = 0;
+
+		if (!json_object_object_get_ex(raw, pass ? "ignored_events" : "events", &ev))
+			continue;
+		for (;;) {
+			uint64_t best = 0;
+			size_t bi = 0;
+
+			for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
+				uint64_t n = get_u64(ev, events[i]);
+
+				if (!(done & (1ull << i)) && n > best) {
+					best = n;
+					bi = i;
+				}
+			}
+			if (!best)
+				break;
+			done |= 1ull << bi;
+			snprintf(out + strlen(out), sizeof(causes) - strlen(out), "%s%s %" PRIu64,
+				 *out ? ", " : "", events[bi], best);
+		}
+	}
+	json_object_object_add(m, "revoke_causes", json_object_new_string(causes));
+	json_object_object_add(m, "ignored_causes", json_object_new_string(ignored));
+	json_object_object_add(m, "revoke_events", json_object_new_string(
+		json_object_object_get_ex(raw, "revoke_events", &ev) ? json_object_get_string(ev) : "all"));
+	json_object_object_add(m, "after_revoke", json_object_new_string(
+		json_object_object_get_ex(raw, "after_revoke", &ev) ? json_object_get_string(ev) : "drop"));
+}
+
+/* Writes that reached no storage although their page was the file's, plus those into pages it had lost. */
+static uint64_t fates_lost(struct json_object *raw)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(raw, "fates", &f))
+		return get_u64(raw, "lost");	/* the stock kernel: no fates */
+	return get_u64(f, "lost") + get_u64(f, "unwritten");
+}
+
 static int truncate_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
 	uint64_t it = get_u64(raw, "iterations"), refused = get_u64(raw, "refused");
 	uint64_t acc = get_u64(raw, "accesses");
-	static const char *const counts[] = { "refused", "blocked", "lost", "redirected", "delivered",
+	static const char *const counts[] = { "refused", "blocked", "lost", "redirected", "in_place",
 					      "revocations", "spurious", "stale_bytes", "io_refused", "hung" };
 	struct json_object *h;
 
@@ -389,6 +473,7 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 	if (acc)
 		json_object_object_add(m, "lost_pct", json_object_new_double(
 			100.0 * (double)get_u64(raw, "lost") / (double)acc));
+	add_fates(raw, m);
 	if (json_object_object_get_ex(raw, "trace", &h) && json_object_get_boolean(h)) {
 		static const char *const traced[] = { "trace_waits", "trace_woken",
 						      "trace_bio_releases", "trace_devmap_puts" };
@@ -397,38 +482,42 @@ static int truncate_metrics(struct json_object *raw, struct json_object *m, char
 			json_object_object_add(m, traced[i], json_object_new_uint64(get_u64(raw, traced[i])));
 	}
 	json_object_object_add(m, "verdict", json_object_new_string(pb_truncate_verdict(
-		it, refused, get_u64(raw, "hung"), get_u64(raw, "blocked"), get_u64(raw, "lost"),
+		it, refused, get_u64(raw, "hung"), get_u64(raw, "blocked"), fates_lost(raw),
 		get_u64(raw, "redirected"), get_u64(raw, "io_refused"), get_u64(raw, "stale_bytes"))));
 	return 0;
 }
 
 /*
  * writeback_under_dma ([O1]): did what the device wrote reach the disk?
- *  - "loses data": pages on disk still differed from what the device had
- *    written after the release and a last fsync();
- *  - "stale until release": they differed after the final fsync() with
- *    the device stopped, and only the release (which dirtied them) saved
- *    them: writeback had cleaned pages the device kept writing;
- *  - "revokes": writeback's page_mkclean() invalidation revoked the pins,
- *    the device's later writes went to the dummy page, the disk matched;
- *  - "safe": none of those.
+ * Judged per write, by where its record ended up (raw.fates):
+ *  - "loses data": writes into pages the file kept were still not on disk
+ *    after the release and a last fsync() (or went into pages it lost);
+ *  - "drops writes": writes went into the dummy page after a revoke
+ *    (writeback's page_mkclean() is an invalidation): they never reached
+ *    the file, whatever the disk then matches;
+ *  - "stale until release": every write reached the disk in the end, but
+ *    some only because the release dirtied the pages: after the final
+ *    fsync() with the device stopped they were not there (writeback had
+ *    cleaned pages the device kept writing);
+ *  - "safe": every write was on disk after the final fsync().
  */
-const char *pb_writeback_verdict(uint64_t stale_on_disk, uint64_t lost_on_disk, uint64_t redirected)
+const char *pb_writeback_verdict(uint64_t lost, uint64_t redirected, uint64_t unwritten_before_release)
 {
-	if (lost_on_disk)
+	if (lost)
 		return "loses data";
-	if (stale_on_disk)
-		return "stale until release";
 	if (redirected)
-		return "revokes";
+		return "drops writes";
+	if (unwritten_before_release)
+		return "stale until release";
 	return "safe";
 }
 
 static int writeback_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
 	uint64_t pages = get_u64(raw, "pages");
-	static const char *const counts[] = { "fsyncs", "stale_on_disk", "lost_on_disk", "redirected",
+	static const char *const counts[] = { "fsyncs", "stale_on_disk", "lost_on_disk",
 					      "revocations", "spurious" };
+	struct json_object *f = NULL;
 
 	if (!pages || !get_u64(raw, "fsyncs") ||
 	    add_hist_summary(m, "fsync_ns", raw, "fsync_ns", 1.0) < 0) {
@@ -441,8 +530,16 @@ static int writeback_metrics(struct json_object *raw, struct json_object *m, cha
 		100.0 * (double)get_u64(raw, "stale_on_disk") / (double)pages));
 	json_object_object_add(m, "lost_on_disk_pct", json_object_new_double(
 		100.0 * (double)get_u64(raw, "lost_on_disk") / (double)pages));
+	add_fates(raw, m);
+	if (json_object_object_get_ex(raw, "fates_before_release", &f)) {
+		json_object_object_add(m, "unwritten_before_release",
+				       json_object_new_uint64(get_u64(f, "unwritten")));
+		if (get_u64(raw, "accesses"))
+			json_object_object_add(m, "unwritten_before_release_pct", json_object_new_double(
+				100.0 * (double)get_u64(f, "unwritten") / (double)get_u64(raw, "accesses")));
+	}
 	json_object_object_add(m, "verdict", json_object_new_string(pb_writeback_verdict(
-		get_u64(raw, "stale_on_disk"), get_u64(raw, "lost_on_disk"), get_u64(raw, "redirected"))));
+		fates_lost(raw), get_u64(raw, "redirected"), f ? get_u64(f, "unwritten") : 0)));
 	return 0;
 }
 
@@ -600,6 +697,14 @@ void pb_truncate_row_label(struct json_object *cell, char *out, size_t len)
 			 "io_uring fixed buffers" : "O_DIRECT reads");
 		return;
 	}
-	snprintf(out, len, "%s%s%s", st, !strcmp(reg, "per_buffer") ? " (per buffer)" : "",
-		 json_object_get_int64(pb_json_get(params, "longterm")) ? " longterm" : "");
+	const char *ev = (v = pb_json_get(params, "revoke_events")) ? json_object_get_string(v) : "all";
+	const char *after = (v = pb_json_get(params, "after_revoke")) ? json_object_get_string(v) : "drop";
+	bool policy = strcmp(ev, "all") || strcmp(after, "drop");
+
+	/* A revoke policy other than the default (every event, then drop) is named. */
+	snprintf(out, len, "%s%s%s%s%s%s%s%s", st, !strcmp(reg, "per_buffer") ? " (per buffer)" : "",
+		 json_object_get_int64(pb_json_get(params, "longterm")) ? " longterm" : "",
+		 policy ? " [" : "", policy && strcmp(ev, "all") ? "truncate+unmap only" : "",
+		 policy && strcmp(ev, "all") && strcmp(after, "drop") ? ", " : "",
+		 policy && strcmp(after, "drop") ? "re-pin" : "", policy ? "]" : "");
 }

@@ -29,7 +29,7 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 				uint64_t blocked, uint64_t lost, uint64_t redirected,
 				uint64_t io_refused, uint64_t stale_bytes);
 /* writeback_under_dma: the one-word outcome of a cell (see results.c). */
-const char *pb_writeback_verdict(uint64_t stale_on_disk, uint64_t lost_on_disk, uint64_t redirected);
+const char *pb_writeback_verdict(uint64_t lost, uint64_t redirected, uint64_t unwritten_before_release);
 /*
  * A truncate_under_dma, truncate_stock or writeback_under_dma row's name:
  * the strategy with " (per buffer)" and " longterm" where they apply, or

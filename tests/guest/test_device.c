@@ -112,6 +112,16 @@ static void test_bad_requests(int fd)
 	memset(&a, 0, sizeof(a));
 	a.abi_version = PINBENCH_ABI_VERSION + 1;
 	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EPROTO, "register: wrong ABI version");
+	dev_register(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_IO,
+		     buf, pages, 4, &a);
+	dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
+	a.buffer_id = 0;
+	a.revoke = 1u << 7;
+	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EINVAL, "register: unknown revoke policy bit");
+	a.revoke = PINBENCH_REVOKE_REACQUIRE;
+	a.strategy = PINBENCH_STRATEGY_GUP_REF;
+	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EOPNOTSUPP,
+	       "register: a revoke policy for gup_ref, which never revokes");
 
 	r = dev_register(fd, PINBENCH_STRATEGY_PIN_COUNTER, 0, PINBENCH_REG_PER_IO, buf, pages, 4, &a);
 	check(r == 0 && a.buffer_id >= 1, "register for read: id %u", a.buffer_id);
@@ -141,6 +151,29 @@ static void test_bad_requests(int fd)
 	       "unregister: release context unset");
 	EXPECT(dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, id, 9, &st), EINVAL,
 	       "unregister: unknown release context");
+	{
+		struct pinbench_page_fate pf[pages + 1];
+
+		memset(&st, 0, sizeof(st));
+		st.abi_version = PINBENCH_ABI_VERSION;
+		st.buffer_id = id;
+		st.fates_addr = (uintptr_t)pf;
+		st.fates_nr = pages + 1;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_STOP, &st), EINVAL, "stop: fates_nr is not the buffer's pages");
+		st.fates_nr = 0;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_STOP, &st), EINVAL, "stop: fates_addr without fates_nr");
+		st.fates_addr = (uintptr_t)pf + 4;
+		st.fates_nr = pages;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_STOP, &st), EINVAL, "stop: fates_addr not 8-byte aligned");
+		st.fates_addr = 0xffff888000000000ull;
+		st.release_ctx = PINBENCH_CTX_PROCESS;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_UNREGISTER, &st), EFAULT, "unregister: fates_addr in the kernel");
+		st.release_ctx = 0;
+		st.fates_addr = 0;
+		st.fates_nr = 0;
+		st.reserved1 = 1;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_STOP, &st), EINVAL, "stop: non-zero reserved1");
+	}
 	r = dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, id, PINBENCH_CTX_PROCESS, &st);
 	check(r == 0, "unregister with the engine running: %s", r ? strerror(errno) : "ok");
 	EXPECT(dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, id, PINBENCH_CTX_PROCESS, &st), ENOENT,
@@ -343,6 +376,117 @@ out:
 }
 
 /*
+ * Revoke policies, on a shmem file the device writes into:
+ *  - an invalidation that is neither truncate nor unmap (MADV_DONTNEED on
+ *    the shared mapping: a CLEAR of pages that stay in the file) revokes
+ *    by default, and passes with PINBENCH_REVOKE_TRUNCATE_UNMAP (counted
+ *    as ignored, the pins staying, no write redirected);
+ *  - with PINBENCH_REVOKE_REACQUIRE, the pages are pinned again after it
+ *    and the device goes on writing into them: nothing redirected;
+ *  - a truncate with REACQUIRE cannot be undone: the pages past the end
+ *    cannot be pinned again, and the writes then go to the dummy page.
+ * Per-page fates (fates_addr) must add up to the accesses.
+ */
+enum policy_event { PE_DONTNEED, PE_TRUNCATE };
+
+static void test_revoke_policy(int fd, uint32_t registration, uint32_t revoke, enum policy_event ev)
+{
+	const unsigned int pages = 64;
+	size_t len = pages * page_size;
+	unsigned long long acq0, rel0, acq1, rel1;
+	struct pinbench_page_fate pf[64];
+	struct pinbench_dev_register a;
+	struct pinbench_dev_start s;
+	struct pinbench_dev_stats st;
+	uint64_t in_place = 0, lost = 0, redirected = 0;
+	char what[96];
+	int mfd, r;
+	char *buf;
+
+	snprintf(what, sizeof(what), "notifier_revoke (%s) [%s%s], %s", reg_name(registration),
+		 revoke & PINBENCH_REVOKE_TRUNCATE_UNMAP ? "truncate+unmap only" : "all events",
+		 revoke & PINBENCH_REVOKE_REACQUIRE ? ", re-pin" : ", drop",
+		 ev == PE_DONTNEED ? "MADV_DONTNEED" : "truncate");
+	mfd = memfd_create("pinbench-policy", 0);
+	if (mfd < 0 || ftruncate(mfd, len) < 0) {
+		check(0, "%s: memfd: %s", what, strerror(errno));
+		return;
+	}
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	memset(buf, 0, len);
+	read_pins(&acq0, &rel0);
+	memset(&a, 0, sizeof(a));
+	a.abi_version = PINBENCH_ABI_VERSION;
+	a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
+	a.flags = PINBENCH_PIN_WRITE;
+	a.registration = registration;
+	a.addr = (uintptr_t)buf;
+	a.nr_pages = pages;
+	a.pages_per_call = 16;
+	a.revoke = revoke;
+	if (ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a)) {
+		check(0, "%s: register: %s", what, strerror(errno));
+		goto out;
+	}
+	start_request(&s, a.buffer_id, PINBENCH_ENGINE_HRTIMER, 10000, 8, 0);
+	r = ioctl(fd, PINBENCH_IOC_DEV_START, &s);
+	msleep(20);
+	r |= ev == PE_DONTNEED ? madvise(buf, len, MADV_DONTNEED) : ftruncate(mfd, 0);
+	/* The worker pins again once the invalidation is over; the device waits for it. */
+	msleep(50);
+	memset(&st, 0, sizeof(st));
+	st.abi_version = PINBENCH_ABI_VERSION;
+	st.buffer_id = a.buffer_id;
+	st.fates_addr = (uintptr_t)pf;
+	st.fates_nr = pages;
+	r |= ioctl(fd, PINBENCH_IOC_DEV_STOP, &st);
+	for (unsigned int p = 0; p < pages; p++) {
+		in_place += pf[p].in_place;
+		lost += pf[p].lost;
+		redirected += pf[p].redirected;
+	}
+	check(r == 0 && in_place == st.delivered && lost == st.lost && redirected == st.redirected &&
+	      in_place + lost + redirected == st.accesses,
+	      "%s: per-page fates add up: %llu in place, %llu lost, %llu redirected of %llu",
+	      what, (unsigned long long)in_place, (unsigned long long)lost,
+	      (unsigned long long)redirected, (unsigned long long)st.accesses);
+	if (ev == PE_DONTNEED && (revoke & PINBENCH_REVOKE_TRUNCATE_UNMAP))
+		check(st.revocations == 0 && st.ignored >= 1 &&
+		      st.ignored_events[PINBENCH_EV_CLEAR_OTHER] >= 1 && st.redirected == 0 && !st.lost,
+		      "%s: passed, pins kept: %llu ignored (%llu clear_other), %llu revocations, "
+		      "%llu redirected", what, (unsigned long long)st.ignored,
+		      (unsigned long long)st.ignored_events[PINBENCH_EV_CLEAR_OTHER],
+		      (unsigned long long)st.revocations, (unsigned long long)st.redirected);
+	else if (ev == PE_DONTNEED && (revoke & PINBENCH_REVOKE_REACQUIRE))
+		check(st.revocations >= 1 && st.events[PINBENCH_EV_CLEAR_OTHER] >= 1 &&
+		      st.pages_reacquired >= pages && st.redirected == 0 && !st.lost &&
+		      st.delivered == st.accesses,
+		      "%s: revoked (%llu), %llu pages pinned again in %llu calls, the device waited %llu "
+		      "times, %llu redirected, %llu in place of %llu", what,
+		      (unsigned long long)st.revocations, (unsigned long long)st.pages_reacquired,
+		      (unsigned long long)st.reacquires, (unsigned long long)st.stalls,
+		      (unsigned long long)st.redirected, (unsigned long long)st.delivered,
+		      (unsigned long long)st.accesses);
+	else if (ev == PE_DONTNEED)
+		check(st.revocations >= 1 && st.spurious >= 1 && st.redirected > 0,
+		      "%s: revoked (spurious %llu), %llu redirected", what,
+		      (unsigned long long)st.spurious, (unsigned long long)st.redirected);
+	else
+		check(st.events[PINBENCH_EV_CLEAR_TRUNCATE] >= 1 && st.reacquire_failed >= 1 &&
+		      st.pages_reacquired == 0 && st.redirected > 0 && !st.lost,
+		      "%s: revoked by the truncate, %llu pages could not be pinned again, %llu redirected",
+		      what, (unsigned long long)st.reacquire_failed, (unsigned long long)st.redirected);
+	r = dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
+	read_pins(&acq1, &rel1);
+	check(r == 0 && acq1 - acq0 == rel1 - rel0 && tracking_objects(fd) == 0,
+	      "%s: unregistered; pins %llu/%llu, tracking objects %llu", what, acq1 - acq0,
+	      rel1 - rel0, tracking_objects(fd));
+out:
+	munmap(buf, len);
+	close(mfd);
+}
+
+/*
  * The driver goes away mid-DMA, by close() or by SIGKILL: the file's
  * release stops the engine and gives back everything; nothing is left.
  */
@@ -414,6 +558,12 @@ int main(void)
 			     SC_MUNMAP_ANON);
 	test_revoke_scenario(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER,
 			     SC_TRUNCATE_SHMEM);
+	for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
+		test_revoke_policy(fd, reg, 0, PE_DONTNEED);
+		test_revoke_policy(fd, reg, PINBENCH_REVOKE_TRUNCATE_UNMAP, PE_DONTNEED);
+		test_revoke_policy(fd, reg, PINBENCH_REVOKE_REACQUIRE, PE_DONTNEED);
+		test_revoke_policy(fd, reg, PINBENCH_REVOKE_REACQUIRE, PE_TRUNCATE);
+	}
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		test_gone_mid_dma(id, 0);
 		test_gone_mid_dma(id, 1);

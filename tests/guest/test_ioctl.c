@@ -88,9 +88,6 @@ static void test_bad_requests(int fd)
 	expect_errno(fd, &a, EINVAL, "unknown registration");
 	good_request(&a, buf, pages); a.registration = PINBENCH_REG_PER_BUFFER;
 	expect_errno(fd, &a, EOPNOTSUPP, "per-buffer registration with pin_counter");
-	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
-	a.flags |= PINBENCH_PIN_DIRTY;
-	expect_errno(fd, &a, EOPNOTSUPP, "DIRTY with notifier_revoke");
 	good_request(&a, buf, pages); a.breakdown = 2;
 	expect_errno(fd, &a, EINVAL, "breakdown neither 0 nor 1");
 	good_request(&a, buf, pages); a.reserved2 = 1;

@@ -111,6 +111,42 @@ static void test_errors(void **state)
 		     "5: [b]: cell gup_fast/gup_ref/backing=anon,thp=off,longterm=0,registration=per_io,write=1,buffer_pages=1024,pages_per_call=1 is also produced by [a]");
 }
 
+/* Revoke policies: only for strategies that revoke, and no duplicate cells for the others. */
+static void test_revoke_policies(void **state)
+{
+	char *path = write_job("[global]\nafter_revoke=drop,reacquire\n"
+			       "[wb]\nworkload=writeback_under_dma\nfilesystem=ext4\n"
+			       "strategy=gup_ref,notifier_revoke\n");
+	struct pb_plan plan;
+	char err[1024];
+	size_t nr = 0;
+
+	(void)state;
+	expect_error("[wb]\nworkload=writeback_under_dma\nstrategy=gup_ref,notifier_revoke\n"
+		     "after_revoke=reacquire\n",
+		     "4: [wb]: after_revoke: gup_ref does not revoke its pins (only notifier_revoke)");
+	expect_error("[t]\nworkload=truncate_under_dma\nstrategy=pin_counter\nrevoke_events=all\n",
+		     "4: [t]: revoke_events: pin_counter does not revoke its pins (only notifier_revoke)");
+	expect_error("[t]\nworkload=gup_fast\nafter_revoke=drop\n",
+		     "3: after_revoke: does not apply to workload gup_fast");
+	expect_error("[t]\nworkload=truncate_under_dma\nstrategy=notifier_revoke\nafter_revoke=refault\n",
+		     "4: after_revoke: 'refault' is not one of: drop, reacquire");
+	/* From [global]: meant for the strategies that revoke; the default stays out of the id. */
+	assert_int_equal(pb_job_load(path, &plan, err, sizeof(err)), 0);
+	for (size_t i = 0; i < plan.nr; i++) {
+		if (!strcmp(plan.cells[i].strategy, "gup_ref")) {
+			assert_null(strstr(plan.cells[i].id, "revoke"));
+			assert_null(json_object_object_get(plan.cells[i].params, "after_revoke"));
+		}
+		nr += !!strstr(plan.cells[i].id, "after_revoke=reacquire");
+	}
+	assert_int_equal(plan.nr, 3);
+	assert_int_equal(nr, 1);
+	pb_plan_free(&plan);
+	unlink(path);
+	free(path);
+}
+
 static void test_missing_file(void **state)
 {
 	struct pb_plan plan;
@@ -143,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_expansion),
 		cmocka_unit_test(test_defaults_cover_all_strategies),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_revoke_policies),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_jobs),
 	};

@@ -212,10 +212,48 @@ static void test_truncate_metrics(void **state)
 	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 5, 0), "fails I/O");
 	assert_string_equal(pb_truncate_verdict(4, 0, 0, 0, 0, 0, 0, 0), "no effect");
 
-	assert_string_equal(pb_writeback_verdict(5, 5, 0), "loses data");
-	assert_string_equal(pb_writeback_verdict(5, 0, 9), "stale until release");
-	assert_string_equal(pb_writeback_verdict(0, 0, 9), "revokes");
+	/* (lost or unwritten at the end, redirected, unwritten before the release) */
+	assert_string_equal(pb_writeback_verdict(5, 5, 5), "loses data");
+	assert_string_equal(pb_writeback_verdict(0, 9, 5), "drops writes");
+	assert_string_equal(pb_writeback_verdict(0, 0, 9), "stale until release");
 	assert_string_equal(pb_writeback_verdict(0, 0, 0), "safe");
+
+	/*
+	 * Judged by fate: writes into pages the file kept that never reached
+	 * its storage are lost, even with nothing written into a cut page.
+	 */
+	raw = json_tokener_parse(
+		"{\"iterations\":4,\"refused\":0,\"blocked\":0,\"accesses\":200,\"lost\":0,"
+		"\"redirected\":0,\"stale_bytes\":0,\"fates\":{\"delivered\":50,\"unwritten\":50,"
+		"\"discarded\":100,\"lost\":0,\"redirected\":0},"
+		"\"truncate_ns\":{\"n\":4,\"sum\":800,\"min\":200,\"max\":200,\"buckets\":[[200,4]]}}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("truncate_under_dma", raw, m, reason, sizeof(reason)), 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(m, "verdict")), "loses data");
+	assert_true(metric(m, "delivered_pct", NULL) == 25.0);
+	assert_true(metric(m, "discarded_pct", NULL) == 50.0);
+	json_object_put(raw);
+	json_object_put(m);
+
+	/*
+	 * [O1] with a revoking strategy: the disk matched the page cache, but
+	 * nearly every write went to the dummy page. That is not "safe".
+	 */
+	raw = json_tokener_parse(
+		"{\"pages\":64,\"fsyncs\":20,\"stale_on_disk\":0,\"lost_on_disk\":0,"
+		"\"accesses\":1000,\"redirected\":990,\"revocations\":40,"
+		"\"fates\":{\"delivered\":10,\"unwritten\":0,\"discarded\":0,\"lost\":0,"
+		"\"redirected\":990},\"fates_before_release\":{\"delivered\":10,\"unwritten\":0},"
+		"\"events\":{\"protection\":40},\"ignored_events\":{},"
+		"\"fsync_ns\":{\"n\":4,\"sum\":800,\"min\":200,\"max\":200,\"buckets\":[[200,4]]}}");
+	m = json_object_new_object();
+	assert_int_equal(pb_metrics_compute("writeback_under_dma", raw, m, reason, sizeof(reason)), 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(m, "verdict")), "drops writes");
+	assert_true(metric(m, "redirected_pct", NULL) == 99.0);
+	assert_string_equal(json_object_get_string(json_object_object_get(m, "revoke_causes")),
+			    "protection 40");
+	json_object_put(raw);
+	json_object_put(m);
 
 	raw = json_tokener_parse("{\"iterations\":0}");
 	m = json_object_new_object();
