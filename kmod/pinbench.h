@@ -55,6 +55,18 @@ struct pinbench_pin {
 	u64 released_ns;	/* when the last page was given back */
 	/* Set by the caller for a breakdown run, else NULL. */
 	struct pinbench_breakdown *bd;
+	/*
+	 * Set by a caller whose pages a bio targets from acquire to release
+	 * (small_dio): a block device cannot be pointed at a dummy page, so a
+	 * revoking strategy must wait for the release instead of dropping the
+	 * pins (notifier_revoke), and counts the waits here.
+	 */
+	struct pinbench_bio_revokes *bio;
+};
+
+/* Revocations that found an I/O's pages and waited for its release. */
+struct pinbench_bio_revokes {
+	atomic64_t waits, wait_sum_ns, wait_max_ns, refused_nonblocking;
 };
 
 /* A breakdown run's per-part figures (PINBENCH_PARTS). */

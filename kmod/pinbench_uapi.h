@@ -618,6 +618,13 @@ struct pinbench_small_dio {
 	__u64 foll_pins;		/* (out) FOLL_PIN pins taken */
 	__u64 read_retries;		/* (out) acquires redone because an
 					 *       invalidation raced them */
+	__u64 revoke_waits;		/* (out) notifier_revoke: invalidations
+					 *       of an I/O's pages, which waited
+					 *       for its release (a bio cannot be
+					 *       revoked) */
+	__u64 revoke_wait_sum_ns;	/* (out) how long they waited */
+	__u64 revoke_wait_max_ns;	/* (out) the longest */
+	__u64 revoke_refused;		/* (out) non-blockable ones refused */
 	__u64 reserved[2];		/* (in)  zero */
 };
 

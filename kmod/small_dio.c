@@ -59,6 +59,7 @@ struct dio_run {
 	struct block_device *bdev;
 	struct pinbench_reg reg;
 	bool reg_set;
+	struct pinbench_bio_revokes bio_revokes;
 	struct dio_io *ios;
 	unsigned int nr_ios;
 	struct list_head free, deferred;
@@ -294,6 +295,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 		.flags = a->flags | (read ? PINBENCH_PIN_WRITE : 0),
 		.reg = r->reg_set ? &r->reg : NULL,
 		.rc = &io->rc,
+		.bio = &r->bio_revokes,
 	};
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 
@@ -467,6 +469,10 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 	if (ret)
 		goto out_free;
 	a.elapsed_ns = r.last_done_ns - r.first_submit_ns;
+	a.revoke_waits = atomic64_read(&r.bio_revokes.waits);
+	a.revoke_wait_sum_ns = atomic64_read(&r.bio_revokes.wait_sum_ns);
+	a.revoke_wait_max_ns = atomic64_read(&r.bio_revokes.wait_max_ns);
+	a.revoke_refused = atomic64_read(&r.bio_revokes.refused_nonblocking);
 	a.strategy_caps = pinbench_strategy_caps(r.s, a.registration);
 
 	ret = -EFAULT;

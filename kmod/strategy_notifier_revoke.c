@@ -62,6 +62,16 @@
  *    fault through pin_user_pages_remote() goes through page_mkwrite, so a
  *    page writeback had cleaned is dirty again before the device writes
  *    into it. Unmap and release are not re-pinned: the range is gone.
+ *
+ * A pin whose pages a bio targets (pin->bio: small_dio) cannot be revoked:
+ * the block device holds the page pointers and cannot be pointed at a
+ * dummy page, and unpinning would free pages under DMA (memory-backed
+ * null_blk copies at submission and would hide it). The callback then
+ * does what a block driver would have to: it waits until the I/O's
+ * release has taken the pin off the list, and counts the wait; a
+ * non-blockable invalidation (the OOM reaper) is refused instead, as
+ * mmu_interval_notifier_ops allows. The 2018 proposal exempted direct
+ * I/O from revocation for this reason.
  */
 
 struct revoke_sub {
@@ -75,6 +85,7 @@ struct revoke_sub {
 	unsigned int gup_flags;		/* FOLL_* to pin again with */
 	struct work_struct reacquire;	/* REACQUIRE: pins the revoked entries again */
 	u64 pending_ns;			/* end of the first revocation not yet served, or 0 */
+	wait_queue_head_t bio_wq;	/* woken when a pin a bio targets leaves the list */
 };
 
 /*
@@ -169,6 +180,45 @@ static struct page *revoke_first_held(struct revoke_sub *sub, unsigned long star
 	return NULL;
 }
 
+/* A pin in [start, end) that a bio targets, or NULL; under the device lock. */
+static struct pinbench_pin *revoke_bio_pin(struct revoke_sub *sub, unsigned long start,
+					   unsigned long end)
+{
+	struct pinbench_pin *pin;
+
+	list_for_each_entry(pin, &sub->pins, node)
+		if (pin->bio && pin->addr < end &&
+		    start < pin->addr + ((unsigned long)pin->nr << PAGE_SHIFT))
+			return pin;
+	return NULL;
+}
+
+static bool revoke_bio_gone(struct revoke_sub *sub, unsigned long start, unsigned long end)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(sub->lock, flags);
+	gone = !revoke_bio_pin(sub, start, end);
+	spin_unlock_irqrestore(sub->lock, flags);
+	return gone;
+}
+
+/* Wait until no bio targets [start, end) any more; the wait is counted in br. */
+static void revoke_wait_bios(struct revoke_sub *sub, struct pinbench_bio_revokes *br,
+			     unsigned long start, unsigned long end)
+{
+	u64 t0 = ktime_get_ns(), dt, max;
+
+	wait_event(sub->bio_wq, revoke_bio_gone(sub, start, end));
+	dt = ktime_get_ns() - t0;
+	atomic64_inc(&br->waits);
+	atomic64_add(dt, &br->wait_sum_ns);
+	max = atomic64_read(&br->wait_max_ns);
+	while (dt > max && !atomic64_try_cmpxchg(&br->wait_max_ns, &max, dt))
+		;
+}
+
 /* Does the registration's policy let this cause pass without revoking? */
 static bool revoke_policy_passes(u32 policy, enum pinbench_event cause)
 {
@@ -194,11 +244,25 @@ static bool revoke_invalidate(struct mmu_interval_notifier *mni,
 	/*
 	 * Only a spinlock, and nothing under it sleeps, so this runs the same
 	 * whether or not mmu_notifier_range_blockable(range): it never has to
-	 * refuse (return false) a non-blocking invalidation.
+	 * refuse (return false) a non-blocking invalidation, unless a bio
+	 * targets the range (see above).
 	 */
 	spin_lock_irqsave(sub->lock, flags);
 	/* Always: an acquire racing any event redoes its pinning. */
 	mmu_interval_set_seq(mni, cur_seq);
+	pin = revoke_bio_pin(sub, range->start, range->end);
+	if (pin) {
+		struct pinbench_bio_revokes *br = pin->bio;
+
+		spin_unlock_irqrestore(sub->lock, flags);
+		if (!mmu_notifier_range_blockable(range)) {
+			atomic64_inc(&br->refused_nonblocking);
+			return false;
+		}
+		revoke_wait_bios(sub, br, range->start, range->end);
+		t0 = ktime_get_ns();
+		spin_lock_irqsave(sub->lock, flags);
+	}
 	if (c) {
 		c->invalidations++;
 		if (!mmu_notifier_range_blockable(range))
@@ -404,6 +468,7 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pin
 	if (reg && (reg->flags & PINBENCH_PIN_LONGTERM))
 		sub->gup_flags |= FOLL_LONGTERM;
 	INIT_WORK(&sub->reacquire, revoke_reacquire_work);
+	init_waitqueue_head(&sub->bio_wq);
 	INIT_LIST_HEAD(&sub->pins);
 	ret = mmu_interval_notifier_insert(&sub->mni, current->mm, addr, len, &revoke_ops);
 	if (ret) {
@@ -521,6 +586,9 @@ static void revoke_unlink_unpin(struct pinbench_pin *pin)
 	spin_lock_irqsave(sub->lock, flags);
 	list_del(&pin->node);
 	spin_unlock_irqrestore(sub->lock, flags);
+	/* A revocation may be waiting for this I/O's pages (wake_up() is irq-safe). */
+	if (pin->bio && wq_has_sleeper(&sub->bio_wq))
+		wake_up(&sub->bio_wq);
 	/* Off the list, no invalidation can touch pages[] any more. */
 	for (i = 0; i <= pin->nr; i++) {
 		if (i < pin->nr && pin->pages[i] != pinbench_dummy_page)

@@ -346,6 +346,12 @@ result "[O1] ext4 writeback under DMA, by fate: pins lose writes unless the rele
 result "[O1] re-pinning: every page revoked by writeback pinned again (protection), its cost and the device's wait measured; truncate+unmap only: write-protect counted and passed" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma" and .strategy == "notifier_revoke") | if .params.revoke_events == "truncate_unmap" then .metrics.revocations == 0 and .metrics.ignored > 0 and (.metrics.ignored_causes | startswith("protection")) elif .params.after_revoke == "reacquire" then .metrics.pages_reacquired > 0 and .metrics.reacquire_ns_per_page > 0 and .metrics.reacquire_wait_max_us > 0 and .raw.fates.redirected == 0 else .metrics.redirected_pct > 50 and (.metrics.revoke_causes | startswith("protection")) end] | (length == 4 and all)')" = true
 
+echo "== guest: invalidations while small_dio's bios are in flight"
+"$pinbench" run --repeat 1 --job data/dio-revoke.job --out "$out/dio-revoke" > "$out/dio-revoke.log" 2>&1
+result "dio-revoke run exits 0 (data verified, pins balance, clean log)" test $? = 0
+result "notifier_revoke waits for the bios on the pages it would revoke (never unpins under one); gup_ref has nothing to wait for" test \
+	"$(json "$out/dio-revoke/results.json" '[.cells[] | .status == "ok" and .raw.debug_invalidations > 0 and (if .strategy == "notifier_revoke" then .raw.revoke_waits > 0 and .metrics.revoke_wait_max_us > 0 else .raw.revoke_waits == 0 end)] | (length == 6 and all)')" = true
+
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --repeat 1 --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?
 result "wrong-context run exits 1" test $rc = 1

@@ -106,7 +106,44 @@ static void dio_merge(struct pinbench_small_dio *d, uint64_t **dh, const struct 
 	d->stalls += a->stalls;
 	d->foll_pins += a->foll_pins;
 	d->read_retries += a->read_retries;
+	d->revoke_waits += a->revoke_waits;
+	d->revoke_wait_sum_ns += a->revoke_wait_sum_ns;
+	d->revoke_wait_max_ns = d->revoke_wait_max_ns > a->revoke_wait_max_ns ?
+				d->revoke_wait_max_ns : a->revoke_wait_max_ns;
+	d->revoke_refused += a->revoke_refused;
 	d->strategy_caps = a->strategy_caps;
+}
+
+/*
+ * debug_invalidate_ms: while the I/Os run, invalidate the buffer every so
+ * often without losing its data: mprotect() to read-write-execute and back
+ * changes every PTE, so core mm sends MMU_NOTIFY_PROTECTION_VMA over the
+ * range. A revoking strategy then meets pages a bio still targets.
+ */
+struct invalidator {
+	char *buf;
+	size_t len;
+	unsigned int every_ms;
+	volatile int stop;
+	uint64_t done;
+	int err;
+};
+
+static void *invalidator_main(void *arg)
+{
+	struct invalidator *v = arg;
+	struct timespec ts = { v->every_ms / 1000, (long)(v->every_ms % 1000) * 1000000 };
+
+	while (!v->stop) {
+		if (mprotect(v->buf, v->len, PROT_READ | PROT_WRITE | PROT_EXEC) ||
+		    mprotect(v->buf, v->len, PROT_READ | PROT_WRITE)) {
+			v->err = errno;
+			break;
+		}
+		v->done++;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
 }
 
 static void small_dio_run(struct pb_cell *cell)
@@ -122,6 +159,7 @@ static void small_dio_run(struct pb_cell *cell)
 	uint64_t checked = 0, nonce = pb_dio_nonce(), busy0, busy1, *hist[4] = { NULL };
 	struct submitter *subs = NULL;
 	struct pinbench_small_dio a;
+	struct invalidator inv = { 0 };
 	pthread_barrier_t start;
 	struct json_object *per;
 	enum pb_nullb_mode mode;
@@ -207,15 +245,27 @@ static void small_dio_run(struct pb_cell *cell)
 		set_defer_release(false);
 	busy0 = pb_cpu_busy_ns();
 	{
-		pthread_t tid[PB_MAX_PLACED];
+		pthread_t tid[PB_MAX_PLACED], vt;
 
+		inv = (struct invalidator) { .buf = buf, .len = len,
+					     .every_ms = (unsigned int)pb_param_u64(cell, "debug_invalidate_ms") };
+		if (inv.every_ms && pthread_create(&vt, NULL, invalidator_main, &inv))
+			pb_die("pthread_create failed");
 		for (unsigned int i = 0; i < n; i++)
 			if (pthread_create(&tid[i], NULL, submitter_main, &subs[i]))
 				pb_die("pthread_create failed");
 		for (unsigned int i = 0; i < n; i++)
 			pthread_join(tid[i], NULL);
+		if (inv.every_ms) {
+			inv.stop = 1;
+			pthread_join(vt, NULL);
+		}
 	}
 	busy1 = pb_cpu_busy_ns();
+	if (inv.err) {
+		pb_cell_fail(cell, PB_FAILED, "debug_invalidate_ms: mprotect: %s", strerror(inv.err));
+		goto out_free;
+	}
 	pthread_barrier_destroy(&start);
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -306,6 +356,17 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "redirtied", json_object_new_uint64(a.redirtied));
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
 	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
+	/* Invalidations that met an I/O's pages: they waited for its release (notifier_revoke). */
+	json_object_object_add(cell->raw, "revoke_waits", json_object_new_uint64(a.revoke_waits));
+	json_object_object_add(cell->raw, "revoke_wait_sum_ns", json_object_new_uint64(a.revoke_wait_sum_ns));
+	json_object_object_add(cell->raw, "revoke_wait_max_ns", json_object_new_uint64(a.revoke_wait_max_ns));
+	json_object_object_add(cell->raw, "revoke_refused", json_object_new_uint64(a.revoke_refused));
+	if (inv.every_ms)
+		json_object_object_add(cell->raw, "debug_invalidations", json_object_new_uint64(inv.done));
+	if (a.revoke_waits)
+		pb_cell_note(cell, "%" PRIu64 " invalidations met pages a bio still targeted and waited for "
+			     "its release (longest %.1f us): a bio cannot be revoked",
+			     (uint64_t)a.revoke_waits, (double)a.revoke_wait_max_ns / 1000);
 	json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));
 	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
 	/* Summed over the submitter threads. */

@@ -184,6 +184,10 @@ static const struct job_option options[] = {
 	{ "debug_release_in_place", OPT_BOOL, "0", 0, 1, NULL, false, false, "small_dio",
 	  "testing only: release on the spot in end_io's context, deferring nothing "
 	  "(proves that a release in the wrong context fails the cell)" },
+	{ "debug_invalidate_ms", OPT_UINT, "0", 0, 10000, NULL, false, false, "small_dio",
+	  "testing only: every this many ms while the I/Os run, invalidate the buffer without losing "
+	  "its data (mprotect() to rwx and back: MMU_NOTIFY_PROTECTION_VMA); 0: never. A revoking "
+	  "strategy must then wait for the bios on its pages (raw.revoke_waits)" },
 	{ "ios", OPT_UINT, "20000", 1, 100000000, NULL, false, false, "small_dio,stock_dio",
 	  "measured I/Os per cell" },
 	{ "warmup_ios", OPT_UINT, "500", 0, 100000000, NULL, false, false, "small_dio,stock_dio",

@@ -38,6 +38,8 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "small_dio", "release_ns_per_io", "ns", L, "p50", "the release call in end_io's context" },
 	{ "small_dio", "residency_ns", "ns", L, "p50", "end_io until the pages were given back" },
 	{ "small_dio", "deferred_pct", "%", L, NULL, "releases sent to a workqueue" },
+	{ "small_dio", "revoke_waits", "count", L, NULL, "invalidations that met an I/O's pages and waited for its release" },
+	{ "small_dio", "revoke_wait_max_us", "us", L, NULL, "the longest such wait" },
 	{ "small_dio", "max_deferred_depth", "count", L, NULL, "releases pending at once, at most" },
 	{ "small_dio", "stalls", "count", L, NULL, "submissions that waited for deferred releases" },
 	{ "small_dio", "redirtied", "count", N, NULL, "reads whose pages were dirtied again after completion" },

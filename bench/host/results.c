@@ -118,6 +118,10 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 	json_object_object_add(m, "stalls", json_object_new_uint64(get_u64(raw, "stalls")));
 	json_object_object_add(m, "redirtied", json_object_new_uint64(get_u64(raw, "redirtied")));
 	json_object_object_add(m, "read_retries", json_object_new_uint64(get_u64(raw, "read_retries")));
+	json_object_object_add(m, "revoke_waits", json_object_new_uint64(get_u64(raw, "revoke_waits")));
+	if (get_u64(raw, "revoke_waits"))
+		json_object_object_add(m, "revoke_wait_max_us", json_object_new_double(
+			(double)get_u64(raw, "revoke_wait_max_ns") / 1000.0));
 	if (busy) {
 		uint64_t spent = get_u64(acq, "sum") + get_u64(rel, "sum") + get_u64(raw, "deferred_work_ns");
 
