@@ -8,8 +8,11 @@
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/pagemap.h>
+#include <linux/cpumask.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
+#include <linux/sysfs.h>
+#include <linux/tick.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -93,6 +96,35 @@ static const struct kernel_param_ops calibrate_ops = {
 };
 module_param_cb(calibrate_ns_per_page, &calibrate_ops, &pinbench_calibrate_ns_per_page, 0600);
 MODULE_PARM_DESC(calibrate_ns_per_page, "extra ns charged per page acquired, 0..10000 (default 0; only to prove that pinbench compare catches a change)");
+/*
+ * cpu_idle_us (read-only): the time every online CPU has spent idle since
+ * boot, iowait included, in microseconds, as NO_HZ accounts it
+ * (get_cpu_idle_time_us(): "as accurate as ktime_get() is"), where
+ * /proc/stat's idle is in 10 ms ticks. Userspace takes CPU busy time over
+ * a measurement as online CPUs x elapsed CLOCK_MONOTONIC minus the change
+ * of this. "unsupported" when NO_HZ is not active (nohz=off).
+ */
+static int cpu_idle_get(char *buf, const struct kernel_param *kp)
+{
+	u64 sum = 0, idle, iowait;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		idle = get_cpu_idle_time_us(cpu, NULL);
+		iowait = get_cpu_iowait_time_us(cpu, NULL);
+		if (idle == (u64)-1 || iowait == (u64)-1)
+			return sysfs_emit(buf, "unsupported\n");
+		sum += idle + iowait;
+	}
+	return sysfs_emit(buf, "%llu %u\n", sum, num_online_cpus());
+}
+
+static const struct kernel_param_ops cpu_idle_ops = {
+	.get = cpu_idle_get,
+};
+module_param_cb(cpu_idle_us, &cpu_idle_ops, NULL, 0444);
+MODULE_PARM_DESC(cpu_idle_us, "all online CPUs' idle and iowait time since boot (us), and how many CPUs");
+
 static struct workqueue_struct *pinbench_wq;
 
 void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v)

@@ -351,6 +351,8 @@ echo "== guest: invalidations while small_dio's bios are in flight"
 result "dio-revoke run exits 0 (data verified, pins balance, clean log)" test $? = 0
 result "notifier_revoke waits for the bios on the pages it would revoke (never unpins under one); gup_ref has nothing to wait for" test \
 	"$(json "$out/dio-revoke/results.json" '[.cells[] | .status == "ok" and .raw.debug_invalidations > 0 and (if .strategy == "notifier_revoke" then .raw.revoke_waits > 0 and .metrics.revoke_wait_max_us > 0 else .raw.revoke_waits == 0 end)] | (length == 6 and all)')" = true
+result "CPU per I/O from NO_HZ idle accounting (microseconds), not /proc/stat's 10 ms ticks" test \
+	"$(json "$out/dio-revoke/results.json" '[.cells[] | .raw.cpu_busy_source == "nohz idle accounting (us)" and .raw.cpu_busy_ns > 0 and .raw.cpu_busy_ns % 10000000 != 0] | (length == 6 and all)')" = true
 
 echo "== guest: a release that may sleep, run in hardirq, fails its cell"
 "$pinbench" run --repeat 1 --job data/wrong-context.job --out "$out/wrong-context" > /dev/null 2>&1; rc=$?

@@ -89,7 +89,7 @@ uint64_t pb_dio_nonce(void);
 /* Fill the span with pb_dio_dev_word()s through fd (O_DIRECT). */
 int pb_dio_span_fill(int fd, uint64_t nonce, char *err, size_t errlen);
 /* All CPUs' busy time (user+nice+system+irq+softirq) from /proc/stat, ns (10 ms resolution). */
-uint64_t pb_cpu_busy_ns(void);
+uint64_t pb_cpu_busy_ns(const char **source);
 /*
  * One submitter's share of a direct I/O cell: qd slots of bs bytes from
  * buf, numbered from slot_base across the cell (a write slot's pattern

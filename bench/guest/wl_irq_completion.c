@@ -62,6 +62,7 @@ static void irq_completion_run(struct pb_cell *cell)
 	size_t len = (size_t)qd * ppi * 4096;
 	struct pinbench_irq_completion a;
 	uint64_t *hist[4] = { NULL }, samples[PINBENCH_IRQ_SAMPLES], busy0, busy1;
+	const char *cpu_source = "";
 	struct json_object *arr, *c;
 	struct pb_counters cnt;
 	int ci = -1, sub_cpu, dev_cpu;
@@ -113,7 +114,7 @@ static void irq_completion_run(struct pb_cell *cell)
 	a.hist_buckets = PINBENCH_HIST_BUCKETS;
 
 	pb_counters_open(&cnt);
-	busy0 = pb_cpu_busy_ns();
+	busy0 = pb_cpu_busy_ns(&cpu_source);
 	pb_counters_start(&cnt);
 	if (ioctl(cell->devfd, PINBENCH_IOC_IRQ_COMPLETION, &a) < 0) {
 		int e = errno;
@@ -129,7 +130,7 @@ static void irq_completion_run(struct pb_cell *cell)
 		goto out_free;
 	}
 	pb_counters_stop(&cnt);
-	busy1 = pb_cpu_busy_ns();
+	busy1 = pb_cpu_busy_ns(NULL);
 
 	/* The harness's own promise: every handler ran where the cell says. */
 	if (a.contexts[contexts[ci].index] != a.completions) {
@@ -189,6 +190,7 @@ static void irq_completion_run(struct pb_cell *cell)
 		json_object_array_add(arr, json_object_new_uint64(samples[i]));
 	json_object_object_add(cell->raw, "backlog_samples", arr);
 	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
+	json_object_object_add(cell->raw, "cpu_busy_source", json_object_new_string(cpu_source));
 	json_object_object_add(cell->raw, "counters", pb_counters_json(&cnt));
 	json_object_object_add(cell->raw, "foll_pins_expected", json_object_new_uint64(a.foll_pins));
 out_free:

@@ -157,6 +157,7 @@ static void small_dio_run(struct pb_cell *cell)
 	size_t share_len = ((size_t)qd * bs + 4095) & ~(size_t)4095, len = share_len * n;
 	uint64_t span = ((uint64_t)PB_DIO_DEV_MIB << 20) / n / bs * bs;
 	uint64_t checked = 0, nonce = pb_dio_nonce(), busy0, busy1, *hist[4] = { NULL };
+	const char *cpu_source = "";
 	struct submitter *subs = NULL;
 	struct pinbench_small_dio a;
 	struct invalidator inv = { 0 };
@@ -243,7 +244,7 @@ static void small_dio_run(struct pb_cell *cell)
 
 	if (pb_param_u64(cell, "debug_release_in_place"))
 		set_defer_release(false);
-	busy0 = pb_cpu_busy_ns();
+	busy0 = pb_cpu_busy_ns(&cpu_source);
 	{
 		pthread_t tid[PB_MAX_PLACED], vt;
 
@@ -261,7 +262,7 @@ static void small_dio_run(struct pb_cell *cell)
 			pthread_join(vt, NULL);
 		}
 	}
-	busy1 = pb_cpu_busy_ns();
+	busy1 = pb_cpu_busy_ns(NULL);
 	if (inv.err) {
 		pb_cell_fail(cell, PB_FAILED, "debug_invalidate_ms: mprotect: %s", strerror(inv.err));
 		goto out_free;
@@ -369,6 +370,7 @@ static void small_dio_run(struct pb_cell *cell)
 			     (uint64_t)a.revoke_waits, (double)a.revoke_wait_max_ns / 1000);
 	json_object_object_add(cell->raw, "blocks_verified", json_object_new_uint64(checked));
 	json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
+	json_object_object_add(cell->raw, "cpu_busy_source", json_object_new_string(cpu_source));
 	/* Summed over the submitter threads. */
 	json_object_object_add(cell->raw, "counters", pb_counters_json(&subs[0].cnt));
 	/* The module reports the FOLL_PIN pins it took; vmstat must agree. */

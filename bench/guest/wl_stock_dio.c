@@ -84,6 +84,7 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 {
 	uint64_t ios = pb_param_u64(cell, "ios"), warm = pb_param_u64(cell, "warmup_ios");
 	uint64_t total = ios + warm, seq = 0, done = 0, t_last = 0, busy0, busy1, checked = 0;
+	const char *cpu_source = "";
 	uint64_t pin0 = 0, unpin0 = 0, pin1 = 0, unpin1 = 0;
 	bool vmstat_ok;
 	struct uring_run u = { .bs = bs, .read = read, .fixed = fixed, .warm = warm };
@@ -123,7 +124,7 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 	/* Outside the counters and the timed I/Os: which pins the kernel takes per I/O. */
 	vmstat_ok = pb_vmstat_foll_pins(&pin0, &unpin0) == 0;
 	pb_counters_open(&cnt);
-	busy0 = pb_cpu_busy_ns();
+	busy0 = pb_cpu_busy_ns(&cpu_source);
 	pb_counters_start(&cnt);
 	for (uint32_t s = 0; s < qd && seq < total; s++)
 		uring_submit(&u, s, seq++);
@@ -154,7 +155,7 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 			uring_submit(&u, (uint32_t)s, seq++);
 	}
 	pb_counters_stop(&cnt);
-	busy1 = pb_cpu_busy_ns();
+	busy1 = pb_cpu_busy_ns(NULL);
 	vmstat_ok = vmstat_ok && pb_vmstat_foll_pins(&pin1, &unpin1) == 0;
 	/* The same data checks as small_dio: reads against the device, writes read back. */
 	if (cell->status == PB_OK) {
@@ -169,6 +170,7 @@ static void liburing_run(struct pb_cell *cell, const char *dev, bool read, uint3
 		json_object_object_add(cell->raw, "elapsed_ns", json_object_new_uint64(t_last - u.t_first));
 		json_object_object_add(cell->raw, "latency_ns", pb_hist_to_json(&lat));
 		json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
+	json_object_object_add(cell->raw, "cpu_busy_source", json_object_new_string(cpu_source));
 		json_object_object_add(cell->raw, "counters", pb_counters_json(&cnt));
 		/* Warm-up included: every I/O of the loop, against every pin the loop saw. */
 		if (vmstat_ok) {
@@ -206,6 +208,7 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 		    bool fixed, const char *engine)
 {
 	uint64_t ios = pb_param_u64(cell, "ios"), busy0, busy1;
+	const char *cpu_source = "";
 	char *out = pb_asprintf("/tmp/pinbench-fio.%d.json", (int)getpid());
 	char a_bs[32], a_qd[32], a_size[64], a_out[256], a_dev[96], a_eng[32], a_rw[32], a_span[32];
 	const char *dir = read ? "read" : "write";
@@ -241,13 +244,13 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 	argv[argc++] = a_out;
 	argv[argc] = NULL;
 
-	busy0 = pb_cpu_busy_ns();
+	busy0 = pb_cpu_busy_ns(&cpu_source);
 	if (posix_spawnp(&pid, "fio", NULL, NULL, (char *const *)argv, environ) != 0 ||
 	    waitpid(pid, &status, 0) < 0) {
 		pb_cell_fail(cell, PB_UNSUPPORTED, "cannot run fio: %s", strerror(errno));
 		goto out;
 	}
-	busy1 = pb_cpu_busy_ns();
+	busy1 = pb_cpu_busy_ns(NULL);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		pb_cell_fail(cell, PB_FAILED, "fio exited with status 0x%x (output %s)", status, out);
 		goto out;
@@ -278,6 +281,7 @@ static void fio_run(struct pb_cell *cell, const char *dev, bool read, uint32_t b
 			json_object_object_add(f, "sys_cpu_pct", json_object_get(v));
 		json_object_object_add(cell->raw, "fio", f);
 		json_object_object_add(cell->raw, "cpu_busy_ns", json_object_new_uint64(busy1 - busy0));
+	json_object_object_add(cell->raw, "cpu_busy_source", json_object_new_string(cpu_source));
 		if (!get_path(job, p_iops) || !pct)
 			pb_cell_fail(cell, PB_FAILED, "fio's JSON has no %s iops or latency percentiles", dir);
 	}

@@ -44,7 +44,7 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "small_dio", "stalls", "count", L, NULL, "submissions that waited for deferred releases" },
 	{ "small_dio", "redirtied", "count", N, NULL, "reads whose pages were dirtied again after completion" },
 	{ "small_dio", "read_retries", "count", L, NULL, "acquires redone because an invalidation raced them" },
-	{ "small_dio", "cpu_busy_ns_per_io", "ns", L, NULL, "all CPUs' busy time per I/O (/proc/stat)" },
+	{ "small_dio", "cpu_busy_ns_per_io", "ns", L, NULL, "all CPUs' busy time per I/O (NO_HZ idle accounting)" },
 	{ "small_dio", "acquire_release_cpu_pct", "%", L, NULL, "acquire, release and deferred work as a share of that" },
 	{ "small_dio", "task_clock_ns_per_io", "ns", L, NULL, "the submitting threads' task clock per I/O" },
 	{ "small_dio", "context_switches_per_io", "count", L, NULL, "their context switches per I/O" },

@@ -92,7 +92,7 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
  * end_io; acquire (with dirtying, for reads) and release (the call in
  * end_io's context) per I/O; residency from end_io until the pages were
  * really given back. CPU: the submitting thread's task clock (libperf),
- * and all CPUs' busy time from /proc/stat (10 ms resolution), per I/O.
+ * and all CPUs' busy time (NO_HZ idle accounting, to the microsecond), per I/O.
  */
 static int small_dio_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
@@ -319,7 +319,7 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
 	/* The completion side's own CPU: the handlers (release included) and the deferred work. */
 	json_object_object_add(m, "completion_cpu_ns_per_completion", json_object_new_double(
 		(double)(get_u64(handler, "sum") + get_u64(raw, "deferred_work_ns")) / (double)done));
-	/* All CPUs' busy time over the whole call (warm-up and drain too; 10 ms resolution). */
+	/* All CPUs' busy time over the whole call (warm-up and drain too). */
 	if (busy)
 		json_object_object_add(m, "cpu_busy_ns_per_completion",
 				       json_object_new_double((double)busy / (double)done));
