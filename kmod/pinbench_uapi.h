@@ -587,6 +587,7 @@ struct pinbench_small_dio {
 	__u64 acquire_hist;		/* (in)  the same, or 0 */
 	__u64 release_hist;		/* (in)  the same, or 0 */
 	__u64 residency_hist;		/* (in)  the same, or 0 */
+	__u64 span_hist;		/* (in)  the same, or 0 */
 	__u64 slot_seqs;		/* (in)  user __u64[queue_depth] or 0:
 					 *       (out) the number of each slot's
 					 *       last measured I/O (counting warm-up
@@ -602,6 +603,14 @@ struct pinbench_small_dio {
 						 *       end_io's context */
 	struct pinbench_phase_stats residency;	/* (out) end_io until the pages
 						 *       were really given back */
+	struct pinbench_phase_stats span;	/* (out) the I/O as its issuer
+						 *       sees it: from the start of
+						 *       the acquire to the end of
+						 *       the release call in end_io
+						 *       (the span of the stock
+						 *       kernel's submit-to-completion,
+						 *       which pins in submission and
+						 *       releases in completion) */
 	__u64 elapsed_ns;		/* (out) first measured submission to
 					 *       last measured completion */
 	__u64 ios_done;			/* (out) measured I/Os completed */

@@ -37,6 +37,8 @@ enum { CTX_HARDIRQ, CTX_SOFTIRQ, CTX_TASK };
 
 struct dio_run;
 
+enum { H_LAT, H_ACQ, H_REL, H_RES, H_SPAN, H_NR };
+
 struct dio_io {
 	struct llist_node done_node;	/* end_io -> submitter */
 	struct list_head node;		/* submitter's free or deferred list */
@@ -45,7 +47,7 @@ struct dio_io {
 	struct pinbench_release_ctx rc;
 	struct page *pages[MAX_PAGES];
 	u64 seq, dev_off;
-	u64 submit_ns, done_ns, release_ns;
+	u64 acquire_ns, submit_ns, done_ns, release_ns;	/* acquire_ns: when it began */
 	unsigned int slot;
 	unsigned int pages_held;	/* counted in pinbench_pages_held */
 	blk_status_t status;
@@ -69,11 +71,10 @@ struct dio_run {
 	struct llist_head done;
 	struct task_struct *waiter;	/* the submitter */
 	unsigned int inflight;
-	u64 *hist[4];			/* latency, acquire, release, residency */
+	u64 *hist[H_NR];		/* latency, acquire, release, residency, span */
 	u64 first_submit_ns, last_done_ns;
 };
 
-enum { H_LAT, H_ACQ, H_REL, H_RES };
 
 static void dio_end_io(struct bio *bio)
 {
@@ -101,6 +102,8 @@ static void dio_end_io(struct bio *bio)
 	/* A completion handler never may sleep, whatever context it runs in. */
 	pinbench_release_any(r->s, &io->pin, false);
 	io->release_ns = ktime_get_ns() - t0;
+	/* The span ends with the release call; io->acquire_ns became the span. */
+	io->acquire_ns = t0 + io->release_ns - io->acquire_ns;
 	/* Where the release work went: this CPU (nothing in end_io sleeps or yields). */
 	if (atomic64_read(&io->rc.deferred))
 		io->rc.queue_cpu = raw_smp_processor_id();
@@ -143,7 +146,8 @@ static int dio_validate(struct pinbench_small_dio *a, const struct pinbench_stra
 	align = min_t(u32, a->block_size, PAGE_SIZE);
 	if (a->addr & (align - 1))
 		return -EINVAL;
-	if ((a->latency_hist || a->acquire_hist || a->release_hist || a->residency_hist) ?
+	if ((a->latency_hist || a->acquire_hist || a->release_hist || a->residency_hist ||
+	     a->span_hist) ?
 	    a->hist_buckets != PINBENCH_HIST_BUCKETS : a->hist_buckets)
 		return -EINVAL;
 	ret = pinbench_check_range(a->addr & PAGE_MASK,
@@ -222,6 +226,7 @@ static void dio_reap(struct dio_run *r)
 		if (io->seq >= a->warmup_ios) {
 			stats_hist(r, H_LAT, &a->latency, io->done_ns - io->submit_ns);
 			stats_hist(r, H_REL, &a->release, io->release_ns);
+			stats_hist(r, H_SPAN, &a->span, io->acquire_ns);
 			a->completions[io->ctx]++;
 			a->ios_done++;
 			r->slot_seq[io->slot] = io->seq;
@@ -315,6 +320,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	atomic64_add(nr, &pinbench_pages_held);
 	if (seq >= a->warmup_ios)
 		stats_hist(r, H_ACQ, &a->acquire, t1 - t0);
+	io->acquire_ns = t0;
 
 	bio = bio_alloc(r->bdev, nr, read ? REQ_OP_READ : REQ_OP_WRITE | REQ_SYNC | REQ_IDLE,
 			GFP_KERNEL);
@@ -405,7 +411,7 @@ static int dio_loop(struct dio_run *r)
 long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 {
 	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
-	u64 __user *uhist[4];
+	u64 __user *uhist[H_NR];
 	struct pinbench_small_dio a;
 	struct dio_run r = { .a = &a };
 	struct file *file;
@@ -429,15 +435,16 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 	uhist[H_ACQ] = u64_to_user_ptr(a.acquire_hist);
 	uhist[H_REL] = u64_to_user_ptr(a.release_hist);
 	uhist[H_RES] = u64_to_user_ptr(a.residency_hist);
+	uhist[H_SPAN] = u64_to_user_ptr(a.span_hist);
 	ret = -ENOMEM;
 	r.nr_ios = a.queue_depth * IOS_PER_SLOT;
 	r.ios = kvcalloc(r.nr_ios, sizeof(*r.ios), GFP_KERNEL);
 	r.slot_busy = bitmap_zalloc(a.queue_depth, GFP_KERNEL);
 	r.slot_seq = kvmalloc_array(a.queue_depth, sizeof(u64), GFP_KERNEL);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < H_NR; i++)
 		r.hist[i] = kvzalloc(hist_bytes, GFP_KERNEL);
 	if (!r.ios || !r.slot_busy || !r.slot_seq || !r.hist[0] || !r.hist[1] || !r.hist[2] ||
-	    !r.hist[3])
+	    !r.hist[3] || !r.hist[4])
 		goto out_free;
 	memset(r.slot_seq, 0xff, a.queue_depth * sizeof(u64));
 	INIT_LIST_HEAD(&r.free);
@@ -476,7 +483,7 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 	a.strategy_caps = pinbench_strategy_caps(r.s, a.registration);
 
 	ret = -EFAULT;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < H_NR; i++)
 		if (uhist[i] && copy_to_user(uhist[i], r.hist[i], hist_bytes))
 			goto out_free;
 	if (a.slot_seqs && copy_to_user(u64_to_user_ptr(a.slot_seqs), r.slot_seq,
@@ -484,7 +491,7 @@ long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
 		goto out_free;
 	ret = copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : 0;
 out_free:
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < H_NR; i++)
 		kvfree(r.hist[i]);
 	kvfree(r.slot_seq);
 	bitmap_free(r.slot_busy);

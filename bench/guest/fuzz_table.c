@@ -149,6 +149,7 @@ static const struct fz_field dio_fields[] = {
 	F(struct pinbench_small_dio, acquire_hist, FC_UPTR),
 	F(struct pinbench_small_dio, release_hist, FC_UPTR),
 	F(struct pinbench_small_dio, residency_hist, FC_UPTR),
+	F(struct pinbench_small_dio, span_hist, FC_UPTR),
 	F(struct pinbench_small_dio, slot_seqs, FC_UPTR),
 	F(struct pinbench_small_dio, hist_buckets, FC_FREE),
 	F(struct pinbench_small_dio, strategy_caps, FC_OUT),

@@ -36,7 +36,7 @@ static void set_defer_release(bool on)
 struct submitter {
 	struct pinbench_small_dio a;
 	struct pb_dio_share share;
-	uint64_t *hist[4];
+	uint64_t *hist[5];	/* latency, acquire, release, residency, span */
 	uint64_t *slot_seq;
 	struct pb_counters cnt;
 	pthread_barrier_t *start;
@@ -90,7 +90,8 @@ static void dio_merge(struct pinbench_small_dio *d, uint64_t **dh, const struct 
 	phase_merge(&d->acquire, &a->acquire);
 	phase_merge(&d->release, &a->release);
 	phase_merge(&d->residency, &a->residency);
-	for (int h = 0; h < 4; h++)
+	phase_merge(&d->span, &a->span);
+	for (int h = 0; h < 5; h++)
 		for (unsigned int b = 0; b < PINBENCH_HIST_BUCKETS; b++)
 			dh[h][b] += s->hist[h][b];
 	d->elapsed_ns = d->elapsed_ns > a->elapsed_ns ? d->elapsed_ns : a->elapsed_ns;
@@ -156,7 +157,7 @@ static void small_dio_run(struct pb_cell *cell)
 	unsigned int n = (unsigned int)pb_param_u64(cell, "submitters");
 	size_t share_len = ((size_t)qd * bs + 4095) & ~(size_t)4095, len = share_len * n;
 	uint64_t span = ((uint64_t)PB_DIO_DEV_MIB << 20) / n / bs * bs;
-	uint64_t checked = 0, nonce = pb_dio_nonce(), busy0, busy1, *hist[4] = { NULL };
+	uint64_t checked = 0, nonce = pb_dio_nonce(), busy0, busy1, *hist[5] = { NULL };
 	const char *cpu_source = "";
 	struct submitter *subs = NULL;
 	struct pinbench_small_dio a;
@@ -203,7 +204,7 @@ static void small_dio_run(struct pb_cell *cell)
 		struct submitter *sub = &subs[i];
 		char *sbuf = buf + share_len * i;
 
-		for (int h = 0; h < 4; h++)
+		for (int h = 0; h < 5; h++)
 			sub->hist[h] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
 		sub->slot_seq = pb_xcalloc(qd, sizeof(uint64_t));
 		sub->share = (struct pb_dio_share) {
@@ -234,6 +235,7 @@ static void small_dio_run(struct pb_cell *cell)
 			.acquire_hist = (uintptr_t)sub->hist[1],
 			.release_hist = (uintptr_t)sub->hist[2],
 			.residency_hist = (uintptr_t)sub->hist[3],
+			.span_hist = (uintptr_t)sub->hist[4],
 			.slot_seqs = (uintptr_t)sub->slot_seq,
 			.hist_buckets = PINBENCH_HIST_BUCKETS,
 		};
@@ -291,7 +293,7 @@ static void small_dio_run(struct pb_cell *cell)
 	}
 
 	memset(&a, 0, sizeof(a));
-	for (int h = 0; h < 4; h++)
+	for (int h = 0; h < 5; h++)
 		hist[h] = pb_xcalloc(PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
 	per = json_object_new_array();
 	for (unsigned int i = 0; i < n; i++) {
@@ -343,6 +345,8 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "acquire_ns", pb_phase_hist_json(&a.acquire, hist[1]));
 	json_object_object_add(cell->raw, "release_ns", pb_phase_hist_json(&a.release, hist[2]));
 	json_object_object_add(cell->raw, "residency_ns", pb_phase_hist_json(&a.residency, hist[3]));
+	/* Acquire start to the end of the release call: the stock rows' submit-to-completion span. */
+	json_object_object_add(cell->raw, "span_ns", pb_phase_hist_json(&a.span, hist[4]));
 	{
 		struct json_object *c = json_object_new_object();
 
@@ -378,10 +382,10 @@ static void small_dio_run(struct pb_cell *cell)
 out_free:
 	if (pb_param_u64(cell, "debug_release_in_place"))
 		set_defer_release(true);
-	for (int h = 0; h < 4; h++)
+	for (int h = 0; h < 5; h++)
 		free(hist[h]);
 	for (unsigned int i = 0; subs && i < n; i++) {
-		for (int h = 0; h < 4; h++)
+		for (int h = 0; h < 5; h++)
 			free(subs[i].hist[h]);
 		free(subs[i].slot_seq);
 	}

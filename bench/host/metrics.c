@@ -33,7 +33,8 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "gup_fast", "part_*", "ns", L, NULL, "one step of the strategy's work per call (breakdown run)" },
 
 	{ "small_dio", "iops", "1/s", H, "", "measured I/Os over first submission to last completion" },
-	{ "small_dio", "latency_ns", "ns", L, "p50,p99", "submit_bio() to end_io, per I/O" },
+	{ "small_dio", "latency_ns", "ns", L, "p50,p99", "submit_bio() to end_io, per I/O (the bio alone)" },
+	{ "small_dio", "span_ns", "ns", L, NULL, "acquire start to the end of end_io's release call: the stock rows' submit-to-completion span" },
 	{ "small_dio", "acquire_ns_per_io", "ns", L, "p50", "the strategy's acquire, with dirtying for reads" },
 	{ "small_dio", "release_ns_per_io", "ns", L, "p50", "the release call in end_io's context" },
 	{ "small_dio", "residency_ns", "ns", L, "p50", "end_io until the pages were given back" },

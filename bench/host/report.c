@@ -473,6 +473,15 @@ static bool small_dio_before(struct json_object *x, struct json_object *y)
 	return param_ull(x, "queue_depth") < param_ull(y, "queue_depth");
 }
 
+/* Nanoseconds as microseconds with one decimal; "-" where there is no figure. */
+static void us(char *out, size_t len, struct json_object *v)
+{
+	if (!v)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
+}
+
 static void small_dio_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
@@ -488,7 +497,11 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 	pb_text_put(b, "## small_dio\n\n"
 		"Direct I/O through real bios on a memory-backed null_blk, pages acquired per I/O by "
 		"each strategy and released from the bio's end_io in the device's completion context. "
-		"**IOPS** over the measured I/Os; **latency** submit_bio() to end_io (us); **acquire** "
+		"**IOPS** over the measured I/Os; **I/O p50..p99.9** each I/O as its issuer sees it "
+		"(us): for a strategy, from the start of its acquire to the end of the release call in "
+		"end_io; for a stock row, from submission to the completion seen (which pins in "
+		"submission and releases in completion too): the same span; **bio p50** submit_bio() "
+		"to end_io alone (us, strategies only); **acquire** "
 		"per I/O (with dirtying, for reads, as bio_set_pages_dirty()); **release** the call in "
 		"end_io's context; **residency** end_io until the pages were really given back; "
 		"**deferred** releases sent to a workqueue; **CPU/IO** all CPUs' busy time per I/O "
@@ -512,11 +525,13 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 
 		pb_text_put(b, "### %s\n\n", groups[g]);
 		t0 = b->len;
-		pb_text_put(b, "| block | QD | strategy | IOPS | lat p50 | p99 | p99.9 | acquire ns | release ns | "
-			"residency p50 ns | deferred | CPU/IO ns | acq+rel %% | status |\n"
-			"|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		pb_text_put(b, "| block | QD | strategy | IOPS | I/O p50 | p99 | p99.9 | bio p50 | acquire ns | "
+			"release ns | residency p50 ns | deferred | CPU/IO ns | acq+rel %% | status |\n"
+			"|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *lat = obj(m, "latency_ns");
+			/* The same span on both kinds of row: see the text above. */
+			struct json_object *io = is_stock(c) ? lat : obj(m, "span_ns");
 			const char *reason = str(c, "reason");
 			char f[11][32], label[64];
 
@@ -524,9 +539,10 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 			if (strcmp(key, groups[g]))
 				continue;
 			num(f[0], 32, obj(m, "iops"));
-			snprintf(f[1], 32, "%.1f", json_object_get_double(obj(lat, "p50")) / 1000);
-			snprintf(f[2], 32, "%.1f", json_object_get_double(obj(lat, "p99")) / 1000);
-			snprintf(f[3], 32, "%.1f", json_object_get_double(obj(lat, "p99_9")) / 1000);
+			us(f[1], 32, obj(io, "p50"));
+			us(f[2], 32, obj(io, "p99"));
+			us(f[3], 32, obj(io, "p99_9"));
+			us(f[10], 32, is_stock(c) ? NULL : obj(lat, "p50"));
 			num(f[4], 32, obj(obj(m, "acquire_ns_per_io"), "mean"));
 			num(f[5], 32, obj(obj(m, "release_ns_per_io"), "mean"));
 			num(f[6], 32, obj(obj(m, "residency_ns"), "p50"));
@@ -541,12 +557,14 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 					if (k != 8)
 						snprintf(f[k], 32, "-");
 			dio_label(c, label, sizeof(label));
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
+			if (!lat)
+				snprintf(f[10], 32, "-");
+			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
 			     str(obj(c, "params"), "block_size"), str(obj(c, "params"), "queue_depth"), label,
-			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
+			     f[0], f[1], f[2], f[3], f[10], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
 			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 		}
-		mark_best(b, t0, "...HLLLLLLLLL.", 2);
+		mark_best(b, t0, "...HLLLLLLLLLL.", 2);
 		pb_text_put(b, "\n");
 		stock_ref_cost(b, in, ni, groups[g]);
 		free(groups[g]);
@@ -769,14 +787,6 @@ static void truncate_group(struct json_object *params, char *out, size_t len)
 {
 	snprintf(out, len, "truncate_to=%s file_pages=%s", str(params, "truncate_to"),
 		 str(params, "file_pages"));
-}
-
-static void us(char *out, size_t len, struct json_object *v)
-{
-	if (!v)
-		snprintf(out, len, "-");
-	else
-		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
 }
 
 /* A share of the device's writes: key (plus key2) in %, "-" where the cell has no such figure. */

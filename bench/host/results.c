@@ -105,6 +105,9 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 	    add_hist_summary(m, "acquire_ns_per_io", raw, "acquire_ns", 1.0) < 0 ||
 	    add_hist_summary(m, "release_ns_per_io", raw, "release_ns", 1.0) < 0 ||
 	    add_hist_summary(m, "residency_ns", raw, "residency_ns", 1.0) < 0 ||
+	    /* Results from before 2026-11-30 have no span. */
+	    (json_object_object_get_ex(raw, "span_ns", &c) &&
+	     add_hist_summary(m, "span_ns", raw, "span_ns", 1.0) < 0) ||
 	    !json_object_object_get_ex(raw, "acquire_ns", &acq) ||
 	    !json_object_object_get_ex(raw, "release_ns", &rel)) {
 		snprintf(reason, len, "raw small_dio data incomplete");
