@@ -161,6 +161,20 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
 		unsigned long i;
 
+		/* The walker's tax, once, with every tracking object of the round held. */
+		for (i = 0; s->walk && i < 2 * PINBENCH_WALKS; i++) {
+			bool miss = i & 1;
+			long met;
+
+			t0 = ktime_get_ns();
+			met = s->walk(&r->pins[0], miss);
+			t1 = ktime_get_ns();
+			if (met < 0)
+				break;
+			pinbench_stats_add(miss ? &a->walk_miss : &a->walk, t1 - t0);
+			if (!miss)
+				a->walk_vmas = met;
+		}
 		for (i = 0; i < a->nr_pages; i++)
 			if (page_in_pmd_folio(r->pages[i]))
 				a->huge_pages_seen++;
@@ -293,6 +307,9 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 	a.strategy_caps = 0;
 	a.revokes = 0;
 	a.read_retries = 0;
+	memset(&a.walk, 0, sizeof(a.walk));
+	memset(&a.walk_miss, 0, sizeof(a.walk_miss));
+	a.walk_vmas = 0;
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :

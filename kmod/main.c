@@ -14,6 +14,7 @@ static const struct pinbench_strategy *const pinbench_strategies[] = {
 	[PINBENCH_STRATEGY_GUP_REF] = &pinbench_gup_ref,
 	[PINBENCH_STRATEGY_PIN_COUNTER] = &pinbench_pin_counter,
 	[PINBENCH_STRATEGY_FAKE_VMA] = &pinbench_fake_vma,
+	[PINBENCH_STRATEGY_FAKE_VMA_FAST] = &pinbench_fake_vma_fast,
 	[PINBENCH_STRATEGY_NOTIFIER_REVOKE] = &pinbench_notifier_revoke,
 };
 
@@ -50,7 +51,8 @@ static_assert(sizeof(struct pinbench_irq_completion) ==
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
 	      3 * 8 + 2 * 4 + 8 + 2 * 4 + 8 +
-	      PINBENCH_MAX_PARTS * sizeof(struct pinbench_phase_stats) + 2 * 8);
+	      PINBENCH_MAX_PARTS * sizeof(struct pinbench_phase_stats) + 8 +
+	      2 * sizeof(struct pinbench_phase_stats) + 2 * 8);
 static_assert(PINBENCH_PART_NR <= PINBENCH_MAX_PARTS);
 
 const struct pinbench_strategy *pinbench_strategy_get(u32 id)

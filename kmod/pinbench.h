@@ -180,6 +180,19 @@ struct pinbench_strategy {
 	 * outside process context queues the whole release().
 	 */
 	void (*release_atomic)(struct pinbench_pin *pin);
+	/*
+	 * Optional: the rmap walker's tax. Walks every tracking object on the
+	 * mapping (or anon_vma) of pin, which must be held, under the rmap
+	 * lock taken for read; with miss, over a range none overlaps. Returns
+	 * how many it met.
+	 */
+	long (*walk)(struct pinbench_pin *pin, bool miss);
+	/*
+	 * The issuer releases in its own task when it reaps the I/O (small_dio),
+	 * rather than end_io in the completion's context, as synchronous
+	 * direct I/O does: for a strategy whose release must sleep.
+	 */
+	bool release_by_issuer;
 };
 
 /*
@@ -298,6 +311,7 @@ extern const struct pinbench_strategy pinbench_gup_ref;
 extern const struct pinbench_strategy pinbench_pin_counter;
 extern const struct pinbench_strategy pinbench_notifier_revoke;
 extern const struct pinbench_strategy pinbench_fake_vma;
+extern const struct pinbench_strategy pinbench_fake_vma_fast;
 int pinbench_fake_vma_init(void);
 void pinbench_fake_vma_exit(void);
 

@@ -70,7 +70,8 @@
 	X(GUP_REF,         1, "gup_ref")			\
 	X(PIN_COUNTER,     2, "pin_counter")			\
 	X(FAKE_VMA,        3, "fake_vma")			\
-	X(NOTIFIER_REVOKE, 4, "notifier_revoke")
+	X(NOTIFIER_REVOKE, 4, "notifier_revoke")		\
+	X(FAKE_VMA_FAST,   5, "fake_vma_fast")
 
 #define PINBENCH_MAX_STRATEGIES	8	/* room in the ABI for ids 0..7 */
 
@@ -323,8 +324,20 @@ struct pinbench_gup_fast {
 					 *       invalidation raced them (warm-up
 					 *       included; their time is in the
 					 *       acquire figures) */
+	/*
+	 * The rmap walker's tax (fake_vma, fake_vma_fast): with a round's
+	 * tracking objects all held, their tree walked under the rmap lock
+	 * taken for read, as unmap_mapping_range() or page_mkclean() would
+	 * visit them among the real vmas: over the whole file (walk), and
+	 * over a range none of them overlaps (walk_miss: the lock and the
+	 * descent). Once, PINBENCH_WALKS times each; n = 0 elsewhere.
+	 */
+	struct pinbench_phase_stats walk;	/* (out) */
+	struct pinbench_phase_stats walk_miss;	/* (out) */
+	__u64 walk_vmas;		/* (out) tracking objects one walk met */
 	__u64 reserved[1];		/* (in)  zero */
 };
+#define PINBENCH_WALKS	32
 
 /*
  * The simulated DMA device. A registered buffer is a device page table:

@@ -48,6 +48,7 @@ struct dio_io {
 	struct page *pages[MAX_PAGES];
 	u64 seq, dev_off;
 	u64 acquire_ns, submit_ns, done_ns, release_ns;	/* acquire_ns: when it began */
+	u64 span_ns;			/* acquire start to the end of the release call */
 	unsigned int slot;
 	unsigned int pages_held;	/* counted in pinbench_pages_held */
 	blk_status_t status;
@@ -99,11 +100,16 @@ static void dio_end_io(struct bio *bio)
 	}
 	bio_put(bio);
 	t0 = ktime_get_ns();
-	/* A completion handler never may sleep, whatever context it runs in. */
-	pinbench_release_any(r->s, &io->pin, false);
+	/*
+	 * A completion handler never may sleep, whatever context it runs in.
+	 * A strategy released by its issuer is released when the submitter
+	 * reaps the I/O, in its own task (dio_reap()).
+	 */
+	if (!r->s->release_by_issuer)
+		pinbench_release_any(r->s, &io->pin, false);
 	io->release_ns = ktime_get_ns() - t0;
-	/* The span ends with the release call; io->acquire_ns became the span. */
-	io->acquire_ns = t0 + io->release_ns - io->acquire_ns;
+	/* The span ends with the release call. */
+	io->span_ns = t0 + io->release_ns - io->acquire_ns;
 	/* Where the release work went: this CPU (nothing in end_io sleeps or yields). */
 	if (atomic64_read(&io->rc.deferred))
 		io->rc.queue_cpu = raw_smp_processor_id();
@@ -223,10 +229,18 @@ static void dio_reap(struct dio_run *r)
 	llist_for_each_entry_safe(io, tmp, list, done_node) {
 		r->inflight--;
 		clear_bit(io->slot, r->slot_busy);
+		if (r->s->release_by_issuer) {
+			/* In the submitter's task, as synchronous direct I/O releases: timed here. */
+			u64 t0 = ktime_get_ns();
+
+			pinbench_release_any(r->s, &io->pin, true);
+			io->release_ns = ktime_get_ns() - t0;
+			io->span_ns = t0 + io->release_ns - io->acquire_ns;
+		}
 		if (io->seq >= a->warmup_ios) {
 			stats_hist(r, H_LAT, &a->latency, io->done_ns - io->submit_ns);
 			stats_hist(r, H_REL, &a->release, io->release_ns);
-			stats_hist(r, H_SPAN, &a->span, io->acquire_ns);
+			stats_hist(r, H_SPAN, &a->span, io->span_ns);
 			a->completions[io->ctx]++;
 			a->ios_done++;
 			r->slot_seq[io->slot] = io->seq;

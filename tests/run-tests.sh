@@ -144,8 +144,10 @@ mkdir -p "$out/smoke/guest" && echo 0 > "$out/smoke/guest/exit-status" && touch 
 "$pinbench" run --repeat 3 --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
 result "smoke run exits 0 (an old exit-status left in its share did not end the guest)" test $? = 0
 result "smoke results.json holds the contract, all cells ok, pins balance" \
-	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,fake_vma_fast,notifier_revoke
 result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
+result "fake_vma bracket: fake_vma_fast takes no mmap_lock (lockless cap); the walker's tax met every tracked object (64), and walking them costs more than the lock and descent alone" test \
+	"$(json "$out/smoke/results.json" '[.cells[] | select(.strategy | startswith("fake_vma")) | select(.params.pages_per_call == 1 and .params.backing == "shmem" and .params.thp == "off" and .params.longterm == 0) | .metrics.walk_vmas == 64 and .metrics.walk_ns > .metrics.walk_miss_ns and ((.strategy == "fake_vma_fast") == ((.capabilities | index("lockless_fast_path")) != null))] | (length == 2 and all)')" = true
 result "--repeat 3: every cell ran three times; n, mean, CV and CI95 per figure" test "$(json "$out/smoke/results.json" \
 	'[.run.repeat == 3] + [.cells[] | (.repetitions | length) == 3 and .stats["acquire_ns_per_page.p50"].n == 3
 	 and (.stats["acquire_ns_per_page.p50"] | has("cv") and has("ci95") and has("p99_9"))] | all')" = true

@@ -313,6 +313,12 @@ static void gup_fast_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "release_call_ns", pb_phase_hist_json(&a.release, hrel));
 	json_object_object_add(cell->raw, "acquire_phase_ns", pb_phase_json(&a.acquire_phase));
 	json_object_object_add(cell->raw, "release_phase_ns", pb_phase_json(&a.release_phase));
+	/* The rmap walker's tax over the round's tracking objects (fake_vma, fake_vma_fast). */
+	if (a.walk.n) {
+		json_object_object_add(cell->raw, "walk_ns", pb_phase_json(&a.walk));
+		json_object_object_add(cell->raw, "walk_miss_ns", pb_phase_json(&a.walk_miss));
+		json_object_object_add(cell->raw, "walk_vmas", json_object_new_uint64(a.walk_vmas));
+	}
 out:
 	free(hacq);
 	free(hrel);

@@ -31,6 +31,9 @@ const struct pb_metric_def pb_metric_defs[] = {
 	{ "gup_fast", "revokes", "count", L, NULL, "acquires whose pins an invalidation dropped" },
 	{ "gup_fast", "read_retries", "count", L, NULL, "acquires redone because an invalidation raced them" },
 	{ "gup_fast", "part_*", "ns", L, NULL, "one step of the strategy's work per call (breakdown run)" },
+	{ "gup_fast", "walk_ns", "ns", L, NULL, "(fake_vma models) an rmap walk over the round's tracking objects" },
+	{ "gup_fast", "walk_miss_ns", "ns", L, NULL, "the same over a range none overlaps: lock and descent" },
+	{ "gup_fast", "walk_ns_per_vma", "ns", L, NULL, "the walker's tax per tracked object" },
 
 	{ "small_dio", "iops", "1/s", H, "", "measured I/Os over first submission to last completion" },
 	{ "small_dio", "latency_ns", "ns", L, "p50,p99", "submit_bio() to end_io, per I/O (the bio alone)" },

@@ -84,6 +84,25 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 	}
 	json_object_object_add(m, "thp_coverage_pct",
 			       json_object_new_double(100.0 * (double)get_u64(raw, "huge_pages_seen") / (double)nr));
+	/*
+	 * The rmap walker's tax (fake_vma models): one walk over the tracked
+	 * objects under the rmap lock, and one over a range none overlaps
+	 * (the lock and the descent); the difference per object.
+	 */
+	if (json_object_object_get_ex(raw, "walk_ns", &ap) &&
+	    json_object_object_get_ex(raw, "walk_miss_ns", &rp) && get_u64(ap, "n") &&
+	    get_u64(rp, "n")) {
+		double w = (double)get_u64(ap, "sum") / (double)get_u64(ap, "n");
+		double miss = (double)get_u64(rp, "sum") / (double)get_u64(rp, "n");
+		uint64_t vmas = get_u64(raw, "walk_vmas");
+
+		json_object_object_add(m, "walk_ns", json_object_new_double(w));
+		json_object_object_add(m, "walk_miss_ns", json_object_new_double(miss));
+		json_object_object_add(m, "walk_vmas", json_object_new_uint64(vmas));
+		if (vmas)
+			json_object_object_add(m, "walk_ns_per_vma",
+					       json_object_new_double((w - miss) / (double)vmas));
+	}
 	return 0;
 }
 

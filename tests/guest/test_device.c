@@ -270,10 +270,13 @@ static void test_dma_and_hardirq_release(int fd, uint32_t id, uint32_t registrat
 	      r ? strerror(errno) : "ok", (unsigned long long)st.release_handler_ns,
 	      (unsigned long long)st.release_pages_ns, (unsigned long long)st.release_done_ns,
 	      (unsigned long long)st.deferred, pages / 16);
-	/* What must be deferred is: fake_vma's rmap locks, a per-I/O notifier's removal. */
+	/*
+	 * What must be deferred is what the strategy says cannot run in
+	 * hardirq (its caps for this registration): fake_vma's rmap locks, a
+	 * per-I/O notifier's removal.
+	 */
 	{
-		int must = id == PINBENCH_STRATEGY_FAKE_VMA ||
-			   (id == PINBENCH_STRATEGY_NOTIFIER_REVOKE && registration == PINBENCH_REG_PER_IO);
+		int must = !(a.strategy_caps & PINBENCH_CAP_RELEASE_ATOMIC);
 
 		check(must ? st.deferred == pages / 16 : st.deferred == 0,
 		      "%s (%s): %s deferred from hardirq", pb_strategy_name(id), reg_name(registration),

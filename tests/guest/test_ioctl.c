@@ -174,7 +174,8 @@ static void test_strategies(int fd)
 			r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
 			read_pins(&acq1, &rel1);
 			if (r < 0 && errno == EOPNOTSUPP && longterm &&
-			    (id == PINBENCH_STRATEGY_GUP_REF || id == PINBENCH_STRATEGY_FAKE_VMA))
+			    (id == PINBENCH_STRATEGY_GUP_REF || id == PINBENCH_STRATEGY_FAKE_VMA ||
+			     id == PINBENCH_STRATEGY_FAKE_VMA_FAST))
 				continue;	/* FOLL_LONGTERM needs FOLL_PIN */
 			check(r == 0, "%s%s%s runs: %s", pb_strategy_name(id), longterm ? " longterm" : "",
 			      per_buffer ? " per-buffer" : "", r ? strerror(errno) : "ok");
