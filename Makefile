@@ -5,7 +5,8 @@
 #   JOB=FILE    run only this job file in `make bench` (default: every job in JOBS)
 #   PINBENCH_ARGS="..."  extra arguments for `pinbench run` (e.g. --mode deterministic, --repeat 1)
 # `make nightly` runs workloads/nightly.job deterministically and compares it with results/baseline.json.
-# `make publish` rewrites results/README.md from a deterministic run of every job in JOBS.
+# `make publish` rewrites results/README.md from a deterministic run of every job in JOBS
+#   and a wall-mode run of workloads/contended.job (the cells that need two CPUs).
 # `make reference [KERNEL=K]` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
 # `make publish-kernels [KERNELS="A B"]` adds the section of a kernel pair to results/README.md (A/B run, reference).
 # `make kernel [KSRC=SRC] [KOUT=DIR] [KPATCH=FILE]` builds a kernel pinbench can boot (scripts/build-kernel.sh).
@@ -40,8 +41,9 @@ bench: build
 nightly: build
 	bench/pinbench nightly $(NIGHTLY_ARGS)
 
-# The whole default suite in deterministic mode, one guest, then results/README.md and
-# results/plots/ from it (commit them). A failed cell fails the target after publishing.
+# The whole default suite in deterministic mode, one guest, then the cells that need two
+# CPUs (workloads/contended.job) in wall mode with 5 repetitions, then results/README.md and
+# results/plots/ from both (commit them). A failed cell fails the target after publishing.
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -50,7 +52,9 @@ publish: build
 	@run=$(PUBLISH_RUN); st=0; \
 	bench/pinbench run --mode deterministic --job $(subst $(space),$(comma),$(strip $(JOBS))) \
 		--out $$run > /dev/null || st=1; \
-	bench/pinbench publish $$run > /dev/null && exit $$st
+	bench/pinbench run --mode wall --job workloads/contended.job --out $$run-contended \
+		> /dev/null || st=1; \
+	bench/pinbench publish $$run --contended $$run-contended > /dev/null && exit $$st
 
 reference: build
 	scripts/reference.sh $(if $(KERNEL),--kernel $(KERNEL))

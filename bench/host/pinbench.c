@@ -1667,7 +1667,7 @@ done:
 }
 
 /* pinbench publish RUN [--out DIR]: DIR/README.md (default results/) from RUN/results.json. */
-#define PUBLISH_USAGE "usage: pinbench publish RUN [--out DIR]\n" \
+#define PUBLISH_USAGE "usage: pinbench publish RUN [--contended WALLRUN] [--out DIR]\n" \
 	"       pinbench publish --kernels AB_RUN [--reference TABLE.md]... [--out DIR]\n"
 
 /* A kernel pair from an A/B run: its base/ and new/ results, side by side. */
@@ -1707,8 +1707,8 @@ out:
 
 static int cmd_publish(int argc, char **argv)
 {
-	struct json_object *root;
-	const char *run = NULL, *out = NULL, **refs = NULL;
+	struct json_object *root, *wall = NULL;
+	const char *run = NULL, *out = NULL, **refs = NULL, *contended = NULL;
 	char err[512], *dflt = NULL;
 	bool kernels = false;
 	size_t nref = 0;
@@ -1719,6 +1719,8 @@ static int cmd_publish(int argc, char **argv)
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--kernels")) {
 			kernels = true;
+		} else if (!strcmp(argv[i], "--contended") && i + 1 < argc) {
+			contended = argv[++i];
 		} else if (!strcmp(argv[i], "--reference") && i + 1 < argc) {
 			refs = realloc(refs, (nref + 1) * sizeof(*refs));
 			if (!refs)
@@ -1732,7 +1734,7 @@ static int cmd_publish(int argc, char **argv)
 			run = argv[i];
 		}
 	}
-	if (!run || (nref && !kernels)) {
+	if (!run || (nref && !kernels) || (contended && kernels)) {
 		fprintf(stderr, PUBLISH_USAGE);
 		free(refs);
 		return 2;
@@ -1751,7 +1753,26 @@ static int cmd_publish(int argc, char **argv)
 		free(dflt);
 		return 2;
 	}
-	ret = pb_publish(root, out, "make publish", err, sizeof(err));
+	if (contended) {
+		wall = load_results(contended);
+		if (!wall) {
+			json_object_put(root);
+			free(dflt);
+			return 2;
+		}
+		/* The section says wall mode: a deterministic run there would be mislabelled. */
+		const char *mode = json_object_get_string(pb_json_get(pb_json_get(wall, "run"), "mode"));
+
+		if (!mode || strcmp(mode, "wall")) {
+			fprintf(stderr, "pinbench: publish: --contended %s is not a wall-mode run\n", contended);
+			json_object_put(wall);
+			json_object_put(root);
+			free(dflt);
+			return 2;
+		}
+	}
+	ret = pb_publish_with(root, wall, out, "make publish", err, sizeof(err));
+	json_object_put(wall);
 	if (ret < 0)
 		fprintf(stderr, "pinbench: publish: %s\n", err);
 	else

@@ -256,10 +256,63 @@ static void clean_plots(const char *dir)
 	closedir(d);
 }
 
+/* Put a Markdown document under the current one: its title dropped, its headings `levels` deeper. */
+static void put_demoted(struct pb_text *t, char *md, int levels)
+{
+	char *body = strchr(md, '\n');
+
+	for (char *line = body ? body + 1 : md, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		pb_text_put(t, "%.*s%s\n", line[0] == '#' ? levels : 0, "###", line);
+	}
+}
+
+/*
+ * root's cells without the unsupported ones (a new array; the cells are
+ * shared), and the unsupported ones listed by reason in *skipped.
+ */
+static struct json_object *supported_cells(struct json_object *cells, struct pb_text *skipped)
+{
+	struct json_object *out = json_object_new_array();
+	size_t n = json_object_array_length(cells), nr = 0;
+	const char **reasons = pb_xcalloc(n + 1, sizeof(*reasons));
+	size_t *counts = pb_xcalloc(n + 1, sizeof(*counts));
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		const char *st = s_at(c, "status"), *why = s_at(c, "reason");
+		size_t k;
+
+		if (strcmp(st, "unsupported")) {
+			json_object_array_add(out, json_object_get(c));
+			continue;
+		}
+		for (k = 0; k < nr && strcmp(reasons[k], why); k++)
+			;
+		if (k == nr)
+			reasons[nr++] = why;
+		counts[k]++;
+	}
+	for (size_t k = 0; k < nr; k++)
+		pb_text_put(skipped, "- %zu cell(s): %.*s\n", counts[k], (int)strcspn(reasons[k], "\n"),
+			    reasons[k]);
+	free(reasons);
+	free(counts);
+	return out;
+}
+
 int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen)
 {
+	return pb_publish_with(root, NULL, outdir, command, err, errlen);
+}
+
+int pb_publish_with(struct json_object *root, struct json_object *contended, const char *outdir,
+		    const char *command, char *err, size_t errlen)
+{
 	struct json_object *cells = pb_json_get(root, "cells");
-	char *plots = pb_asprintf("%s/plots", outdir), *report, *body, *path, **pngs = NULL;
+	char *plots = pb_asprintf("%s/plots", outdir), *report, *path, **pngs = NULL;
 	struct pb_text t = { 0 };
 	size_t npng = 0;
 	int ret = 0;
@@ -319,17 +372,65 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 		free(pngs);
 	}
 
-	/* The run's own report, its headings one level down. */
-	report = pb_report_md(root);
-	body = strchr(report, '\n');
-	pb_text_put(&t, "## Tables\n\n");
-	for (char *line = body ? body + 1 : report, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-		nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		pb_text_put(&t, "%s%s\n", line[0] == '#' ? "#" : "", line);
+	/*
+	 * The run's own report, its headings one level down, without the
+	 * cells the mode could not run: rows of dashes tell a reader nothing.
+	 * They are listed by reason instead, and the contended section below
+	 * has those that needed two CPUs.
+	 */
+	{
+		struct json_object *shown = json_object_new_object(), *kept;
+		struct pb_text skipped = { 0 };
+
+		json_object_object_foreach(root, key, val) {
+			if (strcmp(key, "cells"))
+				json_object_object_add(shown, key, json_object_get(val));
+		}
+		kept = supported_cells(cells, &skipped);
+		json_object_object_add(shown, "cells", kept);
+		report = pb_report_md(shown);
+		pb_text_put(&t, "## Tables\n\n");
+		if (skipped.len)
+			pb_text_put(&t, "Cells this mode could not run are not in the tables%s:\n\n%s\n",
+				    contended ? " (those that need two CPUs are in \"Contended cells\", "
+				    "below, from a wall-mode run)" : "", skipped.s);
+		put_demoted(&t, report, 1);
+		free(report);
+		free(skipped.s);
+		json_object_put(shown);
 	}
-	free(report);
+	if (contended) {
+		pb_text_put(&t, "\n## Contended cells (wall mode)\n\n"
+			"The cells deterministic mode cannot run, because they need two CPUs: the "
+			"device's completion on another CPU than the submitter (irq_completion "
+			"`placement=split`) and two submitters. Their costs are the contended ones "
+			"the designs differ in: the rmap rwsems, the per-mm notifier lock, the "
+			"pincount cacheline shared across CPUs. They come from a separate run in "
+			"**wall mode** (%s, %s vCPU(s), %s repetition(s) per cell, jobs `%s`), so "
+			"each figure is a mean over the repetitions with the half-width of its 95%% "
+			"interval in the variation table at the end; wall time under TCG is noisy, "
+			"and a difference inside the intervals is not one.\n\n",
+			s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
+			s_at(contended, "run.repeat"), s_at(contended, "run.job"));
+		{
+			struct json_object *shown = json_object_new_object(), *kept;
+			struct pb_text skipped = { 0 };
+
+			json_object_object_foreach(contended, key, val) {
+				if (strcmp(key, "cells"))
+					json_object_object_add(shown, key, json_object_get(val));
+			}
+			kept = supported_cells(pb_json_get(contended, "cells"), &skipped);
+			json_object_object_add(shown, "cells", kept);
+			report = pb_report_md(shown);
+			if (skipped.len)
+				pb_text_put(&t, "Not run in this mode either:\n\n%s\n", skipped.s);
+			put_demoted(&t, report, 2);
+			free(report);
+			free(skipped.s);
+			json_object_put(shown);
+		}
+	}
 	/* The kernel pairs published from A/B runs stay (pb_publish_kernels()). */
 	report = pb_publish_kernel_sections(outdir);
 	if (*report)

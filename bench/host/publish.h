@@ -13,6 +13,14 @@
  * 0, or -1 with err.
  */
 int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen);
+/*
+ * The same, with the cells root could not run in its mode (unsupported:
+ * two CPUs in deterministic mode's one) taken out of its tables and
+ * listed, and, when contended is not NULL, a section of its own from that
+ * run (wall mode, repetitions, 95% intervals). root is not changed.
+ */
+int pb_publish_with(struct json_object *root, struct json_object *contended, const char *outdir,
+		    const char *command, char *err, size_t errlen);
 
 /*
  * The section for a pair of kernels from the two sides of one A/B run
