@@ -113,9 +113,15 @@ static void wchan_of(pid_t tid, char *out, size_t len)
  *    reached the file;
  *  - misplaced: a record where no write of this buffer should be, or more
  *    records than writes in place: the accounting itself is broken.
+ * A slot that holds part of a record (a field still zero that a device
+ * write never leaves zero: the magic, the buffer id, the sequence number
+ * or the time) is a torn write: writeback copied the page while the
+ * device was writing the record (a copy need not read a slot in order),
+ * and nothing wrote the page again. It is unwritten (not delivered whole)
+ * and counted apart as torn.
  */
 struct fates {
-	uint64_t delivered, unwritten, discarded, lost, redirected, misplaced;
+	uint64_t delivered, unwritten, discarded, lost, redirected, misplaced, torn;
 };
 
 #define RECORD_SLOTS PINBENCH_RECORD_SLOTS(4096)
@@ -196,6 +202,10 @@ static void judge_writes(const char *content, unsigned int upto, unsigned int pa
 
 			if (!r->magic && !r->buffer_id && !r->page_index && !r->seq && !r->time_ns)
 				continue;
+			if (!r->magic || !r->buffer_id || !r->seq || !r->time_ns) {
+				out->torn++;
+				continue;
+			}
 			if (r->magic == PINBENCH_RECORD_MAGIC && r->buffer_id == id && r->page_index == p &&
 			    s >= 1 && s <= writes && (s - 1) % pages == p &&
 			    (s - 1) / pages % RECORD_SLOTS == k)
@@ -881,6 +891,7 @@ static struct json_object *fates_json(const struct fates *f)
 	json_object_object_add(o, "lost", json_object_new_uint64(f->lost));
 	json_object_object_add(o, "redirected", json_object_new_uint64(f->redirected));
 	json_object_object_add(o, "misplaced", json_object_new_uint64(f->misplaced));
+	json_object_object_add(o, "torn", json_object_new_uint64(f->torn));
 	return o;
 }
 
@@ -912,6 +923,9 @@ static void emit_device(struct pb_cell *cell, const struct totals *t)
 	if (f->misplaced || judged != t->accesses)
 		pb_cell_fail(cell, PB_FAILED, "write accounting broken: %" PRIu64 " writes, %" PRIu64
 			     " judged, %" PRIu64 " records misplaced", t->accesses, judged, f->misplaced);
+	if (f->torn)
+		pb_cell_note(cell, "%" PRIu64 " device records were torn on disk (writeback copied the page "
+			     "while the device wrote them, and nothing wrote it again): unwritten", f->torn);
 	if (t->capped)
 		pb_cell_note(cell, "the device reached max_records (one slot per write) in %" PRIu64
 			     " iterations and stopped writing early", t->capped);
