@@ -47,7 +47,7 @@ static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
 	      8 * 4 + 11 * 8 + 2 * 4 + 5 * sizeof(struct pinbench_phase_stats) + 19 * 8);
 static_assert(sizeof(struct pinbench_irq_completion) ==
-	      16 * 4 + 27 * 8 + 5 * sizeof(struct pinbench_phase_stats));
+	      16 * 4 + 28 * 8 + 5 * sizeof(struct pinbench_phase_stats));
 static_assert(sizeof(struct pinbench_gup_fast) ==
 	      4 * 4 + 2 * 8 + 2 * 4 + 2 * 8 + 2 * 4 + 4 * sizeof(struct pinbench_phase_stats) +
 	      3 * 8 + 2 * 4 + 8 + 2 * 4 + 8 +

@@ -729,7 +729,9 @@ struct pinbench_irq_completion {
 						 *       pages were given back */
 	struct pinbench_phase_stats done;	/* (out) completion until its
 						 *       deferred work had run */
-	struct pinbench_phase_stats acquire;	/* (out) per I/O, submitter */
+	struct pinbench_phase_stats acquire;	/* (out) per I/O, submitter; only
+						 *       acquires nothing else ran
+						 *       inside (acquires_disturbed) */
 	__u64 elapsed_ns;		/* (out) measured time, as it ran */
 	__u64 interrupts;		/* (out) measured interrupts */
 	__u64 offered;			/* (out) completions due in it */
@@ -751,6 +753,14 @@ struct pinbench_irq_completion {
 	__s32 submitter_cpu;		/* (out) the caller's CPU at the start */
 	__u64 read_retries;		/* (out) acquires redone because an
 					 *       invalidation raced them */
+	__u64 acquires_disturbed;	/* (out) measured acquires left out of
+					 *       acquire: the submitter was
+					 *       preempted during it (a kworker
+					 *       running release work, the
+					 *       device's thread), or the device
+					 *       ticked on its CPU (placement
+					 *       shared), so its time was not the
+					 *       acquire's alone */
 	__u64 reserved[2];		/* (in)  zero */
 };
 

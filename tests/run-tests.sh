@@ -274,6 +274,11 @@ result "small_dio acquire: the same with inline completion as with hardirq, ever
 q='[.cells[] | select(.strategy == "gup_ref" or .strategy == "pin_counter") | select(.workload == "gup_fast" or (.params.rw == "write" and .params.completion == "inline"))] | group_by(.strategy) | map((map(select(.workload == "small_dio"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.workload == "gup_fast"))[0].metrics.acquire_ns_per_page.p50))'
 result "small_dio 4 KiB write acquire against gup_fast's one-page acquire (gup_ref, pin_counter): within 3% ($(json "$out/acq/results.json" "$q | map(. * 1000 | round / 1000) | join(\" \")" 2>/dev/null))" \
 	test "$(json "$out/acq/results.json" "$q | map(. > 0.97 and . < 1.03) | all")" = true
+# irq_completion with the device on the submitter's CPU, one I/O in flight: its acquire against
+# small_dio's (4 KiB write, hardirq), every strategy and both device contexts, within 2%.
+q='[.cells[] | select(.params.rw == "write" and (.workload == "irq_completion" or .params.completion == "hardirq"))] | group_by(.strategy) | map(. as $g | ($g | map(select(.workload == "small_dio"))[0].metrics.acquire_ns_per_io.p50) as $d | $g | map(select(.workload == "irq_completion")) | map({k: "\(.strategy)/\(.params.context)", r: (.metrics.acquire_ns_per_io / $d)})) | add'
+result "irq_completion placement=shared: the acquire is the acquire (preempted or interrupted acquires left out and counted), as small_dio's: $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000)\") | join(\" \")" 2>/dev/null)" \
+	test "$(json "$out/acq/results.json" "$q | (length == 8) and (map(.r > 0.98 and .r < 1.02) | all)")" = true
 
 echo "== guest: small_dio on null_blk, every strategy, inline and hardirq completion"
 "$pinbench" run --repeat 1 --job "$repo/workloads/small_dio-quick.job" --cell-timeout 120 --out "$out/small_dio" > "$out/small_dio.log" 2>&1

@@ -185,6 +185,8 @@ static void irq_completion_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "drain_ns", json_object_new_uint64(a.drain_ns));
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
 	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
+	/* Acquires something else ran inside (preemption, the device on this CPU): not in "acquire". */
+	json_object_object_add(cell->raw, "acquires_disturbed", json_object_new_uint64(a.acquires_disturbed));
 	arr = json_object_new_array();
 	for (unsigned int i = 0; i < PINBENCH_IRQ_SAMPLES; i++)
 		json_object_array_add(arr, json_object_new_uint64(samples[i]));

@@ -80,7 +80,8 @@ const struct pb_metric_def pb_metric_defs[] = {
 	/* A mean over a few thousand completions: 0.8% apart in two deterministic boots. */
 	{ "irq_completion", "completion_cpu_ns_per_completion", "ns", L, NULL, "handlers plus deferred work, per completion" },
 	{ "irq_completion", "cpu_busy_ns_per_completion", "ns", L, NULL, "all CPUs' busy time over the call" },
-	{ "irq_completion", "acquire_ns_per_io", "ns", L, NULL, "the submitter's acquire, mean" },
+	{ "irq_completion", "acquire_ns_per_io", "ns", L, NULL, "the submitter's acquire, mean, over the acquires nothing else ran inside" },
+	{ "irq_completion", "acquires_disturbed_pct", "%", N, NULL, "measured acquires left out: preempted, or the device ticked on their CPU" },
 	{ "irq_completion", "max_backlog", "count", L, NULL, "deferred work pending at once, at most" },
 	{ "irq_completion", "backlog_q2_mean", "count", L, NULL, "the backlog's mean over the second quarter" },
 	{ "irq_completion", "backlog_q4_mean", "count", L, NULL, "the backlog's mean over the last quarter" },

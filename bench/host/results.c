@@ -338,6 +338,10 @@ static int irq_completion_metrics(struct json_object *raw, struct json_object *m
 	if (get_u64(acq, "n"))
 		json_object_object_add(m, "acquire_ns_per_io", json_object_new_double(
 			(double)get_u64(acq, "sum") / (double)get_u64(acq, "n")));
+	if (get_u64(acq, "n") + get_u64(raw, "acquires_disturbed"))
+		json_object_object_add(m, "acquires_disturbed_pct", json_object_new_double(
+			100.0 * (double)get_u64(raw, "acquires_disturbed") /
+			(double)(get_u64(acq, "n") + get_u64(raw, "acquires_disturbed"))));
 	/* The completion side's own CPU: the handlers (release included) and the deferred work. */
 	json_object_object_add(m, "completion_cpu_ns_per_completion", json_object_new_double(
 		(double)(get_u64(handler, "sum") + get_u64(raw, "deferred_work_ns")) / (double)done));
