@@ -355,6 +355,8 @@ result "stock kernel: io_uring fixed buffers over the file refused on ext4 and e
 result "stock kernel: O_DIRECT reads into pages past the cut fail with EFAULT once they are gone (ext4_dax: or the 6.1.y HANGS)" test \
 	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 0) | .metrics.io_refused > 0 or (.params.filesystem == \"ext4_dax\" and (.metrics.verdict | startswith(\"HANGS\")) and .metrics.hung > 0)] | (length == 3 and all)")" = true
 
+result "truncate tables show each write's fate (delivered, discarded, lost, redirected), not a 'stale' column: no design can break that invariant, so its holding is no result" \
+	sh -c "grep -q '^| file system | strategy | truncate p50 | p99 | max | delivered | discarded | lost | redirected |' '$out/truncate/report.md' && ! grep -q '| stale |' '$out/truncate/report.md'"
 result "truncate to half: the device's writes into the half the file keeps reach its storage (O_DIRECT on ext4), none unwritten" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .params.truncate_to == "half") | .status == "ok" and .raw.fates.delivered > 0 and .raw.fates.unwritten == 0 and .raw.fates.misplaced == 0] | (length == 4 and all)')" = true
 # Judged by where each write's record ended up: a revoke that sends the
@@ -371,6 +373,8 @@ echo "== guest: invalidations while small_dio's bios are in flight"
 result "dio-revoke run exits 0 (data verified, pins balance, clean log)" test $? = 0
 result "notifier_revoke waits for the bios on the pages it would revoke (never unpins under one); gup_ref has nothing to wait for" test \
 	"$(json "$out/dio-revoke/results.json" '[.cells[] | .status == "ok" and .raw.debug_invalidations > 0 and (if .strategy == "notifier_revoke" then .raw.revoke_waits > 0 and .metrics.revoke_wait_max_us > 0 else .raw.revoke_waits == 0 end)] | (length == 6 and all)')" = true
+result "small_dio's I/O span (acquire start to the end of end_io's release) holds the bio and more, beside the stock rows' submit-to-completion" test \
+	"$(json "$out/dio-revoke/results.json" '[.cells[] | .metrics.span_ns.p50 > .metrics.latency_ns.p50 and .metrics.span_ns.n == .metrics.latency_ns.n] | (length == 6 and all)')" = true
 result "CPU per I/O from NO_HZ idle accounting (microseconds), not /proc/stat's 10 ms ticks" test \
 	"$(json "$out/dio-revoke/results.json" '[.cells[] | .raw.cpu_busy_source == "nohz idle accounting (us)" and .raw.cpu_busy_ns > 0 and .raw.cpu_busy_ns % 10000000 != 0] | (length == 6 and all)')" = true
 
