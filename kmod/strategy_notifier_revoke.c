@@ -578,17 +578,22 @@ fail:
  */
 static void revoke_unlink_unpin(struct pinbench_pin *pin)
 {
-	bool dirty = pin->flags & PINBENCH_PIN_DIRTY;
+	bool dirty = pin->flags & PINBENCH_PIN_DIRTY, wake;
 	struct revoke_sub *sub = pin->priv;
 	unsigned int i, start = 0;
 	unsigned long flags;
 
 	spin_lock_irqsave(sub->lock, flags);
 	list_del(&pin->node);
+	/*
+	 * A revocation may be waiting for this I/O's pages. It joined the
+	 * queue before it took the device lock to look at the list, so under
+	 * the lock the plain check sees it: no barrier on the release path.
+	 */
+	wake = pin->bio && waitqueue_active(&sub->bio_wq);
 	spin_unlock_irqrestore(sub->lock, flags);
-	/* A revocation may be waiting for this I/O's pages (wake_up() is irq-safe). */
-	if (pin->bio && wq_has_sleeper(&sub->bio_wq))
-		wake_up(&sub->bio_wq);
+	if (wake)
+		wake_up(&sub->bio_wq);	/* irq-safe */
 	/* Off the list, no invalidation can touch pages[] any more. */
 	for (i = 0; i <= pin->nr; i++) {
 		if (i < pin->nr && pin->pages[i] != pinbench_dummy_page)
