@@ -80,6 +80,24 @@ printf 'modules:\n\t@echo "kmod/core.c:1:1: error: this tree cannot build module
 msg=$("$pinbench" run --kernel "$fake/arch/x86/boot/bzImage" --moddir "$fake/mods" --job data/deterministic.job --out "$out/fake-run" 2>&1); rc=$?
 result "a module that does not build: exit 2, kernel release and the compiler's error, no run directory" \
 	test $rc = 2 -a ! -e "$out/fake-run" -a "${msg#*does not build against kernel 9.9.9-fake*error: this tree cannot build modules}" != "$msg"
+# A hostile results.json: strategy names that are gnuplot code (a string that ends early, a backquote).
+hostile=$out/hostile
+mkdir -p "$hostile"
+jq --arg f "$out/pwned" '.cells[0].strategy = "x\"; system(\"touch \($f)\") #" | .cells[1].strategy = "y`touch \($f)`"' \
+	"$repo/results/baseline.json" > "$hostile/results.json"
+"$pinbench" report "$hostile" > /dev/null 2>&1; rc=$?
+result "report on a results.json whose strategy names are gnuplot code: nothing runs, the figures are drawn" \
+	test $rc = 0 -a ! -e "$out/pwned" -a "$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)" -ge 1
+# A run directory whose name is shell code, and one with an apostrophe.
+rm -f pwned2
+for d in "$out/x'; touch pwned2; echo '" "$out/Bob's run"; do
+	mkdir -p "$d" && cp "$repo/results/baseline.json" "$d/results.json"
+	"$pinbench" report "$d" > /dev/null 2>&1; rc=$?
+	result "report in a run directory named \"${d##*/}\": nothing runs, every figure drawn" \
+		test $rc = 0 -a ! -e pwned2 -a "$(ls "$d"/plots/*.png 2>/dev/null | wc -l)" = \
+		"$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)"
+done
+
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* plot.c: gnuplot figures (PNG and SVG) from results.json: cost per page, latency CDFs, IOPS, truncate outcomes. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "pinbench_uapi.h"
 #include "plot.h"
 #include "stats.h"
@@ -104,10 +107,45 @@ static void figure_free(struct figure *f)
  * succeeded, so a failed drawing never leaves half a figure over a good
  * one. -1 (with err) when it fails.
  */
+/*
+ * Run gnuplot on script file `file` in directory dir, without a shell: the
+ * directory's name (a run directory may be called anything, quotes
+ * included) never reaches a command line, and gnuplot reads the script
+ * from a file, so a gnuplot that is missing or exits early cannot kill us
+ * with SIGPIPE. Its output is appended to dir/gnuplot.log. The wait
+ * status, or -1.
+ */
+static int run_gnuplot(const char *dir, const char *file)
+{
+	char *log = pb_asprintf("%s/gnuplot.log", dir);
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644), st = -1;
+	pid_t pid;
+
+	free(log);
+	if (fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(dir) < 0)
+			_exit(126);
+		execlp("gnuplot", "gnuplot", file, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
+}
+
 static int gnuplot_atomic(const char *dir, const char *name, const char *script, char *err, size_t errlen)
 {
 	static const char *const exts[] = { "png", "svg" };
-	char *gp = pb_asprintf("%s/%s.gp", dir, name), *text = NULL, *cmd;
+	char *gp = pb_asprintf("%s/%s.gp", dir, name), *text = NULL, *run_name, *run_path;
 	char *final_out = pb_asprintf("set output '%s.", name), *tmp_out = pb_asprintf("set output '.%s.tmp.", name);
 	const char *p = script, *at;
 	size_t tlen = 0;
@@ -130,15 +168,18 @@ static int gnuplot_atomic(const char *dir, const char *name, const char *script,
 	fputs(p, g);
 	fclose(g);
 	/* gnuplot's warnings (a one-point axis) go to a log beside the figures. */
-	cmd = pb_asprintf("cd '%s' && gnuplot >> gnuplot.log 2>&1", dir);
-	g = popen(cmd, "w");
-	free(cmd);
-	if (!g) {
-		snprintf(err, errlen, "cannot run gnuplot for %s: %s", gp, strerror(errno));
+	run_name = pb_asprintf(".%s.tmp.gp", name);
+	run_path = pb_asprintf("%s/%s", dir, run_name);
+	if (pb_write_file_atomic(run_path, text, tlen) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", run_path, strerror(errno));
+		free(run_name);
+		free(run_path);
 		goto out;
 	}
-	fputs(text, g);
-	st = pclose(g);
+	st = run_gnuplot(dir, run_name);
+	unlink(run_path);
+	free(run_name);
+	free(run_path);
 	for (size_t i = 0; i < 2; i++) {
 		char *tmp = pb_asprintf("%s/.%s.tmp.%s", dir, name, exts[i]);
 		char *dst = pb_asprintf("%s/%s.%s", dir, name, exts[i]);
@@ -161,10 +202,27 @@ out:
 	return st == 0 ? 0 : -1;
 }
 
+/*
+ * Text from results.json as a gnuplot string may hold it: strategy names
+ * and parameters come from a file that may be hostile, and a gnuplot
+ * string can end early or substitute a command (backquotes, macros).
+ * Only letters, digits and plain punctuation pass; anything else becomes
+ * '?'. The result goes between double quotes.
+ */
+static const char *gp_text(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < len; in++)
+		out[n++] = (isalnum((unsigned char)*in) || strchr(" _.,:;()/+=%<>[]-", *in)) ? *in : '?';
+	out[n] = '\0';
+	return out;
+}
+
 /* Write the series and the script, run gnuplot; -1 (with err) when it fails. */
 static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 {
-	char *script = NULL;
+	char *script = NULL, safe[256];
 	size_t slen = 0;
 	FILE *g;
 	int st;
@@ -175,8 +233,9 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 	if (!g)
 		pb_die("out of memory");
 	fprintf(g, "# %s: drawn by pinbench from results.json\n", f->name);
-	fprintf(g, "set title \"%s\" noenhanced\nset xlabel \"%s\"\nset ylabel \"%s\"\n", f->title,
-		f->xlabel, f->ylabel);
+	fprintf(g, "set title \"%s\" noenhanced\n", gp_text(f->title, safe, sizeof(safe)));
+	fprintf(g, "set xlabel \"%s\"\n", gp_text(f->xlabel, safe, sizeof(safe)));
+	fprintf(g, "set ylabel \"%s\"\n", gp_text(f->ylabel, safe, sizeof(safe)));
 	fprintf(g, "set key outside right noenhanced\nset grid\n");
 	if (f->logx)
 		fprintf(g, "set logscale x %d\nset format x \"%%g\"\n", f->xbase ? f->xbase : 2);
@@ -199,7 +258,8 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 			t ? "svg dynamic" : "pngcairo", f->name, t ? "svg" : "png");
 		for (size_t i = 0; i < f->ns; i++)
 			fprintf(g, "%s'%s.%zu.dat' using 1:2 with %s title \"%s\"", i ? ", " : "",
-				f->name, i, f->lines ? "lines lw 2" : "linespoints", f->s[i].label);
+				f->name, i, f->lines ? "lines lw 2" : "linespoints",
+				gp_text(f->s[i].label, safe, sizeof(safe)));
 		fprintf(g, "\n");
 	}
 	fclose(g);
@@ -350,7 +410,9 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 		pb_die("out of memory");
 	fprintf(t, "cell tmpfs ext4 ext4_dax\n");
 	for (size_t r = 0; r < nrow; r++) {
-		fprintf(t, "\"%s\"", labels[r]);
+		char safe[128];
+
+		fprintf(t, "\"%s\"", gp_text(labels[r], safe, sizeof(safe)));
 		for (size_t k = 0; k < 3; k++)
 			v[r][k] > 0 ? fprintf(t, " %.6g", v[r][k]) : fprintf(t, " ?");
 		fprintf(t, "\n");
