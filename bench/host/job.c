@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* job.c: fio-style job files: one options table, parsing with file:line errors, expansion into cells. */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <inttypes.h>
@@ -37,6 +38,7 @@ struct job_option {
 	 * the default, so that the default cells keep their ids.
 	 */
 	bool revoke_only;
+	bool pow2;			/* OPT_UINT: a power of two */
 };
 
 static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
@@ -68,7 +70,7 @@ static const struct job_option options[] = {
 	  "direction of the I/O: read (the device writes memory: pages acquired for write, dirtied) or write" },
 	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true,
 	  "small_dio,stock_dio",
-	  "bytes per I/O, a power of two" },
+	  "bytes per I/O, a power of two", .pow2 = true },
 	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
 	  "small_dio,stock_dio,irq_completion,truncate_stock",
 	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
@@ -213,6 +215,10 @@ struct parser {
 	char *err;
 	size_t errlen;
 	bool failed;
+	/* Every [section] header as the reader saw it, keys or not: name and line. */
+	char **headers;
+	int *header_lines;
+	size_t nr_headers;
 };
 
 static void perr(struct parser *p, int line, const char *fmt, ...)
@@ -233,13 +239,39 @@ static void perr(struct parser *p, int line, const char *fmt, ...)
 }
 
 /* libinih's reader hook: reading line by line lets us know the line. */
+/*
+ * Lines for inih, one at a time. Debian's libinih takes at most `size`
+ * (200) bytes per line and would parse the rest as a new line: a long
+ * comment ending in "thp=on" would switch THP on, and every later line
+ * number would be off. A line that does not fit is refused instead. The
+ * reader also notes every [section] header, because this libinih does not
+ * report a section that has no keys.
+ */
 static char *reader(char *buf, int size, void *stream)
 {
 	struct parser *p = stream;
-	char *r = fgets(buf, size, p->f);
+	char *r = fgets(buf, size, p->f), *s, *end;
+	size_t len;
 
-	if (r)
-		p->line++;
+	if (!r || p->failed)
+		return NULL;
+	p->line++;
+	len = strlen(buf);
+	if (len && buf[len - 1] != '\n' && !feof(p->f)) {
+		perr(p, p->line, "line longer than %d characters (not a job line; split a list "
+		     "over several sections)", size - 2);
+		return NULL;
+	}
+	for (s = buf; *s == ' ' || *s == '\t'; s++)
+		;
+	if (*s == '[' && (end = strchr(s, ']'))) {
+		p->headers = realloc(p->headers, (p->nr_headers + 1) * sizeof(*p->headers));
+		p->header_lines = realloc(p->header_lines, (p->nr_headers + 1) * sizeof(int));
+		if (!p->headers || !p->header_lines)
+			pb_die("out of memory");
+		p->headers[p->nr_headers] = pb_asprintf("%.*s", (int)(end - s - 1), s + 1);
+		p->header_lines[p->nr_headers++] = p->line;
+	}
 	return r;
 }
 
@@ -294,8 +326,17 @@ static int check_value(struct parser *p, int line, const struct job_option *o, c
 
 		errno = 0;
 		x = strtoull(v, &end, 10);
-		if (!*v || *end || errno || v[0] == '-') {
+		if (!*v || *end || errno || v[0] == '-' || v[0] == '+' || isspace((unsigned char)v[0])) {
 			perr(p, line, "%s: '%s' is not a non-negative integer", o->name, v);
+			return -1;
+		}
+		/* One spelling per number, so that a cell has one id ("01" and "+1" would be "1" again). */
+		if (v[0] == '0' && v[1]) {
+			perr(p, line, "%s: '%s' has a leading zero (write %llu)", o->name, v, x);
+			return -1;
+		}
+		if (o->pow2 && (x & (x - 1))) {
+			perr(p, line, "%s: %s is not a power of two", o->name, v);
 			return -1;
 		}
 		if (x < o->min || x > o->max) {
@@ -324,25 +365,49 @@ static int check_value(struct parser *p, int line, const struct job_option *o, c
 static int check_option_value(struct parser *p, int line, const struct job_option *o,
 			      const char *value)
 {
-	char *copy = pb_xstrdup(value), *save = NULL, *tok;
+	char *copy = pb_xstrdup(value), *tok, **seen = pb_xcalloc(strlen(value) + 1, sizeof(char *));
 	int n = 0, ret = 0;
 
 	if (!*trim(copy)) {
 		perr(p, line, "%s: empty value", o->name);
+		free(seen);
 		free(copy);
 		return -1;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		n++;
-		if (check_value(p, line, o, trim(tok)) < 0) {
+	/* Not strtok: it would skip empty elements ("a,,b", ",") instead of refusing them. */
+	for (char *next = copy; next; ) {
+		char *comma = strchr(next, ',');
+
+		if (comma)
+			*comma = '\0';
+		tok = trim(next);
+		next = comma ? comma + 1 : NULL;
+		if (!*tok) {
+			perr(p, line, "%s: empty element in the list '%s'", o->name, value);
 			ret = -1;
 			break;
 		}
+		if (n && !o->list) {
+			perr(p, line, "%s: takes a single value, not a list", o->name);
+			ret = -1;
+			break;
+		}
+		if (check_value(p, line, o, tok) < 0) {
+			ret = -1;
+			break;
+		}
+		/* The same value twice would be the same cell twice. */
+		for (int k = 0; k < n && !ret; k++) {
+			if (!strcmp(seen[k], tok)) {
+				perr(p, line, "%s: '%s' is listed twice", o->name, tok);
+				ret = -1;
+			}
+		}
+		if (ret)
+			break;
+		seen[n++] = tok;
 	}
-	if (!ret && n > 1 && !o->list) {
-		perr(p, line, "%s: takes a single value, not a list", o->name);
-		ret = -1;
-	}
+	free(seen);
 	free(copy);
 	return ret;
 }
@@ -625,12 +690,32 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 	if (r != 0 && !p.failed)
 		perr(&p, r > 0 ? r : p.line, "syntax error (expected [section] or key=value)");
 
+	/* A header with no key under it (inih reports none of it): an empty section. */
+	for (size_t h = 0; !p.failed && h < p.nr_headers; h++) {
+		size_t i;
+
+		for (i = 0; i < p.nr_sections && strcmp(p.sections[i].name, p.headers[h]); i++)
+			;
+		if (i == p.nr_sections)
+			perr(&p, p.header_lines[h], "[%s]: an empty section: it sets nothing, so its "
+			     "cells would be [global]'s alone; say what it runs, or remove it",
+			     p.headers[h]);
+	}
 	for (size_t i = 0; !p.failed && i < p.nr_sections; i++)
 		if (!strcmp(p.sections[i].name, "global"))
 			global = &p.sections[i];
 	for (size_t i = 0; !p.failed && i < p.nr_sections; i++) {
+		bool empty = true;
+
 		if (&p.sections[i] == global)
 			continue;
+		for (size_t j = 0; j < NR_OPTIONS; j++)
+			empty = empty && !p.sections[i].value[j];
+		if (empty) {
+			perr(&p, p.sections[i].line, "[%s]: an empty section: it sets nothing, so its cells "
+			     "would be [global]'s alone; say what it runs, or remove it", p.sections[i].name);
+			break;
+		}
 		jobs++;
 		if (expand(&p, &p.sections[i], global, plan) < 0)
 			break;
@@ -644,6 +729,10 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 		free(p.sections[i].name);
 	}
 	free(p.sections);
+	for (size_t h = 0; h < p.nr_headers; h++)
+		free(p.headers[h]);
+	free(p.headers);
+	free(p.header_lines);
 	if (p.failed) {
 		pb_plan_free(plan);
 		return -1;

@@ -109,6 +109,20 @@ static void test_errors(void **state)
 	expect_error("[global]\nworkload=gup_fast\n", "2: no job sections (only [global])");
 	expect_error("workload=gup_fast\n", "1: 'workload' is outside any [section]");
 	expect_error("[j]\nworkload=gup_fast\nthis line has no equals sign\n", "3: syntax error");
+	/* Hostile or sloppy input (issue 15): refused with file:line, never a crash or a silent change. */
+	expect_error("[j]\nworkload=gup_fast\nstrategy=,\n", "3: strategy: empty element in the list ','");
+	expect_error("[j]\nworkload=gup_fast\nstrategy=gup_ref,,pin_counter\n", "3: strategy: empty element");
+	expect_error("[j]\nworkload=gup_fast\npages_per_call=1,01\n", "3: pages_per_call: '01' has a leading zero (write 1)");
+	expect_error("[j]\nworkload=gup_fast\npages_per_call=+1\n", "3: pages_per_call: '+1' is not a non-negative integer");
+	expect_error("[j]\nworkload=gup_fast\npages_per_call=1, 1\n", "3: pages_per_call: '1' is listed twice");
+	expect_error("[j]\nworkload=small_dio\nblock_size=513\n", "3: block_size: 513 is not a power of two");
+	expect_error("[global]\nworkload=gup_fast\n[empty]\n[j]\npages_per_call=1\n", "3: [empty]: an empty section");
+	{
+		char text[400];
+
+		snprintf(text, sizeof(text), "[j]\nworkload=gup_fast\n; %0250d thp=on\npages_per_call=1\n", 0);
+		expect_error(text, "3: line longer than 198 characters");
+	}
 	expect_error("[a]\nworkload=gup_fast\npages_per_call=1\n[b]\nworkload=gup_fast\npages_per_call=1\n",
 		     "5: [b]: cell gup_fast/gup_ref/backing=anon,thp=off,longterm=0,registration=per_io,write=1,buffer_pages=1024,pages_per_call=1 is also produced by [a]");
 }
