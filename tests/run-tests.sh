@@ -98,6 +98,19 @@ for d in "$out/x'; touch pwned2; echo '" "$out/Bob's run"; do
 		"$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)"
 done
 
+# Numbers on the command line are whole numbers (or, for a threshold, a plain decimal): nothing else runs.
+bad=""
+for a in "--repeat nan" "--repeat 1.5" "--repeat 1e3" "--repeat 03" "--repeat -1" "--vcpus 2x" \
+	 "--threshold nan" "--threshold 0x10"; do
+	# shellcheck disable=SC2086
+	"$pinbench" run --job data/deterministic.job --out "$out/never" $a > /dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [$a]"
+done
+"$pinbench" compare "$repo/results/baseline.json" "$repo/results/baseline.json" --threshold nan > /dev/null 2>&1
+[ $? = 2 ] || bad="$bad [compare --threshold nan]"
+result "command-line numbers that are not numbers (nan, 1.5, 1e3, 03, -1, 2x, 0x10): exit 2, nothing run${bad:+; accepted:$bad}" \
+	test -z "$bad" -a ! -e "$out/never"
+
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
 echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"

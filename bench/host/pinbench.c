@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,15 +140,44 @@ static void usage(FILE *f, int code)
 	exit(code);
 }
 
-static double parse_num(const char *opt, const char *v, double lo, double hi)
+/*
+ * Every numeric option is a whole number: digits only (no sign, no
+ * fraction, no exponent, no "nan", no leading zero), in lo..hi, parsed
+ * as an integer so that the full 64-bit range of --seed replays exactly
+ * (a double would round it). Anything else: exit 2, saying what.
+ */
+static unsigned long long parse_num(const char *opt, const char *v, unsigned long long lo,
+				    unsigned long long hi)
+{
+	unsigned long long x;
+	const char *q;
+	char *end;
+
+	for (q = v; *q >= '0' && *q <= '9'; q++)
+		;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (!*v || *q || *end || errno || (v[0] == '0' && v[1]) || x < lo || x > hi) {
+		fprintf(stderr, "pinbench: --%s: '%s' is not a whole number in %llu..%llu\n", opt, v,
+			lo, hi);
+		exit(2);
+	}
+	return x;
+}
+
+/* A percentage, fractions allowed: a finite decimal in 0..hi ("nan", "inf" and hex refused). */
+static double parse_pct(const char *opt, const char *v, double hi)
 {
 	char *end;
 	double x;
 
 	errno = 0;
 	x = strtod(v, &end);
-	if (!*v || *end || errno || x < lo || x > hi)
-		pb_die("--%s: '%s' is not a number in %g..%g", opt, v, lo, hi);
+	if (!*v || *end || errno || !isfinite(x) || x < 0 || x > hi ||
+	    strspn(v, "0123456789.") != strlen(v)) {
+		fprintf(stderr, "pinbench: --%s: '%s' is not a percentage in 0..%g\n", opt, v, hi);
+		exit(2);
+	}
 	return x;
 }
 
@@ -211,9 +241,9 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 			c->cell_timeout = parse_num(o->name, optarg, 1, 86400);
 			c->cell_timeout_set = true;
 		}
-		else if (!strcmp(o->name, "calls")) c->calls = (long long)parse_num(o->name, optarg, 0, 1e12);
+		else if (!strcmp(o->name, "calls")) c->calls = (long long)parse_num(o->name, optarg, 0, 1000000000000ull);
 		else if (!strcmp(o->name, "seed")) {
-			c->seed = (unsigned long long)parse_num(o->name, optarg, 0, 1.8e19);
+			c->seed = parse_num(o->name, optarg, 0, ULLONG_MAX);
 			c->seed_set = true;
 		}
 		else if (!strcmp(o->name, "threads")) c->threads = (int)parse_num(o->name, optarg, 1, 64);
@@ -230,7 +260,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "baseline")) c->baseline = optarg;
 		else if (!strcmp(o->name, "update-baseline")) c->update_baseline = true;
 		else if (!strcmp(o->name, "junit")) c->junit = optarg;
-		else if (!strcmp(o->name, "threshold")) c->threshold = parse_num(o->name, optarg, 0, 1000);
+		else if (!strcmp(o->name, "threshold")) c->threshold = parse_pct(o->name, optarg, 1000);
 		else if (!strcmp(o->name, "verbose")) c->verbose = true;
 		else usage(stdout, 0);
 	}
@@ -1457,15 +1487,8 @@ static int cmd_compare(int argc, char **argv)
 
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--threshold") && i + 1 < argc) {
-			char *end;
-
-			errno = 0;
-			o.threshold_pct = strtod(argv[++i], &end);
-			if (!*argv[i] || *end || errno || o.threshold_pct < 0 || o.threshold_pct > 1000) {
-				fprintf(stderr, "pinbench: compare: --threshold: '%s' is not a percentage "
-					"in 0..1000\n", argv[i]);
-				return 2;
-			}
+			/* "nan" compared false with both bounds and judged nothing. */
+			o.threshold_pct = parse_pct("threshold", argv[++i], 1000);
 		} else if (!strcmp(argv[i], "--junit") && i + 1 < argc) {
 			o.junit = argv[++i];
 		} else if (!strcmp(argv[i], "--verbose")) {
