@@ -504,9 +504,12 @@ else
 		 test \$(grep -c '^| [a-z_]*/.* | [a-z_.0-9]* | [0-9.e+-]* | [0-9.e+-]* | [+-][0-9.]*% | ' '$ab/ab.md') -ge 40 && \
 		 grep -q '^REGRESSION truncate_under_dma/pin_counter/longterm=1' '$ab/compare.txt' && grep -c '<failure' '$ab/junit.xml' > /dev/null"
 	mt() { stat -c %Y "$ab/$1/guest/cells/$2.json"; }
-	result "A/B: repetitions alternated: base 1, new 1, base 2, new 2 (when each pass ended)" \
+	# One boot per pass; a guest lost to the emulator (TCG's stale int3, see "Accelerator and
+	# mode") is booted again and says so in run.emulator_faults: those boots are not passes.
+	passes() { jq '.run.boots - (.run.emulator_faults | length)' "$ab/$1/results.json"; }
+	result "A/B: repetitions alternated: base 1, new 1, base 2, new 2 (when each pass ended; emulator faults: $(jq -c '.run.emulator_faults | length' "$ab/base/results.json")/$(jq -c '.run.emulator_faults | length' "$ab/new/results.json"))" \
 		test "$(mt base 0000)" -le "$(mt new 0000)" -a "$(mt new 0000)" -le "$(mt base 0017)" -a "$(mt base 0017)" -le "$(mt new 0017)" \
-		-a "$(jq .run.boots "$ab/base/results.json")/$(jq .run.boots "$ab/new/results.json")" = 2/2
+		-a "$(passes base)/$(passes new)" = 2/2
 	r1=$ab/base/results.json r2=$ab/new/results.json
 	q='[.cells[] | select(.workload == "stock_dio") | "\(.params.fixedbufs)=\(.metrics.foll_pins_per_io)"] | join(",")'
 	result "stock O_DIRECT, FOLL_PIN per 4 KiB read (no fixed buffers, fixed): 0,0 on $k1 (FOLL_GET), 1,0 on $k2 (FOLL_PIN)" \
