@@ -270,13 +270,16 @@ static void put_demoted(struct pb_text *t, char *md, int levels)
 }
 
 /*
- * root's cells without the unsupported ones (a new array; the cells are
- * shared), and the unsupported ones listed by reason in *skipped.
+ * The report of run without its unsupported cells (the cells are shared,
+ * run is not changed), which are listed by reason in *skipped instead.
+ * The caller frees the report.
  */
-static struct json_object *supported_cells(struct json_object *cells, struct pb_text *skipped)
+static char *report_of_runnable(struct json_object *run, struct pb_text *skipped)
 {
+	struct json_object *cells = pb_json_get(run, "cells"), *shown = json_object_new_object();
 	struct json_object *out = json_object_new_array();
 	size_t n = json_object_array_length(cells), nr = 0;
+	char *report;
 	const char **reasons = pb_xcalloc(n + 1, sizeof(*reasons));
 	size_t *counts = pb_xcalloc(n + 1, sizeof(*counts));
 
@@ -300,7 +303,14 @@ static struct json_object *supported_cells(struct json_object *cells, struct pb_
 			    reasons[k]);
 	free(reasons);
 	free(counts);
-	return out;
+	json_object_object_foreach(run, key, val) {
+		if (strcmp(key, "cells"))
+			json_object_object_add(shown, key, json_object_get(val));
+	}
+	json_object_object_add(shown, "cells", out);
+	report = pb_report_md(shown);
+	json_object_put(shown);
+	return report;
 }
 
 int pb_publish(struct json_object *root, const char *outdir, const char *command, char *err, size_t errlen)
@@ -379,16 +389,9 @@ int pb_publish_with(struct json_object *root, struct json_object *contended, con
 	 * has those that needed two CPUs.
 	 */
 	{
-		struct json_object *shown = json_object_new_object(), *kept;
 		struct pb_text skipped = { 0 };
 
-		json_object_object_foreach(root, key, val) {
-			if (strcmp(key, "cells"))
-				json_object_object_add(shown, key, json_object_get(val));
-		}
-		kept = supported_cells(cells, &skipped);
-		json_object_object_add(shown, "cells", kept);
-		report = pb_report_md(shown);
+		report = report_of_runnable(root, &skipped);
 		pb_text_put(&t, "## Tables\n\n");
 		if (skipped.len)
 			pb_text_put(&t, "Cells this mode could not run are not in the tables%s:\n\n%s\n",
@@ -397,7 +400,6 @@ int pb_publish_with(struct json_object *root, struct json_object *contended, con
 		put_demoted(&t, report, 1);
 		free(report);
 		free(skipped.s);
-		json_object_put(shown);
 	}
 	if (contended) {
 		pb_text_put(&t, "\n## Contended cells (wall mode)\n\n"
@@ -413,22 +415,14 @@ int pb_publish_with(struct json_object *root, struct json_object *contended, con
 			s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
 			s_at(contended, "run.repeat"), s_at(contended, "run.job"));
 		{
-			struct json_object *shown = json_object_new_object(), *kept;
 			struct pb_text skipped = { 0 };
 
-			json_object_object_foreach(contended, key, val) {
-				if (strcmp(key, "cells"))
-					json_object_object_add(shown, key, json_object_get(val));
-			}
-			kept = supported_cells(pb_json_get(contended, "cells"), &skipped);
-			json_object_object_add(shown, "cells", kept);
-			report = pb_report_md(shown);
+			report = report_of_runnable(contended, &skipped);
 			if (skipped.len)
 				pb_text_put(&t, "Not run in this mode either:\n\n%s\n", skipped.s);
 			put_demoted(&t, report, 2);
 			free(report);
 			free(skipped.s);
-			json_object_put(shown);
 		}
 	}
 	/* The kernel pairs published from A/B runs stay (pb_publish_kernels()). */
