@@ -97,6 +97,32 @@ static noinline int round_failed(struct gup_fast_run *r, unsigned int c, long n)
 }
 
 /*
+ * The rmap walker's tax, once, with every tracking object of the round
+ * held. Out of line, as round_failed(): the timed loops' code must not
+ * depend on it.
+ */
+static noinline void measure_walk(struct gup_fast_run *r)
+{
+	struct pinbench_gup_fast *a = r->a;
+	unsigned int i;
+	u64 t0, t1;
+	long met;
+
+	for (i = 0; i < 2 * PINBENCH_WALKS; i++) {
+		bool miss = i & 1;
+
+		t0 = ktime_get_ns();
+		met = r->s->walk(&r->pins[0], miss);
+		t1 = ktime_get_ns();
+		if (met < 0)
+			return;
+		pinbench_stats_add(miss ? &a->walk_miss : &a->walk, t1 - t0);
+		if (!miss)
+			a->walk_vmas = met;
+	}
+}
+
+/*
  * One round. Instantiated per kind and bd (constants), so a measured
  * run's timed loops test neither: `make reference` (instruction-exact)
  * saw a breakdown test cost 6 ns per call at one page per call.
@@ -161,20 +187,8 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
 		unsigned long i;
 
-		/* The walker's tax, once, with every tracking object of the round held. */
-		for (i = 0; s->walk && i < 2 * PINBENCH_WALKS; i++) {
-			bool miss = i & 1;
-			long met;
-
-			t0 = ktime_get_ns();
-			met = s->walk(&r->pins[0], miss);
-			t1 = ktime_get_ns();
-			if (met < 0)
-				break;
-			pinbench_stats_add(miss ? &a->walk_miss : &a->walk, t1 - t0);
-			if (!miss)
-				a->walk_vmas = met;
-		}
+		if (s->walk)
+			measure_walk(r);
 		for (i = 0; i < a->nr_pages; i++)
 			if (page_in_pmd_folio(r->pages[i]))
 				a->huge_pages_seen++;
