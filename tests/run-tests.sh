@@ -21,6 +21,8 @@ skip() { echo "SKIP: $1${2:+ ($2)}"; skipped=$((skipped + 1)); }
 result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
 # json FILE FILTER: a jq query (jq -r, compact)
 json() { jq -rc "$2" "$1"; }
+# The sanitizer builds stop at the first undefined behaviour, as at the first bad access.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -40,7 +42,7 @@ echo "== unit tests under ASan and UBSan (SANITIZE=1, a copy in build/check/sani
 # The host code and the unit tests built with the sanitizers, beside the
 # normal build: any leak, overflow or undefined behaviour fails the test.
 san=$out/sanitize
-mkdir -p "$san/kmod" && cp -r "$repo/bench" "$repo/tests" "$repo/workloads" "$san/" && cp "$repo/kmod/pinbench_uapi.h" "$san/kmod/"
+mkdir -p "$san" && cp -r "$repo/bench" "$repo/tests" "$repo/workloads" "$repo/kmod" "$repo/scripts" "$san/"
 if (make -C "$san/bench" clean && make -C "$san/bench" SANITIZE=1 LIBPERF="$repo/build/libperf" all &&
     make -C "$san/tests" SANITIZE=1 clean && make -C "$san/tests" SANITIZE=1 $(cd "$tests" && echo unit/test_*.c | sed 's/\.c//g')) \
 	> "$out/sanitize-build.log" 2>&1; then
@@ -56,60 +58,108 @@ else
 	fail "unit tests under ASan + UBSan" "build failed; see $out/sanitize-build.log"
 fi
 
-echo "== host: bad input"
-# A bad job file is refused with file:line and the allowed values; exit 2; nothing is written.
-msg=$("$pinbench" cells --job data/bad-range.job 2>&1); rc=$?
-result "bad job value: exit 2 with file:line" test $rc = 2 -a "${msg#*data/bad-range.job:4: pages_per_call: 7000 is out of range 1..1024}" != "$msg"
-msg=$("$pinbench" run --job data/bad-key.job --out "$out/bad-key" 2>&1); rc=$?
-result "bad job key: exit 2, file:line, no run directory" test $rc = 2 -a ! -e "$out/bad-key" -a "${msg#*data/bad-key.job:3: unknown key \'colour\'}" != "$msg"
-printf '{"schema_version": 1, "cells": [' > "$out/truncated.json"
-mkdir -p "$out/truncated" && mv "$out/truncated.json" "$out/truncated/results.json"
-msg=$("$pinbench" report "$out/truncated" 2>&1); rc=$?
-result "truncated results.json: refused with exit 2 and its position" \
-	test $rc = 2 -a "${msg#*truncated/results.json:1:33: unexpected end of file}" != "$msg"
-msg=$("$pinbench" run --kernel 0.0.0-none --job data/deterministic.job --out "$out/no-kernel" 2>&1); rc=$?
-result "--kernel naming no installed kernel: exit 2, the usable ones listed, no run directory" \
-	test $rc = 2 -a ! -e "$out/no-kernel" -a "${msg#*is not installed*usable here: }" != "$msg"
-# A tree whose build fails: the message has the compiler's first error line and the release.
-fake=$out/fake-tree
-mkdir -p "$fake/arch/x86/boot" "$fake/include/generated" "$fake/mods"
-: > "$fake/arch/x86/boot/bzImage"
-: > "$fake/mods/modules.dep"
-echo '#define UTS_RELEASE "9.9.9-fake"' > "$fake/include/generated/utsrelease.h"
-printf 'modules:\n\t@echo "kmod/core.c:1:1: error: this tree cannot build modules" >&2; exit 1\n' > "$fake/Makefile"
-msg=$("$pinbench" run --kernel "$fake/arch/x86/boot/bzImage" --moddir "$fake/mods" --job data/deterministic.job --out "$out/fake-run" 2>&1); rc=$?
-result "a module that does not build: exit 2, kernel release and the compiler's error, no run directory" \
-	test $rc = 2 -a ! -e "$out/fake-run" -a "${msg#*does not build against kernel 9.9.9-fake*error: this tree cannot build modules}" != "$msg"
-# A hostile results.json: strategy names that are gnuplot code (a string that ends early, a backquote).
-hostile=$out/hostile
-mkdir -p "$hostile"
-jq --arg f "$out/pwned" '.cells[0].strategy = "x\"; system(\"touch \($f)\") #" | .cells[1].strategy = "y`touch \($f)`"' \
-	"$repo/results/baseline.json" > "$hostile/results.json"
-"$pinbench" report "$hostile" > /dev/null 2>&1; rc=$?
-result "report on a results.json whose strategy names are gnuplot code: nothing runs, the figures are drawn" \
-	test $rc = 0 -a ! -e "$out/pwned" -a "$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)" -ge 1
-# A run directory whose name is shell code, and one with an apostrophe.
-rm -f pwned2
-for d in "$out/x'; touch pwned2; echo '" "$out/Bob's run"; do
-	mkdir -p "$d" && cp "$repo/results/baseline.json" "$d/results.json"
-	"$pinbench" report "$d" > /dev/null 2>&1; rc=$?
-	result "report in a run directory named \"${d##*/}\": nothing runs, every figure drawn" \
-		test $rc = 0 -a ! -e pwned2 -a "$(ls "$d"/plots/*.png 2>/dev/null | wc -l)" = \
-		"$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)"
-done
+# The host tools on bad input: host_input_tests PINBENCH OUT TAG runs every
+# test with that binary, writing under OUT, each test's name ending in TAG.
+# It runs twice: the normal build, and the ASan + UBSan one.
+host_input_tests() {
+	local pinbench=$1 out=$2 tag=$3
+	local msg rc fake bad f name expect d cmd hostile a
+	# shellcheck disable=SC2329
+	result() { local n=$1; shift; if "$@"; then pass "$n$tag"; else fail "$n$tag"; fi; }
+	mkdir -p "$out"
+	# A bad job file is refused with file:line and the allowed values; exit 2; nothing is written.
+	msg=$("$pinbench" cells --job data/bad-range.job 2>&1); rc=$?
+	result "bad job value: exit 2 with file:line" test $rc = 2 -a "${msg#*data/bad-range.job:4: pages_per_call: 7000 is out of range 1..1024}" != "$msg"
+	msg=$("$pinbench" run --job data/bad-key.job --out "$out/bad-key" 2>&1); rc=$?
+	result "bad job key: exit 2, file:line, no run directory" test $rc = 2 -a ! -e "$out/bad-key" -a "${msg#*data/bad-key.job:3: unknown key \'colour\'}" != "$msg"
+	printf '{"schema_version": 1, "cells": [' > "$out/truncated.json"
+	mkdir -p "$out/truncated" && mv "$out/truncated.json" "$out/truncated/results.json"
+	msg=$("$pinbench" report "$out/truncated" 2>&1); rc=$?
+	result "truncated results.json: refused with exit 2 and its position" \
+		test $rc = 2 -a "${msg#*truncated/results.json:1:33: unexpected end of file}" != "$msg"
+	msg=$("$pinbench" run --kernel 0.0.0-none --job data/deterministic.job --out "$out/no-kernel" 2>&1); rc=$?
+	result "--kernel naming no installed kernel: exit 2, the usable ones listed, no run directory" \
+		test $rc = 2 -a ! -e "$out/no-kernel" -a "${msg#*is not installed*usable here: }" != "$msg"
+	# A tree whose build fails: the message has the compiler's first error line and the release.
+	fake=$out/fake-tree
+	mkdir -p "$fake/arch/x86/boot" "$fake/include/generated" "$fake/mods"
+	: > "$fake/arch/x86/boot/bzImage"
+	: > "$fake/mods/modules.dep"
+	echo '#define UTS_RELEASE "9.9.9-fake"' > "$fake/include/generated/utsrelease.h"
+	printf 'modules:\n\t@echo "kmod/core.c:1:1: error: this tree cannot build modules" >&2; exit 1\n' > "$fake/Makefile"
+	msg=$("$pinbench" run --kernel "$fake/arch/x86/boot/bzImage" --moddir "$fake/mods" --job data/deterministic.job --out "$out/fake-run" 2>&1); rc=$?
+	result "a module that does not build: exit 2, kernel release and the compiler's error, no run directory" \
+		test $rc = 2 -a ! -e "$out/fake-run" -a "${msg#*does not build against kernel 9.9.9-fake*error: this tree cannot build modules}" != "$msg"
+	# Hostile or broken results.json files (tests/data/bad-results: one jq filter
+	# each over the baseline, and the message expected): every consumer refuses
+	# them with the violation's path and exit 2, writes nothing, runs nothing.
+	bad=""
+	for f in data/bad-results/*.jq; do
+		name=$(basename "$f" .jq) expect=$(sed -n '1s/^# expect: //p' "$f") d=$out/bad-results/$name
+		mkdir -p "$d"
+		jq -f "$f" "$repo/results/baseline.json" | sed 's/"NAN_HERE"/NaN/' > "$d/results.json"
+		for cmd in "report $d" "compare $repo/results/baseline.json $d" "compare $d $repo/results/baseline.json" \
+			   "merge --out $d/merged $d $d" "publish $d --out $d/published"; do
+			# shellcheck disable=SC2086
+			msg=$("$pinbench" $cmd 2>&1); rc=$?
+			case "$rc:$msg" in
+			"2:"*"$expect"*) ;;
+			*) bad="$bad [$name: pinbench ${cmd%% *}: exit $rc: $(echo "$msg" | tail -n 1)]" ;;
+			esac
+		done
+		[ "$(ls -A "$d")" = results.json ] || bad="$bad [$name: wrote $(ls -A "$d" | grep -vx results.json | tr '\n' ' ')]"
+	done
+	result "hostile or broken results.json ($(ls data/bad-results/*.jq | wc -l) kinds): report, compare, merge, publish refuse each with its path, exit 2, nothing written${bad:+;$bad}" \
+		test -z "$bad" -a ! -e /tmp/pinbench-pwned
+	# The same baseline with a judged figure missing, or a word in its place, in NEW: a regression (exit 1), said.
+	jq 'del(.cells[0].metrics.acquire_ns_per_page)' "$repo/results/baseline.json" > "$out/bad-results/missing-figure.json"
+	jq '.cells[0].metrics.acquire_ns_per_page = "fast"' "$repo/results/baseline.json" > "$out/bad-results/word-figure.json"
+	bad=""
+	for f in missing-figure word-figure; do
+		msg=$("$pinbench" compare "$repo/results/baseline.json" "$out/bad-results/$f.json" 2>&1); rc=$?
+		case "$rc:$msg" in
+		"1:"*"acquire_ns_per_page.p50: "*" REGRESSION (the new run has no "*) ;;
+		*) bad="$bad [$f: exit $rc]" ;;
+		esac
+	done
+	result "compare: a judged figure missing or not a number in NEW is a regression (exit 1, named)${bad:+;$bad}" test -z "$bad"
+	# The report of a good run still draws, whatever the run directory is called.
+	hostile=$out/hostile
+	mkdir -p "$hostile" && cp "$repo/results/baseline.json" "$hostile/results.json"
+	"$pinbench" report "$hostile" > /dev/null 2>&1
+	# A run directory whose name is shell code, and one with an apostrophe.
+	rm -f pwned2
+	for d in "$out/x'; touch pwned2; echo '" "$out/Bob's run"; do
+		mkdir -p "$d" && cp "$repo/results/baseline.json" "$d/results.json"
+		"$pinbench" report "$d" > /dev/null 2>&1; rc=$?
+		result "report in a run directory named \"${d##*/}\": nothing runs, every figure drawn" \
+			test $rc = 0 -a ! -e pwned2 -a "$(ls "$d"/plots/*.png 2>/dev/null | wc -l)" = \
+			"$(ls "$hostile"/plots/*.png 2>/dev/null | wc -l)"
+	done
 
-# Numbers on the command line are whole numbers (or, for a threshold, a plain decimal): nothing else runs.
-bad=""
-for a in "--repeat nan" "--repeat 1.5" "--repeat 1e3" "--repeat 03" "--repeat -1" "--vcpus 2x" \
-	 "--threshold nan" "--threshold 0x10"; do
-	# shellcheck disable=SC2086
-	"$pinbench" run --job data/deterministic.job --out "$out/never" $a > /dev/null 2>&1
-	[ $? = 2 ] || bad="$bad [$a]"
-done
-"$pinbench" compare "$repo/results/baseline.json" "$repo/results/baseline.json" --threshold nan > /dev/null 2>&1
-[ $? = 2 ] || bad="$bad [compare --threshold nan]"
-result "command-line numbers that are not numbers (nan, 1.5, 1e3, 03, -1, 2x, 0x10): exit 2, nothing run${bad:+; accepted:$bad}" \
-	test -z "$bad" -a ! -e "$out/never"
+	# Numbers on the command line are whole numbers (or, for a threshold, a plain decimal): nothing else runs.
+	bad=""
+	for a in "--repeat nan" "--repeat 1.5" "--repeat 1e3" "--repeat 03" "--repeat -1" "--vcpus 2x" \
+		 "--threshold nan" "--threshold 0x10"; do
+		# shellcheck disable=SC2086
+		"$pinbench" run --job data/deterministic.job --out "$out/never" $a > /dev/null 2>&1
+		[ $? = 2 ] || bad="$bad [$a]"
+	done
+	"$pinbench" compare "$repo/results/baseline.json" "$repo/results/baseline.json" --threshold nan > /dev/null 2>&1
+	[ $? = 2 ] || bad="$bad [compare --threshold nan]"
+	result "command-line numbers that are not numbers (nan, 1.5, 1e3, 03, -1, 2x, 0x10): exit 2, nothing run${bad:+; accepted:$bad}" \
+		test -z "$bad" -a ! -e "$out/never"
+	unset -f result
+	result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
+}
+echo "== host: bad input"
+host_input_tests "$pinbench" "$out" ""
+if [ -x "$san/bench/pinbench" ]; then
+	echo "== host: bad input, the ASan + UBSan build"
+	host_input_tests "$san/bench/pinbench" "$out/sanitize-host" " [ASan+UBSan]"
+else
+	fail "host tests under ASan + UBSan" "the sanitizer build failed; see $out/sanitize-build.log"
+fi
 
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 

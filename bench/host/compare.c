@@ -29,7 +29,7 @@ static bool metric_value(struct json_object *metrics, const char *path, double *
 	if (!v || (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int)))
 		return false;
 	*out = json_object_get_double(v);
-	return true;
+	return isfinite(*out);
 }
 
 static struct json_object *find_cell(struct json_object *cells, const char *id)
@@ -207,8 +207,32 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 	bool regressed, tested = false, significant = true;
 	char line[512], mark[96] = "";
 
-	if (!metric_value(pb_json_get(bc, "metrics"), path, &b) ||
-	    !metric_value(pb_json_get(nc, "metrics"), path, &v) || (b == 0 && v == 0))
+	/* A figure the base does not have is new: nothing to judge it against. */
+	if (!metric_value(pb_json_get(bc, "metrics"), path, &b))
+		return;
+	/*
+	 * One the new run lacks, or has as anything but a finite number, is a
+	 * regression: a figure that vanished (a phase that no longer ran, a
+	 * result someone edited) must not pass for one that held.
+	 */
+	if (!metric_value(pb_json_get(nc, "metrics"), path, &v)) {
+		struct json_object *nv = pb_json_path(pb_json_get(nc, "metrics"), path);
+
+		snprintf(line, sizeof(line), "%s: %.6g -> %s %s REGRESSION (the new run has %s)", path, b,
+			 nv ? json_object_get_string(nv) : "none", d->unit,
+			 nv ? "no number for this judged figure" : "no value for this judged figure");
+		fprintf(cx->out, "%s: %s\n", id, line);
+		note(failure, line);
+		if (cx->md_figures) {
+			char *cid = md_cell(id), *cv = md_cell(nv ? json_object_get_string(nv) : "none");
+
+			append(&cx->md_figures, "| %s | %s | %.6g | %s | - | - | - | **REGRESSION** (no number) |\n",
+			       cid, path, b, cv);
+			free(cid), free(cv);
+		}
+		return;
+	}
+	if (b == 0 && v == 0)
 		return;
 	if (bs && ns && !pb_stats_from_json(bs, &sa) && !pb_stats_from_json(ns, &sb) &&
 	    !pb_welch(&sa, &sb, &w)) {

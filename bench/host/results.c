@@ -683,47 +683,6 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 	return c;
 }
 
-int pb_results_check(struct json_object *root, char *err, size_t len)
-{
-	static const char *const top[] = { "schema_version", "pinbench", "run", "host", "guest", "cells" };
-	struct json_object *v, *cells;
-
-	if (!json_object_is_type(root, json_type_object)) {
-		snprintf(err, len, "top level is not an object");
-		return -1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(top); i++) {
-		if (!json_object_object_get_ex(root, top[i], &v)) {
-			snprintf(err, len, "missing \"%s\"", top[i]);
-			return -1;
-		}
-	}
-	json_object_object_get_ex(root, "schema_version", &v);
-	if (json_object_get_int(v) != PB_SCHEMA_VERSION) {
-		snprintf(err, len, "schema_version %d, this pinbench reads %d", json_object_get_int(v),
-			 PB_SCHEMA_VERSION);
-		return -1;
-	}
-	json_object_object_get_ex(root, "cells", &cells);
-	if (!json_object_is_type(cells, json_type_array)) {
-		snprintf(err, len, "\"cells\" is not an array");
-		return -1;
-	}
-	for (size_t i = 0; i < json_object_array_length(cells); i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i);
-		static const char *const need[] = { "id", "workload", "strategy", "params", "status",
-						     "reason", "metrics", "pin_balance" };
-
-		for (size_t j = 0; j < ARRAY_SIZE(need); j++) {
-			if (!json_object_object_get_ex(c, need[j], &v)) {
-				snprintf(err, len, "cells[%zu] has no \"%s\"", i, need[j]);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
 void pb_truncate_row_label(struct json_object *cell, char *out, size_t len)
 {
 	struct json_object *params = pb_json_get(cell, "params"), *v;

@@ -3,6 +3,7 @@
 #ifndef PINBENCH_RESULTS_H
 #define PINBENCH_RESULTS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <json-c/json.h>
 
@@ -36,7 +37,13 @@ const char *pb_writeback_verdict(uint64_t lost, uint64_t redirected, uint64_t un
  * "stock: O_DIRECT reads" / "stock: io_uring fixed buffers".
  */
 void pb_truncate_row_label(struct json_object *cell, char *out, size_t len);
-/* Validate the parts of results.json that renderers rely on; -1 with a message. */
+/*
+ * Validate a results.json before anything reads it (validate.c): types,
+ * finite numbers, identifiers, unique ids. 0, or -1 with the first
+ * violation as a path ("cells[3].params is not an object").
+ */
 int pb_results_check(struct json_object *root, char *err, size_t len);
+/* Letters, digits and _.,:=/+- only, not empty: what ids and names are made of. */
+bool pb_is_ident(const char *s);
 
 #endif

@@ -289,7 +289,8 @@ static struct json_object *minimal_results(void)
 	return json_tokener_parse(
 		"{\"schema_version\":1,\"pinbench\":{},\"run\":{},\"host\":{},\"guest\":{},"
 		"\"cells\":[{\"id\":\"x\",\"workload\":\"gup_fast\",\"strategy\":\"gup_ref\",\"params\":{},"
-		"\"status\":\"unsupported\",\"reason\":\"why\",\"metrics\":{},\"pin_balance\":{}}]}");
+		"\"status\":\"unsupported\",\"reason\":\"why\",\"metrics\":{},"
+		"\"pin_balance\":{\"acquired\":null,\"released\":null}}]}");
 }
 
 static void test_results_check(void **state)
@@ -305,7 +306,7 @@ static void test_results_check(void **state)
 	free(md);
 	json_object_object_del(json_object_array_get_idx(json_object_object_get(r, "cells"), 0), "status");
 	assert_int_equal(pb_results_check(r, err, sizeof(err)), -1);
-	assert_string_equal(err, "cells[0] has no \"status\"");
+	assert_string_equal(err, "cells[0].status is missing");
 	json_object_put(r);
 
 	r = minimal_results();

@@ -1,0 +1,2 @@
+# expect: cells is not an array
+.cells = "all of them"

@@ -1,0 +1,2 @@
+# expect: cells[3].id is missing
+del(.cells[3].id)

@@ -1,0 +1,2 @@
+# expect: cells[0].kernel_log is not an array
+.cells[0].kernel_log = "BUG: nothing"

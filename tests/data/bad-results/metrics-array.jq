@@ -1,0 +1,2 @@
+# expect: cells[0].metrics is not an object
+.cells[0].metrics = ["p50"]

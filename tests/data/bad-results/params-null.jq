@@ -1,0 +1,2 @@
+# expect: cells[0].params is not an object
+.cells[0].params = null

@@ -1,0 +1,2 @@
+# expect: cells[0].pin_balance.released is missing
+del(.cells[0].pin_balance.released)

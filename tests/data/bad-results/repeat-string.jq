@@ -1,0 +1,2 @@
+# expect: run.repeat is not a whole number >= 0
+.run.repeat = "5"

@@ -1,0 +1,2 @@
+# expect: run is not an object
+.run = null
