@@ -99,7 +99,8 @@ host_input_tests() {
 		mkdir -p "$d"
 		jq -f "$f" "$repo/results/baseline.json" | sed 's/"NAN_HERE"/NaN/' > "$d/results.json"
 		for cmd in "report $d" "compare $repo/results/baseline.json $d" "compare $d $repo/results/baseline.json" \
-			   "merge --out $d/merged $d $d" "publish $d --out $d/published"; do
+			   "merge --out $d/merged $d $d" "publish $d --out $d/published" \
+			   "nightly --mode deterministic --baseline $d/results.json --out $d/nightly"; do
 			# shellcheck disable=SC2086
 			msg=$("$pinbench" $cmd 2>&1); rc=$?
 			case "$rc:$msg" in
@@ -109,7 +110,7 @@ host_input_tests() {
 		done
 		[ "$(ls -A "$d")" = results.json ] || bad="$bad [$name: wrote $(ls -A "$d" | grep -vx results.json | tr '\n' ' ')]"
 	done
-	result "hostile or broken results.json ($(ls data/bad-results/*.jq | wc -l) kinds): report, compare, merge, publish refuse each with its path, exit 2, nothing written${bad:+;$bad}" \
+	result "hostile or broken results.json ($(ls data/bad-results/*.jq | wc -l) kinds): report, compare, merge, publish and nightly (its baseline, before any boot) refuse each with its path, exit 2, nothing written${bad:+;$bad}" \
 		test -z "$bad" -a ! -e /tmp/pinbench-pwned
 	# The same baseline with a judged figure missing, or a word in its place, in NEW: a regression (exit 1), said.
 	jq 'del(.cells[0].metrics.acquire_ns_per_page)' "$repo/results/baseline.json" > "$out/bad-results/missing-figure.json"

@@ -677,6 +677,17 @@ static void write_results(struct json_object *root, const char *dir)
 		pb_die("%s already holds a result; pinbench never overwrites one", dir);
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
+	/*
+	 * What this pinbench writes, its own readers must take: a file they
+	 * would refuse is a bug here, said at once (the file stays, with
+	 * everything measured).
+	 */
+	{
+		char err[1024];
+
+		if (pb_results_check(root, err, sizeof(err)) < 0)
+			pb_die("%s does not pass pinbench's own results check (a pinbench bug): %s", path, err);
+	}
 	free(path);
 }
 
