@@ -36,6 +36,8 @@ linux-source-6.12
 gnuplot-nox
 jq
 ministat
+clang
+libclang-rt-14-dev
 "
 
 if [ "${1:-}" = "--list" ]; then

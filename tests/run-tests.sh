@@ -70,6 +70,10 @@ host_input_tests() {
 	# A bad job file is refused with file:line and the allowed values; exit 2; nothing is written.
 	msg=$("$pinbench" cells --job data/bad-range.job 2>&1); rc=$?
 	result "bad job value: exit 2 with file:line" test $rc = 2 -a "${msg#*data/bad-range.job:4: pages_per_call: 7000 is out of range 1..1024}" != "$msg"
+	# Lists multiply: 765 bytes asking for 158 million cells are refused at once, not expanded.
+	msg=$(timeout 20 "$pinbench" cells --job data/too-many-cells.job 2>&1); rc=$?
+	result "a job whose lists make 158 million cells: exit 2 at once, with file:line" \
+		test $rc = 2 -a "${msg#*data/too-many-cells.job:3: [x]: its lists make 157731072 cells; a plan holds at most}" != "$msg"
 	msg=$("$pinbench" run --job data/bad-key.job --out "$out/bad-key" 2>&1); rc=$?
 	result "bad job key: exit 2, file:line, no run directory" test $rc = 2 -a ! -e "$out/bad-key" -a "${msg#*data/bad-key.job:3: unknown key \'colour\'}" != "$msg"
 	printf '{"schema_version": 1, "cells": [' > "$out/truncated.json"
@@ -161,6 +165,18 @@ if [ -x "$san/bench/pinbench" ]; then
 else
 	fail "host tests under ASan + UBSan" "the sanitizer build failed; see $out/sanitize-build.log"
 fi
+
+echo "== host: the job and results.json readers under libFuzzer (scripts/fuzz-host.sh, ${PINBENCH_FUZZ_SECONDS:-60} s each)"
+# Regression inputs replayed first, then fresh inputs; make fuzz-host runs longer.
+"$repo/scripts/fuzz-host.sh" "${PINBENCH_FUZZ_SECONDS:-60}" > "$out/fuzz-host.log" 2>&1
+n=0
+while read -r line; do
+	case $line in
+	fuzz-*": PASS: "*) pass "${line%%: PASS: *} under libFuzzer + ASan + UBSan: ${line#*: PASS: }"; n=$((n + 1)) ;;
+	fuzz-*": FAIL: "*) fail "${line%%: FAIL: *} under libFuzzer + ASan + UBSan" "${line#*: FAIL: }"; n=$((n + 1)) ;;
+	esac
+done < "$out/fuzz-host.log"
+[ $n = 2 ] || { tail -20 "$out/fuzz-host.log"; fail "host fuzzers" "$n of 2 targets reported; see $out/fuzz-host.log"; }
 
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 

@@ -156,7 +156,7 @@ int pb_hist_from_json(struct json_object *o, struct pb_hist *h)
 	    get_u64(o, "min", &h->min) || get_u64(o, "max", &h->max) ||
 	    !json_object_object_get_ex(o, "buckets", &b) ||
 	    !json_object_is_type(b, json_type_array))
-		return -1;
+		goto bad;
 	len = json_object_array_length(b);
 	for (i = 0; i < len; i++) {
 		struct json_object *pair = json_object_array_get_idx(b, i);
@@ -165,15 +165,20 @@ int pb_hist_from_json(struct json_object *o, struct pb_hist *h)
 
 		if (!json_object_is_type(pair, json_type_array) ||
 		    json_object_array_length(pair) != 2)
-			return -1;
+			goto bad;
 		idx = json_object_get_int64(json_object_array_get_idx(pair, 0));
 		cnt = json_object_get_uint64(json_object_array_get_idx(pair, 1));
-		if (idx < 0 || idx >= PINBENCH_HIST_BUCKETS)
-			return -1;
-		h->buckets[idx] += cnt;
-		total += cnt;
+		if (idx < 0 || idx >= PINBENCH_HIST_BUCKETS ||
+		    __builtin_add_overflow(h->buckets[idx], cnt, &h->buckets[idx]) ||
+		    __builtin_add_overflow(total, cnt, &total))
+			goto bad;
 	}
-	return total == h->n ? 0 : -1;
+	if (total == h->n)
+		return 0;
+bad:
+	/* A histogram that does not decode holds no memory (pb_hist_free on it is harmless). */
+	pb_hist_free(h);
+	return -1;
 }
 
 struct json_object *pb_summary_to_json(const struct pb_summary *s)

@@ -36,6 +36,7 @@ void pb_hist_summary(const struct pb_hist *h, double scale, struct pb_summary *s
 
 /* Sparse JSON form: {"n","sum","min","max","buckets":[[index,count],...]}. */
 struct json_object *pb_hist_to_json(const struct pb_hist *h);
+/* 0, or -1 with h holding no memory: a histogram that does not decode, or whose counts do not add up to n. */
 int pb_hist_from_json(struct json_object *o, struct pb_hist *h);
 struct json_object *pb_summary_to_json(const struct pb_summary *s);
 

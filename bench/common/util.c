@@ -82,6 +82,11 @@ void pb_text_put(struct pb_text *t, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (!t->s) {	/* a new text: NULL + 0 is undefined, so it gets a buffer first */
+		t->cap = 256;
+		t->len = 0;
+		t->s = pb_xmalloc(t->cap);
+	}
 	for (;;) {
 		va_start(ap, fmt);
 		n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);

@@ -571,8 +571,25 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		v = effective(job, global, i, &axes[i].line, workload);
 		split_axis(v, &axes[i]);
 	}
+	/*
+	 * The lists multiply: a 765-byte job file can ask for 160 million
+	 * cells, which would take the host's memory before a guest boots.
+	 */
+	{
+		uint64_t cells = 1;
 
-	for (;;) {
+		for (i = 0; i < NR_OPTIONS; i++)
+			if (__builtin_mul_overflow(cells, (uint64_t)axes[i].nr, &cells))
+				cells = UINT64_MAX;
+		if (cells > PB_MAX_CELLS - plan->nr) {
+			perr(p, job->line, "[%s]: its lists make %" PRIu64 " cells%s; a plan holds at most %u: "
+			     "split the sweep", job->name, cells, plan->nr ? " after the earlier sections'" : "",
+			     PB_MAX_CELLS);
+			ret = -1;
+		}
+	}
+
+	while (!ret) {
 		struct pb_cellspec c = { 0 };
 		char id[1024];
 		size_t used;
@@ -749,6 +766,14 @@ int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errl
 		struct pb_plan one;
 
 		if (pb_job_load(path, &one, err, errlen) < 0) {
+			pb_plan_free(plan);
+			free(list);
+			return -1;
+		}
+		if (one.nr > PB_MAX_CELLS - plan->nr) {
+			snprintf(err, errlen, "%s: its %zu cells make %zu with the earlier job files; a plan "
+				 "holds at most %u: split the sweep", path, one.nr, plan->nr + one.nr, PB_MAX_CELLS);
+			pb_plan_free(&one);
 			pb_plan_free(plan);
 			free(list);
 			return -1;

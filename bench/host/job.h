@@ -15,6 +15,13 @@ struct pb_cellspec {
 	size_t plan_index;	/* its place in the whole plan (when sharded) */
 };
 
+/*
+ * The most cells one plan may hold: ten times the full matrix
+ * (every job file in workloads/, about 1,000 cells), far more than a run can
+ * do in a day.
+ */
+#define PB_MAX_CELLS 10000u
+
 struct pb_plan {
 	struct pb_cellspec *cells;
 	size_t nr;

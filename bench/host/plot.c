@@ -219,16 +219,19 @@ static const char *gp_text(const char *in, char *out, size_t len)
 	return out;
 }
 
-/* Write the series and the script, run gnuplot; -1 (with err) when it fails. */
+/*
+ * Write the series and the script, run gnuplot; -1 (with err) when it
+ * fails. The figure's series are freed either way.
+ */
 static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 {
 	char *script = NULL, safe[256];
 	size_t slen = 0;
+	int ret = 0;
 	FILE *g;
-	int st;
 
 	if (!f->ns)
-		goto none;
+		goto out;
 	g = open_memstream(&script, &slen);
 	if (!g)
 		pb_die("out of memory");
@@ -241,15 +244,12 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 		fprintf(g, "set logscale x %d\nset format x \"%%g\"\n", f->xbase ? f->xbase : 2);
 	if (f->logy)
 		fprintf(g, "set logscale y\n");
-	for (size_t i = 0; i < f->ns; i++) {
+	for (size_t i = 0; i < f->ns && !ret; i++) {
 		char *dat = pb_asprintf("%s/%s.%zu.dat", dir, f->name, i);
 
 		if (pb_write_file_atomic(dat, f->s[i].data ? f->s[i].data : "", f->s[i].len) < 0) {
 			snprintf(err, errlen, "cannot write %s: %s", dat, strerror(errno));
-			free(dat);
-			fclose(g);
-			free(script);
-			return -1;
+			ret = -1;
 		}
 		free(dat);
 	}
@@ -263,13 +263,12 @@ static int draw(const char *dir, struct figure *f, char *err, size_t errlen)
 		fprintf(g, "\n");
 	}
 	fclose(g);
-	st = gnuplot_atomic(dir, f->name, script, err, errlen);
+	if (!ret && gnuplot_atomic(dir, f->name, script, err, errlen) < 0)
+		ret = -1;
 	free(script);
-	if (st < 0)
-		return -1;
-none:
+out:
 	figure_free(f);
-	return 0;
+	return ret;
 }
 
 /* gup_fast: acquire and release cost per page against pages per call, per strategy. */
@@ -354,7 +353,9 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 				}
 				pb_hist_free(&hist);
 			}
-			if (draw(dir, &cdf, err, errlen) < 0 || draw(dir, &io, err, errlen) < 0)
+			int a = draw(dir, &cdf, err, errlen), b = draw(dir, &io, err, errlen);
+
+			if (a < 0 || b < 0)
 				return -1;
 		}
 	}

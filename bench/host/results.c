@@ -19,7 +19,7 @@ static int add_hist_summary(struct json_object *metrics, const char *name,
 {
 	struct json_object *h;
 	struct pb_summary s;
-	struct pb_hist hist;
+	struct pb_hist hist = { 0 };
 
 	if (!json_object_object_get_ex(raw, key, &h) || pb_hist_from_json(h, &hist) < 0) {
 		pb_hist_free(&hist);
