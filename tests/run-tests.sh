@@ -180,6 +180,11 @@ done < "$out/fuzz-host.log"
 
 [ $unit_only = 1 ] && { echo "$passed passed, $failed failed"; [ $failed = 0 ]; exit; }
 
+# A run directory (--out, or --name's part of it) with a comma, QEMU's option separator, and an option in it.
+msg=$("$pinbench" exec --out "$out/comma,path=x" -- /bin/sh -c 'echo guest-ok' 2>&1); rc=$?
+result "a run directory named 'comma,path=x': QEMU's -virtfs takes it as one path, the guest runs" \
+	test $rc = 0 -a "${msg#*guest-ok}" != "$msg"
+
 echo "== guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"
 "$pinbench" exec --out "$out/guest" -- "$tests/guest/run.sh" > "$out/guest.log" 2>&1
 rc=$?

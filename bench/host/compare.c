@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "escape.h"
 #include "metrics.h"
 #include "repeat.h"
 #include "stats.h"
@@ -68,26 +69,6 @@ static void geo_add(struct strategy_mean *g, size_t *ng, const char *strategy, d
 	g[i].n++;
 }
 
-/* XML-escaped copy of s, for the caller to free. */
-static char *xml_escape(const char *s)
-{
-	size_t len = strlen(s), n = 0;
-	char *out = pb_xcalloc(len * 6 + 1, 1);
-
-	for (; *s; s++) {
-		const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
-				*s == '"' ? "&quot;" : NULL;
-
-		if (r) {
-			strcpy(out + n, r);
-			n += strlen(r);
-		} else {
-			out[n++] = *s;
-		}
-	}
-	return out;
-}
-
 struct junit_case {
 	char *classname, *name, *failure;	/* failure NULL: passed */
 };
@@ -112,11 +93,11 @@ static int write_junit(const char *path, struct junit_case *cases, size_t n, siz
 	JPUT("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	JPUT("<testsuite name=\"pinbench compare\" tests=\"%zu\" failures=\"%zu\">\n", n, failures);
 	for (size_t i = 0; i < n; i++) {
-		char *cl = xml_escape(cases[i].classname), *nm = xml_escape(cases[i].name);
+		char *cl = pb_xml_text(cases[i].classname), *nm = pb_xml_text(cases[i].name);
 
 		JPUT("  <testcase classname=\"%s\" name=\"%s\"", cl, nm);
 		if (cases[i].failure) {
-			char *f = xml_escape(cases[i].failure);
+			char *f = pb_xml_text(cases[i].failure);
 
 			JPUT(">\n    <failure message=\"regression\">%s</failure>\n  </testcase>\n", f);
 			free(f);
@@ -163,25 +144,6 @@ static void append(char **buf, const char *fmt, ...)
 	free(add);
 }
 
-/* s for a Markdown table cell: no pipe, newline or markup from a results file gets through. */
-static char *md_cell(const char *s)
-{
-	char *out = pb_xcalloc(strlen(s) * 5 + 1, 1), *o = out;
-
-	for (; *s; s++) {
-		if (*s == '|')
-			o += sprintf(o, "\\|");
-		else if (*s == '<')
-			o += sprintf(o, "&lt;");
-		else if (*s == '>')
-			o += sprintf(o, "&gt;");
-		else if (*s == '\n' || *s == '\r' || *s == '\t')
-			*o++ = ' ';
-		else
-			*o++ = *s;
-	}
-	return out;
-}
 
 /*
  * One figure of one cell. Where both runs have repetitions, the figure's
@@ -224,7 +186,7 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 		fprintf(cx->out, "%s: %s\n", id, line);
 		note(failure, line);
 		if (cx->md_figures) {
-			char *cid = md_cell(id), *cv = md_cell(nv ? json_object_get_string(nv) : "none");
+			char *cid = pb_md_text(id), *cv = pb_md_text(nv ? json_object_get_string(nv) : "none");
 
 			append(&cx->md_figures, "| %s | %s | %.6g | %s | - | - | - | **REGRESSION** (no number) |\n",
 			       cid, path, b, cv);
@@ -249,7 +211,7 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 	geo_add(cx->geo, &cx->ng, strategy ? strategy : "?", worse);
 	regressed = (d->better == PB_LOWER ? pct : -pct) > cx->threshold && significant;
 	if (cx->md_figures) {
-		char *cid = md_cell(id), ci[96], sig[64];
+		char *cid = pb_md_text(id), ci[96], sig[64];
 
 		if (cx->deterministic && !tested) {
 			snprintf(ci, sizeof(ci), "exact");
@@ -282,7 +244,7 @@ static void compare_figure(struct compare_ctx *cx, const char *id, const char *s
 static void md_change(struct compare_ctx *cx, const char *id, const char *what, const char *b,
 		      const char *v)
 {
-	char *cid = md_cell(id), *cb = md_cell(b), *cv = md_cell(v);
+	char *cid = pb_md_text(id), *cb = pb_md_text(b), *cv = pb_md_text(v);
 
 	append(&cx->md_changes, "| %s | %s | %s | %s |\n", cid, what, cb, cv);
 	cx->n_changes++;
@@ -302,7 +264,7 @@ static char *kernel_of(struct json_object *root)
 {
 	struct json_object *g = pb_json_get(root, "guest");
 	const char *rel = get_str(g, "kernel_release"), *img = get_str(g, "kernel_image");
-	char *r = md_cell(rel ? rel : "?"), *i = md_cell(img ? img : "?"), *s;
+	char *r = pb_md_text(rel ? rel : "?"), *i = pb_md_text(img ? img : "?"), *s;
 
 	s = pb_asprintf("%s (`%s`)", r, i);
 	free(r), free(i);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv.h"
+#include "escape.h"
 #include "util.h"
 
 /*
@@ -58,18 +59,12 @@ static void put_field(FILE *f, struct json_object *v)
 		fprintf(f, "%.10g", json_object_get_double(v));
 		return;
 	}
-	s = json_object_get_string(v);
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
+	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_boolean)) {
+		fputs(json_object_get_string(v), f);
+		return;
 	}
+	s = json_object_get_string(v);
+	pb_csv_text(f, s);
 }
 
 static const char *workload_of(struct json_object *c)
@@ -134,12 +129,18 @@ static char *workload_csv(struct json_object *cells, const char *workload)
 	if (stats.n)
 		qsort(stats.name, stats.n, sizeof(char *), cmp_str);
 	fputs("id,strategy,status", f);
-	for (size_t k = 0; k < params.n; k++)
-		fprintf(f, ",%s", params.name[k]);
-	for (size_t k = 0; k < metrics.n; k++)
-		fprintf(f, ",%s", metrics.name[k]);
-	for (size_t k = 0; k < stats.n; k++)
-		fprintf(f, ",%s", stats.name[k]);
+	for (size_t k = 0; k < params.n; k++) {
+		fputc(',', f);
+		pb_csv_text(f, params.name[k]);
+	}
+	for (size_t k = 0; k < metrics.n; k++) {
+		fputc(',', f);
+		pb_csv_text(f, metrics.name[k]);
+	}
+	for (size_t k = 0; k < stats.n; k++) {
+		fputc(',', f);
+		pb_csv_text(f, stats.name[k]);
+	}
 	fputc('\n', f);
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);

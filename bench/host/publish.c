@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "escape.h"
 #include "metrics.h"
 #include "plot.h"
 #include "publish.h"
@@ -308,7 +309,7 @@ static char *report_of_runnable(struct json_object *run, struct pb_text *skipped
 			json_object_object_add(shown, key, json_object_get(val));
 	}
 	json_object_object_add(shown, "cells", out);
-	report = pb_report_md(shown);
+	report = pb_report_md_view(shown);	/* run is already a view */
 	json_object_put(shown);
 	return report;
 }
@@ -318,9 +319,11 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 	return pb_publish_with(root, NULL, outdir, command, err, errlen);
 }
 
-int pb_publish_with(struct json_object *root, struct json_object *contended, const char *outdir,
+int pb_publish_with(struct json_object *orig, struct json_object *corig, const char *outdir,
 		    const char *command, char *err, size_t errlen)
 {
+	/* Every string the text below prints, escaped for Markdown (escape.h). */
+	struct json_object *root = pb_md_view(orig), *contended = corig ? pb_md_view(corig) : NULL;
 	struct json_object *cells = pb_json_get(root, "cells");
 	char *plots = pb_asprintf("%s/plots", outdir), *report, *path, **pngs = NULL;
 	struct pb_text t = { 0 };
@@ -330,10 +333,12 @@ int pb_publish_with(struct json_object *root, struct json_object *contended, con
 	if (pb_mkdir_p(outdir, 0755) < 0) {
 		snprintf(err, errlen, "cannot create %s: %s", outdir, strerror(errno));
 		free(plots);
+		json_object_put(root);
+		json_object_put(contended);
 		return -1;
 	}
 	clean_plots(plots);
-	if (pb_report_plots(root, outdir, err, errlen) < 0) {
+	if (pb_report_plots(orig, outdir, err, errlen) < 0) {
 		fprintf(stderr, "pinbench: publish: plots not drawn: %s\n", err);
 		err[0] = '\0';
 	}
@@ -438,5 +443,7 @@ int pb_publish_with(struct json_object *root, struct json_object *contended, con
 	free(path);
 	free(plots);
 	free(t.s);
+	json_object_put(root);
+	json_object_put(contended);
 	return ret;
 }

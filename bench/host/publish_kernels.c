@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "escape.h"
 #include "publish.h"
 #include "results.h"
 #include "util.h"
@@ -306,8 +307,8 @@ char *pb_publish_kernel_sections(const char *outdir)
 	return t.s;
 }
 
-int pb_publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
-		       size_t nref, const char *outdir, char *err, size_t errlen)
+static int publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
+			   size_t nref, const char *outdir, char *err, size_t errlen)
 {
 	struct pair p = { .base = base, .new = new,
 			  .a = s_of(base, "guest.kernel_release"), .b = s_of(new, "guest.kernel_release") };
@@ -394,5 +395,17 @@ out:
 	free(path);
 	free(dir);
 	free(t.s);
+	return ret;
+}
+
+int pb_publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
+		       size_t nref, const char *outdir, char *err, size_t errlen)
+{
+	/* Every string the section prints, escaped for Markdown (escape.h). */
+	struct json_object *bv = pb_md_view(base), *nv = pb_md_view(new);
+	int ret = publish_kernels(bv, nv, refs, nref, outdir, err, errlen);
+
+	json_object_put(bv);
+	json_object_put(nv);
 	return ret;
 }

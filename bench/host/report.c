@@ -6,6 +6,7 @@
 #include <string.h>
 #include "pinbench_uapi.h"
 #include "metrics.h"
+#include "escape.h"
 #include "report.h"
 #include "results.h"
 #include "util.h"
@@ -1056,7 +1057,7 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 		pb_text_put(b, "\n");
 }
 
-char *pb_report_md(struct json_object *root)
+char *pb_report_md_view(struct json_object *root)
 {
 	struct json_object *run = obj(root, "run"), *guest = obj(root, "guest");
 	struct json_object *host = obj(root, "host"), *pb = obj(root, "pinbench");
@@ -1125,4 +1126,13 @@ char *pb_report_md(struct json_object *root)
 		pb_text_put(&b, "- no BUG/WARNING/Oops/Bad page/lockdep report in the console log\n");
 	}
 	return b.s;
+}
+
+char *pb_report_md(struct json_object *root)
+{
+	struct json_object *view = pb_md_view(root);
+	char *md = pb_report_md_view(view);
+
+	json_object_put(view);
+	return md;
 }

@@ -7,5 +7,7 @@
 
 /* Caller frees. The root must have passed pb_results_check(). */
 char *pb_report_md(struct json_object *root);
+/* The same from pb_md_view(root) (escape.h), for a caller that made the view itself. */
+char *pb_report_md_view(struct json_object *view);
 
 #endif

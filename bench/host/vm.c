@@ -288,6 +288,23 @@ static void arg(struct argv_buf *a, char *s)
 	a->v[a->n] = NULL;
 }
 
+/*
+ * A path inside one of QEMU's key=value,... option lists (-virtfs): a comma
+ * there would end the value and start an option of the caller's choosing
+ * (--out 'x,path=/,...'), so it is written twice, QEMU's own escape.
+ */
+static char *qemu_opt_value(const char *s)
+{
+	char *out = pb_xcalloc(strlen(s) * 2 + 1, 1), *o = out;
+
+	for (; *s; s++) {
+		*o++ = *s;
+		if (*s == ',')
+			*o++ = ',';
+	}
+	return out;
+}
+
 static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 {
 	const char *tcg_extra = "";
@@ -354,7 +371,12 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup("-virtfs"));
 	arg(a, pb_xstrdup("local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"));
 	arg(a, pb_xstrdup("-virtfs"));
-	arg(a, pb_asprintf("local,path=%s,mount_tag=share,security_model=none", b->share));
+	{
+		char *share = qemu_opt_value(b->share);
+
+		arg(a, pb_asprintf("local,path=%s,mount_tag=share,security_model=none", share));
+		free(share);
+	}
 }
 
 char *pb_boot_cmdline(const struct pb_boot *b)
