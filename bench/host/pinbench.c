@@ -1573,8 +1573,8 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 {
 	struct pb_compare_opts o = { .threshold_pct = c->threshold };
 	struct json_object *base = NULL, *new = NULL;
-	char err[2048], *path, *junit, *bpath;
-	int run_rc, rc;
+	char err[2048], *path = NULL, *junit = NULL, *bpath, *root = repo_root();
+	int run_rc, rc = 2;
 
 	if (strcmp(c->mode, "deterministic"))
 		pb_die("nightly runs in deterministic mode only: wall figures need repetitions and a human");
@@ -1582,11 +1582,11 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 		c->job = "workloads/nightly.job";
 	if (!c->name)
 		c->name = "nightly";
-	bpath = c->baseline ? pb_xstrdup(c->baseline) : pb_asprintf("%s/results/baseline.json", repo_root());
+	bpath = c->baseline ? pb_xstrdup(c->baseline) : pb_asprintf("%s/results/baseline.json", root);
 	if (!c->update_baseline && !pb_file_exists(bpath)) {
 		fprintf(stderr, "pinbench: nightly: no baseline at %s; make one with pinbench nightly "
 			"--update-baseline\n", bpath);
-		return 2;
+		goto out;
 	}
 	/* The baseline is checked before anything boots: its kernel must be the one this run boots. */
 	if (!c->update_baseline) {
@@ -1595,8 +1595,8 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 
 		base = load_results(bpath);
 		if (!base)
-			return 2;
-		if (pb_kernel_resolve(&k, repo_root(), c->kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
+			goto out;
+		if (pb_kernel_resolve(&k, root, c->kernel, c->kdir, c->moddir, err, sizeof(err)) < 0)
 			pb_die("%s", err);
 		bk = json_object_get_string(pb_json_get(pb_json_get(base, "guest"), "kernel_release"));
 		if (!bk || strcmp(bk, k.release)) {
@@ -1605,18 +1605,14 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 				"a baseline on this kernel (pinbench nightly --update-baseline), or compare the "
 				"kernels (pinbench run --kernel %s --kernel %s)\n", bpath, bk ? bk : "(none recorded)",
 				k.release, bk ? bk : "OLD", k.release);
-			json_object_put(base);
-			return 2;
+			goto out;
 		}
 	}
 	run_rc = cmd_run(argc, argv, c);
 	path = pb_asprintf("%s/results.json", c->out);
 	new = load_results(path);
-	if (!new) {
-		json_object_put(base);
-		free(path);
-		return 2;
-	}
+	if (!new)
+		goto out;
 	if (c->update_baseline) {
 		struct json_object *slim;
 		const char *js;
@@ -1624,8 +1620,8 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 		if (run_rc) {
 			fprintf(stderr, "pinbench: nightly: the run had failed cells or kernel log splats; "
 				"it does not become the baseline\n");
-			json_object_put(new);
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		slim = slim_results(new);
 		js = json_object_to_json_string_ext(slim, JSON_C_TO_STRING_PRETTY);
@@ -1634,9 +1630,8 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 		fprintf(stderr, "pinbench: nightly: %s is the new baseline (%zu cells, from %s)\n", bpath,
 			json_object_array_length(pb_json_get(slim, "cells")), path);
 		json_object_put(slim);
-		json_object_put(new);
-		free(path);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	junit = c->junit ? pb_xstrdup(c->junit) : pb_asprintf("%s/junit.xml", c->out);
 	o.junit = junit;
@@ -1647,12 +1642,15 @@ static int cmd_nightly(int argc, char **argv, struct config *c)
 	else
 		fprintf(stderr, "pinbench: nightly: %s against %s: %s; JUnit in %s\n", path, bpath,
 			rc ? "REGRESSION" : "no regression", junit);
+	rc = rc ? rc : run_rc;
+out:
 	json_object_put(base);
 	json_object_put(new);
 	free(junit);
 	free(path);
 	free(bpath);
-	return rc ? rc : run_rc;
+	free(root);
+	return rc;
 }
 
 static int cmd_merge(int argc, char **argv)
