@@ -63,7 +63,7 @@ fi
 # It runs twice: the normal build, and the ASan + UBSan one.
 host_input_tests() {
 	local pinbench=$1 out=$2 tag=$3
-	local msg rc fake bad f name expect d cmd hostile a
+	local msg rc fake bad f name expect d cmd hostile a pub sum
 	# shellcheck disable=SC2329
 	result() { local n=$1; shift; if "$@"; then pass "$n$tag"; else fail "$n$tag"; fi; }
 	mkdir -p "$out"
@@ -128,6 +128,24 @@ host_input_tests() {
 		esac
 	done
 	result "compare: a judged figure missing or not a number in NEW is a regression (exit 1, named)${bad:+;$bad}" test -z "$bad"
+	# publish --out: the user's own files in plots/ stay (and are not shown); the set is replaced
+	# as one, with a manifest of what publish wrote; no staging directory is left.
+	pub=$out/pub-keep
+	rm -rf "$pub" && mkdir -p "$pub/plots" && echo mine > "$pub/plots/my-figure.png" && echo mine > "$pub/plots/notes.dat"
+	"$pinbench" publish "$repo/results/baseline.json" --out "$pub" > /dev/null 2>&1; rc=$?
+	"$pinbench" publish "$repo/results/baseline.json" --out "$pub" > /dev/null 2>&1; rc=$rc$?
+	result "publish --out twice into a plots/ holding the user's files: kept, not shown, not in the manifest" \
+		test "$rc" = 00 -a "$(cat "$pub/plots/my-figure.png" "$pub/plots/notes.dat" | tr '\n' ' ')" = "mine mine " \
+		-a "$(cat "$pub/README.md" "$pub/plots/.pinbench-manifest" | grep -c 'my-figure\|notes\.dat')" = 0 \
+		-a "$(grep -c '\.png$' "$pub/plots/.pinbench-manifest")" -ge 1 -a -z "$(ls -d "$pub"/.publish-* 2>/dev/null)"
+	# A file of the user's bearing a figure's name (not in the manifest): refused, nothing changed.
+	f=$(grep -m1 '\.png$' "$pub/plots/.pinbench-manifest")
+	sed -i "/^$f\$/d" "$pub/plots/.pinbench-manifest" && echo mine > "$pub/plots/$f"
+	sum=$(cd "$pub" && find . -type f | sort | xargs sha256sum)
+	msg=$("$pinbench" publish "$repo/results/baseline.json" --out "$pub" 2>&1); rc=$?
+	result "publish --out over a user's file named like a figure: refused, plots/ and README.md unchanged" \
+		test $rc != 0 -a "$(cd "$pub" && find . -type f | sort | xargs sha256sum)" = "$sum" \
+		-a "${msg#*is not pinbench\'s}" != "$msg"
 	# The report of a good run still draws, whatever the run directory is called.
 	hostile=$out/hostile
 	mkdir -p "$hostile" && cp "$repo/results/baseline.json" "$hostile/results.json"
@@ -294,6 +312,22 @@ result "the injected cost is read back from the module and recorded" test \
 pcts=$(grep -o 'acquire_ns_per_page.p50: .*(+[0-9.]*%)' "$out/det3.log" | sed 's/.*(+\([0-9.]*\)%)/\1/' | tr '\n' ' ')
 result "every cell regressed by about 3% (2..5%): $pcts" \
 	awk -v p="$pcts" 'BEGIN { n = split(p, a, " "); ok = n == 4; for (i = 1; i <= n; i++) ok = ok && a[i] >= 2 && a[i] <= 5; exit !ok }'
+# An interrupted run (det1 without its results and its last two cells): not taken for a new run,
+# resumed with --resume (the finished cells kept, byte for byte), refused with another plan.
+rm -rf "$out/resume" && cp -r "$out/det1" "$out/resume"
+rm -rf "$out/resume/results.json" "$out/resume/report.md" "$out/resume"/*.csv "$out/resume/plots" \
+	"$out/resume/junit.xml" "$out/resume/guest/cells/0002".* "$out/resume/guest/cells/0003".*
+kept=$(sha256sum < "$out/resume/guest/cells/0000.json")
+msg=$("$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/resume" 2>&1); rc=$?
+result "run --out on an interrupted run's directory: exit 2, says --resume, nothing written" \
+	test $rc = 2 -a ! -e "$out/resume/results.json" -a "${msg#*holds no finished run*--resume}" != "$msg"
+msg=$("$pinbench" run --job data/deterministic.job --mode wall --out "$out/resume" --resume 2>&1); rc=$?
+result "--resume with another plan (wall for deterministic): exit 2, names what differs" \
+	test $rc = 2 -a ! -e "$out/resume/results.json" -a "${msg#*another plan (mode differs}" != "$msg"
+"$pinbench" run --job data/deterministic.job --mode deterministic --out "$out/resume" --resume > "$out/resume.log" 2>&1; rc=$?
+result "--resume finishes the run: exit 0, 4 cells ok, the finished cells kept as they were" \
+	test $rc = 0 -a "$(json "$out/resume/results.json" '[.cells[] | select(.status == "ok")] | length')" = 4 \
+	-a "$(sha256sum < "$out/resume/guest/cells/0000.json")" = "$kept"
 result "the committed baseline is valid results for workloads/nightly.job's cells" test \
 	"$(json "$repo/results/baseline.json" '[.cells[].id] | sort | join(" ")')" = \
 	"$("$pinbench" cells --job "$repo/workloads/nightly.job" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"

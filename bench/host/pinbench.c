@@ -49,6 +49,7 @@ struct config {
 	int nkernels;
 	const char *baseline, *junit;	/* nightly */
 	bool update_baseline;
+	bool resume;		/* run: finish the interrupted run in --out */
 	double threshold;
 	int vcpus, mem_mib;
 	int repeat;		/* 0: the mode's default */
@@ -93,6 +94,7 @@ static const struct cli_opt {
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
 	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
 	{ "baseline", "FILE", CMD_NIGHTLY, "nightly: the results to compare with (default: results/baseline.json)" },
+	{ "resume", NULL, CMD_RUNS, "finish the interrupted run in --out: the same plan (checked), its cell results kept" },
 	{ "update-baseline", NULL, CMD_NIGHTLY, "nightly: make this run the baseline (after a reviewed change)" },
 	{ "junit", "FILE", CMD_RUNS, "nightly, A/B run: JUnit XML, one testcase per cell (default: <run directory>/junit.xml)" },
 	{ "threshold", "PCT", CMD_RUNS, "nightly, A/B run: worse by more than PCT is a regression (default: 1 deterministic, 10 wall)" },
@@ -259,6 +261,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		}
 		else if (!strcmp(o->name, "baseline")) c->baseline = optarg;
 		else if (!strcmp(o->name, "update-baseline")) c->update_baseline = true;
+		else if (!strcmp(o->name, "resume")) c->resume = true;
 		else if (!strcmp(o->name, "junit")) c->junit = optarg;
 		else if (!strcmp(o->name, "threshold")) c->threshold = parse_pct(o->name, optarg, 1000);
 		else if (!strcmp(o->name, "verbose")) c->verbose = true;
@@ -1082,6 +1085,92 @@ static int ab_judge(struct json_object *base, struct json_object *new, const str
 }
 
 /*
+ * What a run directory's cell results were measured with: the cells, and
+ * everything that changes what a cell measures (mode, accelerator, kernels,
+ * vCPUs, memory, repetitions, calibration, shard). Written into the run
+ * directory first, as run-plan.json; --resume carries on only where it
+ * matches.
+ */
+static struct json_object *run_plan(const struct config *c, const struct run_side *sides, int nsides,
+				    struct json_object *plan_json)
+{
+	struct json_object *o = json_object_new_object(), *k = json_object_new_array();
+
+	json_object_object_add(o, "cells", json_object_get(json_object_object_get(plan_json, "cells")));
+	json_object_object_add(o, "mode", json_object_new_string(c->mode));
+	json_object_object_add(o, "accel", json_object_new_string(sides[0].g.accel));
+	for (int i = 0; i < nsides; i++)
+		json_object_array_add(k, json_object_new_string(sides[i].g.k.release));
+	json_object_object_add(o, "kernels", k);
+	json_object_object_add(o, "vcpus", json_object_new_int(c->vcpus));
+	json_object_object_add(o, "mem_mib", json_object_new_int(c->mem_mib));
+	json_object_object_add(o, "repeat", json_object_new_int(c->repeat));
+	json_object_object_add(o, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
+	if (c->shard_n) {
+		char shard[32];
+
+		snprintf(shard, sizeof(shard), "%u/%u", c->shard_k, c->shard_n);
+		json_object_object_add(o, "shard", json_object_new_string(shard));
+	}
+	return o;
+}
+
+/*
+ * The run directory, before anything is written to it. A new or empty one
+ * gets run-plan.json. One that holds a finished run is never touched. One
+ * left by an interrupted run holds cell results that the runner would
+ * otherwise take for this run's: refused, unless --resume asks to finish
+ * exactly that run, and its run-plan.json says it is this plan.
+ */
+static void prepare_run_dir(const char *dir, struct json_object *plan, bool resume)
+{
+	char *path = pb_asprintf("%s/run-plan.json", dir), err[1024];
+	const char *js = json_object_to_json_string_ext(plan, JSON_C_TO_STRING_PRETTY);
+	struct json_object *old;
+	size_t n = 0;
+	char **names = pb_dir_names(dir, "", &n);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], "results.json") || !strcmp(names[i], "ab.md"))
+			pb_die("%s already holds a result; pinbench never overwrites one (choose another --out)",
+			       dir);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!n) {
+		if (resume)
+			pb_die("--resume: %s holds no interrupted run", dir);
+		if (pb_mkdir_p(dir, 0755) < 0 || pb_write_file_atomic(path, js, strlen(js)) < 0)
+			pb_die("cannot write %s: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	if (!resume)
+		pb_die("%s is not empty and holds no finished run: an interrupted run's cell results "
+		       "would be taken for this run's. Choose another --out, or finish that run with "
+		       "--resume (the same job and options)", dir);
+	old = pb_json_load(path, err, sizeof(err));
+	if (!old)
+		pb_die("--resume: %s is not a run pinbench can resume: %s", dir, err);
+	if (!json_object_equal(old, plan)) {
+		const char *what = "the cells";
+
+		json_object_object_foreach(plan, key, val) {
+			if (!json_object_equal(val, pb_json_get(old, key))) {
+				what = key;
+				break;
+			}
+		}
+		pb_die("--resume: %s was started with another plan (%s differs: see its run-plan.json); "
+		       "its cell results do not belong to this run", dir, what);
+	}
+	json_object_put(old);
+	fprintf(stderr, "pinbench: resuming the run in %s: the cells it finished are kept\n", dir);
+	free(path);
+}
+
+/*
  * pinbench run: the plan in a guest, --repeat times, into one run directory.
  * With two kernels (--kernel A --kernel B), an A/B run: the same cells on
  * each, in base/ and new/, repetitions alternating between the kernels
@@ -1148,15 +1237,13 @@ static int cmd_run(int argc, char **argv, struct config *c)
 		free(ts);
 	}
 	c->out = rundir;	/* for nightly: where the results are */
-	if (nsides > 1) {
-		char *p = pb_asprintf("%s/ab.md", rundir);
-
-		if (pb_file_exists(p))
-			pb_die("%s already holds an A/B result; pinbench never overwrites one (choose another --out)",
-			       rundir);
-		free(p);
-	}
 	plan_json = pb_plan_to_json(&plan);
+	{
+		struct json_object *rp = run_plan(c, sides, nsides, plan_json);
+
+		prepare_run_dir(rundir, rp, c->resume);
+		json_object_put(rp);
+	}
 	nrep = (size_t)c->repeat;
 	for (int k = 0; k < nsides; k++) {
 		char *dir = nsides > 1 ? pb_asprintf("%s/%s", rundir, sides[k].label) : pb_xstrdup(rundir);

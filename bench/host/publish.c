@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* publish.c: results/README.md from one run: provenance, a paragraph per workload, figures, tables. */
 #include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -236,25 +238,127 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 }
 
 /* Remove what an earlier publish drew: figures that the new run would not draw again stay out. */
-static void clean_plots(const char *dir)
+#define PLOTS_MANIFEST ".pinbench-manifest"
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
+	(void)st, (void)flag, (void)ftw;
+	return remove(p);
+}
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		const char *dot = strrchr(e->d_name, '.');
+static bool listed(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
 
-		if (dot && (!strcmp(dot, ".png") || !strcmp(dot, ".svg") || !strcmp(dot, ".dat") ||
-			    !strcmp(dot, ".gp") || !strcmp(e->d_name, "gnuplot.log"))) {
-			char *p = pb_asprintf("%s/%s", dir, e->d_name);
+/* The names in dir/PLOTS_MANIFEST, one per line (NULL, *n 0 when there is none). */
+static char **read_manifest(const char *dir, size_t *n)
+{
+	char *path = pb_asprintf("%s/" PLOTS_MANIFEST, dir), *text = pb_read_file(path, NULL), *save = NULL;
+	char **names = NULL;
 
-			unlink(p);
-			free(p);
+	*n = 0;
+	free(path);
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		names = realloc(names, (*n + 1) * sizeof(*names));
+		if (!names)
+			pb_die("out of memory");
+		names[(*n)++] = pb_xstrdup(l);
+	}
+	free(text);
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/*
+ * OUTDIR/plots replaced as one set. The new figures were drawn into
+ * stage/plots. What publish did not write stays: files of the old plots/
+ * that its manifest does not list (all of them but the new set's names
+ * when there is no manifest, as after a pinbench older than the manifest)
+ * are moved over first, or the publish is refused if one bears the name
+ * of a new figure. The new set gets its manifest, and the two directories
+ * are exchanged with renameat2(RENAME_EXCHANGE): a reader sees the old set
+ * or the new one, never a mixture. The old set, now in stage, holds only
+ * what pinbench wrote, and goes with stage. -1 when nothing of the old
+ * plots/ was moved (stage may go), -2 when some of the user's files were.
+ */
+static int swap_plots(const char *outdir, const char *stage, char *err, size_t errlen)
+{
+	char *old = pb_asprintf("%s/plots", outdir), *new = pb_asprintf("%s/plots", stage), *text;
+	size_t nnew = 0, nold = 0, nman = 0, kept = 0;
+	char **fresh = pb_dir_names(new, "", &nnew), **was = pb_dir_names(old, "", &nold);
+	char **mine = read_manifest(old, &nman), *mpath = pb_asprintf("%s/" PLOTS_MANIFEST, old);
+	bool manifest = pb_file_exists(mpath);
+	struct pb_text m = { 0 };
+	int ret = -1;
+
+	if (pb_mkdir_p(new, 0755) < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", new, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < nold; i++) {
+		if (manifest ? listed(mine, nman, was[i]) : listed(fresh, nnew, was[i]))
+			continue;
+		if (listed(fresh, nnew, was[i])) {
+			snprintf(err, errlen, "%s/%s is not pinbench's (its manifest does not list it) and "
+				 "publish would draw a figure of that name: move it away first", old, was[i]);
+			goto out;
 		}
 	}
-	closedir(d);
+	for (size_t i = 0; i < nold; i++) {
+		char *from, *to;
+
+		if (manifest ? listed(mine, nman, was[i]) : listed(fresh, nnew, was[i]))
+			continue;
+		from = pb_asprintf("%s/%s", old, was[i]);
+		to = pb_asprintf("%s/%s", new, was[i]);
+		if (rename(from, to) < 0) {
+			snprintf(err, errlen, "cannot keep %s (moving it to %s): %s; the files of plots/ "
+				 "that are not pinbench's are in both", from, to, strerror(errno));
+			free(from), free(to);
+			ret = -2;
+			goto out;
+		}
+		free(from), free(to);
+		kept++;
+	}
+	for (size_t i = 0; i < nnew; i++)
+		pb_text_put(&m, "%s\n", fresh[i]);
+	text = pb_asprintf("%s/" PLOTS_MANIFEST, new);
+	if (pb_write_file_atomic(text, m.s ? m.s : "", m.len) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", text, strerror(errno));
+		free(text);
+		goto out;
+	}
+	free(text);
+	if (renameat2(AT_FDCWD, new, AT_FDCWD, old, RENAME_EXCHANGE) < 0 &&
+	    (errno != ENOENT || rename(new, old) < 0)) {
+		snprintf(err, errlen, "cannot put %s in place of %s: %s", new, old, strerror(errno));
+		ret = kept ? -2 : -1;
+		goto out;
+	}
+	if (kept)
+		fprintf(stderr, "pinbench: publish: kept %zu file(s) in %s that pinbench did not write\n", kept,
+			old);
+	ret = 0;
+out:
+	free(m.s);
+	free(mpath);
+	free_names(fresh, nnew);
+	free_names(was, nold);
+	free_names(mine, nman);
+	free(old);
+	free(new);
+	return ret;
 }
 
 /* Put a Markdown document under the current one: its title dropped, its headings `levels` deeper. */
@@ -325,7 +429,7 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 	/* Every string the text below prints, escaped for Markdown (escape.h). */
 	struct json_object *root = pb_md_view(orig), *contended = corig ? pb_md_view(corig) : NULL;
 	struct json_object *cells = pb_json_get(root, "cells");
-	char *plots = pb_asprintf("%s/plots", outdir), *report, *path, **pngs = NULL;
+	char *plots = pb_asprintf("%s/plots", outdir), *report, *path, **pngs = NULL, *stage = NULL;
 	struct pb_text t = { 0 };
 	size_t npng = 0;
 	int ret = 0;
@@ -337,11 +441,25 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 		json_object_put(contended);
 		return -1;
 	}
-	clean_plots(plots);
-	if (pb_report_plots(orig, outdir, err, errlen) < 0) {
+	/* The figures are drawn aside, then put in place of the old ones as one set. */
+	stage = pb_asprintf("%s/.publish-XXXXXX", outdir);
+	if (!mkdtemp(stage)) {
+		snprintf(err, errlen, "cannot create %s: %s", stage, strerror(errno));
+		ret = -1;
+		goto out;
+	}
+	if (pb_report_plots(orig, stage, err, errlen) < 0) {
 		fprintf(stderr, "pinbench: publish: plots not drawn: %s\n", err);
 		err[0] = '\0';
 	}
+	ret = swap_plots(outdir, stage, err, errlen);
+	if (ret == -1)
+		nftw(stage, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (ret < 0) {
+		ret = -1;
+		goto out;
+	}
+	nftw(stage, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	pb_text_put(&t, "# pinbench: published results\n\n"
 		"Generated by `%s` from one run (its jobs are listed below); do not edit by hand, "
 		"run it again. Every figure below is in `results.json` of that run; "
@@ -376,10 +494,20 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 			pb_text_put(&t, "\n\n");
 	}
 
-	pngs = pb_dir_names(plots, ".png", &npng);
+	/* Only the figures publish drew: what else is in plots/ is the user's. */
+	pngs = read_manifest(plots, &npng);
 	if (npng) {
-		pb_text_put(&t, "## Figures\n\n");
+		size_t shown = 0;
+
 		for (size_t i = 0; i < npng; i++) {
+			size_t l = strlen(pngs[i]);
+
+			if (l <= 4 || strcmp(pngs[i] + l - 4, ".png")) {
+				free(pngs[i]);
+				continue;
+			}
+			if (!shown++)
+				pb_text_put(&t, "## Figures\n\n");
 			pb_text_put(&t, "![%.*s](plots/%s) ([SVG](plots/%.*s.svg))\n\n", (int)(strlen(pngs[i]) - 4),
 			    pngs[i], pngs[i], (int)(strlen(pngs[i]) - 4), pngs[i]);
 			free(pngs[i]);
@@ -441,6 +569,8 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 		ret = -1;
 	}
 	free(path);
+out:
+	free(stage);
 	free(plots);
 	free(t.s);
 	json_object_put(root);
