@@ -9,6 +9,7 @@
 #   and a wall-mode run of workloads/contended.job (the cells that need two CPUs).
 # `make reference [KERNEL=K]` compares gup_fast with the kernel's own mm/gup_test.c (same work, deterministic).
 # `make publish-kernels [KERNELS="A B"]` adds the section of a kernel pair to results/README.md (A/B run, reference).
+# `make check-loaded` runs make check with every host CPU kept busy by stress-ng.
 # `make fuzz-host [FUZZ_SECONDS=N]` runs the host's job and results.json readers under libFuzzer.
 # `make kernel [KSRC=SRC] [KOUT=DIR] [KPATCH=FILE]` builds a kernel pinbench can boot (scripts/build-kernel.sh).
 JOBS ?= workloads/gup_fast.job workloads/small_dio.job workloads/irq_completion.job workloads/truncate_under_dma.job
@@ -73,6 +74,10 @@ kernel:
 check: build
 	$(MAKE) -C tests check
 
+# make check with both (every) host CPU kept busy by stress-ng beside it.
+check-loaded: build
+	scripts/check-loaded.sh
+
 # The host's readers of job files and results.json under libFuzzer, FUZZ_SECONDS each
 # (make check runs them for 60 s; a finding is saved in build/fuzz-host/artifacts).
 FUZZ_SECONDS ?= 1800
@@ -84,4 +89,4 @@ clean:
 	$(MAKE) -C tests clean
 	rm -rf build
 
-.PHONY: all deps deps-check libperf build bench check fuzz-host clean reference nightly publish publish-kernels kernel
+.PHONY: all deps deps-check libperf build bench check check-loaded fuzz-host clean reference nightly publish publish-kernels kernel

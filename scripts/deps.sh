@@ -38,6 +38,7 @@ jq
 ministat
 clang
 libclang-rt-14-dev
+stress-ng
 "
 
 if [ "${1:-}" = "--list" ]; then
