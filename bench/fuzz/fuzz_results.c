@@ -4,7 +4,7 @@
  * the loader (pb_json_load), the check every reader makes first
  * (pb_results_check), and the readers themselves, on what passed it:
  * report (Markdown, CSV, plots), compare (both ways, against itself and
- * against a good run), merge and publish.
+ * against a good run), merge, publish and a kernel pair's section.
  *
  * gnuplot is whatever "gnuplot" is first on PATH: make fuzz-host puts a
  * no-op there, so that the plots' data and scripts are written and the
@@ -105,6 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object_put(merged);
 	out = pb_asprintf("%s/published", scratch);
 	pb_publish(root, out, "pinbench publish FUZZ", err, sizeof(err));
+	/* A kernel pair's section, the input as either side. */
+	pb_publish_kernels(root, good ? good : root, NULL, 0, out, err, sizeof(err));
+	if (good)
+		pb_publish_kernels(good, root, NULL, 0, out, err, sizeof(err));
 	free(out);
 	nftw(scratch, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	json_object_put(root);
