@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "job.h"
 #include "merge.h"
 #include "util.h"
 
@@ -48,14 +49,15 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 	for (size_t i = 0; i < n; i++) {
 		const char *sh = str_at(shards[i], "run.shard");
 
-		if (sscanf(sh, "%u/%u", &k, &kn) != 2 || !k || k > kn) {
+		/* No plan has more shards than cells (and kn + 1 must not wrap). */
+		if (sscanf(sh, "%u/%u", &k, &kn) != 2 || !k || k > kn || kn > PB_MAX_CELLS) {
 			snprintf(err, errlen, "input %zu is not a shard (run.shard is '%s'; run it with --shard K/N)",
 				 i + 1, sh);
 			goto fail;
 		}
 		if (!i) {
 			nshards = kn;
-			seen = pb_xcalloc(kn + 1, sizeof(*seen));
+			seen = pb_xcalloc((size_t)kn + 1, sizeof(*seen));
 		} else if (kn != nshards) {
 			snprintf(err, errlen, "input %zu is shard %s, the first is one of %u", i + 1, sh, nshards);
 			goto fail;

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include "job.h"
 #include "pinbench_uapi.h"
 #include "results.h"
 #include "stats.h"
@@ -385,6 +386,18 @@ int pb_results_check(struct json_object *root, char *err, size_t len)
 	if ((o = pb_json_get(pb_json_get(root, "guest"), "topology")) &&
 	    check_fields(&v, o, "guest.topology", topology_fields, ARRAY_SIZE(topology_fields)) < 0)
 		return -1;
+	/* A shard "K/N": merge sizes a table by N. */
+	if ((o = pb_json_path(root, "run.shard"))) {
+		unsigned int k, kn;
+		char end;
+
+		if (sscanf(json_object_get_string(o), "%u/%u%c", &k, &kn, &end) != 2 || !k || k > kn ||
+		    kn > PB_MAX_CELLS)
+			return fail(&v, "run.shard \"%s\" is not K/N with 1 <= K <= N <= %u",
+				    json_object_get_string(o), PB_MAX_CELLS);
+	}
+	if ((o = pb_json_path(root, "run.plan_cells")) && json_object_get_int64(o) > PB_MAX_CELLS)
+		return fail(&v, "run.plan_cells is more than a plan holds (%u)", PB_MAX_CELLS);
 	o = pb_json_path(root, "run.merged_from");
 	for (size_t i = 0; o && i < json_object_array_length(o); i++) {
 		static const struct field merged_fields[] = {
