@@ -146,6 +146,24 @@ host_input_tests() {
 	result "publish --out over a user's file named like a figure: refused, plots/ and README.md unchanged" \
 		test $rc != 0 -a "$(cd "$pub" && find . -type f | sort | xargs sha256sum)" = "$sum" \
 		-a "${msg#*is not pinbench\'s}" != "$msg"
+	# Without gnuplot, or with one that exits before reading a line: report and publish say so
+	# and exit 0 with report.md and the CSVs written; never killed by SIGPIPE (five tries each).
+	mkdir -p "$out/nognuplot/quits" "$out/nognuplot/none"
+	printf '#!/bin/sh\nexit 1\n' > "$out/nognuplot/quits/gnuplot" && chmod +x "$out/nognuplot/quits/gnuplot"
+	bad=""
+	for a in 1 2 3 4 5; do
+		for f in quits none; do
+			d=$out/nognuplot/run-$f-$a
+			mkdir -p "$d" && cp "$repo/results/baseline.json" "$d/results.json"
+			msg=$(PATH=$out/nognuplot/$f "$pinbench" report "$d" 2>&1 > /dev/null); rc=$?
+			[ $rc = 0 ] && [ -s "$d/report.md" ] && [ -s "$d/gup_fast.csv" ] &&
+				[ "${msg#*plots not drawn}" != "$msg" ] || bad="$bad [report, gnuplot $f: exit $rc]"
+			msg=$(PATH=$out/nognuplot/$f "$pinbench" publish "$d" --out "$d/pub" 2>&1 > /dev/null); rc=$?
+			[ $rc = 0 ] && [ -s "$d/pub/README.md" ] || bad="$bad [publish, gnuplot $f: exit $rc]"
+		done
+	done
+	result "report and publish without gnuplot, or with one that quits at once: exit 0, tables written${bad:+;$bad}" \
+		test -z "$bad"
 	# The report of a good run still draws, whatever the run directory is called.
 	hostile=$out/hostile
 	mkdir -p "$hostile" && cp "$repo/results/baseline.json" "$hostile/results.json"
