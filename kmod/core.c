@@ -219,6 +219,34 @@ noinline long pinbench_acquire_io(const struct pinbench_strategy *s, struct pinb
 	return n;
 }
 
+/*
+ * An I/O's pages, all of them or none, with the request's accounting
+ * (small_dio, irq_completion): a short acquire is undone and fails
+ * (-EFAULT, or the strategy's error); a whole one adds its FOLL_PIN pins
+ * and read retries to the request's counts and its pages to
+ * pinbench_pages_held, which the caller takes back when it sees them
+ * given back. The accounting is after the clock reads.
+ */
+int pinbench_acquire_io_all(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+			    unsigned long addr, unsigned int nr, bool dirty, u64 *t0, u64 *t1,
+			    u64 *foll_pins, u64 *read_retries)
+{
+	long n = pinbench_acquire_io(s, pin, addr, nr, dirty, t0, t1);
+
+	if (n != nr) {
+		pin->nr = n > 0 ? n : 0;
+		if (pin->nr)
+			s->release(pin);
+		return n < 0 ? n : -EFAULT;
+	}
+	if (s->foll_pin)
+		*foll_pins += nr;
+	*foll_pins += pin->extra_foll_pins;
+	*read_retries += pin->read_retries;
+	atomic64_add(nr, &pinbench_pages_held);
+	return 0;
+}
+
 /* A user range of nr_pages pages from addr, as every request names one. */
 int pinbench_check_range(u64 addr, u64 nr_pages)
 {

@@ -350,15 +350,12 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	b->origin = kvcalloc(a.nr_pages, sizeof(*b->origin), GFP_KERNEL);
 	b->fate = kvcalloc(a.nr_pages, sizeof(*b->fate), GFP_KERNEL);
 	b->pins = kvcalloc(b->nr_pins, sizeof(*b->pins), GFP_KERNEL);
-	if (!b->dpt || !b->origin || !b->fate || !b->pins) {
-		dev_buf_free(b);	/* nothing registered yet: frees and drops owner */
-		return -ENOMEM;
-	}
+	ret = -ENOMEM;
+	if (!b->dpt || !b->origin || !b->fate || !b->pins)
+		goto out_free;
 	ret = pinbench_reg_setup(&b->reg, s, a.addr, a.nr_pages, a.flags, a.registration, a.revoke);
-	if (ret) {
-		dev_buf_free(b);
-		return ret;
-	}
+	if (ret)
+		goto out_free;
 
 	a.read_retries = 0;	/* (out): whatever the caller left in it */
 	t0 = ktime_get_ns();
@@ -375,16 +372,14 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		if (ret != want) {
 			pin->nr = ret > 0 ? ret : 0;
 			b->nr_pins = c + !!pin->nr;	/* release what is held */
-			dev_release_pins(b, PINBENCH_CTX_PROCESS);
-			dev_buf_free(b);
-			return ret < 0 ? ret : -EFAULT;
+			ret = ret < 0 ? ret : -EFAULT;
+			goto out_release;
 		}
 		done += want;
 		if (fatal_signal_pending(current)) {
 			b->nr_pins = c + 1;
-			dev_release_pins(b, PINBENCH_CTX_PROCESS);
-			dev_buf_free(b);
-			return -EINTR;
+			ret = -EINTR;
+			goto out_release;
 		}
 	}
 	a.acquire_ns = ktime_get_ns() - t0;
@@ -418,18 +413,23 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	}
 	ret = xa_alloc(&pf->bufs, &b->id, b, XA_LIMIT(1, PINBENCH_MAX_DEV_BUFFERS), GFP_KERNEL);
 	if (ret) {
-		dev_release_pins(b, PINBENCH_CTX_PROCESS);
-		dev_buf_free(b);
-		return ret == -EBUSY ? -ENOSPC : ret;
+		ret = ret == -EBUSY ? -ENOSPC : ret;
+		goto out_release;
 	}
 	a.buffer_id = b->id;
 	if (copy_to_user(uarg, &a, sizeof(a))) {
-		xa_erase(&pf->bufs, b->id);
-		dev_release_pins(b, PINBENCH_CTX_PROCESS);
-		dev_buf_free(b);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto out_erase;
 	}
 	return 0;
+
+out_erase:
+	xa_erase(&pf->bufs, b->id);
+out_release:
+	dev_release_pins(b, PINBENCH_CTX_PROCESS);
+out_free:
+	dev_buf_free(b);	/* what is set up of it: the registration, the mm, owner */
+	return ret;
 }
 
 /*

@@ -325,7 +325,7 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	unsigned long flags, preempted0 = current->nivcsw, ticks0 = READ_ONCE(r->ticks);
 	bool here = r->cpu == raw_smp_processor_id();
 	u64 t0, t1;
-	long n;
+	int ret;
 
 	io->pin = (struct pinbench_pin) {
 		.pages = io->pages,
@@ -337,20 +337,12 @@ static int irq_submit(struct irq_run *r, struct irq_io *io, u64 seq)
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 	io->rc.done_fn = irq_io_done;
 
-	n = pinbench_acquire_io(r->s, &io->pin, uaddr, nr, read, &t0, &t1);
-	if (n != nr) {
-		io->pin.nr = n > 0 ? n : 0;
-		if (io->pin.nr)
-			r->s->release(&io->pin);
-		return n < 0 ? n : -EFAULT;
-	}
-	if (r->s->foll_pin)
-		a->foll_pins += nr;
-	a->foll_pins += io->pin.extra_foll_pins;
-	a->read_retries += io->pin.read_retries;
+	ret = pinbench_acquire_io_all(r->s, &io->pin, uaddr, nr, read, &t0, &t1, &a->foll_pins,
+				      &a->read_retries);
+	if (ret)
+		return ret;
 	/* Counted until irq_reap() (pin.nr is the strategy's to change). */
 	io->pages_held = nr;
-	atomic64_add(nr, &pinbench_pages_held);
 	/*
 	 * The acquire alone: an acquire inside which the submitter was
 	 * preempted (the release work the device queued on this CPU, whose

@@ -43,6 +43,7 @@ static_assert(sizeof(struct pinbench_dev_stats) ==
 	      4 * 4 + (9 + PINBENCH_EV_SLOTS + 5 + 3 + 1) * 8 + 2 * 4 +
 	      (1 + PINBENCH_EV_SLOTS + 8 + 2) * 8);
 static_assert(sizeof(struct pinbench_page_fate) == 3 * 8);
+static_assert(sizeof(struct pinbench_strategy_info) == 2 * 4 + 32 + 4 * 4 + 2 * 8);
 static_assert(PINBENCH_EV_NR <= PINBENCH_EV_SLOTS);
 static_assert(sizeof(struct pinbench_small_dio) ==
 	      8 * 4 + 11 * 8 + 2 * 4 + 5 * sizeof(struct pinbench_phase_stats) + 19 * 8);
@@ -63,11 +64,6 @@ const struct pinbench_strategy *pinbench_strategy_get(u32 id)
 }
 
 static u64 clock_read_ns;
-
-u64 pinbench_clock_read_ns(void)
-{
-	return clock_read_ns;
-}
 
 /*
  * The cost of the clock read that brackets every sampled call: the
@@ -122,6 +118,38 @@ static long pinbench_info_ioctl(struct pinbench_info __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+static long pinbench_strategy_ioctl(struct pinbench_strategy_info __user *uarg)
+{
+	struct pinbench_strategy_info si;
+	const struct pinbench_strategy *s;
+
+	if (copy_from_user(&si, uarg, sizeof(si)))
+		return -EFAULT;
+	if (si.abi_version != PINBENCH_ABI_VERSION)
+		return -EPROTO;
+	if (memchr_inv(si.reserved, 0, sizeof(si.reserved)))
+		return -EINVAL;
+	if (!si.id || si.id >= PINBENCH_STRATEGY_NR)
+		return -EINVAL;		/* unset, or no id of this ABI */
+	s = si.id < ARRAY_SIZE(pinbench_strategies) ? pinbench_strategies[si.id] : NULL;
+	if (!s)
+		return -ENOENT;
+
+	memset(&si, 0, sizeof(si));
+	si.abi_version = PINBENCH_ABI_VERSION;
+	si.id = s->id;
+	strscpy(si.name, s->name, sizeof(si.name));
+	si.caps = s->caps;
+	si.caps_per_buffer = s->caps_per_buffer;
+	si.supported_flags = s->supported_flags;
+	si.props = (s->foll_pin ? PINBENCH_PROP_FOLL_PIN : 0) |
+		   (s->needs_mm ? PINBENCH_PROP_NEEDS_MM : 0) |
+		   (s->release_by_issuer ? PINBENCH_PROP_RELEASE_BY_ISSUER : 0) |
+		   (s->holds ? PINBENCH_PROP_HOLDS : 0) |
+		   (s->walk ? PINBENCH_PROP_WALK : 0);
+	return copy_to_user(uarg, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
 static int pinbench_open(struct inode *inode, struct file *file)
 {
 	struct pinbench_file *pf = kzalloc(sizeof(*pf), GFP_KERNEL);
@@ -158,6 +186,8 @@ static long pinbench_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case PINBENCH_IOC_INFO:
 		return pinbench_info_ioctl(uarg);
+	case PINBENCH_IOC_STRATEGY:
+		return pinbench_strategy_ioctl(uarg);
 	case PINBENCH_IOC_GUP_FAST:
 		if (mutex_lock_interruptible(&pf->lock))
 			return -EINTR;
@@ -208,18 +238,66 @@ static struct miscdevice pinbench_misc = {
 	.mode = 0600,
 };
 
-/* What the uapi header tells userspace about the strategies must be what they declare. */
+static const char *const pinbench_strategy_names[] = {
+#define PINBENCH_X_NAME(sym, id, name) [id] = name,
+	PINBENCH_STRATEGIES(PINBENCH_X_NAME)
+#undef PINBENCH_X_NAME
+};
+
+/*
+ * One strategy's ops table against the contracts in pinbench.h, as fio's
+ * check_engine_ops() checks an engine: a table that breaks one would fail
+ * far from its cause (a NULL call in hardirq, a registration never torn
+ * down), so the module refuses to load instead, naming the strategy.
+ */
+static const char *pinbench_strategy_broken(const struct pinbench_strategy *s, unsigned int slot)
+{
+	u32 caps = s->caps | s->caps_per_buffer;
+
+	if (s->id != slot)
+		return "its id is not its slot in pinbench_strategies[]";
+	if (slot >= ARRAY_SIZE(pinbench_strategy_names) || !pinbench_strategy_names[slot] ||
+	    !s->name || strcmp(s->name, pinbench_strategy_names[slot]))
+		return "its name is not the one PINBENCH_STRATEGIES gives its id";
+	if (!s->acquire || !s->release)
+		return "acquire and release are required";
+	if (!!(caps & PINBENCH_CAP_REGISTRATION) != (s->reg_init && s->reg_fini))
+		return "per_buffer_state (PINBENCH_CAP_REGISTRATION) needs reg_init and reg_fini, and they need it";
+	if (s->caps_per_buffer && !(s->caps & PINBENCH_CAP_REGISTRATION))
+		return "caps_per_buffer without PINBENCH_CAP_REGISTRATION";
+	if (s->supported_flags & ~PINBENCH_PIN_ALL)
+		return "supported_flags holds an unknown PINBENCH_PIN_* flag";
+	if ((s->supported_flags & PINBENCH_PIN_LONGTERM) && !s->foll_pin)
+		return "PINBENCH_PIN_LONGTERM needs FOLL_PIN pins (foll_pin)";
+	if (s->release_atomic && (s->caps & PINBENCH_CAP_RELEASE_ATOMIC))
+		return "release_atomic is for a strategy without PINBENCH_CAP_RELEASE_ATOMIC";
+	if ((s->caps & PINBENCH_CAP_RELEASE_PAGES_ATOMIC) && !s->release_atomic)
+		return "pages_back_in_hardirq (PINBENCH_CAP_RELEASE_PAGES_ATOMIC) needs release_atomic";
+	if (!!(s->caps & PINBENCH_CAP_REVOKE) != !!(PINBENCH_REVOKING_STRATEGIES & (1u << slot)))
+		return "PINBENCH_REVOKING_STRATEGIES disagrees with its PINBENCH_CAP_REVOKE";
+	return NULL;
+}
+
 static int pinbench_check_strategies(void)
 {
 	unsigned int id;
 
-	for (id = 1; id < ARRAY_SIZE(pinbench_strategies); id++) {
+	for (id = 0; id < ARRAY_SIZE(pinbench_strategies); id++) {
 		const struct pinbench_strategy *s = pinbench_strategies[id];
-		bool revokes = s && (s->caps & PINBENCH_CAP_REVOKE);
+		const char *why;
 
-		if (revokes != !!(PINBENCH_REVOKING_STRATEGIES & (1u << id))) {
-			pr_err("pinbench: %s: PINBENCH_REVOKING_STRATEGIES disagrees with its caps\n",
-			       s ? s->name : "(none)");
+		if (!s) {
+			if (PINBENCH_REVOKING_STRATEGIES & (1u << id)) {
+				pr_err("pinbench: strategy id %u: in PINBENCH_REVOKING_STRATEGIES but not built in\n",
+				       id);
+				return -EINVAL;
+			}
+			continue;
+		}
+		why = id ? pinbench_strategy_broken(s, id) : "id 0 is PINBENCH_STRATEGY_UNSET";
+		if (why) {
+			pr_err("pinbench: strategy %s (slot %u): %s\n", s->name ? s->name : "(unnamed)", id,
+			       why);
 			return -EINVAL;
 		}
 	}

@@ -265,6 +265,9 @@ static inline bool pinbench_release_atomic_ok(const struct pinbench_strategy *s,
 /* An I/O's acquire (and dirtying, for a device write to memory), timed: see core.c. */
 long pinbench_acquire_io(const struct pinbench_strategy *s, struct pinbench_pin *pin,
 			 unsigned long addr, unsigned int nr, bool dirty, u64 *t0, u64 *t1);
+int pinbench_acquire_io_all(const struct pinbench_strategy *s, struct pinbench_pin *pin,
+			    unsigned long addr, unsigned int nr, bool dirty, u64 *t0, u64 *t1,
+			    u64 *foll_pins, u64 *read_retries);
 
 /* For a FOLL_GET strategy's holds(): a reference beyond the page's mappings. */
 bool pinbench_page_ref_beyond_mappings(struct page *page);
@@ -324,7 +327,6 @@ struct pinbench_file {
 	struct xarray bufs;	/* registered device buffers, by id */
 };
 
-u64 pinbench_clock_read_ns(void);
 long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
 			     struct pinbench_gup_fast __user *uarg);
 

@@ -56,10 +56,13 @@
  *   EIO        never: I/O errors are counted in io_errors
  * and irq_completion's:
  *   ENODEV     the completion CPU asked for is not online
+ * and STRATEGY's:
+ *   ENOENT     a strategy id of the ABI this module does not build
  */
 
-#define PINBENCH_ABI_VERSION	4	/* 2: INFO's leak counters; 3: read_retries;
-					 * 4: revoke policies, per-page fates */
+#define PINBENCH_ABI_VERSION	5	/* 2: INFO's leak counters; 3: read_retries;
+					 * 4: revoke policies, per-page fates;
+					 * 5: PINBENCH_IOC_STRATEGY */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -112,6 +115,21 @@ enum pinbench_strategy_id {
 #define PINBENCH_X_CAP(sym, bit, name) PINBENCH_CAP_##sym = 1u << (bit),
 enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 #undef PINBENCH_X_CAP
+
+/*
+ * What a strategy is, beyond what it can do (PINBENCH_IOC_STRATEGY's props):
+ * facts that decide what a caller may expect of it, so that userspace and
+ * the tests take them from the module and never from a list of names.
+ */
+#define PINBENCH_PROPS(X)									\
+	X(FOLL_PIN,          0, "foll_pin")           /* each held page is one FOLL_PIN pin */	\
+	X(NEEDS_MM,          1, "needs_mm")           /* a registration keeps the mm alive */	\
+	X(RELEASE_BY_ISSUER, 2, "release_by_issuer")  /* small_dio releases in the issuer */	\
+	X(HOLDS,             3, "holds")              /* it can say whether a page is held */	\
+	X(WALK,              4, "rmap_walk")          /* it models the rmap walker's tax */
+#define PINBENCH_X_PROP(sym, bit, name) PINBENCH_PROP_##sym = 1u << (bit),
+enum { PINBENCH_PROPS(PINBENCH_X_PROP) };
+#undef PINBENCH_X_PROP
 
 /*
  * Where a strategy keeps its tracking state for a buffer. PER_IO: every
@@ -261,6 +279,23 @@ struct pinbench_info {
 	__u32 open_files;		/* (out) open files of /dev/pinbench,
 					 *       the caller's included */
 	__u32 reserved0;		/* (in)  zero */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/*
+ * PINBENCH_IOC_STRATEGY: what one strategy declares. EINVAL for an id
+ * PINBENCH_STRATEGIES does not list, ENOENT for one this module does not
+ * build (strategy_mask in INFO lists those it has).
+ */
+struct pinbench_strategy_info {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 id;			/* (in)  enum pinbench_strategy_id */
+	char name[32];			/* (out) as PINBENCH_STRATEGIES names it */
+	__u32 caps;			/* (out) PINBENCH_CAP_* per I/O */
+	__u32 caps_per_buffer;		/* (out) PINBENCH_CAP_* it adds under
+					 *       PINBENCH_REG_PER_BUFFER */
+	__u32 supported_flags;		/* (out) PINBENCH_PIN_* it honours */
+	__u32 props;			/* (out) PINBENCH_PROP_* */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -773,5 +808,6 @@ struct pinbench_irq_completion {
 #define PINBENCH_IOC_SMALL_DIO	_IOWR(PINBENCH_IOC_MAGIC, 7, struct pinbench_small_dio)
 #define PINBENCH_IOC_IRQ_COMPLETION \
 	_IOWR(PINBENCH_IOC_MAGIC, 8, struct pinbench_irq_completion)
+#define PINBENCH_IOC_STRATEGY	_IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_strategy_info)
 
 #endif /* PINBENCH_UAPI_H */

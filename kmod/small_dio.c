@@ -302,7 +302,7 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	bool read = a->direction == PINBENCH_DMA_READ;
 	struct bio *bio;
 	u64 t0, t1;
-	long n;
+	int ret;
 
 	io->seq = seq;
 	io->slot = slot;
@@ -318,20 +318,12 @@ static int dio_submit(struct dio_run *r, struct dio_io *io, unsigned int slot, u
 	};
 	pinbench_release_ctx_init(&io->rc, r->s, 1);
 
-	n = pinbench_acquire_io(r->s, &io->pin, uaddr & PAGE_MASK, nr, read, &t0, &t1);
-	if (n != nr) {
-		io->pin.nr = n > 0 ? n : 0;
-		if (io->pin.nr)
-			r->s->release(&io->pin);
-		return n < 0 ? n : -EFAULT;
-	}
-	if (r->s->foll_pin)
-		a->foll_pins += nr;
-	a->foll_pins += io->pin.extra_foll_pins;
-	a->read_retries += io->pin.read_retries;
+	ret = pinbench_acquire_io_all(r->s, &io->pin, uaddr & PAGE_MASK, nr, read, &t0, &t1, &a->foll_pins,
+				      &a->read_retries);
+	if (ret)
+		return ret;
 	/* Counted until dio_retire() (pin.nr is the strategy's to change). */
 	io->pages_held = nr;
-	atomic64_add(nr, &pinbench_pages_held);
 	if (seq >= a->warmup_ios)
 		stats_hist(r, H_ACQ, &a->acquire, t1 - t0);
 	io->acquire_ns = t0;

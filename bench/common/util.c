@@ -12,15 +12,20 @@
 #include <unistd.h>
 #include "util.h"
 
+static void pb_vwarn(const char *fmt, va_list ap)
+{
+	fputs("pinbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void pb_die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pinbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pb_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(2);
 }
 
@@ -28,11 +33,9 @@ void pb_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("pinbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	pb_vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 char *pb_asprintf(const char *fmt, ...)

@@ -160,8 +160,3 @@ int pb_fs_get(enum pb_fs kind, char *dir, size_t dirlen, char *err, size_t errle
 		snprintf(err, errlen, "%s", why[kind]);
 	return ret;
 }
-
-const char *pb_fs_name(enum pb_fs kind)
-{
-	return fs_names[kind];
-}

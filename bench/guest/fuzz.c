@@ -457,6 +457,9 @@ static void good_request(enum fz_op op, uint32_t strategy, uint32_t id, union fz
 		r->irq.backlog_samples = (uintptr_t)env.samples;
 		r->irq.hist_buckets = PINBENCH_HIST_BUCKETS;
 		break;
+	case OP_STRATEGY:
+		r->strat.id = strategy;
+		break;
 	default:
 		break;
 	}
@@ -722,6 +725,17 @@ static void structured_case(struct fz_structured *s, enum fz_op op, uint32_t str
 }
 
 /* Commands the module must not know: ENOTTY, whatever the bytes behind them. */
+/* The first command number past every ioctl the module has. */
+static unsigned int first_unused_nr(void)
+{
+	unsigned int nr = 0;
+
+	for (int op = OP_INFO; op < OP_UNKNOWN; op++)
+		if (_IOC_NR(fz_ops[op].cmd) >= nr)
+			nr = _IOC_NR(fz_ops[op].cmd) + 1;
+	return nr;
+}
+
 static void unknown_commands(struct fz_structured *s)
 {
 	const struct fz_case enotty = { .expect = EXPECT_EXACT, .exact = FE_ENOTTY };
@@ -735,7 +749,7 @@ static void unknown_commands(struct fz_structured *s)
 	cmds[n++] = 0x5401;	/* TCGETS */
 	cmds[n++] = _IO(PINBENCH_IOC_MAGIC, 0);
 	cmds[n++] = _IOWR(PINBENCH_IOC_MAGIC, 0, struct pinbench_info);
-	cmds[n++] = _IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_info);
+	cmds[n++] = _IOWR(PINBENCH_IOC_MAGIC, first_unused_nr(), struct pinbench_info);
 	cmds[n++] = _IOWR(PINBENCH_IOC_MAGIC, 255, struct pinbench_info);
 	cmds[n++] = _IOC(_IOC_READ | _IOC_WRITE, PINBENCH_IOC_MAGIC, 2, _IOC_SIZEMASK);
 	for (int op = OP_INFO; op < OP_UNKNOWN; op++) {
@@ -1311,9 +1325,9 @@ static bool random_call(struct fz_thread *t)
 	static const struct { enum fz_op op; unsigned int weight; } mix[] = {
 		{ OP_INFO, 40 }, { OP_GUP_FAST, 300 }, { OP_DEV_REGISTER, 170 }, { OP_DEV_START, 100 },
 		{ OP_DEV_STOP, 80 }, { OP_DEV_UNREGISTER, 150 }, { OP_SMALL_DIO, 100 },
-		{ OP_IRQ_COMPLETION, 4 }, { OP_UNKNOWN, 30 },
+		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_UNKNOWN, 30 },
 	};
-	uint64_t *s = &t->seed, w = rnd(s) % 974;
+	uint64_t *s = &t->seed, w, total = 0;
 	enum fz_op op = OP_INFO;
 	bool abi_bad = false, arg_bad = false;
 	unsigned long cmd;
@@ -1324,6 +1338,9 @@ static bool random_call(struct fz_thread *t)
 	char what[160];
 	uint64_t state0 = t->seed;
 
+	for (size_t i = 0; i < sizeof(mix) / sizeof(mix[0]); i++)
+		total += mix[i].weight;
+	w = rnd(s) % total;
 	for (size_t i = 0; i < sizeof(mix) / sizeof(mix[0]); i++) {
 		if (w < mix[i].weight) {
 			op = mix[i].op;
@@ -1346,11 +1363,12 @@ static bool random_call(struct fz_thread *t)
 		}
 	}
 	if (op == OP_UNKNOWN) {
-		static const unsigned long bad[] = { 0, 0x5401, _IO(PINBENCH_IOC_MAGIC, 0),
-						     _IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_info) };
+		unsigned int nr = first_unused_nr();
+		const unsigned long bad[] = { 0, 0x5401, _IO(PINBENCH_IOC_MAGIC, 0),
+					      _IOWR(PINBENCH_IOC_MAGIC, nr, struct pinbench_info) };
 
 		cmd = rnd(s) % 2 ? bad[rnd(s) % 4] :
-		      _IOC(rnd(s) % 4, PINBENCH_IOC_MAGIC, 9 + rnd(s) % 247, rnd(s) % 2048);
+		      _IOC(rnd(s) % 4, PINBENCH_IOC_MAGIC, nr + rnd(s) % (256 - nr), rnd(s) % 2048);
 		memset(&r, 0, sizeof(r));
 		r.info.abi_version = PINBENCH_ABI_VERSION;
 	} else {

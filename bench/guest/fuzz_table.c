@@ -46,6 +46,13 @@ static const struct fz_field info_fields[] = {
 	F(struct pinbench_info, reserved, FC_RESERVED),
 };
 
+static const struct fz_field strategy_fields[] = {
+	F(struct pinbench_strategy_info, abi_version, FC_ABI),
+	F(struct pinbench_strategy_info, id, FC_ENUM, .max = STRATEGY_MAX),
+	OUT_SPAN(struct pinbench_strategy_info, name, reserved),
+	F(struct pinbench_strategy_info, reserved, FC_RESERVED),
+};
+
 static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, abi_version, FC_ABI),
 	F(struct pinbench_gup_fast, strategy, FC_ENUM, .max = STRATEGY_MAX),
@@ -219,5 +226,7 @@ const struct fz_op_desc fz_ops[OP_NR] = {
 	   DOC_ACQUIRE | FE(EBADF) | FE(ENOTBLK), true, dio_fields),
 	OP(IRQ_COMPLETION, PINBENCH_IOC_IRQ_COMPLETION, struct pinbench_irq_completion,
 	   DOC_ACQUIRE | FE(ENODEV), true, irq_fields),
+	OP(STRATEGY, PINBENCH_IOC_STRATEGY, struct pinbench_strategy_info, DOC_REQUEST | FE(ENOENT), true,
+	   strategy_fields),
 	[OP_UNKNOWN] = { .name = "UNKNOWN", .documented = FE(ENOTTY) },
 };

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/types.h>
 #include <json-c/json.h>
 
 enum pb_status { PB_OK, PB_UNSUPPORTED, PB_FAILED };
@@ -67,6 +68,8 @@ uint32_t pb_strategy_caps(const char *strategy);
 struct pinbench_phase_stats;
 struct json_object *pb_phase_json(const struct pinbench_phase_stats *st);
 struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, uint64_t *buckets);
+/* {"hardirq": n, "softirq": n, "task": n}: counts by PINBENCH_CTX_* order (hardirq first). */
+struct json_object *pb_contexts_json(const __u64 counts[3]);
 
 /* null_blk devices (nullb.c): the completion context is null_blk's irqmode. */
 enum pb_nullb_mode { PB_NULLB_INLINE = 0, PB_NULLB_SOFTIRQ = 1, PB_NULLB_HARDIRQ = 2 };
@@ -76,7 +79,6 @@ int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned
 /* File systems for the file-backed workloads (fs.c), set up once per boot. */
 enum pb_fs { PB_FS_TMPFS, PB_FS_EXT4, PB_FS_EXT4_DAX, PB_FS_NR };
 int pb_fs_kind(const char *name);		/* enum pb_fs, or -1 */
-const char *pb_fs_name(enum pb_fs kind);
 int pb_fs_get(enum pb_fs kind, char *dir, size_t dirlen, char *err, size_t errlen);
 
 /* Direct I/O workloads (dio_common.c): every cell cycles through the first PB_DIO_DEV_MIB of the device. */

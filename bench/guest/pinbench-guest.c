@@ -288,6 +288,16 @@ struct json_object *pb_phase_json(const struct pinbench_phase_stats *st)
 	return o;
 }
 
+struct json_object *pb_contexts_json(const __u64 counts[3])
+{
+	struct json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "hardirq", json_object_new_uint64(counts[0]));
+	json_object_object_add(c, "softirq", json_object_new_uint64(counts[1]));
+	json_object_object_add(c, "task", json_object_new_uint64(counts[2]));
+	return c;
+}
+
 struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, uint64_t *buckets)
 {
 	struct pb_hist h = { .n = st->n, .sum = st->sum_ns, .min = st->min_ns,

@@ -63,7 +63,7 @@ static void irq_completion_run(struct pb_cell *cell)
 	struct pinbench_irq_completion a;
 	uint64_t *hist[4] = { NULL }, samples[PINBENCH_IRQ_SAMPLES], busy0, busy1;
 	const char *cpu_source = "";
-	struct json_object *arr, *c;
+	struct json_object *arr;
 	struct pb_counters cnt;
 	int ci = -1, sub_cpu, dev_cpu;
 	char *buf;
@@ -173,11 +173,7 @@ static void irq_completion_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "residency_ns", pb_phase_hist_json(&a.residency, hist[2]));
 	json_object_object_add(cell->raw, "done_ns", pb_phase_hist_json(&a.done, hist[3]));
 	json_object_object_add(cell->raw, "acquire_ns", pb_phase_json(&a.acquire));
-	c = json_object_new_object();
-	json_object_object_add(c, "hardirq", json_object_new_uint64(a.contexts[0]));
-	json_object_object_add(c, "softirq", json_object_new_uint64(a.contexts[1]));
-	json_object_object_add(c, "task", json_object_new_uint64(a.contexts[2]));
-	json_object_object_add(cell->raw, "contexts", c);
+	json_object_object_add(cell->raw, "contexts", pb_contexts_json(a.contexts));
 	json_object_object_add(cell->raw, "deferred", json_object_new_uint64(a.deferred));
 	json_object_object_add(cell->raw, "deferred_work_ns", json_object_new_uint64(a.deferred_work_ns));
 	json_object_object_add(cell->raw, "max_backlog_seen", json_object_new_uint64(a.max_backlog_seen));

@@ -347,14 +347,7 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "residency_ns", pb_phase_hist_json(&a.residency, hist[3]));
 	/* Acquire start to the end of the release call: the stock rows' submit-to-completion span. */
 	json_object_object_add(cell->raw, "span_ns", pb_phase_hist_json(&a.span, hist[4]));
-	{
-		struct json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "hardirq", json_object_new_uint64(a.completions[0]));
-		json_object_object_add(c, "softirq", json_object_new_uint64(a.completions[1]));
-		json_object_object_add(c, "task", json_object_new_uint64(a.completions[2]));
-		json_object_object_add(cell->raw, "completions", c);
-	}
+	json_object_object_add(cell->raw, "completions", pb_contexts_json(a.completions));
 	json_object_object_add(cell->raw, "deferred", json_object_new_uint64(a.deferred));
 	json_object_object_add(cell->raw, "deferred_work_ns", json_object_new_uint64(a.deferred_work_ns));
 	json_object_object_add(cell->raw, "max_deferred_depth", json_object_new_uint64(a.max_deferred_depth));

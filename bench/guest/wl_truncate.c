@@ -414,6 +414,45 @@ static bool longterm_refused(struct pb_cell *cell, int e, uint32_t flags)
 	return e == EOPNOTSUPP || (e == EFAULT && strcmp(pb_param_str(cell, "filesystem"), "tmpfs"));
 }
 
+/*
+ * The device takes the file's mapping: registered with the cell's strategy,
+ * registration, revoke policy and pages per call, pinned with flags, then
+ * started writing at the cell's DMA rate. Returns 0 when it writes; the
+ * errno of a refused registration, with nothing held (what the refusal
+ * means is the scenario's to say); -1 when it would not start, with the
+ * cell failed and the buffer registered (*registered).
+ */
+static int dev_attach(struct pb_cell *cell, const struct trunc_file *f, uint32_t flags,
+		      struct pinbench_dev_register *reg, struct pinbench_dev_start *start, bool *registered)
+{
+	memset(reg, 0, sizeof(*reg));
+	reg->abi_version = PINBENCH_ABI_VERSION;
+	reg->strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
+	reg->flags = flags;
+	reg->revoke = cell_revoke(cell);
+	reg->registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+			    PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
+	reg->addr = (uintptr_t)f->map;
+	reg->nr_pages = f->pages;
+	reg->pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, reg) < 0)
+		return errno;
+	*registered = true;
+	memset(start, 0, sizeof(*start));
+	start->abi_version = PINBENCH_ABI_VERSION;
+	start->buffer_id = reg->buffer_id;
+	start->engine = PINBENCH_ENGINE_HRTIMER;
+	start->direction = PINBENCH_DMA_WRITE;
+	start->rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
+	start->burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	start->max_records = (uint64_t)RECORD_SLOTS * f->pages;	/* no record overwrites another */
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, start) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* One iteration with a strategy; 1 when it cannot take this cell at all, -1 on failure. */
 static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsigned int it)
 {
@@ -428,7 +467,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	char *content = NULL;
 	pthread_t th;
 	bool registered = false;
-	int ret = -1;
+	int ret = -1, e;
 
 	if (file_open(cell, dir, it, !strcmp(pb_param_str(cell, "truncate_to"), "half"), &f) < 0)
 		goto out;
@@ -438,21 +477,12 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		pb_cell_fail(cell, PB_FAILED, "out of memory");
 		goto out;
 	}
-	memset(&reg, 0, sizeof(reg));
-	reg.abi_version = PINBENCH_ABI_VERSION;
-	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
 	/* Released dirty, as a driver gives back pages its device wrote. */
-	reg.flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY |
-		    (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
-	reg.revoke = cell_revoke(cell);
-	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
-			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
-	reg.addr = (uintptr_t)f.map;
-	reg.nr_pages = f.pages;
-	reg.pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
-	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
-		int e = errno;
-
+	e = dev_attach(cell, &f, PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY |
+		       (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0), &reg, &start, &registered);
+	if (e < 0)
+		goto out;
+	if (e) {
 		/* The kernel refusing the pin is an outcome (see longterm_refused()). */
 		if (longterm_refused(cell, e, reg.flags)) {
 			t->refused++;
@@ -468,19 +498,6 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		} else {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(e));
 		}
-		goto out;
-	}
-	registered = true;
-	memset(&start, 0, sizeof(start));
-	start.abi_version = PINBENCH_ABI_VERSION;
-	start.buffer_id = reg.buffer_id;
-	start.engine = PINBENCH_ENGINE_HRTIMER;
-	start.direction = PINBENCH_DMA_WRITE;
-	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
-	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
-	start.max_records = (uint64_t)RECORD_SLOTS * f.pages;	/* no record overwrites another */
-	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
-		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
 		goto out;
 	}
 	msleep(dma_ms);
@@ -1222,7 +1239,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	char *snap = NULL, *disk = NULL;
 	bool registered = false, running = false;
 	pthread_t th;
-	int ret = -1;
+	int ret = -1, e;
 
 	if (file_open(cell, dir, it, false, &f) < 0)
 		goto out;
@@ -1232,19 +1249,13 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 		goto out;
 	}
 	fsync(f.fd);
-	memset(&reg, 0, sizeof(reg));
-	reg.abi_version = PINBENCH_ABI_VERSION;
-	reg.strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
-	reg.flags = PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0) |
-		    (pb_param_u64(cell, "dirty_on_release") ? PINBENCH_PIN_DIRTY : 0);
-	reg.revoke = cell_revoke(cell);
-	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
-			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
-	reg.addr = (uintptr_t)f.map;
-	reg.nr_pages = f.pages;
-	reg.pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
-	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
-		if (errno == EOPNOTSUPP) {
+	e = dev_attach(cell, &f, PINBENCH_PIN_WRITE |
+		       (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0) |
+		       (pb_param_u64(cell, "dirty_on_release") ? PINBENCH_PIN_DIRTY : 0), &reg, &start, &registered);
+	if (e < 0)
+		goto out;
+	if (e) {
+		if (e == EOPNOTSUPP) {
 			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell (%s%s%s)",
 				     pb_param_str(cell, "strategy"),
 				     reg.flags & PINBENCH_PIN_DIRTY ? "dirtying on release" : "",
@@ -1252,21 +1263,8 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 				     reg.registration == PINBENCH_REG_PER_BUFFER ? " per-buffer state" : "");
 			ret = 1;
 		} else {
-			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(errno));
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(e));
 		}
-		goto out;
-	}
-	registered = true;
-	memset(&start, 0, sizeof(start));
-	start.abi_version = PINBENCH_ABI_VERSION;
-	start.buffer_id = reg.buffer_id;
-	start.engine = PINBENCH_ENGINE_HRTIMER;
-	start.direction = PINBENCH_DMA_WRITE;
-	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
-	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
-	start.max_records = (uint64_t)RECORD_SLOTS * f.pages;	/* no record overwrites another */
-	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
-		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
 		goto out;
 	}
 	y.fd = f.fd;

@@ -2,6 +2,7 @@
 /* test_device.c: in the guest: the simulated DMA device: bad requests, records, revokes, lost writes, release from hardirq, close and SIGKILL mid-DMA. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,11 +96,13 @@ static void test_bad_requests(int fd)
 	unsigned int n;
 	int r;
 
-	EXPECT(dev_register(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_PIN_WRITE,
-			    PINBENCH_REG_PER_BUFFER, buf, pages, 0, &a), EINVAL, "register: zero pages per call");
 	EXPECT(dev_register(fd, PINBENCH_STRATEGY_PIN_COUNTER, PINBENCH_PIN_WRITE,
-			    PINBENCH_REG_PER_BUFFER, buf, pages, 4, &a), EOPNOTSUPP,
-	       "register: per-buffer with pin_counter");
+			    PINBENCH_REG_PER_IO, buf, pages, 0, &a), EINVAL, "register: zero pages per call");
+	if ((id = strategy_by_cap(PINBENCH_CAP_REGISTRATION, 0)))
+		EXPECT(dev_register(fd, id, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_BUFFER, buf, pages, 4, &a),
+		       EOPNOTSUPP, "register: per-buffer, a strategy without per-buffer state");
+	else
+		skip("every strategy has per-buffer state");
 	EXPECT(dev_register(fd, PINBENCH_STRATEGY_PIN_COUNTER, PINBENCH_PIN_WRITE, 0, buf, pages, 4, &a),
 	       EINVAL, "register: registration unset");
 	EXPECT(dev_register(fd, PINBENCH_STRATEGY_PIN_COUNTER, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_IO,
@@ -112,16 +115,25 @@ static void test_bad_requests(int fd)
 	memset(&a, 0, sizeof(a));
 	a.abi_version = PINBENCH_ABI_VERSION + 1;
 	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EPROTO, "register: wrong ABI version");
-	dev_register(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_IO,
-		     buf, pages, 4, &a);
-	dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
-	a.buffer_id = 0;
-	a.revoke = 1u << 7;
-	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EINVAL, "register: unknown revoke policy bit");
-	a.revoke = PINBENCH_REVOKE_REACQUIRE;
-	a.strategy = PINBENCH_STRATEGY_GUP_REF;
-	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EOPNOTSUPP,
-	       "register: a revoke policy for gup_ref, which never revokes");
+	if ((id = strategy_by_cap(PINBENCH_CAP_REVOKE, 1))) {
+		dev_register(fd, id, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_IO, buf, pages, 4, &a);
+		dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
+		a.buffer_id = 0;
+		a.revoke = 1u << 7;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EINVAL, "register: unknown revoke policy bit");
+	} else {
+		skip("no strategy revokes");
+	}
+	if ((id = strategy_by_cap(PINBENCH_CAP_REVOKE, 0))) {
+		dev_register(fd, id, PINBENCH_PIN_WRITE, PINBENCH_REG_PER_IO, buf, pages, 4, &a);
+		dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
+		a.buffer_id = 0;
+		a.revoke = PINBENCH_REVOKE_REACQUIRE;
+		EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EOPNOTSUPP,
+		       "register: a revoke policy for a strategy that never revokes");
+	} else {
+		skip("every strategy revokes");
+	}
 
 	r = dev_register(fd, PINBENCH_STRATEGY_PIN_COUNTER, 0, PINBENCH_REG_PER_IO, buf, pages, 4, &a);
 	check(r == 0 && a.buffer_id >= 1, "register for read: id %u", a.buffer_id);
@@ -345,7 +357,7 @@ static void test_revoke_scenario(int fd, uint32_t id, uint32_t registration, enu
 	check(r == 0 && st.accesses > 0 && st.delivered == st.accesses,
 	      "%s (%s): before the %s, %llu accesses all delivered", pb_strategy_name(id),
 	      reg_name(registration), what, (unsigned long long)st.accesses);
-	if (id == PINBENCH_STRATEGY_NOTIFIER_REVOKE) {
+	if (strategy_caps(id, registration) & PINBENCH_CAP_REVOKE) {
 		uint64_t cause = sc == SC_MUNMAP_ANON ? st2.events[PINBENCH_EV_UNMAP] :
 						      st2.events[PINBENCH_EV_CLEAR_TRUNCATE];
 
@@ -392,7 +404,8 @@ out:
  */
 enum policy_event { PE_DONTNEED, PE_TRUNCATE };
 
-static void test_revoke_policy(int fd, uint32_t registration, uint32_t revoke, enum policy_event ev)
+static void test_revoke_policy(int fd, uint32_t id, uint32_t registration, uint32_t revoke,
+			       enum policy_event ev)
 {
 	const unsigned int pages = 64;
 	size_t len = pages * page_size;
@@ -406,7 +419,7 @@ static void test_revoke_policy(int fd, uint32_t registration, uint32_t revoke, e
 	int mfd, r;
 	char *buf;
 
-	snprintf(what, sizeof(what), "notifier_revoke (%s) [%s%s], %s", reg_name(registration),
+	snprintf(what, sizeof(what), "%s (%s) [%s%s], %s", pb_strategy_name(id), reg_name(registration),
 		 revoke & PINBENCH_REVOKE_TRUNCATE_UNMAP ? "truncate+unmap only" : "all events",
 		 revoke & PINBENCH_REVOKE_REACQUIRE ? ", re-pin" : ", drop",
 		 ev == PE_DONTNEED ? "MADV_DONTNEED" : "truncate");
@@ -420,7 +433,7 @@ static void test_revoke_policy(int fd, uint32_t registration, uint32_t revoke, e
 	read_pins(&acq0, &rel0);
 	memset(&a, 0, sizeof(a));
 	a.abi_version = PINBENCH_ABI_VERSION;
-	a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
+	a.strategy = id;
 	a.flags = PINBENCH_PIN_WRITE;
 	a.registration = registration;
 	a.addr = (uintptr_t)buf;
@@ -546,26 +559,40 @@ int main(void)
 	uint32_t id;
 
 	test_bad_requests(fd);
+	/* Per buffer too, for every strategy that has per-buffer state. */
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		bool per_buffer = strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REGISTRATION;
+
 		test_dma_and_hardirq_release(fd, id, PINBENCH_REG_PER_IO,
 					     id & 1 ? PINBENCH_ENGINE_KTHREAD : PINBENCH_ENGINE_HRTIMER);
-		if (id == PINBENCH_STRATEGY_NOTIFIER_REVOKE)
+		if (per_buffer)
 			test_dma_and_hardirq_release(fd, id, PINBENCH_REG_PER_BUFFER,
 						     PINBENCH_ENGINE_KTHREAD);
 	}
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
-		test_revoke_scenario(fd, id, PINBENCH_REG_PER_IO, SC_MUNMAP_ANON);
-		test_revoke_scenario(fd, id, PINBENCH_REG_PER_IO, SC_TRUNCATE_SHMEM);
+		bool per_buffer = strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REGISTRATION;
+
+		for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
+			if (reg == PINBENCH_REG_PER_BUFFER && !per_buffer)
+				continue;
+			test_revoke_scenario(fd, id, reg, SC_MUNMAP_ANON);
+			test_revoke_scenario(fd, id, reg, SC_TRUNCATE_SHMEM);
+		}
 	}
-	test_revoke_scenario(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER,
-			     SC_MUNMAP_ANON);
-	test_revoke_scenario(fd, PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER,
-			     SC_TRUNCATE_SHMEM);
-	for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
-		test_revoke_policy(fd, reg, 0, PE_DONTNEED);
-		test_revoke_policy(fd, reg, PINBENCH_REVOKE_TRUNCATE_UNMAP, PE_DONTNEED);
-		test_revoke_policy(fd, reg, PINBENCH_REVOKE_REACQUIRE, PE_DONTNEED);
-		test_revoke_policy(fd, reg, PINBENCH_REVOKE_REACQUIRE, PE_TRUNCATE);
+	/* The revoke policies, for every strategy that revokes. */
+	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		bool per_buffer = strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REGISTRATION;
+
+		if (!(strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REVOKE))
+			continue;
+		for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
+			if (reg == PINBENCH_REG_PER_BUFFER && !per_buffer)
+				continue;
+			test_revoke_policy(fd, id, reg, 0, PE_DONTNEED);
+			test_revoke_policy(fd, id, reg, PINBENCH_REVOKE_TRUNCATE_UNMAP, PE_DONTNEED);
+			test_revoke_policy(fd, id, reg, PINBENCH_REVOKE_REACQUIRE, PE_DONTNEED);
+			test_revoke_policy(fd, id, reg, PINBENCH_REVOKE_REACQUIRE, PE_TRUNCATE);
+		}
 	}
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		test_gone_mid_dma(id, 0);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,8 @@ static void test_bad_requests(int fd)
 {
 	const unsigned int pages = 16;
 	struct pinbench_gup_fast a;
-	char *buf, *ro, *hole;
+	char *buf, *ro, *hole, what[96];
+	uint32_t id;
 
 	buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ro = mmap(NULL, pages * page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -86,8 +88,13 @@ static void test_bad_requests(int fd)
 	expect_errno(fd, &a, EINVAL, "registration unset (0)");
 	good_request(&a, buf, pages); a.registration = 3;
 	expect_errno(fd, &a, EINVAL, "unknown registration");
-	good_request(&a, buf, pages); a.registration = PINBENCH_REG_PER_BUFFER;
-	expect_errno(fd, &a, EOPNOTSUPP, "per-buffer registration with pin_counter");
+	if ((id = strategy_by_cap(PINBENCH_CAP_REGISTRATION, 0))) {
+		good_request(&a, buf, pages); a.strategy = id; a.registration = PINBENCH_REG_PER_BUFFER;
+		snprintf(what, sizeof(what), "per-buffer registration with %s", pb_strategy_name(id));
+		expect_errno(fd, &a, EOPNOTSUPP, what);
+	} else {
+		skip("every strategy has per-buffer state");
+	}
 	good_request(&a, buf, pages); a.breakdown = 2;
 	expect_errno(fd, &a, EINVAL, "breakdown neither 0 nor 1");
 	good_request(&a, buf, pages); a.reserved2 = 1;
@@ -95,8 +102,13 @@ static void test_bad_requests(int fd)
 	good_request(&a, buf, pages); a.part_hist = (uintptr_t)buf;
 	a.hist_buckets = PINBENCH_HIST_BUCKETS;
 	expect_errno(fd, &a, EINVAL, "part histograms without a breakdown");
-	good_request(&a, buf, pages); a.breakdown = 1;
-	expect_errno(fd, &a, EOPNOTSUPP, "breakdown of pin_counter (it has no parts)");
+	if ((id = strategy_by_cap(PINBENCH_CAP_BREAKDOWN, 0))) {
+		good_request(&a, buf, pages); a.strategy = id; a.breakdown = 1;
+		snprintf(what, sizeof(what), "breakdown of %s (it has no parts)", pb_strategy_name(id));
+		expect_errno(fd, &a, EOPNOTSUPP, what);
+	} else {
+		skip("every strategy times its own steps");
+	}
 	good_request(&a, buf, pages); a.nr_pages = 0;
 	expect_errno(fd, &a, EINVAL, "zero length");
 	good_request(&a, buf, pages); a.pages_per_call = 0;
@@ -127,9 +139,13 @@ static void test_bad_requests(int fd)
 	expect_errno(fd, &a, EFAULT, "unmapped address");
 	good_request(&a, ro, pages);
 	expect_errno(fd, &a, EFAULT, "read-only memory asked for write");
-	good_request(&a, buf, pages); a.strategy = PINBENCH_STRATEGY_GUP_REF;
-	a.flags |= PINBENCH_PIN_LONGTERM;
-	expect_errno(fd, &a, EOPNOTSUPP, "longterm with FOLL_GET references (gup_ref)");
+	if ((id = strategy_without_flag(PINBENCH_PIN_LONGTERM))) {
+		good_request(&a, buf, pages); a.strategy = id; a.flags |= PINBENCH_PIN_LONGTERM;
+		snprintf(what, sizeof(what), "longterm with %s (no FOLL_PIN)", pb_strategy_name(id));
+		expect_errno(fd, &a, EOPNOTSUPP, what);
+	} else {
+		skip("every strategy pins longterm");
+	}
 	good_request(&a, buf, pages); a.acquire_hist = 16; a.release_hist = 16;
 	a.hist_buckets = PINBENCH_HIST_BUCKETS;
 	expect_errno(fd, &a, EFAULT, "histogram buffer not writable");
@@ -153,14 +169,19 @@ static void test_strategies(int fd)
 	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		if (!(strategy_mask() & (1ull << id)))
 			continue;	/* an id reserved for a strategy not built yet */
+		const struct pinbench_strategy_info *si = strategy_info(id);
+
+		check(si != NULL, "%s: PINBENCH_IOC_STRATEGY knows it", pb_strategy_name(id));
+		if (!si)
+			continue;
 		for (int v = 0; v < 4; v++) {
 			int longterm = v & 1, per_buffer = v >> 1;
 			unsigned long long acq0, rel0, acq1, rel1, want;
 			struct pinbench_gup_fast a;
 			int r;
 
-			if (per_buffer && id != PINBENCH_STRATEGY_NOTIFIER_REVOKE)
-				continue;	/* the only strategy with per-buffer state */
+			if (per_buffer && !(si->caps & PINBENCH_CAP_REGISTRATION))
+				continue;	/* no per-buffer state: bad_requests checks the refusal */
 			good_request(&a, buf, pages);
 			a.strategy = id;
 			if (per_buffer)
@@ -173,10 +194,12 @@ static void test_strategies(int fd)
 			read_pins(&acq0, &rel0);
 			r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
 			read_pins(&acq1, &rel1);
-			if (r < 0 && errno == EOPNOTSUPP && longterm &&
-			    (id == PINBENCH_STRATEGY_GUP_REF || id == PINBENCH_STRATEGY_FAKE_VMA ||
-			     id == PINBENCH_STRATEGY_FAKE_VMA_FAST))
-				continue;	/* FOLL_LONGTERM needs FOLL_PIN */
+			if (longterm && !(si->supported_flags & PINBENCH_PIN_LONGTERM)) {
+				check(r < 0 && errno == EOPNOTSUPP && acq1 == acq0,
+				      "%s refuses longterm, which it does not declare: %s", si->name,
+				      r ? strerror(errno) : "success");
+				continue;
+			}
 			check(r == 0, "%s%s%s runs: %s", pb_strategy_name(id), longterm ? " longterm" : "",
 			      per_buffer ? " per-buffer" : "", r ? strerror(errno) : "ok");
 			if (r)
@@ -189,8 +212,7 @@ static void test_strategies(int fd)
 			check(a.acquire.min_ns <= a.acquire.max_ns && a.acquire.sum_ns >= a.acquire.min_ns,
 			      "%s: min <= max, sum >= min", pb_strategy_name(id));
 			/* FOLL_GET references (gup_ref, and fake_vma's pages) are not pins. */
-			want = id == PINBENCH_STRATEGY_PIN_COUNTER ||
-			       id == PINBENCH_STRATEGY_NOTIFIER_REVOKE ? 7ull * pages : 0;
+			want = si->props & PINBENCH_PROP_FOLL_PIN ? 7ull * pages : 0;
 			check(acq1 - acq0 == want && rel1 - rel0 == want && a.foll_pins == want,
 			      "%s%s: FOLL_PIN pins %llu acquired, %llu released, module says %llu, want %llu",
 			      pb_strategy_name(id), longterm ? " longterm" : "", acq1 - acq0, rel1 - rel0,
@@ -202,62 +224,97 @@ static void test_strategies(int fd)
 
 /*
  * A breakdown run times each strategy's own steps: every step the design
- * has shows up once per call that takes it, and nothing else does.
+ * has shows up once per call that takes it, and nothing else does. Every
+ * strategy that declares PINBENCH_CAP_BREAKDOWN is run, under each
+ * registration it has; the designs whose steps are known here are held to
+ * exactly those, any other to the rule alone (each step once per call, or
+ * twice when both acquire and release take it, and some step at all).
  */
+static const struct {
+	uint32_t id, registration;
+	uint32_t acquire_parts, release_parts;
+} breakdown_want[] = {
+#define P(x) (1u << PINBENCH_PART_##x)
+	{ PINBENCH_STRATEGY_FAKE_VMA, PINBENCH_REG_PER_IO,
+	  P(ALLOC) | P(GUP) | P(TREE_INSERT) | P(LOCK_WAIT) | P(ACCOUNT),
+	  P(TREE_REMOVE) | P(LOCK_WAIT) | P(ACCOUNT) | P(PUT) | P(FREE) },
+	{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_IO,
+	  P(ALLOC) | P(NOTIFIER_INSERT) | P(GUP), P(PUT) | P(NOTIFIER_REMOVE) | P(FREE) },
+	{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER, P(GUP), P(PUT) },
+#undef P
+};
+
+static bool breakdown_known(uint32_t id, uint32_t reg, uint32_t *acq, uint32_t *rel)
+{
+	for (size_t i = 0; i < sizeof(breakdown_want) / sizeof(breakdown_want[0]); i++)
+		if (breakdown_want[i].id == id && breakdown_want[i].registration == reg) {
+			*acq = breakdown_want[i].acquire_parts;
+			*rel = breakdown_want[i].release_parts;
+			return true;
+		}
+	return false;
+}
+
 static void test_breakdown(int fd)
 {
-	static const struct {
-		uint32_t id, registration;
-		uint32_t acquire_parts, release_parts;
-	} want[] = {
-#define P(x) (1u << PINBENCH_PART_##x)
-		{ PINBENCH_STRATEGY_FAKE_VMA, PINBENCH_REG_PER_IO,
-		  P(ALLOC) | P(GUP) | P(TREE_INSERT) | P(LOCK_WAIT) | P(ACCOUNT),
-		  P(TREE_REMOVE) | P(LOCK_WAIT) | P(ACCOUNT) | P(PUT) | P(FREE) },
-		{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_IO,
-		  P(ALLOC) | P(NOTIFIER_INSERT) | P(GUP), P(PUT) | P(NOTIFIER_REMOVE) | P(FREE) },
-		{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, PINBENCH_REG_PER_BUFFER, P(GUP), P(PUT) },
-#undef P
-	};
 	const unsigned int pages = 64, ppc = 16, rounds = 3;
+	const uint64_t calls = (uint64_t)rounds * 2 * (pages / ppc);	/* sampled + phase rounds */
 	char *buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint64_t *hist = calloc((size_t)PINBENCH_MAX_PARTS * PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
 
 	memset(buf, 1, pages * page_size);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		uint64_t calls = (uint64_t)rounds * 2 * (pages / ppc);	/* sampled + phase rounds */
-		struct pinbench_gup_fast a;
-		int r, ok = 1;
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
+			uint32_t acq_parts = 0, rel_parts = 0;
+			bool known = breakdown_known(id, reg, &acq_parts, &rel_parts);
+			const char *rname = reg == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O";
+			struct pinbench_gup_fast a;
+			int r, ok = 1, seen = 0;
 
-		good_request(&a, buf, pages);
-		a.strategy = want[i].id;
-		a.registration = want[i].registration;
-		a.pages_per_call = ppc;
-		a.rounds = rounds;
-		a.warmup_rounds = 1;
-		a.breakdown = 1;
-		a.part_hist = (uintptr_t)hist;
-		a.hist_buckets = PINBENCH_HIST_BUCKETS;
-		r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
-		check(r == 0, "%s (%s): breakdown run: %s", pb_strategy_name(want[i].id),
-		      want[i].registration == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O",
-		      r ? strerror(errno) : "ok");
-		for (unsigned int p = 0; r == 0 && p < PINBENCH_MAX_PARTS; p++) {
-			uint64_t n = (want[i].acquire_parts >> p & 1) * calls +
-				     (want[i].release_parts >> p & 1) * calls, hn = 0;
-
-			for (unsigned int k = 0; k < PINBENCH_HIST_BUCKETS; k++)
-				hn += hist[(size_t)p * PINBENCH_HIST_BUCKETS + k];
-			if (a.part[p].n != n || hn != n || (n && !a.part[p].sum_ns)) {
-				printf("  part %u: %llu samples (histogram %llu), want %llu\n", p,
-				       (unsigned long long)a.part[p].n, (unsigned long long)hn,
-				       (unsigned long long)n);
-				ok = 0;
+			if (!(strategy_caps(id, reg) & PINBENCH_CAP_BREAKDOWN) ||
+			    (reg == PINBENCH_REG_PER_BUFFER &&
+			     !(strategy_caps(id, reg) & PINBENCH_CAP_REGISTRATION))) {
+				if (known)
+					check(0, "%s (%s): declares no breakdown, which this test expects",
+					      pb_strategy_name(id), rname);
+				continue;
 			}
+			good_request(&a, buf, pages);
+			a.strategy = id;
+			a.registration = reg;
+			a.pages_per_call = ppc;
+			a.rounds = rounds;
+			a.warmup_rounds = 1;
+			a.breakdown = 1;
+			a.part_hist = (uintptr_t)hist;
+			a.hist_buckets = PINBENCH_HIST_BUCKETS;
+			r = ioctl(fd, PINBENCH_IOC_GUP_FAST, &a);
+			check(r == 0, "%s (%s): breakdown run: %s", pb_strategy_name(id), rname,
+			      r ? strerror(errno) : "ok");
+			for (unsigned int p = 0; r == 0 && p < PINBENCH_MAX_PARTS; p++) {
+				uint64_t n = (acq_parts >> p & 1) * calls + (rel_parts >> p & 1) * calls, hn = 0;
+				bool bad;
+
+				for (unsigned int k = 0; k < PINBENCH_HIST_BUCKETS; k++)
+					hn += hist[(size_t)p * PINBENCH_HIST_BUCKETS + k];
+				if (known)
+					bad = a.part[p].n != n;
+				else
+					bad = a.part[p].n != 0 && a.part[p].n != calls && a.part[p].n != 2 * calls;
+				bad |= hn != a.part[p].n || (a.part[p].n && !a.part[p].sum_ns);
+				seen |= a.part[p].n != 0;
+				if (bad) {
+					printf("  part %u: %llu samples (histogram %llu), want %s%llu\n", p,
+					       (unsigned long long)a.part[p].n, (unsigned long long)hn,
+					       known ? "" : "0, 1 or 2 times ", known ? (unsigned long long)n :
+					       (unsigned long long)calls);
+					ok = 0;
+				}
+			}
+			check(r == 0 && ok && seen, "%s (%s): each step timed once per call that takes it%s",
+			      pb_strategy_name(id), rname, known ? ", exactly the design's steps" : "");
 		}
-		check(r == 0 && ok, "%s: each step timed once per call that takes it",
-		      pb_strategy_name(want[i].id));
 	}
 	free(hist);
 	munmap(buf, pages * page_size);
@@ -319,7 +376,7 @@ static void *zap_loop(void *arg)
  * them (revokes > 0), later acquires fault the pages back in, and every pin
  * is released exactly once (balance exact, module count = vmstat).
  */
-static void test_revoke_on_invalidation(int fd, uint32_t registration)
+static void test_revoke_on_invalidation(int fd, uint32_t id, uint32_t registration)
 {
 	const unsigned int pages = 256;
 	unsigned long long acq0, rel0, acq1, rel1;
@@ -332,7 +389,7 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 	memset(z.buf, 1, z.len);
 	madvise(z.buf, z.len, MADV_NOHUGEPAGE);
 	good_request(&a, z.buf, pages);
-	a.strategy = PINBENCH_STRATEGY_NOTIFIER_REVOKE;
+	a.strategy = id;
 	a.registration = registration;
 	a.pages_per_call = z.chunk;
 	a.rounds = 400;
@@ -342,7 +399,7 @@ static void test_revoke_on_invalidation(int fd, uint32_t registration)
 	z.stop = 1;
 	pthread_join(th, NULL);
 	read_pins(&acq1, &rel1);
-	check(r == 0, "notifier_revoke (%s) under MADV_DONTNEED runs: %s",
+	check(r == 0, "%s (%s) under MADV_DONTNEED runs: %s", pb_strategy_name(id),
 	      registration == PINBENCH_REG_PER_BUFFER ? "per buffer" : "per I/O",
 	      r ? strerror(errno) : "ok");
 	check(a.revokes > 0, "invalidations revoked pins: %llu revokes, %lu zaps, %llu read retries",
@@ -489,6 +546,36 @@ static void test_info(int fd)
 	info.abi_version = 7;
 	r = ioctl(fd, PINBENCH_IOC_INFO, &info);
 	check(r == -1 && errno == EPROTO, "INFO with a wrong ABI -> EPROTO");
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		const struct pinbench_strategy_info *si = strategy_info(id);
+
+		check(si && !strcmp(si->name, pb_strategy_name(id)) && si->id == id &&
+		      si->caps == info.strategy_caps[id] &&
+		      !!(si->caps & PINBENCH_CAP_REVOKE) == !!pb_strategy_revokes(si->name) &&
+		      !(si->supported_flags & ~PINBENCH_PIN_ALL),
+		      "STRATEGY %u: %s, caps 0x%x (+0x%x per buffer), flags 0x%x, props 0x%x", id,
+		      si ? si->name : "(none)", si ? si->caps : 0, si ? si->caps_per_buffer : 0,
+		      si ? si->supported_flags : 0, si ? si->props : 0);
+	}
+	{
+		struct pinbench_strategy_info si;
+
+		memset(&si, 0, sizeof(si));
+		si.abi_version = PINBENCH_ABI_VERSION;
+		r = ioctl(fd, PINBENCH_IOC_STRATEGY, &si);
+		check(r == -1 && errno == EINVAL, "STRATEGY with id unset (0) -> EINVAL");
+		si.id = PINBENCH_STRATEGY_NR;
+		r = ioctl(fd, PINBENCH_IOC_STRATEGY, &si);
+		check(r == -1 && errno == EINVAL, "STRATEGY with an id the ABI lacks -> EINVAL");
+		si.id = 1;
+		si.reserved[1] = 1;
+		r = ioctl(fd, PINBENCH_IOC_STRATEGY, &si);
+		check(r == -1 && errno == EINVAL, "STRATEGY with a reserved field set -> EINVAL");
+		si.reserved[1] = 0;
+		si.abi_version = PINBENCH_ABI_VERSION - 1;
+		r = ioctl(fd, PINBENCH_IOC_STRATEGY, &si);
+		check(r == -1 && errno == EPROTO, "STRATEGY with a wrong ABI -> EPROTO");
+	}
 	r = stat("/dev/pinbench", &st);
 	check(r == 0 && (st.st_mode & 0777) == 0600, "/dev/pinbench mode is 0600 (%o)",
 	      r == 0 ? st.st_mode & 0777 : 0);
@@ -502,8 +589,13 @@ int main(void)
 	test_bad_requests(fd);
 	test_strategies(fd);
 	test_breakdown(fd);
-	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_IO);
-	test_revoke_on_invalidation(fd, PINBENCH_REG_PER_BUFFER);
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++) {
+		if (!(strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REVOKE))
+			continue;
+		test_revoke_on_invalidation(fd, id, PINBENCH_REG_PER_IO);
+		if (strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REGISTRATION)
+			test_revoke_on_invalidation(fd, id, PINBENCH_REG_PER_BUFFER);
+	}
 	test_sigkill_mid_run(fd);
 	test_munmap_mid_run(fd);
 	test_no_leftovers(fd);

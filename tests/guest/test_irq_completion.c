@@ -56,6 +56,7 @@ static void expect(int fd, struct pinbench_irq_completion *a, int want, const ch
 static void test_bad_requests(int fd)
 {
 	struct pinbench_irq_completion a;
+	uint32_t id;
 
 	BAD(EPROTO, "wrong ABI version", a.abi_version = 99);
 	BAD(EINVAL, "reserved field set", a.reserved[1] = 1);
@@ -86,10 +87,16 @@ static void test_bad_requests(int fd)
 	BAD(EINVAL, "unaligned address", a.addr += 8);
 	BAD(EFAULT, "kernel address", a.addr = 0xffff888000000000ull);
 	BAD(EOVERFLOW, "address range wraps", a.addr = 0xfffffffffffff000ull);
-	BAD(EOPNOTSUPP, "per-buffer registration on gup_ref",
-	    a.strategy = PINBENCH_STRATEGY_GUP_REF; a.registration = PINBENCH_REG_PER_BUFFER);
-	BAD(EOPNOTSUPP, "longterm on gup_ref (FOLL_GET)",
-	    a.strategy = PINBENCH_STRATEGY_GUP_REF; a.flags = PINBENCH_PIN_LONGTERM);
+	if ((id = strategy_by_cap(PINBENCH_CAP_REGISTRATION, 0)))
+		BAD(EOPNOTSUPP, "per-buffer registration, no per-buffer state",
+		    a.strategy = id; a.registration = PINBENCH_REG_PER_BUFFER);
+	else
+		skip("every strategy has per-buffer state");
+	if ((id = strategy_without_flag(PINBENCH_PIN_LONGTERM)))
+		BAD(EOPNOTSUPP, "longterm on a strategy without it", a.strategy = id;
+		    a.flags = PINBENCH_PIN_LONGTERM);
+	else
+		skip("every strategy pins longterm");
 	BAD(EINVAL, "unknown registration", a.registration = 3);
 }
 #undef BAD
