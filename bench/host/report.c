@@ -9,134 +9,8 @@
 #include "escape.h"
 #include "report.h"
 #include "results.h"
+#include "table.h"
 #include "util.h"
-
-/* A table cell's number ("12.5", "30%", "4.1 us"); false for anything else ("-", words). */
-static bool cell_number(const char *cell, double *v)
-{
-	char *end;
-
-	while (*cell == ' ')
-		cell++;
-	if (!*cell || (*cell == '-' && (!cell[1] || cell[1] == ' ')))
-		return false;
-	*v = strtod(cell, &end);
-	if (end == cell)
-		return false;
-	while (*end == ' ' || *end == '%')
-		end++;
-	return !*end;
-}
-
-/*
- * Mark the best value of each column in bold, among the rows of the
- * Markdown table that starts at 'from' in b whose first 'keys' columns
- * are equal (rows that compare like with like: the same pages per call,
- * block size and depth, context and rate, file system) and whose status,
- * the last column, is ok. dirs has one letter per column: L lower is
- * better, H higher is better, anything else not marked (the letters
- * follow the one metric table, bench/host/metrics.c). Ties are all marked.
- */
-static void mark_best(struct pb_text *b, size_t from, const char *dirs, int keys)
-{
-	char *text, *save = NULL, *line, *nl;
-	char ***cells = NULL;
-	size_t nrows = 2, ncols = strlen(dirs);
-	int *counts = NULL;
-
-	/* One direction per column of the header: anything else is a bug in the caller. */
-	{
-		size_t bars = 0;
-
-		for (const char *q = b->s + from; *q && *q != '\n'; q++)
-			bars += *q == '|';
-		if (bars != ncols + 1)
-			pb_die("mark_best: %zu directions for a table of %zu columns", ncols,
-			       bars ? bars - 1 : 0);
-	}
-	/* The header and the alignment line stay as they are. */
-	nl = strchr(b->s + from, '\n');
-	nl = nl ? strchr(nl + 1, '\n') : NULL;
-	if (!nl)
-		return;
-	from = (size_t)(nl + 1 - b->s);
-	text = pb_xstrdup(b->s + from);
-	cells = pb_xcalloc(2, sizeof(*cells));
-	counts = pb_xcalloc(2, sizeof(*counts));
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		size_t bars = 0;
-		char **row, *p = line, *bar;
-		int n = 0;
-
-		/* Every cell of the row, however many columns the directions name. */
-		for (const char *q = line; *q; q++)
-			bars += *q == '|';
-		row = pb_xcalloc(bars + 1, sizeof(char *));
-		if (*p == '|')
-			p++;
-		while ((bar = strstr(p, " |"))) {
-			*bar = '\0';
-			row[n++] = pb_xstrdup(p[0] == ' ' ? p + 1 : p);
-			p = bar + 2;
-		}
-		cells = realloc(cells, (nrows + 1) * sizeof(*cells));
-		counts = realloc(counts, (nrows + 1) * sizeof(*counts));
-		if (!cells || !counts)
-			pb_die("out of memory");
-		cells[nrows] = row;
-		counts[nrows++] = n;
-	}
-	/* Rows 0 and 1 (the header and the alignment line) are not in cells. */
-	for (size_t col = 0; col < ncols; col++) {
-		bool *best_here = pb_xcalloc(nrows, sizeof(bool));
-
-		if (dirs[col] != 'L' && dirs[col] != 'H') {
-			free(best_here);
-			continue;
-		}
-		for (size_t r = 2; r < nrows; r++) {
-			double best = 0, v;
-			size_t like = 0;
-
-			if ((int)col >= counts[r] || strncmp(cells[r][counts[r] - 1], "ok", 2))
-				continue;
-			for (size_t q = 2; q < nrows; q++) {
-				bool same = (int)col < counts[q] && !strncmp(cells[q][counts[q] - 1], "ok", 2);
-
-				for (int k = 0; same && k < keys; k++)
-					same = !strcmp(cells[q][k], cells[r][k]);
-				if (!same || !cell_number(cells[q][col], &v))
-					continue;
-				if (!like++ || (dirs[col] == 'L' ? v < best : v > best))
-					best = v;
-			}
-			best_here[r] = like >= 2 && cell_number(cells[r][col], &v) && v == best;
-		}
-		for (size_t r = 2; r < nrows; r++) {
-			if (best_here[r]) {
-				char *m = pb_asprintf("**%s**", cells[r][col]);
-
-				free(cells[r][col]);
-				cells[r][col] = m;
-			}
-		}
-		free(best_here);
-	}
-	b->len = from;
-	b->s[from] = '\0';
-	for (size_t r = 2; r < nrows; r++) {
-		pb_text_put(b, "|");
-		for (int k = 0; k < counts[r]; k++) {
-			pb_text_put(b, " %s |", cells[r][k]);
-			free(cells[r][k]);
-		}
-		pb_text_put(b, "\n");
-		free(cells[r]);
-	}
-	free(cells);
-	free(counts);
-	free(text);
-}
 
 static const char *str(struct json_object *o, const char *key)
 {
@@ -186,6 +60,31 @@ static void num(char *out, size_t len, struct json_object *v)
 		snprintf(out, len, "%.1f", d);
 	else
 		snprintf(out, len, "%.0f", d);
+}
+
+/* A figure's cell: the number behind the text fmt shows ("-", and no number, when absent). */
+static void tnum(struct pb_table *t, struct json_object *v, void (*fmt)(char *, size_t, struct json_object *))
+{
+	char f[32];
+
+	fmt(f, sizeof(f), v);
+	if (v)
+		pb_table_num(t, json_object_get_double(v), f);
+	else
+		pb_table_text(t, "%s", f);
+}
+
+/* The status cell: the status, and its reason's first line (the rest stays in results.json). */
+static void tstatus(struct pb_table *t, struct json_object *c)
+{
+	const char *reason = str(c, "reason");
+
+	pb_table_text(t, "%s%s%.*s", str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+}
+
+static bool row_ok(struct json_object *c)
+{
+	return !strncmp(str(c, "status"), "ok", 2);
 }
 
 /* The part of a gup_fast cell's identity that its table is about. */
@@ -305,7 +204,8 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 {
 	size_t n = json_object_array_length(cells);
 	char **groups = pb_xcalloc(n + 1, sizeof(char *));
-	size_t ng = 0, t0;
+	struct pb_table *t;
+	size_t ng = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(str(json_object_array_get_idx(cells, i), "workload"), "gup_fast"))
@@ -347,36 +247,43 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 
 	for (size_t g = 0; g < ng; g++) {
 		pb_text_put(b, "### %s\n\n", groups[g]);
-		t0 = b->len;
-		pb_text_put(b, "| pages/call | strategy | acquire ns/page | p50 | p99 | release ns/page | p50 | p99 | calls/s | FOLL_PIN | status |\n");
-		pb_text_put(b, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		t = pb_table_new();
+		pb_table_col(t, "pages/call", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "acquire ns/page", "gup_fast", "acquire_phase_ns_per_page");
+		pb_table_col_metric(t, "p50", "gup_fast", "acquire_ns_per_page");
+		pb_table_col_metric(t, "p99", "gup_fast", "acquire_ns_per_page");
+		pb_table_col_metric(t, "release ns/page", "gup_fast", "release_phase_ns_per_page");
+		pb_table_col_metric(t, "p50", "gup_fast", "release_ns_per_page");
+		pb_table_col_metric(t, "p99", "gup_fast", "release_ns_per_page");
+		pb_table_col_metric(t, "calls/s", "gup_fast", "calls_per_s");
+		pb_table_col(t, "FOLL_PIN", true, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
 		for (size_t k = 0; k < n; k++) {
 			struct json_object *c = rows[k];
 			struct json_object *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
-			char key[256], f[8][32], label[64];
-			const char *status = str(c, "status"), *reason = str(c, "reason");
+			char key[256], label[64];
 
 			if (strcmp(str(c, "workload"), "gup_fast"))
 				continue;
 			gup_fast_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			num(f[0], 32, obj(m, "acquire_phase_ns_per_page"));
-			num(f[1], 32, obj(obj(m, "acquire_ns_per_page"), "p50"));
-			num(f[2], 32, obj(obj(m, "acquire_ns_per_page"), "p99"));
-			num(f[3], 32, obj(m, "release_phase_ns_per_page"));
-			num(f[4], 32, obj(obj(m, "release_ns_per_page"), "p50"));
-			num(f[5], 32, obj(obj(m, "release_ns_per_page"), "p99"));
-			num(f[6], 32, obj(m, "calls_per_s"));
-			snprintf(f[7], 32, "%s/%s", str(bal, "acquired"), str(bal, "released"));
 			row_label(c, label, sizeof(label));
-			/* A reason's first line; the console tail stays in results.json. */
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
-			     str(obj(c, "params"), "pages_per_call"), label,
-			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], status,
-			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+			pb_table_row(t, row_ok(c));
+			pb_table_text(t, "%s", str(obj(c, "params"), "pages_per_call"));
+			pb_table_text(t, "%s", label);
+			tnum(t, obj(m, "acquire_phase_ns_per_page"), num);
+			tnum(t, obj(obj(m, "acquire_ns_per_page"), "p50"), num);
+			tnum(t, obj(obj(m, "acquire_ns_per_page"), "p99"), num);
+			tnum(t, obj(m, "release_phase_ns_per_page"), num);
+			tnum(t, obj(obj(m, "release_ns_per_page"), "p50"), num);
+			tnum(t, obj(obj(m, "release_ns_per_page"), "p99"), num);
+			tnum(t, obj(m, "calls_per_s"), num);
+			pb_table_text(t, "%s/%s", str(bal, "acquired"), str(bal, "released"));
+			tstatus(t, c);
 		}
-		mark_best(b, t0, "..LLLLLLH..", 1);
+		pb_table_render(t, b);
 		pb_text_put(b, "\n");
 		breakdown_table(b, rows, n, groups[g]);
 		free(groups[g]);
@@ -483,6 +390,27 @@ static void us(char *out, size_t len, struct json_object *v)
 		snprintf(out, len, "%.1f", json_object_get_double(v) / 1000);
 }
 
+/* Percent, with no or one decimal; a plain one-decimal number; the number as results.json has it. */
+static void pct0(char *out, size_t len, struct json_object *v)
+{
+	snprintf(out, len, v ? "%.0f%%" : "-", json_object_get_double(v));
+}
+
+static void pct1(char *out, size_t len, struct json_object *v)
+{
+	snprintf(out, len, v ? "%.1f%%" : "-", json_object_get_double(v));
+}
+
+static void dec1(char *out, size_t len, struct json_object *v)
+{
+	snprintf(out, len, v ? "%.1f" : "-", json_object_get_double(v));
+}
+
+static void as_is(char *out, size_t len, struct json_object *v)
+{
+	snprintf(out, len, "%s", v ? json_object_get_string(v) : "-");
+}
+
 static void small_dio_section(struct pb_text *b, struct json_object *cells)
 {
 	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
@@ -522,50 +450,54 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 			groups[ng++] = pb_xstrdup(key);
 	}
 	for (size_t g = 0; g < ng; g++) {
-		size_t t0;
+		static const struct { const char *head, *metric; } cols[] = {
+			{ "IOPS", "iops" }, { "I/O p50", "span_ns" }, { "p99", "span_ns" },
+			{ "p99.9", "span_ns" }, { "bio p50", "latency_ns" },
+			{ "acquire ns", "acquire_ns_per_io" }, { "release ns", "release_ns_per_io" },
+			{ "residency p50 ns", "residency_ns" }, { "deferred", "deferred_pct" },
+			{ "CPU/IO ns", "cpu_busy_ns_per_io" }, { "acq+rel %", "acquire_release_cpu_pct" },
+		};
+		struct pb_table *t = pb_table_new();
 
 		pb_text_put(b, "### %s\n\n", groups[g]);
-		t0 = b->len;
-		pb_text_put(b, "| block | QD | strategy | IOPS | I/O p50 | p99 | p99.9 | bio p50 | acquire ns | "
-			"release ns | residency p50 ns | deferred | CPU/IO ns | acq+rel %% | status |\n"
-			"|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		pb_table_col(t, "block", true, PB_NEITHER, true);
+		pb_table_col(t, "QD", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
+			pb_table_col_metric(t, cols[k].head, "small_dio", cols[k].metric);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *lat = obj(m, "latency_ns");
 			/* The same span on both kinds of row: see the text above. */
 			struct json_object *io = is_stock(c) ? lat : obj(m, "span_ns");
-			const char *reason = str(c, "reason");
-			char f[11][32], label[64];
+			bool stock = is_stock(c);
+			char label[64];
 
 			small_dio_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			num(f[0], 32, obj(m, "iops"));
-			us(f[1], 32, obj(io, "p50"));
-			us(f[2], 32, obj(io, "p99"));
-			us(f[3], 32, obj(io, "p99_9"));
-			us(f[10], 32, is_stock(c) ? NULL : obj(lat, "p50"));
-			num(f[4], 32, obj(obj(m, "acquire_ns_per_io"), "mean"));
-			num(f[5], 32, obj(obj(m, "release_ns_per_io"), "mean"));
-			num(f[6], 32, obj(obj(m, "residency_ns"), "p50"));
-			snprintf(f[7], 32, "%.0f%%", json_object_get_double(obj(m, "deferred_pct")));
-			num(f[8], 32, obj(m, "cpu_busy_ns_per_io"));
-			num(f[9], 32, obj(m, "acquire_release_cpu_pct"));
-			if (!lat)
-				for (int k = 0; k < 10; k++)
-					snprintf(f[k], 32, "-");
-			if (is_stock(c))	/* the kernel's own path: no strategy steps to time */
-				for (int k = 4; k < 10; k++)
-					if (k != 8)
-						snprintf(f[k], 32, "-");
 			dio_label(c, label, sizeof(label));
+			pb_table_row(t, row_ok(c));
+			pb_table_text(t, "%s", str(obj(c, "params"), "block_size"));
+			pb_table_text(t, "%s", str(obj(c, "params"), "queue_depth"));
+			pb_table_text(t, "%s", label);
+			/* No latency: nothing ran. Stock rows: the kernel's own path, no strategy steps. */
 			if (!lat)
-				snprintf(f[10], 32, "-");
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
-			     str(obj(c, "params"), "block_size"), str(obj(c, "params"), "queue_depth"), label,
-			     f[0], f[1], f[2], f[3], f[10], f[4], f[5], f[6], f[7], f[8], f[9], str(c, "status"),
-			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+				io = m = NULL;
+			tnum(t, obj(m, "iops"), num);
+			tnum(t, obj(io, "p50"), us);
+			tnum(t, obj(io, "p99"), us);
+			tnum(t, obj(io, "p99_9"), us);
+			tnum(t, stock ? NULL : obj(lat, "p50"), us);
+			tnum(t, stock ? NULL : obj(obj(m, "acquire_ns_per_io"), "mean"), num);
+			tnum(t, stock ? NULL : obj(obj(m, "release_ns_per_io"), "mean"), num);
+			tnum(t, stock ? NULL : obj(obj(m, "residency_ns"), "p50"), num);
+			tnum(t, stock ? NULL : obj(m, "deferred_pct"), pct0);
+			tnum(t, obj(m, "cpu_busy_ns_per_io"), num);
+			tnum(t, stock ? NULL : obj(m, "acquire_release_cpu_pct"), num);
+			tstatus(t, c);
 		}
-		mark_best(b, t0, "...HLLLLLLLLLL.", 2);
+		pb_table_render(t, b);
 		pb_text_put(b, "\n");
 		stock_ref_cost(b, in, ni, groups[g]);
 		free(groups[g]);
@@ -685,7 +617,8 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 	}
 	for (size_t g = 0; g < ng; g++) {
 		char **labels = pb_xcalloc(ni + 1, sizeof(char *));
-		size_t nl = 0, t0;
+		struct pb_table *t;
+		size_t nl = 0;
 
 		pb_text_put(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
 			"| strategy | hardirq | softirq | process |\n|---|---|---|---|\n", groups[g]);
@@ -715,44 +648,59 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 		}
 		free(labels);
 		pb_text_put(b, "\n");
-		t0 = b->len;
-		pb_text_put(b, "| context | offered/s | strategy | delivered | per irq | handler p50 us | p99 | "
-			"release p50 ns | residency p50 us | p99 | done p99 us | deferred | backlog max | "
-			"q2→q4 | CPU/compl ns | verdict | status |\n"
-			"|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|\n");
+		t = pb_table_new();
+		pb_table_col(t, "context", false, PB_NEITHER, true);
+		pb_table_col(t, "offered/s", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "delivered", "irq_completion", "delivered_pct");
+		pb_table_col_metric(t, "per irq", "irq_completion", "completions_per_interrupt");
+		pb_table_col_metric(t, "handler p50 us", "irq_completion", "handler_ns_per_interrupt");
+		pb_table_col_metric(t, "p99", "irq_completion", "handler_ns_per_interrupt");
+		pb_table_col_metric(t, "release p50 ns", "irq_completion", "release_ns_per_completion");
+		pb_table_col_metric(t, "residency p50 us", "irq_completion", "residency_ns");
+		pb_table_col_metric(t, "p99", "irq_completion", "residency_ns");
+		pb_table_col_metric(t, "done p99 us", "irq_completion", "done_ns");
+		pb_table_col_metric(t, "deferred", "irq_completion", "deferred_pct");
+		pb_table_col_metric(t, "backlog max", "irq_completion", "max_backlog");
+		pb_table_col(t, "q2→q4", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "CPU/compl ns", "irq_completion", "completion_cpu_ns_per_completion");
+		pb_table_col(t, "verdict", false, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *sus = obj(m, "sustained");
-			const char *reason = str(c, "reason");
-			char f[13][40], label[64];
+			char label[64];
 
 			irq_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			snprintf(f[0], 40, "%.1f%%", json_object_get_double(obj(m, "delivered_pct")));
-			snprintf(f[1], 40, "%.1f", json_object_get_double(obj(m, "completions_per_interrupt")));
-			snprintf(f[2], 40, "%.1f", json_object_get_double(obj(obj(m, "handler_ns_per_interrupt"), "p50")) / 1000);
-			snprintf(f[3], 40, "%.1f", json_object_get_double(obj(obj(m, "handler_ns_per_interrupt"), "p99")) / 1000);
-			num(f[4], 40, obj(obj(m, "release_ns_per_completion"), "p50"));
-			snprintf(f[5], 40, "%.1f", json_object_get_double(obj(obj(m, "residency_ns"), "p50")) / 1000);
-			snprintf(f[6], 40, "%.1f", json_object_get_double(obj(obj(m, "residency_ns"), "p99")) / 1000);
-			snprintf(f[7], 40, "%.1f", json_object_get_double(obj(obj(m, "done_ns"), "p99")) / 1000);
-			snprintf(f[8], 40, "%.0f%%", json_object_get_double(obj(m, "deferred_pct")));
-			snprintf(f[9], 40, "%s", str(m, "max_backlog"));
-			snprintf(f[10], 40, "%.0f→%.0f", json_object_get_double(obj(m, "backlog_q2_mean")),
-				 json_object_get_double(obj(m, "backlog_q4_mean")));
-			num(f[11], 40, obj(m, "completion_cpu_ns_per_completion"));
-			snprintf(f[12], 40, "%s", !sus ? "-" : json_object_get_boolean(sus) ? "sustained" :
-				 str(m, "limit"));
-			if (!sus)
-				for (int k = 0; k < 12; k++)
-					snprintf(f[k], 40, "-");
 			row_label(c, label, sizeof(label));
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s%s%.*s |\n",
-			     str(obj(c, "params"), "context"), str(obj(c, "params"), "rate_hz"), label,
-			     f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12],
-			     str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+			pb_table_row(t, row_ok(c));
+			pb_table_text(t, "%s", str(obj(c, "params"), "context"));
+			pb_table_text(t, "%s", str(obj(c, "params"), "rate_hz"));
+			pb_table_text(t, "%s", label);
+			if (!sus)	/* not measured: every figure "-" */
+				m = NULL;
+			tnum(t, obj(m, "delivered_pct"), pct1);
+			tnum(t, obj(m, "completions_per_interrupt"), dec1);
+			tnum(t, obj(obj(m, "handler_ns_per_interrupt"), "p50"), us);
+			tnum(t, obj(obj(m, "handler_ns_per_interrupt"), "p99"), us);
+			tnum(t, obj(obj(m, "release_ns_per_completion"), "p50"), num);
+			tnum(t, obj(obj(m, "residency_ns"), "p50"), us);
+			tnum(t, obj(obj(m, "residency_ns"), "p99"), us);
+			tnum(t, obj(obj(m, "done_ns"), "p99"), us);
+			tnum(t, obj(m, "deferred_pct"), pct0);
+			tnum(t, obj(m, "max_backlog"), as_is);
+			if (m)
+				pb_table_text(t, "%.0f→%.0f", json_object_get_double(obj(m, "backlog_q2_mean")),
+					      json_object_get_double(obj(m, "backlog_q4_mean")));
+			else
+				pb_table_text(t, "-");
+			tnum(t, obj(m, "completion_cpu_ns_per_completion"), num);
+			pb_table_text(t, "%s", !sus ? "-" : json_object_get_boolean(sus) ? "sustained" :
+				      str(m, "limit"));
+			tstatus(t, c);
 		}
-		mark_best(b, t0, "...H.LLLLLLLL.L..", 2);
+		pb_table_render(t, b);
 		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
@@ -863,47 +811,58 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 			groups[ng++] = pb_xstrdup(key);
 	}
 	for (size_t g = 0; g < ng; g++) {
-		size_t t0;
+		static const char *const heads[] = { "delivered", "discarded", "lost", "redirected", "refused",
+						     "EFAULT", "leaked", "revoke p50", "causes", "verdict" };
+		struct pb_table *t = pb_table_new();
 
 		pb_text_put(b, "### %s\n\n", groups[g]);
-		t0 = b->len;
-		pb_text_put(b, "| file system | strategy | truncate p50 | p99 | max | delivered | "
-			"discarded | lost | redirected | refused | EFAULT | leaked | revoke p50 | causes | "
-			"verdict | status |\n"
-			"|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|\n");
+		pb_table_col(t, "file system", false, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "truncate p50", "truncate_under_dma", "truncate_ns");
+		pb_table_col_metric(t, "p99", "truncate_under_dma", "truncate_ns");
+		pb_table_col_metric(t, "max", "truncate_under_dma", "truncate_ns");
+		/* Outcomes: what a design does, not better or worse by the number (the verdict says). */
+		for (size_t k = 0; k < ARRAY_SIZE(heads); k++)
+			pb_table_col(t, heads[k], k < 8, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
 		for (size_t i = 0; i < ni; i++) {
 			struct json_object *c = in[i], *m = obj(c, "metrics"), *bal = obj(c, "pin_balance");
 			struct json_object *tr = obj(m, "truncate_ns");
-			const char *reason = str(c, "reason");
-			char f[8][32], label[128];
-			long long leaked;
+			char f[4][32], label[128];
 
 			truncate_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			us(f[0], 32, obj(tr, "p50"));
-			us(f[1], 32, obj(tr, "p99"));
-			us(f[2], 32, obj(tr, "max"));
-			us(f[3], 32, obj(obj(m, "revoke_span_ns"), "p50"));
-			leaked = strtoll(str(bal, "acquired"), NULL, 10) - strtoll(str(bal, "released"), NULL, 10);
 			pb_truncate_row_label(c, label, sizeof(label));
+			pb_table_row(t, row_ok(c));
+			pb_table_text(t, "%s", str(obj(c, "params"), "filesystem"));
+			pb_table_text(t, "%s", label);
 			if (!obj(m, "verdict")) {
-				pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
-				     str(obj(c, "params"), "filesystem"), label, str(c, "status"),
-				     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+				for (int k = 0; k < 13; k++)
+					pb_table_text(t, "-");
+				tstatus(t, c);
 				continue;
 			}
-			pct(f[4], 32, m, "delivered_pct", NULL);
-			pct(f[5], 32, m, "discarded_pct", NULL);
-			pct(f[6], 32, m, "lost_pct", "unwritten_pct");
-			pct(f[7], 32, m, "redirected_pct", NULL);
-			pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %lld | %s | %s | **%s** | %s%s%.*s |\n",
-			     str(obj(c, "params"), "filesystem"), label, f[0], f[1], f[2], f[4], f[5], f[6],
-			     f[7], count(m, "refused"), count(m, "io_refused"), leaked, f[3],
-			     causes(m), str(m, "verdict"), str(c, "status"), *reason ? ": " : "",
-			     (int)strcspn(reason, "\n"), reason);
+			tnum(t, obj(tr, "p50"), us);
+			tnum(t, obj(tr, "p99"), us);
+			tnum(t, obj(tr, "max"), us);
+			pct(f[0], 32, m, "delivered_pct", NULL);
+			pct(f[1], 32, m, "discarded_pct", NULL);
+			pct(f[2], 32, m, "lost_pct", "unwritten_pct");
+			pct(f[3], 32, m, "redirected_pct", NULL);
+			for (int k = 0; k < 4; k++)
+				pb_table_text(t, "%s", f[k]);
+			pb_table_text(t, "%s", count(m, "refused"));
+			pb_table_text(t, "%s", count(m, "io_refused"));
+			pb_table_text(t, "%lld", strtoll(str(bal, "acquired"), NULL, 10) -
+				      strtoll(str(bal, "released"), NULL, 10));
+			us(f[0], 32, obj(obj(m, "revoke_span_ns"), "p50"));
+			pb_table_text(t, "%s", f[0]);
+			pb_table_text(t, "%s", causes(m));
+			pb_table_text(t, "**%s**", str(m, "verdict"));
+			tstatus(t, c);
 		}
-		mark_best(b, t0, "..LLL...........", 1);
+		pb_table_render(t, b);
 		pb_text_put(b, "\n");
 		free(groups[g]);
 	}
