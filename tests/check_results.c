@@ -136,7 +136,7 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 			json_object_object_foreach(m, key, val) {
 				(void)val;
 				if (!pb_metric_find(json_object_get_string(need(c, "workload")), key))
-					FAIL("%s: metric '%s' is not declared in bench/host/metrics.c", id, key);
+					FAIL("%s: metric '%s' is not declared by its workload (bench/host/wl/)", id, key);
 			}
 		}
 		need(c, "params");

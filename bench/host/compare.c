@@ -10,6 +10,7 @@
 #include "compare.h"
 #include "escape.h"
 #include "metrics.h"
+#include "workload.h"
 #include "repeat.h"
 #include "stats.h"
 #include "results.h"
@@ -403,11 +404,13 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 		}
 		struct json_object *bm = pb_json_get(bc, "metrics"), *nm = pb_json_get(nc, "metrics");
 
-		for (unsigned int k = 0; k < pb_nr_metric_defs; k++) {
-			const struct pb_metric_def *d = &pb_metric_defs[k];
+		const struct pb_workload *w = pb_workload_find(workload);
+
+		for (size_t k = 0; w && k < w->nr_metrics; k++) {
+			const struct pb_metric_def *d = &w->metrics[k];
 			const char *f = d->judged;
 
-			if (!f || !workload || strcmp(d->workload, workload))
+			if (!f)
 				continue;
 			if (!strcmp(d->unit, "word")) {
 				/* Outcomes compared as words: any change is reported, and a regression. */

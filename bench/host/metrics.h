@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* metrics.h: the one table of metrics: unit, which direction is better, what compare judges. */
+/* metrics.h: a metric as its workload declares it: unit, which direction is better, what compare judges. */
 #ifndef PINBENCH_METRICS_H
 #define PINBENCH_METRICS_H
 
@@ -8,7 +8,6 @@
 enum pb_better { PB_LOWER = -1, PB_NEITHER = 0, PB_HIGHER = 1 };
 
 struct pb_metric_def {
-	const char *workload;
 	const char *name;	/* a metric; a trailing '*' matches a prefix */
 	const char *unit;	/* "ns", "1/s", "%", "count", "word", ... */
 	enum pb_better better;
@@ -17,11 +16,8 @@ struct pb_metric_def {
 	 * else the summary's fields, comma-separated ("p50,p99").
 	 */
 	const char *judged;
-	const char *what;	/* one line, for results/schema.md and --help */
+	const char *what;	/* its meaning, for results/schema.md */
 };
-
-extern const struct pb_metric_def pb_metric_defs[];
-extern const unsigned int pb_nr_metric_defs;
 
 /* The definition of workload's metric 'name', or NULL when it was never declared. */
 const struct pb_metric_def *pb_metric_find(const char *workload, const char *name);

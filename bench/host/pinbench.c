@@ -26,6 +26,7 @@
 #include "report.h"
 #include "results.h"
 #include "util.h"
+#include "workload.h"
 #include "vm.h"
 
 #ifndef PINBENCH_VERSION
@@ -131,7 +132,9 @@ static void usage(FILE *f, int code)
 		"       pinbench kernels [--resolve [K]]      the guest kernels that can be used here, the default,\n"
 		"                                             and what any other one lacks (--resolve: K's release,\n"
 		"                                             build tree and image, tab-separated)\n"
-		"       pinbench options                      job file options\n\noptions:\n");
+		"       pinbench options                      job file options\n"
+		"       pinbench metrics [--markdown]         every workload's metrics: unit, better, what compare\n"
+		"                                             judges, meaning (results/schema.md's second part)\n\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
 		char left[64];
 
@@ -1945,6 +1948,16 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "fuzz")) cmd = CMD_FUZZ;
 	else if (!strcmp(argv[1], "options")) {
 		pb_job_print_options(stdout);
+		return 0;
+	} else if (!strcmp(argv[1], "metrics")) {
+		/* Every workload's metrics, as results/schema.md shows them below its marker. */
+		char *md;
+
+		if (argc > 2 && (argc > 3 || strcmp(argv[2], "--markdown")))
+			pb_die("metrics: unexpected argument '%s' (pinbench metrics [--markdown])", argv[2]);
+		md = pb_metrics_markdown();
+		fputs(md, stdout);
+		free(md);
 		return 0;
 	} else if (!strcmp(argv[1], "kernels")) {
 		/* --resolve [K]: what a --kernel K (or the default) means, for scripts: release, tree, image. */

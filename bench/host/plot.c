@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "pinbench_uapi.h"
 #include "plot.h"
+#include "results.h"
 #include "stats.h"
 #include "util.h"
 
@@ -52,18 +53,6 @@ static double num(struct json_object *o, const char *key, const char *field)
 	if (field)
 		v = pb_json_get(v, field);
 	return v ? json_object_get_double(v) : -1;
-}
-
-static void label_of(struct json_object *c, char *out, size_t len)
-{
-	struct json_object *p = pb_json_get(c, "params");
-
-	if (!strcmp(str(c, "workload"), "stock_dio"))
-		snprintf(out, len, "stock %s%s", str(p, "engine"),
-			 !strcmp(str(p, "fixedbufs"), "1") ? " fixed" : "");
-	else
-		snprintf(out, len, "%s%s", str(c, "strategy"),
-			 !strcmp(str(p, "registration"), "per_buffer") ? " (per buffer)" : "");
 }
 
 static struct series *series_get(struct figure *f, const char *label)
@@ -288,7 +277,7 @@ static int plot_gup_fast(struct json_object *cells, const char *dir, char *err, 
 		    strcmp(str(p, "backing"), "anon") || strcmp(str(p, "thp"), "off") ||
 		    strcmp(str(p, "longterm"), "0") || strcmp(str(p, "write"), "1"))
 			continue;
-		label_of(c, label, sizeof(label));
+		pb_cell_label(c, label, sizeof(label));
 		snprintf(l2, sizeof(l2), "%s acquire", label);
 		point(&f, l2, num(p, "pages_per_call", NULL), num(m, "acquire_phase_ns_per_page", NULL));
 		snprintf(l2, sizeof(l2), "%s release", label);
@@ -334,7 +323,7 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 				    (pb_json_get(p, "submitters") && num(p, "submitters", NULL) != 1) ||
 				    (pb_json_get(p, "longterm") && num(p, "longterm", NULL) != 0))
 					continue;
-				label_of(c, label, sizeof(label));
+				pb_cell_label(c, label, sizeof(label));
 				point(&io, label, num(p, "block_size", NULL), num(pb_json_get(c, "metrics"), "iops", NULL));
 				if (num(p, "block_size", NULL) != 4096 || !h || pb_hist_from_json(h, &hist) < 0)
 					continue;

@@ -15,47 +15,16 @@
 #include "metrics.h"
 #include "plot.h"
 #include "publish.h"
+#include "results.h"
 #include "report.h"
 #include "util.h"
+#include "workload.h"
 
 static const char *s_at(struct json_object *o, const char *path)
 {
 	struct json_object *v = pb_json_path(o, path);
 
 	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "?";
-}
-
-/*
- * Per workload, the figure a reader asks about first: a number (with its
- * direction in the metric table) or an outcome word.
- */
-static const struct headline {
-	const char *workload, *metric, *field, *says;
-} headlines[] = {
-	{ "gup_fast", "acquire_ns_per_page", "p50", "acquire cost per page (p50)" },
-	{ "gup_fast", "release_ns_per_page", "p50", "release cost per page (p50)" },
-	{ "small_dio", "iops", "", "IOPS" },
-	{ "small_dio", "residency_ns", "p50", "pin residency after end_io (p50)" },
-	{ "irq_completion", "residency_ns", "p50", "pin residency after completion (p50)" },
-	{ "irq_completion", "handler_ns_per_interrupt", "p50", "interrupt handler time (p50)" },
-	{ "truncate_under_dma", "verdict", "", "outcome of truncating the file under DMA" },
-	{ "truncate_stock", "verdict", "", "outcome for the stock kernel's own paths" },
-	{ "writeback_under_dma", "verdict", "", "outcome of writeback under DMA" },
-};
-
-/* The row a strategy takes in a table: "notifier_revoke (per buffer)", "pin_counter longterm". */
-static void row_name(struct json_object *c, char *out, size_t len)
-{
-	struct json_object *p = pb_json_get(c, "params");
-
-	if (strstr(s_at(c, "workload"), "stock")) {
-		snprintf(out, len, "stock %s%s", s_at(p, "engine"),
-			 !strcmp(s_at(p, "fixedbufs"), "1") ? " fixed buffers" : "");
-		return;
-	}
-	snprintf(out, len, "%s%s%s", s_at(c, "strategy"),
-		 !strcmp(s_at(p, "registration"), "per_buffer") ? " (per buffer)" : "",
-		 !strcmp(s_at(p, "longterm"), "1") ? " longterm" : "");
 }
 
 /* What makes cells comparable: every parameter but the strategy's own choices. */
@@ -120,10 +89,11 @@ static void add_word(char *words, size_t len, const char *w)
 }
 
 /* One paragraph: what the headline figure shows over every comparable group. */
-static void paragraph(struct pb_text *t, struct json_object *cells, const struct headline *h)
+static void paragraph(struct pb_text *t, struct json_object *cells, const struct pb_workload *w,
+		      const struct pb_headline *h)
 {
 	size_t n = json_object_array_length(cells), ncells = 0, nok = 0, ngroups = 0, nr = 0;
-	const struct pb_metric_def *d = pb_metric_find(h->workload, h->metric);
+	const struct pb_metric_def *d = pb_metric_find(w->name, h->metric);
 	bool words = d && !strcmp(d->unit, "word");
 	struct row_stat rs[32];
 	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[512], name[96];
@@ -134,7 +104,7 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		size_t g;
 
-		if (strcmp(s_at(c, "workload"), h->workload))
+		if (strcmp(s_at(c, "workload"), w->name))
 			continue;
 		ncells++;
 		if (strcmp(s_at(c, "status"), "ok")) {
@@ -154,10 +124,10 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 		return;
 	}
 	/* The workload's first headline opens its paragraph; the others continue it. */
-	bool first = h == headlines || strcmp(h[-1].workload, h->workload);
+	bool first = h == w->headlines;
 
 	if (first) {
-		pb_text_put(t, "**%s** (%zu cells, %zu ok", h->workload, ncells, nok);
+		pb_text_put(t, "**%s** (%zu cells, %zu ok", w->name, ncells, nok);
 		if (first_unsupported)
 			pb_text_put(t, "; unsupported here, for example: %.*s", (int)strcspn(first_unsupported, "\n"),
 			    first_unsupported);
@@ -176,14 +146,14 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 				struct row_stat *r;
 				char path[128];
 
-				if (strcmp(s_at(c, "workload"), h->workload) || strcmp(s_at(c, "status"), "ok"))
+				if (strcmp(s_at(c, "workload"), w->name) || strcmp(s_at(c, "status"), "ok"))
 					continue;
 				group_key(c, key, sizeof(key));
 				if (strcmp(key, groups[g]))
 					continue;
 				snprintf(path, sizeof(path), "%s%s%s", h->metric, *h->field ? "." : "", h->field);
 				val = pb_json_path(m, path);
-				row_name(c, name, sizeof(name));
+				pb_cell_label(c, name, sizeof(name));
 				if (words) {
 					if (pass == 0 && val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups)))
 						add_word(r->words, sizeof(r->words), json_object_get_string(val));
@@ -484,13 +454,14 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 			"(wall mode, KVM where it works).\n\n");
 
 	pb_text_put(&t, "## What the numbers show\n\n");
-	for (size_t i = 0; i < ARRAY_SIZE(headlines); i++) {
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		const struct pb_workload *w = pb_workloads[i];
 		size_t before = t.len;
 
-		paragraph(&t, cells, &headlines[i]);
-		/* The paragraph ends after the workload's last headline. */
-		if (t.len > before && (i + 1 == ARRAY_SIZE(headlines) ||
-				       strcmp(headlines[i + 1].workload, headlines[i].workload)))
+		for (size_t k = 0; k < w->nr_headlines; k++)
+			paragraph(&t, cells, w, &w->headlines[k]);
+		/* One paragraph per workload, after its last headline. */
+		if (t.len > before)
 			pb_text_put(&t, "\n\n");
 	}
 

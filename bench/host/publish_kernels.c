@@ -164,7 +164,7 @@ static void outcomes(struct pb_text *t, const struct pair *p, const char *worklo
 			head = true;
 		}
 		n = twin(nc, s_of(c, "id"));
-		pb_truncate_row_label(c, label, sizeof(label));
+		pb_cell_label(c, label, sizeof(label));
 		outcome(c, va, sizeof(va));
 		outcome(n, vb, sizeof(vb));
 		changed = strcmp(va, vb);
@@ -238,7 +238,7 @@ static void gup_fast(struct pb_text *t, const struct pair *p)
 
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *n;
-		char f[6][32];
+		char f[6][32], label[96];
 
 		if (!is(c, "gup_fast") || !(n = twin(nc, s_of(c, "id"))) || !ok(c) || !ok(n))
 			continue;
@@ -257,9 +257,8 @@ static void gup_fast(struct pb_text *t, const struct pair *p)
 		fig(f[4], 32, num(n, "metrics.release_ns_per_page.p50"), 1);
 		delta(f[5], 32, num(c, "metrics.release_ns_per_page.p50"),
 		      num(n, "metrics.release_ns_per_page.p50"));
-		pb_text_put(t, "| %s%s | %s%s | %s | %s | %s | %s | %s | %s | %s |\n",
-			    s_of(c, "strategy") ? s_of(c, "strategy") : "?",
-			    num(c, "params.longterm") == 1 ? " longterm" : "",
+		pb_cell_label(c, label, sizeof(label));
+		pb_text_put(t, "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s |\n", label,
 			    s_of(c, "params.backing") ? s_of(c, "params.backing") : "?",
 			    s_of(c, "params.thp") && !strcmp(s_of(c, "params.thp"), "on") ? " THP" : "",
 			    s_of(c, "params.pages_per_call") ? s_of(c, "params.pages_per_call") : "?",

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "results.h"
 #include "table.h"
+#include "workload.h"
 #include "util.h"
 
 static const char *str(struct json_object *o, const char *key)
@@ -109,12 +110,6 @@ static struct json_object *part_metric(struct json_object *c, const char *part)
 	return obj(obj(obj(c, "metrics"), metric), "mean");
 }
 
-/* The row label of a gup_fast cell: per-buffer registration is a design variant. */
-static void row_label(struct json_object *c, char *out, size_t len)
-{
-	snprintf(out, len, "%s%s", str(c, "strategy"),
-		 !strcmp(str(obj(c, "params"), "registration"), "per_buffer") ? " (per buffer)" : "");
-}
 
 static unsigned long long param_ull(struct json_object *c, const char *key)
 {
@@ -187,7 +182,7 @@ static void breakdown_table(struct pb_text *b, struct json_object *const *rows, 
 			row |= part_metric(c, part_names[p]) != NULL;
 		if (!row)
 			continue;
-		row_label(c, label, sizeof(label));
+		pb_cell_label(c, label, sizeof(label));
 		pb_text_put(b, "| %s | %s |", str(obj(c, "params"), "pages_per_call"), label);
 		for (size_t p = 0; p < PINBENCH_PART_NR; p++) {
 			if (!has[p])
@@ -269,7 +264,7 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 			gup_fast_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			row_label(c, label, sizeof(label));
+			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, row_ok(c));
 			pb_table_text(t, "%s", str(obj(c, "params"), "pages_per_call"));
 			pb_table_text(t, "%s", label);
@@ -318,16 +313,6 @@ static bool is_stock(struct json_object *c)
 	return !strcmp(str(c, "workload"), "stock_dio");
 }
 
-/* "stock: liburing fixed": the stock kernel's path, by who drives it. */
-static void dio_label(struct json_object *c, char *out, size_t len)
-{
-	if (!is_stock(c)) {
-		row_label(c, out, len);
-		return;
-	}
-	snprintf(out, len, "stock: %s%s", str(obj(c, "params"), "engine"),
-		 !strcmp(str(obj(c, "params"), "fixedbufs"), "1") ? " fixed" : "");
-}
 
 /*
  * The stock kernel's per-I/O page-reference cost: liburing with a page
@@ -476,7 +461,7 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 			small_dio_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			dio_label(c, label, sizeof(label));
+			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, row_ok(c));
 			pb_table_text(t, "%s", str(obj(c, "params"), "block_size"));
 			pb_table_text(t, "%s", str(obj(c, "params"), "queue_depth"));
@@ -557,7 +542,7 @@ static void irq_highest(struct json_object **in, size_t ni, const char *group, c
 		struct json_object *c = in[i], *sus = obj(obj(c, "metrics"), "sustained");
 
 		irq_group(obj(c, "params"), key, sizeof(key));
-		row_label(c, l, sizeof(l));
+		pb_cell_label(c, l, sizeof(l));
 		if (strcmp(key, group) || strcmp(l, label) || strcmp(str(obj(c, "params"), "context"), ctx))
 			continue;
 		top = param_ull(c, "rate_hz");
@@ -629,7 +614,7 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 			irq_group(obj(in[i], "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			row_label(in[i], l, sizeof(l));
+			pb_cell_label(in[i], l, sizeof(l));
 			for (k = 0; k < nl && strcmp(labels[k], l); k++)
 				;
 			if (k == nl)
@@ -673,7 +658,7 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 			irq_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			row_label(c, label, sizeof(label));
+			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, row_ok(c));
 			pb_table_text(t, "%s", str(obj(c, "params"), "context"));
 			pb_table_text(t, "%s", str(obj(c, "params"), "rate_hz"));
@@ -833,7 +818,7 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 			truncate_group(obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
-			pb_truncate_row_label(c, label, sizeof(label));
+			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, row_ok(c));
 			pb_table_text(t, "%s", str(obj(c, "params"), "filesystem"));
 			pb_table_text(t, "%s", label);
@@ -912,7 +897,7 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 				"verdict | status |\n"
 				"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
 		any = true;
-		pb_truncate_row_label(c, label, sizeof(label));
+		pb_cell_label(c, label, sizeof(label));
 		if (!obj(m, "verdict")) {
 			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
 			     label, str(obj(c, "params"), "dirty_on_release"), str(c, "status"),
@@ -981,11 +966,13 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 
 		if (!st)
 			continue;
-		for (unsigned int k = 0; k < pb_nr_metric_defs; k++) {
-			const struct pb_metric_def *d = &pb_metric_defs[k];
+		const struct pb_workload *w = pb_workload_find(str(c, "workload"));
+
+		for (size_t k = 0; w && k < w->nr_metrics; k++) {
+			const struct pb_metric_def *d = &w->metrics[k];
 			const char *f = d->judged;
 
-			if (!f || strcmp(d->workload, str(c, "workload")) || !strcmp(d->unit, "word"))
+			if (!f || !strcmp(d->unit, "word"))
 				continue;
 			do {
 				size_t flen = strcspn(f, ",");

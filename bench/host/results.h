@@ -32,11 +32,13 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 /* writeback_under_dma: the one-word outcome of a cell (see results.c). */
 const char *pb_writeback_verdict(uint64_t lost, uint64_t redirected, uint64_t unwritten_before_release);
 /*
- * A truncate_under_dma, truncate_stock or writeback_under_dma row's name:
- * the strategy with " (per buffer)" and " longterm" where they apply, or
- * "stock: O_DIRECT reads" / "stock: io_uring fixed buffers".
+ * The one name of a cell's design, wherever a row, a series or a headline
+ * shows it: the strategy with " (per buffer)", " longterm" and a revoke
+ * policy other than the default ("[truncate+unmap only, re-pin]") where
+ * they apply; for the stock kernel's own paths "stock: " and what drives
+ * them ("stock: liburing fixed buffers", "stock: O_DIRECT reads").
  */
-void pb_truncate_row_label(struct json_object *cell, char *out, size_t len);
+void pb_cell_label(struct json_object *cell, char *out, size_t len);
 /*
  * Validate a results.json before anything reads it (validate.c): types,
  * finite numbers, identifiers, unique ids. 0, or -1 with the first

@@ -12,6 +12,7 @@
 #include "compare.h"
 #include "merge.h"
 #include "metrics.h"
+#include "workload.h"
 #include "repeat.h"
 #include "util.h"
 
@@ -184,9 +185,16 @@ static void test_metric_table(void **state)
 	assert_false(pb_metric_judged(d, "mean"));
 	assert_non_null(pb_metric_find("gup_fast", "part_gup_ns_per_call"));
 	assert_null(pb_metric_find("gup_fast", "iops"));
-	for (unsigned int i = 0; i < pb_nr_metric_defs; i++)
-		if (pb_metric_defs[i].judged && strcmp(pb_metric_defs[i].unit, "word"))
-			assert_int_not_equal(pb_metric_defs[i].better, PB_NEITHER);
+	/* A judged number has a direction; every workload declares what it measures. */
+	for (size_t w = 0; pb_workloads[w]; w++) {
+		const struct pb_workload *wl = pb_workloads[w];
+
+		assert_ptr_equal(pb_workload_find(wl->name), wl);
+		assert_non_null(wl->compute);
+		for (size_t i = 0; i < wl->nr_metrics; i++)
+			if (wl->metrics[i].judged && strcmp(wl->metrics[i].unit, "word"))
+				assert_int_not_equal(wl->metrics[i].better, PB_NEITHER);
+	}
 }
 
 static struct json_object *shard(const char *sh, const char *kernel, const char *ids)
