@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <json-c/json.h>
 #include "metrics.h"
+#include "util.h"
 
 /* A figure publish leads with: a number (with its metric's direction) or an outcome word. */
 struct pb_headline {
@@ -35,6 +36,10 @@ struct pb_workload {
 	int (*compute)(struct json_object *raw, struct json_object *metrics, char *reason, size_t len);
 	const struct pb_headline *headlines;
 	size_t nr_headlines;
+	/* Its section of report.md (and of its shown_with workloads' rows), or NULL. */
+	void (*report)(struct pb_text *b, struct json_object *root);
+	/* Its figures under dir (render.h's fig_*): 0, or -1 with err. */
+	int (*plot)(struct json_object *cells, const char *dir, char *err, size_t errlen);
 };
 
 /*

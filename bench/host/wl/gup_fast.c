@@ -6,6 +6,8 @@
 #include "results.h"
 #include "stats.h"
 #include "util.h"
+#include "render.h"
+#include "table.h"
 #include "workload.h"
 
 /*
@@ -127,11 +129,217 @@ static const struct pb_headline headlines[] = {
 	{ "release_ns_per_page", "p50", "release cost per page (p50)" },
 };
 
+/* The part of a gup_fast cell's identity that its table is about. */
+static void gup_fast_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "backing=%s thp=%s longterm=%s write=%s buffer_pages=%s",
+		 md_str(params, "backing"), md_str(params, "thp"), md_str(params, "longterm"),
+		 md_str(params, "write"), md_str(params, "buffer_pages"));
+}
+
+static const char *const part_names[] = {
+#define PB_X_PART(sym, id, name) [id] = name,
+	PINBENCH_PARTS(PB_X_PART)
+#undef PB_X_PART
+};
+
+static struct json_object *part_metric(struct json_object *c, const char *part)
+{
+	char metric[64];
+
+	snprintf(metric, sizeof(metric), "part_%s_ns_per_call", part);
+	return md_obj(md_obj(md_obj(c, "metrics"), metric), "mean");
+}
+
+static bool fewer_pages_per_call(struct json_object *x, struct json_object *y)
+{
+	return md_param_ull(x, "pages_per_call") < md_param_ull(y, "pages_per_call");
+}
+
+/* The strategies' own steps for one group, where they were timed (separate runs). */
+static void breakdown_table(struct pb_text *b, struct json_object *const *rows, size_t n,
+			    const char *group)
+{
+	bool has[PINBENCH_PART_NR] = { false }, any = false;
+	char key[256];
+
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *c = rows[k];
+
+		if (strcmp(md_str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
+		if (strcmp(key, group))
+			continue;
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+			if (part_metric(c, part_names[p]))
+				has[p] = any = true;
+	}
+	if (!any)
+		return;
+	pb_text_put(b, "Cost breakdown (mean ns per acquire or release call, timed in a separate run; "
+		"each step includes about one clock read):\n\n| pages/call | strategy |");
+	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+		if (has[p])
+			pb_text_put(b, " %s |", part_names[p]);
+	pb_text_put(b, "\n|---:|---|");
+	for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+		if (has[p])
+			pb_text_put(b, "---:|");
+	pb_text_put(b, "\n");
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *c = rows[k];
+		bool row = false;
+		char label[64], f[32];
+
+		if (strcmp(md_str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
+		if (strcmp(key, group))
+			continue;
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++)
+			row |= part_metric(c, part_names[p]) != NULL;
+		if (!row)
+			continue;
+		pb_cell_label(c, label, sizeof(label));
+		pb_text_put(b, "| %s | %s |", md_str(md_obj(c, "params"), "pages_per_call"), label);
+		for (size_t p = 0; p < PINBENCH_PART_NR; p++) {
+			if (!has[p])
+				continue;
+			md_num(f, sizeof(f), part_metric(c, part_names[p]));
+			pb_text_put(b, " %s |", f);
+		}
+		pb_text_put(b, "\n");
+	}
+	pb_text_put(b, "\n");
+}
+
+static void gup_fast_section(struct pb_text *b, struct json_object *cells, double clock_ns)
+{
+	size_t n = json_object_array_length(cells);
+	char **groups = pb_xcalloc(n + 1, sizeof(char *));
+	struct pb_table *t;
+	size_t ng = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(md_str(json_object_array_get_idx(cells, i), "workload"), "gup_fast"))
+			ng++;
+	if (!ng) {
+		free(groups);
+		return;
+	}
+	ng = 0;
+	pb_text_put(b, "## gup_fast\n\n"
+		"Cost per page of acquiring and releasing user pages in an in-kernel loop, as "
+		"mm/gup_test.c measures it. **ns/page** is the mean over rounds timed as a whole "
+		"(no clock read between calls); **p50/p99** are per call, each call timed on its own, "
+		"so they include one clock read (%.0f ns) divided by the pages per call. "
+		"calls/s counts acquire+release pairs. FOLL_PIN is the /proc/vmstat pin balance "
+		"(acquired/released) across the cell.\n\n", clock_ns);
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		char key[256];
+
+		if (strcmp(md_str(c, "workload"), "gup_fast"))
+			continue;
+		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
+		md_add_group(groups, &ng, key);
+	}
+
+	/* Rows by pages/call (stable: cell order within), so designs sit side by side. */
+	struct json_object **rows = pb_xcalloc(n + 1, sizeof(*rows));
+
+	for (size_t i = 0; i < n; i++)
+		rows[i] = json_object_array_get_idx(cells, i);
+	md_sort_cells(rows, n, fewer_pages_per_call);
+
+	for (size_t g = 0; g < ng; g++) {
+		pb_text_put(b, "### %s\n\n", groups[g]);
+		t = pb_table_new();
+		pb_table_col(t, "pages/call", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "acquire ns/page", "gup_fast", "acquire_phase_ns_per_page");
+		pb_table_col_metric(t, "p50", "gup_fast", "acquire_ns_per_page");
+		pb_table_col_metric(t, "p99", "gup_fast", "acquire_ns_per_page");
+		pb_table_col_metric(t, "release ns/page", "gup_fast", "release_phase_ns_per_page");
+		pb_table_col_metric(t, "p50", "gup_fast", "release_ns_per_page");
+		pb_table_col_metric(t, "p99", "gup_fast", "release_ns_per_page");
+		pb_table_col_metric(t, "calls/s", "gup_fast", "calls_per_s");
+		pb_table_col(t, "FOLL_PIN", true, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
+		for (size_t k = 0; k < n; k++) {
+			struct json_object *c = rows[k];
+			struct json_object *m = md_obj(c, "metrics"), *bal = md_obj(c, "pin_balance");
+			char key[256], label[64];
+
+			if (strcmp(md_str(c, "workload"), "gup_fast"))
+				continue;
+			gup_fast_group(md_obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			pb_cell_label(c, label, sizeof(label));
+			pb_table_row(t, md_row_ok(c));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "pages_per_call"));
+			pb_table_text(t, "%s", label);
+			md_tnum(t, md_obj(m, "acquire_phase_ns_per_page"), md_num);
+			md_tnum(t, md_obj(md_obj(m, "acquire_ns_per_page"), "p50"), md_num);
+			md_tnum(t, md_obj(md_obj(m, "acquire_ns_per_page"), "p99"), md_num);
+			md_tnum(t, md_obj(m, "release_phase_ns_per_page"), md_num);
+			md_tnum(t, md_obj(md_obj(m, "release_ns_per_page"), "p50"), md_num);
+			md_tnum(t, md_obj(md_obj(m, "release_ns_per_page"), "p99"), md_num);
+			md_tnum(t, md_obj(m, "calls_per_s"), md_num);
+			pb_table_text(t, "%s/%s", md_str(bal, "acquired"), md_str(bal, "released"));
+			md_tstatus(t, c);
+		}
+		pb_table_render(t, b);
+		pb_text_put(b, "\n");
+		breakdown_table(b, rows, n, groups[g]);
+		free(groups[g]);
+	}
+	free(rows);
+	free(groups);
+}
+
+/* gup_fast: acquire and release cost per page against pages per call, per strategy. */
+static int plot_gup_fast(struct json_object *cells, const char *dir, char *err, size_t errlen)
+{
+	struct pb_figure f = { .xlabel = "pages per call", .ylabel = "ns per page (phase mean)",
+			    .logx = true, .logy = true };
+
+	snprintf(f.name, sizeof(f.name), "gup_fast-cost-per-page");
+	snprintf(f.title, sizeof(f.title), "gup_fast: cost per page (anon, THP off, write, short-term)");
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
+		struct json_object *m = pb_json_get(c, "metrics");
+		char label[96], l2[128];
+
+		if (strcmp(fig_str(c, "workload"), "gup_fast") || strcmp(fig_str(c, "status"), "ok") ||
+		    strcmp(fig_str(p, "backing"), "anon") || strcmp(fig_str(p, "thp"), "off") ||
+		    strcmp(fig_str(p, "longterm"), "0") || strcmp(fig_str(p, "write"), "1"))
+			continue;
+		pb_cell_label(c, label, sizeof(label));
+		snprintf(l2, sizeof(l2), "%s acquire", label);
+		fig_point(&f, l2, fig_num(p, "pages_per_call", NULL), fig_num(m, "acquire_phase_ns_per_page", NULL));
+		snprintf(l2, sizeof(l2), "%s release", label);
+		fig_point(&f, l2, fig_num(p, "pages_per_call", NULL), fig_num(m, "release_phase_ns_per_page", NULL));
+	}
+	return fig_draw(dir, &f, err, errlen);
+}
+
+static void report(struct pb_text *b, struct json_object *root)
+{
+	gup_fast_section(b, md_obj(root, "cells"),
+			 json_object_get_double(md_obj(md_obj(root, "guest"), "clock_read_ns")));
+}
+
 const struct pb_workload pb_wl_gup_fast = {
 	.name = "gup_fast",
 	.summary = "the cost per page of acquiring and releasing user pages in an in-kernel loop, as mm/gup_test.c measures it",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
+	.report = report,
+	.plot = plot_gup_fast,
 	.compute = gup_fast_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),

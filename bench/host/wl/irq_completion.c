@@ -6,6 +6,8 @@
 #include "results.h"
 #include "stats.h"
 #include "util.h"
+#include "render.h"
+#include "table.h"
 #include "workload.h"
 
 /*
@@ -204,12 +206,211 @@ static const char notes[] =
 	"the context asked for. `raw.submitter_cpu` and `raw.device_cpu` are where hwloc placed"
 	" the two sides.";
 
+/* irq_completion: the parameters a table is about (context and rate are its rows and columns). */
+static void irq_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "rw=%s pages_per_io=%s queue_depth=%s coalesce=%s placement=%s "
+		 "max_backlog=%s longterm=%s", md_str(params, "rw"), md_str(params, "pages_per_io"),
+		 md_str(params, "queue_depth"), md_str(params, "coalesce"), md_str(params, "placement"),
+		 md_str(params, "max_backlog"), md_str(params, "longterm"));
+}
+
+static bool is_irq(struct json_object *c)
+{
+	return !strcmp(md_str(c, "workload"), "irq_completion");
+}
+
+static size_t context_rank(struct json_object *c)
+{
+	static const char *const order[] = { "hardirq", "softirq", "process" };
+
+	return md_rank(md_str(md_obj(c, "params"), "context"), order, ARRAY_SIZE(order));
+}
+
+/* irq_completion rows: by context, then offered rate, then cell order. */
+static bool irq_before(struct json_object *x, struct json_object *y)
+{
+	if (context_rank(x) != context_rank(y))
+		return context_rank(x) < context_rank(y);
+	return md_param_ull(x, "rate_hz") < md_param_ull(y, "rate_hz");
+}
+
+/*
+ * The highest swept rate at which this strategy (label) in this context
+ * was sustained, every lower swept rate included; and what stopped it at
+ * the next one.
+ */
+static void irq_highest(struct json_object **in, size_t ni, const char *group, const char *label,
+			const char *ctx, char *out, size_t len)
+{
+	unsigned long long best = 0, top = 0;
+	const char *why = NULL;
+	char key[256], l[64];
+
+	/* in[] is sorted by rate within a context. */
+	for (size_t i = 0; i < ni; i++) {
+		struct json_object *c = in[i], *sus = md_obj(md_obj(c, "metrics"), "sustained");
+
+		irq_group(md_obj(c, "params"), key, sizeof(key));
+		pb_cell_label(c, l, sizeof(l));
+		if (strcmp(key, group) || strcmp(l, label) || strcmp(md_str(md_obj(c, "params"), "context"), ctx))
+			continue;
+		top = md_param_ull(c, "rate_hz");
+		if (why)
+			continue;
+		if (strcmp(md_str(c, "status"), "ok"))
+			why = md_str(c, "status");
+		else if (!sus || !json_object_get_boolean(sus))
+			why = md_str(md_obj(c, "metrics"), "limit");
+		else
+			best = top;
+		if (why)
+			snprintf(out, len, "%s%llu (at %llu: %s)", best ? "" : "< ", best ? best : top,
+				 top, why);
+	}
+	if (!top)
+		snprintf(out, len, "-");
+	else if (!why)
+		snprintf(out, len, "≥ %llu (all swept rates)", best);
+}
+
+static void irq_section(struct pb_text *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
+	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
+	static const char *const ctxs[] = { "hardirq", "softirq", "process" };
+
+	for (size_t i = 0; i < n; i++)
+		if (is_irq(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	if (!ni)
+		goto out;
+	md_sort_cells(in, ni, irq_before);
+	pb_text_put(b, "## irq_completion\n\n"
+		"A simulated device completes I/Os at an offered rate from a hard-irq hrtimer, a soft "
+		"hrtimer (softirq) or a SCHED_FIFO kthread (process context, as a threaded handler), "
+		"releasing each I/O's pages through the strategy there; what may not run in that "
+		"context is deferred to a workqueue. **delivered** completions over those offered; "
+		"**handler** the whole interrupt (us); **release** the release call per completion; "
+		"**residency** completion until the pages were given back; **done** until the "
+		"deferred work had run too; **backlog** I/Os whose deferred work was pending "
+		"(most at once; mean over the second and the last quarter of the run); **CPU/compl** "
+		"the handlers' and the deferred work's time per completion. A rate is "
+		"**sustained** unless the backlog grows (the submitter had to wait for it, or its "
+		"last-quarter mean exceeds the second quarter's by more than 16 and by half), the "
+		"interrupts fall behind (over 5%% of completions beyond one interrupt's batch), or the "
+		"submitter does (over 5%% due with nothing queued).\n\n");
+	for (size_t i = 0; i < ni; i++) {
+		irq_group(md_obj(in[i], "params"), key, sizeof(key));
+		md_add_group(groups, &ng, key);
+	}
+	for (size_t g = 0; g < ng; g++) {
+		char **labels = pb_xcalloc(ni + 1, sizeof(char *));
+		struct pb_table *t;
+		size_t nl = 0;
+
+		pb_text_put(b, "### %s\n\nHighest offered rate sustained (completions/s):\n\n"
+			"| strategy | hardirq | softirq | process |\n|---|---|---|---|\n", groups[g]);
+		for (size_t i = 0; i < ni; i++) {
+			char l[64];
+			size_t k;
+
+			irq_group(md_obj(in[i], "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			pb_cell_label(in[i], l, sizeof(l));
+			for (k = 0; k < nl && strcmp(labels[k], l); k++)
+				;
+			if (k == nl)
+				labels[nl++] = pb_xstrdup(l);
+		}
+		for (size_t k = 0; k < nl; k++) {
+			pb_text_put(b, "| %s |", labels[k]);
+			for (int c = 0; c < 3; c++) {
+				char h[160];
+
+				irq_highest(in, ni, groups[g], labels[k], ctxs[c], h, sizeof(h));
+				pb_text_put(b, " %s |", h);
+			}
+			pb_text_put(b, "\n");
+			free(labels[k]);
+		}
+		free(labels);
+		pb_text_put(b, "\n");
+		t = pb_table_new();
+		pb_table_col(t, "context", false, PB_NEITHER, true);
+		pb_table_col(t, "offered/s", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "delivered", "irq_completion", "delivered_pct");
+		pb_table_col_metric(t, "per irq", "irq_completion", "completions_per_interrupt");
+		pb_table_col_metric(t, "handler p50 us", "irq_completion", "handler_ns_per_interrupt");
+		pb_table_col_metric(t, "p99", "irq_completion", "handler_ns_per_interrupt");
+		pb_table_col_metric(t, "release p50 ns", "irq_completion", "release_ns_per_completion");
+		pb_table_col_metric(t, "residency p50 us", "irq_completion", "residency_ns");
+		pb_table_col_metric(t, "p99", "irq_completion", "residency_ns");
+		pb_table_col_metric(t, "done p99 us", "irq_completion", "done_ns");
+		pb_table_col_metric(t, "deferred", "irq_completion", "deferred_pct");
+		pb_table_col_metric(t, "backlog max", "irq_completion", "max_backlog");
+		pb_table_col(t, "q2→q4", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "CPU/compl ns", "irq_completion", "completion_cpu_ns_per_completion");
+		pb_table_col(t, "verdict", false, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
+		for (size_t i = 0; i < ni; i++) {
+			struct json_object *c = in[i], *m = md_obj(c, "metrics"), *sus = md_obj(m, "sustained");
+			char label[64];
+
+			irq_group(md_obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			pb_cell_label(c, label, sizeof(label));
+			pb_table_row(t, md_row_ok(c));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "context"));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "rate_hz"));
+			pb_table_text(t, "%s", label);
+			if (!sus)	/* not measured: every figure "-" */
+				m = NULL;
+			md_tnum(t, md_obj(m, "delivered_pct"), md_pct1);
+			md_tnum(t, md_obj(m, "completions_per_interrupt"), md_dec1);
+			md_tnum(t, md_obj(md_obj(m, "handler_ns_per_interrupt"), "p50"), md_us);
+			md_tnum(t, md_obj(md_obj(m, "handler_ns_per_interrupt"), "p99"), md_us);
+			md_tnum(t, md_obj(md_obj(m, "release_ns_per_completion"), "p50"), md_num);
+			md_tnum(t, md_obj(md_obj(m, "residency_ns"), "p50"), md_us);
+			md_tnum(t, md_obj(md_obj(m, "residency_ns"), "p99"), md_us);
+			md_tnum(t, md_obj(md_obj(m, "done_ns"), "p99"), md_us);
+			md_tnum(t, md_obj(m, "deferred_pct"), md_pct0);
+			md_tnum(t, md_obj(m, "max_backlog"), md_as_is);
+			if (m)
+				pb_table_text(t, "%.0f→%.0f", json_object_get_double(md_obj(m, "backlog_q2_mean")),
+					      json_object_get_double(md_obj(m, "backlog_q4_mean")));
+			else
+				pb_table_text(t, "-");
+			md_tnum(t, md_obj(m, "completion_cpu_ns_per_completion"), md_num);
+			pb_table_text(t, "%s", !sus ? "-" : json_object_get_boolean(sus) ? "sustained" :
+				      md_str(m, "limit"));
+			md_tstatus(t, c);
+		}
+		pb_table_render(t, b);
+		pb_text_put(b, "\n");
+		free(groups[g]);
+	}
+out:
+	free(groups);
+	free(in);
+}
+
+static void report(struct pb_text *b, struct json_object *root)
+{
+	irq_section(b, md_obj(root, "cells"));
+}
+
 const struct pb_workload pb_wl_irq_completion = {
 	.name = "irq_completion",
 	.summary = "completions at an offered rate from hardirq, softirq or process context, releasing the pages there",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,
+	.report = report,
 	.compute = irq_completion_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),

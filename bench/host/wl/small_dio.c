@@ -6,6 +6,8 @@
 #include "results.h"
 #include "stats.h"
 #include "util.h"
+#include "render.h"
+#include "table.h"
 #include "workload.h"
 
 /*
@@ -134,12 +136,253 @@ static const char notes[] =
 	"reporting), the counters are summed over the threads, and `raw.per_submitter` lists "
 	"each thread's `cpu` (where hwloc bound it), `ios_done` and `elapsed_ns`.";
 
+/* small_dio and stock_dio share tables: the stock kernel's rows beside the strategies'. */
+static void small_dio_group(struct json_object *params, char *out, size_t len)
+{
+	struct json_object *v;
+	const char *lt = json_object_object_get_ex(params, "longterm", &v) ? md_str(params, "longterm") : "0";
+	/* The stock kernel's rows are one thread each. */
+	const char *subs = json_object_object_get_ex(params, "submitters", &v) ?
+			   md_str(params, "submitters") : "1";
+
+	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s submitters=%s", md_str(params, "rw"),
+		 md_str(params, "completion"),
+		 strcmp(md_str(params, "completion"), "hardirq") ? "" : " completion_nsec=",
+		 strcmp(md_str(params, "completion"), "hardirq") ? "" : md_str(params, "completion_nsec"),
+		 lt, subs);
+}
+
+static bool is_dio(struct json_object *c)
+{
+	return !strcmp(md_str(c, "workload"), "small_dio") || !strcmp(md_str(c, "workload"), "stock_dio");
+}
+
+static bool is_stock(struct json_object *c)
+{
+	return !strcmp(md_str(c, "workload"), "stock_dio");
+}
+
+/*
+ * The stock kernel's per-I/O page-reference cost: liburing with a page
+ * reference per I/O minus liburing on registered buffers, same block size
+ * and depth, in the submitting thread's CPU time per I/O.
+ */
+static void stock_ref_cost(struct pb_text *b, struct json_object **in, size_t ni, const char *group)
+{
+	bool any = false;
+	char key[256];
+
+	for (size_t i = 0; i < ni; i++) {
+		struct json_object *c = in[i], *m0, *m1;
+
+		small_dio_group(md_obj(c, "params"), key, sizeof(key));
+		if (!is_stock(c) || strcmp(key, group) || strcmp(md_str(md_obj(c, "params"), "engine"), "liburing") ||
+		    strcmp(md_str(md_obj(c, "params"), "fixedbufs"), "0"))
+			continue;
+		m0 = md_obj(md_obj(c, "metrics"), "task_clock_ns_per_io");
+		for (size_t k = 0; k < ni; k++) {
+			struct json_object *d = in[k];
+
+			small_dio_group(md_obj(d, "params"), key, sizeof(key));
+			if (!is_stock(d) || strcmp(key, group) ||
+			    strcmp(md_str(md_obj(d, "params"), "engine"), "liburing") ||
+			    strcmp(md_str(md_obj(d, "params"), "fixedbufs"), "1") ||
+			    md_param_ull(c, "block_size") != md_param_ull(d, "block_size") ||
+			    md_param_ull(c, "queue_depth") != md_param_ull(d, "queue_depth"))
+				continue;
+			m1 = md_obj(md_obj(d, "metrics"), "task_clock_ns_per_io");
+			if (!m0 || !m1)
+				continue;
+			if (!any)
+				pb_text_put(b, "Stock kernel, page references per I/O (liburing task clock per I/O, "
+					"fixedbufs=0 minus fixedbufs=1):");
+			any = true;
+			pb_text_put(b, " %s B QD%s: %.0f ns;", md_str(md_obj(c, "params"), "block_size"),
+			     md_str(md_obj(c, "params"), "queue_depth"),
+			     json_object_get_double(m0) - json_object_get_double(m1));
+		}
+	}
+	if (any)
+		pb_text_put(b, "\n\n");
+}
+
+/* small_dio rows: by block size, then queue depth, then cell order. */
+static bool small_dio_before(struct json_object *x, struct json_object *y)
+{
+	if (md_param_ull(x, "block_size") != md_param_ull(y, "block_size"))
+		return md_param_ull(x, "block_size") < md_param_ull(y, "block_size");
+	return md_param_ull(x, "queue_depth") < md_param_ull(y, "queue_depth");
+}
+
+static void small_dio_section(struct pb_text *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
+	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
+
+	for (size_t i = 0; i < n; i++)
+		if (is_dio(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	md_sort_cells(in, ni, small_dio_before);
+	if (!ni)
+		goto out;
+	pb_text_put(b, "## small_dio\n\n"
+		"Direct I/O through real bios on a memory-backed null_blk, pages acquired per I/O by "
+		"each strategy and released from the bio's end_io in the device's completion context. "
+		"**IOPS** over the measured I/Os; **I/O p50..p99.9** each I/O as its issuer sees it "
+		"(us): for a strategy, from the start of its acquire to the end of the release call in "
+		"end_io; for a stock row, from submission to the completion seen (which pins in "
+		"submission and releases in completion too): the same span; **bio p50** submit_bio() "
+		"to end_io alone (us, strategies only); **acquire** "
+		"per I/O (with dirtying, for reads, as bio_set_pages_dirty()); **release** the call in "
+		"end_io's context; **residency** end_io until the pages were really given back; "
+		"**deferred** releases sent to a workqueue; **CPU/IO** all CPUs' busy time per I/O "
+		"(elapsed minus NO_HZ idle time, to the microsecond) and the share of it in acquire, "
+		"release and deferred release work. "
+		"Data is verified after every cell. Rows marked **stock** are the stock kernel's own "
+		"O_DIRECT path on the same device (6.1: FOLL_GET references per I/O; io_uring fixed "
+		"buffers pinned once with FOLL_LONGTERM), driven by our liburing driver or by fio "
+		"(fio's own latency percentiles, submission to completion).\n\n");
+	for (size_t i = 0; i < ni; i++) {
+		small_dio_group(md_obj(in[i], "params"), key, sizeof(key));
+		md_add_group(groups, &ng, key);
+	}
+	for (size_t g = 0; g < ng; g++) {
+		static const struct { const char *head, *metric; } cols[] = {
+			{ "IOPS", "iops" }, { "I/O p50", "span_ns" }, { "p99", "span_ns" },
+			{ "p99.9", "span_ns" }, { "bio p50", "latency_ns" },
+			{ "acquire ns", "acquire_ns_per_io" }, { "release ns", "release_ns_per_io" },
+			{ "residency p50 ns", "residency_ns" }, { "deferred", "deferred_pct" },
+			{ "CPU/IO ns", "cpu_busy_ns_per_io" }, { "acq+rel %", "acquire_release_cpu_pct" },
+		};
+		struct pb_table *t = pb_table_new();
+
+		pb_text_put(b, "### %s\n\n", groups[g]);
+		pb_table_col(t, "block", true, PB_NEITHER, true);
+		pb_table_col(t, "QD", true, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		for (size_t k = 0; k < ARRAY_SIZE(cols); k++)
+			pb_table_col_metric(t, cols[k].head, "small_dio", cols[k].metric);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
+		for (size_t i = 0; i < ni; i++) {
+			struct json_object *c = in[i], *m = md_obj(c, "metrics"), *lat = md_obj(m, "latency_ns");
+			/* The same span on both kinds of row: see the text above. */
+			struct json_object *io = is_stock(c) ? lat : md_obj(m, "span_ns");
+			bool stock = is_stock(c);
+			char label[64];
+
+			small_dio_group(md_obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			pb_cell_label(c, label, sizeof(label));
+			pb_table_row(t, md_row_ok(c));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "block_size"));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "queue_depth"));
+			pb_table_text(t, "%s", label);
+			/* No latency: nothing ran. Stock rows: the kernel's own path, no strategy steps. */
+			if (!lat)
+				io = m = NULL;
+			md_tnum(t, md_obj(m, "iops"), md_num);
+			md_tnum(t, md_obj(io, "p50"), md_us);
+			md_tnum(t, md_obj(io, "p99"), md_us);
+			md_tnum(t, md_obj(io, "p99_9"), md_us);
+			md_tnum(t, stock ? NULL : md_obj(lat, "p50"), md_us);
+			md_tnum(t, stock ? NULL : md_obj(md_obj(m, "acquire_ns_per_io"), "mean"), md_num);
+			md_tnum(t, stock ? NULL : md_obj(md_obj(m, "release_ns_per_io"), "mean"), md_num);
+			md_tnum(t, stock ? NULL : md_obj(md_obj(m, "residency_ns"), "p50"), md_num);
+			md_tnum(t, stock ? NULL : md_obj(m, "deferred_pct"), md_pct0);
+			md_tnum(t, md_obj(m, "cpu_busy_ns_per_io"), md_num);
+			md_tnum(t, stock ? NULL : md_obj(m, "acquire_release_cpu_pct"), md_num);
+			md_tstatus(t, c);
+		}
+		pb_table_render(t, b);
+		pb_text_put(b, "\n");
+		stock_ref_cost(b, in, ni, groups[g]);
+		free(groups[g]);
+	}
+out:
+	free(groups);
+	free(in);
+}
+
+/* small_dio: latency CDFs at 4 KiB, QD1, one submitter, and IOPS against block size at QD1. */
+static int plot_small_dio(struct json_object *cells, const char *dir, char *err, size_t errlen)
+{
+	static const char *const rws[] = { "read", "write" };
+	static const char *const comps[] = { "inline", "softirq", "hardirq" };
+
+	for (size_t r = 0; r < 2; r++) {
+		for (size_t k = 0; k < 3; k++) {
+			struct pb_figure cdf = { .xlabel = "latency, ns (submit to completion)",
+					      .ylabel = "fraction of I/Os at or below", .logx = true,
+					      .xbase = 10, .lines = true };
+			struct pb_figure io = { .xlabel = "block size, bytes", .ylabel = "IOPS",
+					     .logx = true, .logy = true };
+
+			snprintf(cdf.name, sizeof(cdf.name), "small_dio-latency-cdf-%s-%s", rws[r], comps[k]);
+			snprintf(cdf.title, sizeof(cdf.title), "small_dio: latency CDF, 4 KiB %s, QD1, %s completion",
+				 rws[r], comps[k]);
+			snprintf(io.name, sizeof(io.name), "small_dio-iops-%s-%s", rws[r], comps[k]);
+			snprintf(io.title, sizeof(io.title), "small_dio: IOPS by block size, %s, QD1, %s completion",
+				 rws[r], comps[k]);
+			for (size_t i = 0; i < json_object_array_length(cells); i++) {
+				struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
+				/* Over every repetition where there were several. */
+				struct json_object *h = pb_json_get(pb_json_get(c, "merged_histograms"), "latency_ns");
+				char label[96];
+				struct pb_hist hist;
+
+				if (!h)
+					h = pb_json_get(pb_json_get(c, "raw"), "latency_ns");
+
+				if ((strcmp(fig_str(c, "workload"), "small_dio") &&
+				     strcmp(fig_str(c, "workload"), "stock_dio")) ||
+				    strcmp(fig_str(c, "status"), "ok") || strcmp(fig_str(p, "rw"), rws[r]) ||
+				    strcmp(fig_str(p, "completion"), comps[k]) || fig_num(p, "queue_depth", NULL) != 1 ||
+				    (pb_json_get(p, "submitters") && fig_num(p, "submitters", NULL) != 1) ||
+				    (pb_json_get(p, "longterm") && fig_num(p, "longterm", NULL) != 0))
+					continue;
+				pb_cell_label(c, label, sizeof(label));
+				fig_point(&io, label, fig_num(p, "block_size", NULL), fig_num(pb_json_get(c, "metrics"), "iops", NULL));
+				if (fig_num(p, "block_size", NULL) != 4096 || !h || pb_hist_from_json(h, &hist) < 0)
+					continue;
+				if (hist.n) {
+					uint64_t seen = 0;
+
+					for (uint32_t b = 0; b < PINBENCH_HIST_BUCKETS; b++) {
+						__u64 width;
+
+						if (!hist.buckets[b])
+							continue;
+						seen += hist.buckets[b];
+						fig_point(&cdf, label, (double)pinbench_hist_low(b, &width) + (double)width,
+						      (double)seen / (double)hist.n);
+					}
+				}
+				pb_hist_free(&hist);
+			}
+			int a = fig_draw(dir, &cdf, err, errlen), b = fig_draw(dir, &io, err, errlen);
+
+			if (a < 0 || b < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void report(struct pb_text *b, struct json_object *root)
+{
+	small_dio_section(b, md_obj(root, "cells"));
+}
+
 const struct pb_workload pb_wl_small_dio = {
 	.name = "small_dio",
 	.summary = "direct I/O through real bios on a null_blk, pages acquired per I/O and released in the completion context",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,
+	.report = report,
+	.plot = plot_small_dio,
 	.compute = small_dio_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* truncate_under_dma.c: the truncate_under_dma workload on the host: its metrics and how raw guest data becomes them. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "pinbench_uapi.h"
 #include "results.h"
 #include "stats.h"
 #include "util.h"
+#include "render.h"
+#include "table.h"
 #include "workload.h"
 
 /*
@@ -230,12 +233,252 @@ static const char notes[] =
 	"and still succeeded (registered buffers), and `raw.raced` counts reads in flight while"
 	" it ran, which no verdict uses (their data may have landed before their page left).";
 
+static bool is_truncate(struct json_object *c)
+{
+	return !strcmp(md_str(c, "workload"), "truncate_under_dma") ||
+	       !strcmp(md_str(c, "workload"), "truncate_stock");
+}
+
+static size_t fs_rank(struct json_object *c)
+{
+	static const char *const order[] = { "tmpfs", "ext4", "ext4_dax" };
+
+	return md_rank(md_str(md_obj(c, "params"), "filesystem"), order, ARRAY_SIZE(order));
+}
+
+/* Outcome rows: by file system, then cell order (strategy, variant). */
+static bool truncate_before(struct json_object *x, struct json_object *y)
+{
+	return fs_rank(x) < fs_rank(y);
+}
+
+static void truncate_group(struct json_object *params, char *out, size_t len)
+{
+	snprintf(out, len, "truncate_to=%s file_pages=%s", md_str(params, "truncate_to"),
+		 md_str(params, "file_pages"));
+}
+
+/* A share of the device's writes: key (plus key2) in %, "-" where the cell has no such figure. */
+void pb_fate_pct(char *out, size_t len, struct json_object *m, const char *key, const char *key2)
+{
+	struct json_object *v = md_obj(m, key), *v2 = key2 ? md_obj(m, key2) : NULL;
+
+	if (!v && !v2)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.1f%%", (v ? json_object_get_double(v) : 0) +
+					     (v2 ? json_object_get_double(v2) : 0));
+}
+
+/* Revocations by cause, then the events a policy let pass: "protection 40; passed: clear_other 3". */
+const char *pb_revoke_causes(struct json_object *m)
+{
+	static char buf[320];
+	const char *rc = md_obj(m, "revoke_causes") ? md_str(m, "revoke_causes") : "";
+	const char *ig = md_obj(m, "ignored_causes") ? md_str(m, "ignored_causes") : "";
+
+	snprintf(buf, sizeof(buf), "%s%s%s%s", *rc ? rc : (*ig ? "" : "-"), *rc && *ig ? "; " : "",
+		 *ig ? "passed: " : "", ig);
+	return buf;
+}
+
+static void truncate_section(struct pb_text *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells), ng = 0, ni = 0;
+	struct json_object **in = pb_xcalloc(n + 1, sizeof(*in));
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[256];
+
+	for (size_t i = 0; i < n; i++)
+		if (is_truncate(json_object_array_get_idx(cells, i)))
+			in[ni++] = json_object_array_get_idx(cells, i);
+	if (!ni)
+		goto out;
+	md_sort_cells(in, ni, truncate_before);
+	pb_text_put(b, "## truncate_under_dma\n\n"
+		"A file is mapped MAP_SHARED and registered with the simulated device, which keeps "
+		"writing stamped records into it from a hard-irq hrtimer while another thread "
+		"truncates the file; the buffer is released (dirtying the pages it still holds), what "
+		"is left of the file is read from its storage (O_DIRECT after fsync() on ext4), and "
+		"every device write is judged by where its record ended up, as a share of all the "
+		"device's writes: **delivered** in the file's final content; **discarded** into a page "
+		"the truncate then cut off (the data the user asked to drop); **lost** into a page the "
+		"file no longer had, or into one it kept but never stored; **redirected** into the "
+		"dummy page after a revoke (never reaching the file either). **truncate** how long the "
+		"call took (us); **refused** iterations whose pin the kernel refused; **EFAULT** stock "
+		"reads the kernel failed because the page was gone; **leaked** FOLL_PIN pins not given "
+		"back; **revoke** from the first revoking notifier callback to the last pin dropped "
+		"(us); **causes** the revocations by the notifier event behind them (truncate arrives "
+		"as a CLEAR past i_size; any other cause is spurious). Last, the file is extended "
+		"again and must read back zeros past the cut: a kernel invariant no design here can "
+		"break (the verdict is STALE DATA if it ever fails), so it has no column. "
+		"A variant in brackets is a revoke policy: *truncate+unmap only* (other events are "
+		"counted and pass) and *re-pin* (a worker pins the range again after the "
+		"invalidation, the device waiting meanwhile). "
+		"The verdict is the first that holds of: STALE DATA, HANGS (truncate slept on after "
+		"every I/O was over, until a signal), refuses, blocks, loses data, revokes, fails I/O. "
+		"Rows marked **stock** are today's kernel as the GUP user: O_DIRECT reads "
+		"(liburing) from a null_blk into the file's pages while it is truncated (FOLL_GET "
+		"per I/O; a read past the cut that succeeds once the truncate began is lost, one "
+		"that fails with EFAULT is counted apart), and io_uring registered buffers over the "
+		"mapping (FOLL_LONGTERM; refused is 6.1 saying no).\n\n");
+	for (size_t i = 0; i < ni; i++) {
+		truncate_group(md_obj(in[i], "params"), key, sizeof(key));
+		md_add_group(groups, &ng, key);
+	}
+	for (size_t g = 0; g < ng; g++) {
+		static const char *const heads[] = { "delivered", "discarded", "lost", "redirected", "refused",
+						     "EFAULT", "leaked", "revoke p50", "causes", "verdict" };
+		struct pb_table *t = pb_table_new();
+
+		pb_text_put(b, "### %s\n\n", groups[g]);
+		pb_table_col(t, "file system", false, PB_NEITHER, true);
+		pb_table_col(t, "strategy", false, PB_NEITHER, false);
+		pb_table_col_metric(t, "truncate p50", "truncate_under_dma", "truncate_ns");
+		pb_table_col_metric(t, "p99", "truncate_under_dma", "truncate_ns");
+		pb_table_col_metric(t, "max", "truncate_under_dma", "truncate_ns");
+		/* Outcomes: what a design does, not better or worse by the number (the verdict says). */
+		for (size_t k = 0; k < ARRAY_SIZE(heads); k++)
+			pb_table_col(t, heads[k], k < 8, PB_NEITHER, false);
+		pb_table_col(t, "status", false, PB_NEITHER, false);
+		for (size_t i = 0; i < ni; i++) {
+			struct json_object *c = in[i], *m = md_obj(c, "metrics"), *bal = md_obj(c, "pin_balance");
+			struct json_object *tr = md_obj(m, "truncate_ns");
+			char f[4][32], label[128];
+
+			truncate_group(md_obj(c, "params"), key, sizeof(key));
+			if (strcmp(key, groups[g]))
+				continue;
+			pb_cell_label(c, label, sizeof(label));
+			pb_table_row(t, md_row_ok(c));
+			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "filesystem"));
+			pb_table_text(t, "%s", label);
+			if (!md_obj(m, "verdict")) {
+				for (int k = 0; k < 13; k++)
+					pb_table_text(t, "-");
+				md_tstatus(t, c);
+				continue;
+			}
+			md_tnum(t, md_obj(tr, "p50"), md_us);
+			md_tnum(t, md_obj(tr, "p99"), md_us);
+			md_tnum(t, md_obj(tr, "max"), md_us);
+			pb_fate_pct(f[0], 32, m, "delivered_pct", NULL);
+			pb_fate_pct(f[1], 32, m, "discarded_pct", NULL);
+			pb_fate_pct(f[2], 32, m, "lost_pct", "unwritten_pct");
+			pb_fate_pct(f[3], 32, m, "redirected_pct", NULL);
+			for (int k = 0; k < 4; k++)
+				pb_table_text(t, "%s", f[k]);
+			pb_table_text(t, "%s", md_count(m, "refused"));
+			pb_table_text(t, "%s", md_count(m, "io_refused"));
+			pb_table_text(t, "%lld", strtoll(md_str(bal, "acquired"), NULL, 10) -
+				      strtoll(md_str(bal, "released"), NULL, 10));
+			md_us(f[0], 32, md_obj(md_obj(m, "revoke_span_ns"), "p50"));
+			pb_table_text(t, "%s", f[0]);
+			pb_table_text(t, "%s", pb_revoke_causes(m));
+			pb_table_text(t, "**%s**", md_str(m, "verdict"));
+			md_tstatus(t, c);
+		}
+		pb_table_render(t, b);
+		pb_text_put(b, "\n");
+		free(groups[g]);
+	}
+out:
+	free(groups);
+	free(in);
+}
+
+/*
+ * truncate_under_dma: truncate p50 per strategy, a cluster of bars per row
+ * (one bar per file system); refused cells have no bar ("?" in the data).
+ */
+static int plot_truncate(struct json_object *cells, const char *dir, char *err, size_t errlen)
+{
+	static const char *const fss[] = { "tmpfs", "ext4", "ext4_dax" };
+	char labels[24][96], *dat, *text = NULL;
+	double v[24][3];
+	size_t nrow = 0, len = 0;
+	FILE *t;
+	int st;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *p = pb_json_get(c, "params");
+		char label[96];
+		size_t r, k;
+
+		if ((strcmp(fig_str(c, "workload"), "truncate_under_dma") &&
+		     strcmp(fig_str(c, "workload"), "truncate_stock")) ||
+		    strcmp(fig_str(c, "status"), "ok") || strcmp(fig_str(p, "truncate_to"), "zero"))
+			continue;
+		pb_cell_label(c, label, sizeof(label));
+		for (r = 0; r < nrow && strcmp(labels[r], label); r++)
+			;
+		if (r == nrow) {
+			if (nrow == ARRAY_SIZE(labels))
+				continue;
+			snprintf(labels[nrow], sizeof(labels[nrow]), "%s", label);
+			v[nrow][0] = v[nrow][1] = v[nrow][2] = -1;
+			nrow++;
+		}
+		for (k = 0; k < 3; k++)
+			if (!strcmp(fig_str(p, "filesystem"), fss[k]))
+				v[r][k] = fig_num(pb_json_get(c, "metrics"), "truncate_ns", "p50") / 1000;
+	}
+	if (!nrow)
+		return 0;
+	t = open_memstream(&text, &len);
+	if (!t)
+		pb_die("out of memory");
+	fprintf(t, "cell tmpfs ext4 ext4_dax\n");
+	for (size_t r = 0; r < nrow; r++) {
+		char safe[128];
+
+		fprintf(t, "\"%s\"", fig_text(labels[r], safe, sizeof(safe)));
+		for (size_t k = 0; k < 3; k++)
+			v[r][k] > 0 ? fprintf(t, " %.6g", v[r][k]) : fprintf(t, " ?");
+		fprintf(t, "\n");
+	}
+	fclose(t);
+	dat = pb_asprintf("%s/truncate-latency.dat", dir);
+	if (pb_write_file_atomic(dat, text, len) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", dat, strerror(errno));
+		free(text);
+		free(dat);
+		return -1;
+	}
+	free(text);
+	free(dat);
+	t = open_memstream(&text, &len);
+	if (!t)
+		pb_die("out of memory");
+	fprintf(t, "# truncate-latency: drawn by pinbench from results.json\n"
+		"set title \"truncate_under_dma: truncate to zero, p50 (no bar: the pin was refused)\" "
+		"noenhanced\nset ylabel \"us\"\nset logscale y\nset grid y\nset key outside right "
+		"noenhanced\nset style data histograms\nset style histogram clustered gap 1\n"
+		"set style fill solid 0.8 border -1\nset datafile missing '?'\nset xtics rotate by -35 "
+		"noenhanced\n");
+	for (int k = 0; k < 2; k++)
+		fprintf(t, "set terminal %s size 1100,560\nset output 'truncate-latency.%s'\n"
+			"plot 'truncate-latency.dat' using 2:xtic(1) title columnheader, '' using 3 title "
+			"columnheader, '' using 4 title columnheader\n", k ? "svg dynamic" : "pngcairo",
+			k ? "svg" : "png");
+	fclose(t);
+	st = fig_gnuplot(dir, "truncate-latency", text, err, errlen);
+	free(text);
+	return st;
+}
+
+static void report(struct pb_text *b, struct json_object *root)
+{
+	truncate_section(b, md_obj(root, "cells"));
+}
+
 const struct pb_workload pb_wl_truncate_under_dma = {
 	.name = "truncate_under_dma",
 	.summary = "a file truncated while the device writes into its registered pages: where every write ends up",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,
+	.report = report,
+	.plot = plot_truncate,
 	.compute = pb_truncate_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),

@@ -6,6 +6,8 @@
 #include "results.h"
 #include "stats.h"
 #include "util.h"
+#include "render.h"
+#include "table.h"
 #include "workload.h"
 
 /*
@@ -108,11 +110,88 @@ static const struct pb_headline headlines[] = {
 	{ "verdict", "", "outcome of writeback under DMA" },
 };
 
+static bool is_writeback(struct json_object *c)
+{
+	return !strcmp(md_str(c, "workload"), "writeback_under_dma");
+}
+
+/* [O1]: one row per cell, in cell order. */
+static void writeback_section(struct pb_text *b, struct json_object *cells)
+{
+	size_t n = json_object_array_length(cells);
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i), *m = md_obj(c, "metrics");
+		const char *reason = md_str(c, "reason");
+		char label[128], f[8][64];
+
+		if (!is_writeback(c))
+			continue;
+		if (!any)
+			pb_text_put(b, "## writeback_under_dma\n\n"
+				"[O1] on ext4 over a block device: the device writes into a registered "
+				"MAP_SHARED file while another thread calls fsync() every `fsync_ms`. Then the "
+				"device stops, a final fsync() runs and the file is read back with O_DIRECT; "
+				"then the buffer is released (dirtying the pages it still holds where "
+				"`dirty_on_release=1`, as unpin_user_pages_dirty_lock() does), fsync() runs "
+				"again and the disk is read once more. Every device write is judged by where "
+				"its record ended up, as a share of all the device's writes: **delivered** on "
+				"disk at the end; **unwritten** in a page the file kept but never on disk "
+				"(writeback cleaned the page while the device kept writing through the kernel "
+				"mapping, and nothing dirtied it again); **redirected** into the dummy page "
+				"after a revoke (writeback's page_mkclean() is an invalidation), never reaching "
+				"the file. **unwritten before release** the same judged after the final "
+				"fsync() but before the release: what a crash then would have lost. **causes** "
+				"the revocations by notifier event, and those a policy let pass; **re-pin** "
+				"with `after_revoke=reacquire`: pages pinned again, the cost per page (ns, in "
+				"the worker) and the longest the device waited on a revoked page (us).\n\n"
+				"| strategy | dirty on release | fsyncs | fsync p50 us | p99 | delivered | "
+				"unwritten | redirected | unwritten before release | causes | re-pin | "
+				"verdict | status |\n"
+				"|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|\n");
+		any = true;
+		pb_cell_label(c, label, sizeof(label));
+		if (!md_obj(m, "verdict")) {
+			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+			     label, md_str(md_obj(c, "params"), "dirty_on_release"), md_str(c, "status"),
+			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+			continue;
+		}
+		md_us(f[0], 32, md_obj(md_obj(m, "fsync_ns"), "p50"));
+		md_us(f[1], 32, md_obj(md_obj(m, "fsync_ns"), "p99"));
+		snprintf(f[2], 32, "%s", md_str(m, "fsyncs"));
+		pb_fate_pct(f[3], 32, m, "delivered_pct", NULL);
+		pb_fate_pct(f[4], 32, m, "unwritten_pct", "lost_pct");
+		pb_fate_pct(f[5], 32, m, "redirected_pct", NULL);
+		pb_fate_pct(f[6], 32, m, "unwritten_before_release_pct", NULL);
+		if (md_obj(m, "reacquire_ns_per_page"))
+			snprintf(f[7], 64, "%s pages, %.0f ns/page, wait max %.0f us",
+				 md_count(m, "pages_reacquired"),
+				 json_object_get_double(md_obj(m, "reacquire_ns_per_page")),
+				 json_object_get_double(md_obj(m, "reacquire_wait_max_us")));
+		else
+			snprintf(f[7], 64, "-");
+		pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s%s%.*s |\n",
+		     label, md_str(md_obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1], f[3], f[4],
+		     f[5], f[6], pb_revoke_causes(m), f[7], md_str(m, "verdict"), md_str(c, "status"),
+		     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+	}
+	if (any)
+		pb_text_put(b, "\n");
+}
+
+static void report(struct pb_text *b, struct json_object *root)
+{
+	writeback_section(b, md_obj(root, "cells"));
+}
+
 const struct pb_workload pb_wl_writeback_under_dma = {
 	.name = "writeback_under_dma",
 	.summary = "[O1]: writeback (fsync) while the device writes into a registered file; what reaches the disk",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
+	.report = report,
 	.compute = writeback_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
