@@ -12,198 +12,238 @@
 #include "names.h"
 #include "pinbench_uapi.h"
 #include "util.h"
+#include "workload.h"
 
-enum opt_type { OPT_ENUM, OPT_UINT, OPT_BOOL, OPT_STRATEGY };
-
-/*
- * Every option is one row: parsing, defaults, range checks, the cell id
- * and --help all come from it (as in fio's options.c). Rows are in the
- * order cells are expanded: the first varies slowest.
- */
-struct job_option {
-	const char *name;
-	enum opt_type type;
-	const char *def;		/* default, in job-file syntax */
-	uint64_t min, max;		/* OPT_UINT */
-	const char *const *allowed;	/* OPT_ENUM, NULL-terminated */
-	bool list;			/* accepts a comma list: a sweep axis */
-	bool in_id;			/* part of the cell id */
-	const char *workloads;		/* comma list it applies to; NULL: all */
-	const char *help;
-	const char *def_for;		/* "workload:value,...": those workloads' own defaults */
-	/*
-	 * A policy of revoking strategies only (PINBENCH_REVOKING_STRATEGIES):
-	 * other strategies' cells do not carry it, and a job section that sets
-	 * it for one of them is an error. In the cell id only when it is not
-	 * the default, so that the default cells keep their ids.
-	 */
-	bool revoke_only;
-	bool pow2;			/* OPT_UINT: a power of two */
-};
-
-static const char *const workload_values[] = { "gup_fast", "small_dio", "stock_dio", "irq_completion",
-					       "truncate_under_dma", "truncate_stock", "writeback_under_dma",
-					       "selftest", NULL };
-static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", "leak",
-					     "emulator_int3", NULL };
-static const char *const backing_values[] = { "anon", "shmem", NULL };
-static const char *const thp_values[] = { "off", "on", NULL };
 static const char *const registration_values[] = { "per_io", "per_buffer", NULL };
 static const char *const rw_values[] = { "read", "write", NULL };
 static const char *const engine_values[] = { "liburing", "fio_io_uring", "fio_libaio", NULL };
 static const char *const completion_values[] = { "inline", "softirq", "hardirq", NULL };
-static const char *const context_values[] = { "hardirq", "softirq", "process", NULL };
-static const char *const placement_values[] = { "split", "shared", NULL };
 static const char *const filesystem_values[] = { "tmpfs", "ext4", "ext4_dax", NULL };
 static const char *const truncate_to_values[] = { "zero", "half", NULL };
 static const char *const revoke_events_values[] = { "all", "truncate_unmap", NULL };
 static const char *const after_revoke_values[] = { "drop", "reacquire", NULL };
 
-static const struct job_option options[] = {
-	{ "workload", OPT_ENUM, NULL, 0, 0, workload_values, false, false, NULL,
-	  "workload to run (required)" },
-	{ "backing", OPT_ENUM, "anon", 0, 0, backing_values, true, true, "gup_fast",
-	  "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on tmpfs)" },
-	{ "thp", OPT_ENUM, "off", 0, 0, thp_values, true, true, "gup_fast",
-	  "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)" },
-	{ "rw", OPT_ENUM, "read", 0, 0, rw_values, true, true, "small_dio,stock_dio,irq_completion",
-	  "direction of the I/O: read (the device writes memory: pages acquired for write, dirtied) or write" },
-	{ "block_size", OPT_UINT, "4096", 512, PINBENCH_DIO_MAX_BLOCK, NULL, true, true,
-	  "small_dio,stock_dio",
-	  "bytes per I/O, a power of two", .pow2 = true },
-	{ "queue_depth", OPT_UINT, "1", 1, PINBENCH_DIO_MAX_QD, NULL, true, true,
-	  "small_dio,stock_dio,irq_completion,truncate_stock",
-	  "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must refill "
-	  "the queue between two interrupts)", "irq_completion:128,truncate_stock:8" },
-	{ "submitters", OPT_UINT, "1", 1, 64, NULL, true, true, "small_dio",
-	  "submitting threads, each with its own slots and part of the device, on CPUs hwloc "
-	  "spreads apart (more than the guest has CPUs: unsupported)" },
-	{ "completion", OPT_ENUM, "hardirq", 0, 0, completion_values, true, true,
-	  "small_dio,stock_dio,truncate_stock",
-	  "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from its timer" },
-	{ "completion_nsec", OPT_UINT, "10000", 0, 100000000, NULL, true, true,
-	  "small_dio,stock_dio,truncate_stock",
-	  "hardirq completion: null_blk's timer delay per I/O, ns" },
-	{ "longterm", OPT_BOOL, "0", 0, 1, NULL, true, true,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
-	  "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)" },
-	{ "registration", OPT_ENUM, "per_io", 0, 0, registration_values, true, true,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
-	  "where tracking state lives: per_io (every acquire stands alone: notifier_revoke inserts and "
-	  "removes a notifier per call) or per_buffer (set up once: one notifier over the buffer; "
-	  "strategies without per-buffer state report unsupported)" },
-	{ "write", OPT_BOOL, "1", 0, 1, NULL, true, true, "gup_fast",
-	  "acquire for write (FOLL_WRITE), as a device that writes to memory does" },
-	{ "buffer_pages", OPT_UINT, "1024", 1, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true, "gup_fast",
-	  "pages in the buffer; each round acquires all of it, then releases it" },
-	{ "pages_per_call", OPT_UINT, "1,16,256,512", 1, PINBENCH_MAX_PAGES_PER_CALL, NULL, true, true,
-	  "gup_fast,truncate_under_dma,writeback_under_dma",
-	  "pages per acquire call; must divide buffer_pages (truncate_under_dma: per call of the "
-	  "registration, so per_io registration has one notifier per call)",
-	  "truncate_under_dma:16,writeback_under_dma:16" },
-	{ "fault", OPT_ENUM, "none", 0, 0, fault_values, true, true, "selftest",
-	  "what the selftest cell does to the guest: nothing, a log splat, a kernel panic (sysrq-c), a hang, a guest program that never ends after its last cell, a device buffer left registered (a leak), or an imitated emulator fault (once per run)" },
-	{ "context", OPT_ENUM, "hardirq", 0, 0, context_values, true, true, "irq_completion",
-	  "where the simulated device completes: a hard-irq hrtimer, a soft hrtimer (softirq), or a "
-	  "SCHED_FIFO kthread (process context, as a threaded interrupt handler)" },
-	{ "placement", OPT_ENUM, "split", 0, 0, placement_values, true, true, "irq_completion",
-	  "submitter and device on two CPUs hwloc spreads apart (split), or both on one (shared)" },
-	{ "pages_per_io", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_PAGES, NULL, true, true, "irq_completion",
-	  "pages each I/O acquires" },
-	{ "coalesce", OPT_UINT, "1", 1, PINBENCH_IRQ_MAX_BATCH, NULL, true, true, "irq_completion",
-	  "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)" },
-	{ "filesystem", OPT_ENUM, "tmpfs", 0, 0, filesystem_values, true, true,
-	  "truncate_under_dma,truncate_stock,writeback_under_dma",
-	  "where the file lives: tmpfs, ext4 on a memory-backed null_blk, or ext4 -o dax on fsdax pmem "
-	  "(the guest then boots with memmap=)" },
-	{ "truncate_to", OPT_ENUM, "zero", 0, 0, truncate_to_values, true, true,
-	  "truncate_under_dma,truncate_stock",
-	  "truncate the file to zero or to half its size" },
-	{ "strategy", OPT_STRATEGY, NULL, 0, 0, NULL, true, false,
-	  "gup_fast,small_dio,irq_completion,truncate_under_dma,writeback_under_dma",
-	  "pinning strategies (default: all built into this pinbench)" },
-	{ "rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, true, true, "irq_completion",
-	  "offered completion rate, completions per second (a list is the sweep that finds the "
-	  "highest rate each strategy sustains)" },
-	{ "max_backlog", OPT_UINT, "4096", 1, PINBENCH_IRQ_MAX_BACKLOG, NULL, false, true,
-	  "irq_completion",
-	  "I/Os whose deferred release may be pending before the submitter waits" },
-	{ "file_pages", OPT_UINT, "64", 2, PINBENCH_MAX_BUFFER_PAGES, NULL, true, true,
-	  "truncate_under_dma,truncate_stock,writeback_under_dma",
-	  "pages in the file, all registered with the device" },
-	{ "iterations", OPT_UINT, "20", 1, 100000, NULL, false, false,
-	  "truncate_under_dma,truncate_stock,writeback_under_dma",
-	  "register, write, truncate, extend, check: this many times per cell" },
-	{ "dma_ms", OPT_UINT, "5", 1, 10000, NULL, false, false,
-	  "truncate_under_dma,truncate_stock,writeback_under_dma",
-	  "the device writes this long before the truncate and again after it" },
-	{ "block_ms", OPT_UINT, "200", 10, 60000, NULL, false, false,
-	  "truncate_under_dma,truncate_stock",
-	  "a truncate still running after this long is blocked on the device: the device is then "
-	  "unregistered, which lets it finish" },
-	{ "trace", OPT_BOOL, "0", 0, 1, NULL, false, false, "truncate_stock",
-	  "record kprobe events on both sides of a truncate's wait for a DAX page (where it waits, "
-	  "wake_up_var(), the reads' page release, the devmap-aware put): the evidence behind a HANGS "
-	  "verdict (raw.trace_*); the probes cost the reads and the truncate time" },
-	{ "fsync_ms", OPT_UINT, "2", 0, 10000, NULL, true, true, "writeback_under_dma",
-	  "another thread calls fsync() this often while the device writes" },
-	{ "dirty_on_release", OPT_BOOL, "1", 0, 1, NULL, true, true, "writeback_under_dma",
-	  "the strategy dirties the pages it still holds as it releases them "
-	  "(unpin_user_pages_dirty_lock()); truncate_under_dma always does" },
-	{ .name = "revoke_events", .type = OPT_ENUM, .def = "all", .allowed = revoke_events_values,
-	  .list = true, .in_id = true, .revoke_only = true,
-	  .workloads = "truncate_under_dma,writeback_under_dma",
-	  .help = "which invalidations revoke: all (every event) or truncate_unmap (truncate, unmap "
-		  "and release only, as proposed in 2018; the others are counted and pass); "
-		  "revoking strategies only" },
-	{ .name = "after_revoke", .type = OPT_ENUM, .def = "drop", .allowed = after_revoke_values,
-	  .list = true, .in_id = true, .revoke_only = true,
-	  .workloads = "truncate_under_dma,writeback_under_dma",
-	  .help = "what the driver does after a revocation: drop (the device writes into the dummy "
-		  "page from then on) or reacquire (a worker pins the range again once the "
-		  "invalidation is over, the device waiting meanwhile, as ODP and HMM drivers fault "
-		  "pages back in); revoking strategies only" },
-	{ "dma_rate_hz", OPT_UINT, "10000", 1, PINBENCH_MAX_RATE_HZ, NULL, false, false,
-	  "truncate_under_dma,writeback_under_dma",
-	  "device ticks per second (hard-irq hrtimer)" },
-	{ "dma_burst", OPT_UINT, "8", 1, PINBENCH_MAX_BURST, NULL, false, false,
-	  "truncate_under_dma,writeback_under_dma",
-	  "records the device writes per tick, page after page" },
-	{ "duration_ms", OPT_UINT, "500", 1, 60000, NULL, false, false, "irq_completion",
-	  "measured time per cell" },
-	{ "warmup_ms", OPT_UINT, "100", 0, 60000, NULL, false, false, "irq_completion",
-	  "time before measuring" },
-	{ "calls", OPT_UINT, "2048", 1, 10000000, NULL, false, false, "gup_fast",
-	  "timed acquire calls per cell (rounded up to whole rounds)" },
-	{ "warmup_calls", OPT_UINT, "256", 0, 10000000, NULL, false, false, "gup_fast",
-	  "untimed calls before measuring" },
-	{ "engine", OPT_ENUM, "liburing", 0, 0, engine_values, true, true,
-	  "stock_dio,truncate_stock",
-	  "the stock kernel's O_DIRECT path driven by: our liburing driver (timed per I/O like small_dio), "
-	  "fio's io_uring engine, or fio's libaio engine (the 2018 thread's job)" },
-	{ "fixedbufs", OPT_BOOL, "0", 0, 1, NULL, true, true, "stock_dio,truncate_stock",
-	  "io_uring registered buffers (pinned once, FOLL_LONGTERM) instead of a page reference per I/O" },
-	{ "debug_release_in_place", OPT_BOOL, "0", 0, 1, NULL, false, false, "small_dio",
-	  "testing only: release on the spot in end_io's context, deferring nothing "
-	  "(proves that a release in the wrong context fails the cell)" },
-	{ "debug_invalidate_ms", OPT_UINT, "0", 0, 10000, NULL, false, false, "small_dio",
-	  "testing only: every this many ms while the I/Os run, invalidate the buffer without losing "
-	  "its data (mprotect() to rwx and back: MMU_NOTIFY_PROTECTION_VMA); 0: never. A revoking "
-	  "strategy must then wait for the bios on its pages (raw.revoke_waits)" },
-	{ "ios", OPT_UINT, "20000", 1, 100000000, NULL, false, false, "small_dio,stock_dio",
-	  "measured I/Os per cell" },
-	{ "warmup_ios", OPT_UINT, "500", 0, 100000000, NULL, false, false, "small_dio,stock_dio",
-	  "I/Os before measuring" },
-	{ "min_rounds", OPT_UINT, "8", 1, PINBENCH_MAX_ROUNDS, NULL, false, false, "gup_fast",
-	  "at least this many sampled and phase rounds: a phase mean over few rounds moves with one interrupt" },
+/*
+ * The options more than one workload takes, one row each: parsing,
+ * defaults, range checks, the cell id and --help all come from a row (as in
+ * fio's options.c). A workload's descriptor lists the options it takes, in
+ * the order its cells are expanded (the first varies slowest), with its
+ * own defaults; options only one workload takes are rows in its file.
+ */
+const struct pb_option pb_opt_rw = {
+	.name = "rw", .type = PB_OPT_ENUM, .def = "read", .allowed = rw_values, .list = true,
+	.in_id = true,
+	.help = "direction of the I/O: read (the device writes memory: pages acquired for write, "
+		"dirtied) or write",
 };
-#define NR_OPTIONS ARRAY_SIZE(options)
+
+const struct pb_option pb_opt_block_size = {
+	.name = "block_size", .type = PB_OPT_UINT, .def = "4096", .min = 512,
+	.max = PINBENCH_DIO_MAX_BLOCK, .list = true, .in_id = true, .pow2 = true,
+	.help = "bytes per I/O, a power of two",
+};
+
+const struct pb_option pb_opt_queue_depth = {
+	.name = "queue_depth", .type = PB_OPT_UINT, .def = "1", .min = 1,
+	.max = PINBENCH_DIO_MAX_QD, .list = true, .in_id = true,
+	.help = "I/Os kept in flight (irq_completion: queued at the device; at 1 the submitter must "
+		"refill the queue between two interrupts)",
+};
+
+const struct pb_option pb_opt_completion = {
+	.name = "completion", .type = PB_OPT_ENUM, .def = "hardirq",
+	.allowed = completion_values, .list = true, .in_id = true,
+	.help = "where null_blk completes (irqmode): inline in submit_bio, softirq, or hardirq from "
+		"its timer",
+};
+
+const struct pb_option pb_opt_completion_nsec = {
+	.name = "completion_nsec", .type = PB_OPT_UINT, .def = "10000", .min = 0,
+	.max = 100000000, .list = true, .in_id = true,
+	.help = "hardirq completion: null_blk's timer delay per I/O, ns",
+};
+
+const struct pb_option pb_opt_longterm = {
+	.name = "longterm", .type = PB_OPT_BOOL, .def = "0", .min = 0, .max = 1, .list = true,
+	.in_id = true,
+	.help = "acquire with FOLL_LONGTERM (only strategies built on FOLL_PIN honour it)",
+};
+
+const struct pb_option pb_opt_registration = {
+	.name = "registration", .type = PB_OPT_ENUM, .def = "per_io",
+	.allowed = registration_values, .list = true, .in_id = true,
+	.help = "where tracking state lives: per_io (every acquire stands alone: notifier_revoke "
+		"inserts and removes a notifier per call) or per_buffer (set up once: one notifier "
+		"over the buffer; strategies without per-buffer state report unsupported)",
+};
+
+const struct pb_option pb_opt_pages_per_call = {
+	.name = "pages_per_call", .type = PB_OPT_UINT, .def = "1,16,256,512", .min = 1,
+	.max = PINBENCH_MAX_PAGES_PER_CALL, .list = true, .in_id = true,
+	.help = "pages per acquire call; must divide buffer_pages (truncate_under_dma: per call of "
+		"the registration, so per_io registration has one notifier per call)",
+};
+
+const struct pb_option pb_opt_filesystem = {
+	.name = "filesystem", .type = PB_OPT_ENUM, .def = "tmpfs", .allowed = filesystem_values,
+	.list = true, .in_id = true,
+	.help = "where the file lives: tmpfs, ext4 on a memory-backed null_blk, or ext4 -o dax on "
+		"fsdax pmem (the guest then boots with memmap=)",
+};
+
+const struct pb_option pb_opt_truncate_to = {
+	.name = "truncate_to", .type = PB_OPT_ENUM, .def = "zero",
+	.allowed = truncate_to_values, .list = true, .in_id = true,
+	.help = "truncate the file to zero or to half its size",
+};
+
+const struct pb_option pb_opt_strategy = {
+	.name = "strategy", .type = PB_OPT_STRATEGY, .list = true,
+	.help = "pinning strategies (default: all built into this pinbench)",
+};
+
+const struct pb_option pb_opt_file_pages = {
+	.name = "file_pages", .type = PB_OPT_UINT, .def = "64", .min = 2,
+	.max = PINBENCH_MAX_BUFFER_PAGES, .list = true, .in_id = true,
+	.help = "pages in the file, all registered with the device",
+};
+
+const struct pb_option pb_opt_iterations = {
+	.name = "iterations", .type = PB_OPT_UINT, .def = "20", .min = 1, .max = 100000,
+	.help = "register, write, truncate, extend, check: this many times per cell",
+};
+
+const struct pb_option pb_opt_dma_ms = {
+	.name = "dma_ms", .type = PB_OPT_UINT, .def = "5", .min = 1, .max = 10000,
+	.help = "the device writes this long before the truncate and again after it",
+};
+
+const struct pb_option pb_opt_block_ms = {
+	.name = "block_ms", .type = PB_OPT_UINT, .def = "200", .min = 10, .max = 60000,
+	.help = "a truncate still running after this long is blocked on the device: the device is "
+		"then unregistered, which lets it finish",
+};
+
+const struct pb_option pb_opt_revoke_events = {
+	.name = "revoke_events", .type = PB_OPT_ENUM, .def = "all",
+	.allowed = revoke_events_values, .list = true, .in_id = true, .revoke_only = true,
+	.help = "which invalidations revoke: all (every event) or truncate_unmap (truncate, unmap and"
+		" release only, as proposed in 2018; the others are counted and pass); revoking "
+		"strategies only",
+};
+
+const struct pb_option pb_opt_after_revoke = {
+	.name = "after_revoke", .type = PB_OPT_ENUM, .def = "drop",
+	.allowed = after_revoke_values, .list = true, .in_id = true, .revoke_only = true,
+	.help = "what the driver does after a revocation: drop (the device writes into the dummy page"
+		" from then on) or reacquire (a worker pins the range again once the invalidation is "
+		"over, the device waiting meanwhile, as ODP and HMM drivers fault pages back in); "
+		"revoking strategies only",
+};
+
+const struct pb_option pb_opt_dma_rate_hz = {
+	.name = "dma_rate_hz", .type = PB_OPT_UINT, .def = "10000", .min = 1,
+	.max = PINBENCH_MAX_RATE_HZ,
+	.help = "device ticks per second (hard-irq hrtimer)",
+};
+
+const struct pb_option pb_opt_dma_burst = {
+	.name = "dma_burst", .type = PB_OPT_UINT, .def = "8", .min = 1,
+	.max = PINBENCH_MAX_BURST,
+	.help = "records the device writes per tick, page after page",
+};
+
+const struct pb_option pb_opt_engine = {
+	.name = "engine", .type = PB_OPT_ENUM, .def = "liburing", .allowed = engine_values,
+	.list = true, .in_id = true,
+	.help = "the stock kernel's O_DIRECT path driven by: our liburing driver (timed per I/O like "
+		"small_dio), fio's io_uring engine, or fio's libaio engine (the 2018 thread's job)",
+};
+
+const struct pb_option pb_opt_fixedbufs = {
+	.name = "fixedbufs", .type = PB_OPT_BOOL, .def = "0", .min = 0, .max = 1, .list = true,
+	.in_id = true,
+	.help = "io_uring registered buffers (pinned once, FOLL_LONGTERM) instead of a page reference"
+		" per I/O",
+};
+
+const struct pb_option pb_opt_ios = {
+	.name = "ios", .type = PB_OPT_UINT, .def = "20000", .min = 1, .max = 100000000,
+	.help = "measured I/Os per cell",
+};
+
+const struct pb_option pb_opt_warmup_ios = {
+	.name = "warmup_ios", .type = PB_OPT_UINT, .def = "500", .min = 0, .max = 100000000,
+	.help = "I/Os before measuring",
+};
+
+
+static const char *workload_names[PB_MAX_WORKLOADS + 1];	/* filled by options_init() */
+
+static const struct pb_option opt_workload = {
+	.name = "workload", .type = PB_OPT_ENUM, .allowed = workload_names,
+	.help = "workload to run (required)",
+};
+
+/* Every option some workload takes, once: "workload" first, then each workload's in its order. */
+static const struct pb_option *options[PB_MAX_OPTIONS];
+static size_t nr_options;
+
+static void options_init(void)
+{
+	size_t nw = 0;
+
+	if (nr_options)
+		return;
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		if (nw == PB_MAX_WORKLOADS)
+			pb_die("more than %d workloads: raise PB_MAX_WORKLOADS", PB_MAX_WORKLOADS);
+		workload_names[nw++] = pb_workloads[i]->name;
+	}
+	workload_names[nw] = NULL;
+	options[nr_options++] = &opt_workload;
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		for (size_t k = 0; k < pb_workloads[i]->nr_options; k++) {
+			const struct pb_option *o = pb_workloads[i]->options[k].opt;
+			size_t j;
+
+			for (j = 0; j < nr_options && options[j] != o; j++)
+				;
+			if (j < nr_options)
+				continue;
+			if (nr_options == PB_MAX_OPTIONS)
+				pb_die("more than %d job options: raise PB_MAX_OPTIONS", PB_MAX_OPTIONS);
+			options[nr_options++] = o;
+		}
+	}
+}
+
+/* w's use of option i, or NULL when w does not take it. */
+static const struct pb_wl_option *wl_option(const struct pb_workload *w, size_t i)
+{
+	for (size_t k = 0; w && k < w->nr_options; k++)
+		if (w->options[k].opt == options[i])
+			return &w->options[k];
+	return NULL;
+}
+
+/* "a, b": the workloads that take option i. */
+static void takers(size_t i, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t k = 0; pb_workloads[k]; k++) {
+		size_t used = strlen(buf);
+
+		if (wl_option(pb_workloads[k], i))
+			snprintf(buf + used, len - used, "%s%s", used ? "," : "", pb_workloads[k]->name);
+	}
+}
 
 struct section {
 	char *name;
 	int line;
-	char *value[NR_OPTIONS];	/* raw text, NULL when unset */
-	int value_line[NR_OPTIONS];
+	char *value[PB_MAX_OPTIONS];	/* raw text, NULL when unset */
+	int value_line[PB_MAX_OPTIONS];
 };
 
 struct parser {
@@ -277,8 +317,8 @@ static char *reader(char *buf, int size, void *stream)
 
 static int find_option(const char *name)
 {
-	for (size_t i = 0; i < NR_OPTIONS; i++)
-		if (!strcmp(options[i].name, name))
+	for (size_t i = 0; i < nr_options; i++)
+		if (!strcmp(options[i]->name, name))
 			return (int)i;
 	return -1;
 }
@@ -295,14 +335,14 @@ static char *trim(char *s)
 	return s;
 }
 
-static void allowed_list(const struct job_option *o, char *buf, size_t len)
+static void allowed_list(const struct pb_option *o, char *buf, size_t len)
 {
 	buf[0] = '\0';
-	if (o->type == OPT_STRATEGY) {
+	if (o->type == PB_OPT_STRATEGY) {
 		snprintf(buf, len, "%s", pb_strategy_list());
 		return;
 	}
-	if (o->type == OPT_BOOL) {
+	if (o->type == PB_OPT_BOOL) {
 		snprintf(buf, len, "0, 1");
 		return;
 	}
@@ -314,13 +354,13 @@ static void allowed_list(const struct job_option *o, char *buf, size_t len)
 }
 
 /* Check one element of a value; returns 0 or -1 with the error recorded. */
-static int check_value(struct parser *p, int line, const struct job_option *o, const char *v)
+static int check_value(struct parser *p, int line, const struct pb_option *o, const char *v)
 {
 	char allowed[256];
 
 	switch (o->type) {
-	case OPT_UINT:
-	case OPT_BOOL: {
+	case PB_OPT_UINT:
+	case PB_OPT_BOOL: {
 		char *end;
 		unsigned long long x;
 
@@ -346,12 +386,12 @@ static int check_value(struct parser *p, int line, const struct job_option *o, c
 		}
 		return 0;
 	}
-	case OPT_ENUM:
+	case PB_OPT_ENUM:
 		for (size_t i = 0; o->allowed[i]; i++)
 			if (!strcmp(o->allowed[i], v))
 				return 0;
 		break;
-	case OPT_STRATEGY:
+	case PB_OPT_STRATEGY:
 		if (pb_strategy_id(v))
 			return 0;
 		break;
@@ -362,7 +402,7 @@ static int check_value(struct parser *p, int line, const struct job_option *o, c
 }
 
 /* Validate a whole (possibly comma-separated) value. */
-static int check_option_value(struct parser *p, int line, const struct job_option *o,
+static int check_option_value(struct parser *p, int line, const struct pb_option *o,
 			      const char *value)
 {
 	char *copy = pb_xstrdup(value), *tok, **seen = pb_xcalloc(strlen(value) + 1, sizeof(char *));
@@ -442,11 +482,11 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (idx < 0) {
 		char known[512] = "";
 
-		for (size_t i = 0; i < NR_OPTIONS; i++) {
+		for (size_t i = 0; i < nr_options; i++) {
 			size_t used = strlen(known);
 
 			snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
-				 options[i].name);
+				 options[i]->name);
 		}
 		perr(p, p->line, "unknown key '%s' (known: %s)", name, known);
 		return 0;
@@ -456,18 +496,18 @@ static int handler(void *user, const char *section, const char *name, const char
 		     s->value_line[idx]);
 		return 0;
 	}
-	if (check_option_value(p, p->line, &options[idx], value) < 0)
+	if (check_option_value(p, p->line, options[idx], value) < 0)
 		return 0;
 	s->value[idx] = pb_xstrdup(value);
 	s->value_line[idx] = p->line;
 	return 1;
 }
 
-/* The value of option i for a job: its own, else [global]'s, else the default. */
+/* The value of option i for a job: its own, else [global]'s, else workload w's default. */
 static const char *effective(const struct section *job, const struct section *global,
-			     size_t i, int *line, const char *workload)
+			     size_t i, int *line, const struct pb_workload *w)
 {
-	const char *d = options[i].def_for;
+	const struct pb_wl_option *u = wl_option(w, i);
 
 	*line = job->line;
 	if (job->value[i]) {
@@ -478,34 +518,9 @@ static const char *effective(const struct section *job, const struct section *gl
 		*line = global->value_line[i];
 		return global->value[i];
 	}
-	if (options[i].type == OPT_STRATEGY)
+	if (options[i]->type == PB_OPT_STRATEGY)
 		return pb_strategy_list();
-	/* def_for: "workload:value[,workload:value...]"; values hold no comma. */
-	for (size_t n = workload ? strlen(workload) : 0; d && n;
-	     d = strchr(d, ',') ? strchr(d, ',') + 1 : NULL) {
-		if (!strncmp(d, workload, n) && d[n] == ':') {
-			static char val[32];
-
-			snprintf(val, sizeof(val), "%.*s", (int)strcspn(d + n + 1, ","), d + n + 1);
-			return val;
-		}
-	}
-	return options[i].def;
-}
-
-static bool applies(const struct job_option *o, const char *workload)
-{
-	size_t n = strlen(workload);
-	const char *p = o->workloads;
-
-	if (!p)
-		return true;
-	while ((p = strstr(p, workload))) {
-		if ((p == o->workloads || p[-1] == ',') && (p[n] == ',' || !p[n]))
-			return true;
-		p += n;
-	}
-	return false;
+	return u && u->def ? u->def : options[i]->def;
 }
 
 struct axis {
@@ -529,18 +544,30 @@ static void split_axis(const char *value, struct axis *a)
 	free(copy);
 }
 
-static struct json_object *typed(const struct job_option *o, const char *v)
+static struct json_object *typed(const struct pb_option *o, const char *v)
 {
-	if (o->type == OPT_UINT || o->type == OPT_BOOL)
+	if (o->type == PB_OPT_UINT || o->type == PB_OPT_BOOL)
 		return json_object_new_uint64(strtoull(v, NULL, 10));
 	return json_object_new_string(v);
+}
+
+static void free_axes(struct axis *axes, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		for (size_t j = 0; j < axes[k].nr; j++)
+			free(axes[k].values[j]);
+		free(axes[k].values);
+	}
 }
 
 static int expand(struct parser *p, const struct section *job, const struct section *global,
 		  struct pb_plan *plan)
 {
-	struct axis axes[NR_OPTIONS];
-	size_t idx[NR_OPTIONS] = { 0 }, i;
+	/* The options of the cells, by position: "workload", then the workload's in its order. */
+	size_t ord[PB_MAX_OPTIONS], n = 0, q;
+	struct axis axes[PB_MAX_OPTIONS];
+	size_t idx[PB_MAX_OPTIONS] = { 0 };
+	const struct pb_workload *w;
 	const char *workload;
 	int ret = 0, line;
 
@@ -549,28 +576,27 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		perr(p, job->line, "[%s]: 'workload' is required", job->name);
 		return -1;
 	}
-	for (i = 0; i < NR_OPTIONS; i++) {
-		const char *v;
-
-		if (!applies(&options[i], workload)) {
-			/* Set in the job itself: a mistake. From [global]: meant for others. */
-			if (job->value[i]) {
-				perr(p, job->value_line[i], "%s: does not apply to workload %s (only %s)",
-				     options[i].name, workload, options[i].workloads);
-				for (size_t j = 0; j < i; j++) {
-					for (size_t k = 0; k < axes[j].nr; k++)
-						free(axes[j].values[k]);
-					free(axes[j].values);
-				}
-				return -1;
-			}
-			axes[i].values = pb_xcalloc(1, sizeof(char *));
-			axes[i].nr = 1;
-			continue;
-		}
-		v = effective(job, global, i, &axes[i].line, workload);
-		split_axis(v, &axes[i]);
+	w = pb_workload_find(workload);	/* the value was checked against the names */
+	if (!w) {
+		perr(p, line, "[%s]: no workload named '%s'", job->name, workload);
+		return -1;
 	}
+	/* Set in the job itself, an option the workload does not take is a mistake; from [global], meant for others. */
+	for (size_t i = 0; i < nr_options; i++) {
+		char who[256];
+
+		if (!job->value[i] || options[i] == &opt_workload || wl_option(w, i))
+			continue;
+		takers(i, who, sizeof(who));
+		perr(p, job->value_line[i], "%s: does not apply to workload %s (only %s)", options[i]->name,
+		     workload, who);
+		return -1;
+	}
+	ord[n++] = (size_t)find_option("workload");
+	for (size_t k = 0; k < w->nr_options; k++)
+		ord[n++] = (size_t)find_option(w->options[k].opt->name);
+	for (q = 0; q < n; q++)
+		split_axis(effective(job, global, ord[q], &axes[q].line, w), &axes[q]);
 	/*
 	 * The lists multiply: a 765-byte job file can ask for 160 million
 	 * cells, which would take the host's memory before a guest boots.
@@ -578,8 +604,8 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 	{
 		uint64_t cells = 1;
 
-		for (i = 0; i < NR_OPTIONS; i++)
-			if (__builtin_mul_overflow(cells, (uint64_t)axes[i].nr, &cells))
+		for (q = 0; q < n; q++)
+			if (__builtin_mul_overflow(cells, (uint64_t)axes[q].nr, &cells))
 				cells = UINT64_MAX;
 		if (cells > PB_MAX_CELLS - plan->nr) {
 			perr(p, job->line, "[%s]: its lists make %" PRIu64 " cells%s; a plan holds at most %u: "
@@ -594,71 +620,70 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		char id[1024];
 		size_t used;
 		uint64_t bp = 0, ppc = 0;
-
 		const char *strategy = NULL;
 		bool dup = false;
+		int bp_line = job->line;
 
-		for (i = 0; i < NR_OPTIONS; i++)
-			if (options[i].type == OPT_STRATEGY)
-				strategy = axes[i].values[idx[i]];
+		for (q = 0; q < n; q++)
+			if (options[ord[q]]->type == PB_OPT_STRATEGY)
+				strategy = axes[q].values[idx[q]];
 		/* A revoke policy sweep does not multiply a non-revoking strategy's cells. */
-		for (i = 0; i < NR_OPTIONS; i++)
-			if (options[i].revoke_only && idx[i] && !(strategy && pb_strategy_revokes(strategy)))
+		for (q = 0; q < n; q++)
+			if (options[ord[q]]->revoke_only && idx[q] && !(strategy && pb_strategy_revokes(strategy)))
 				dup = true;
 		if (dup)
 			goto next;
 		c.params = json_object_new_object();
 		c.strategy = NULL;
-		for (i = 0; i < NR_OPTIONS; i++) {
-			const char *v = axes[i].values[idx[i]];
+		for (q = 0; q < n; q++) {
+			const struct pb_option *o = options[ord[q]];
+			const char *v = axes[q].values[idx[q]];
 
-			if (!v)		/* does not apply to this workload */
-				continue;
-			if (options[i].revoke_only && !(strategy && pb_strategy_revokes(strategy))) {
-				if (job->value[i] && !ret) {
-					perr(p, job->value_line[i], "[%s]: %s: %s does not revoke its pins "
-					     "(only %s)", job->name, options[i].name,
-					     strategy ? strategy : "this workload",
+			if (o->revoke_only && !(strategy && pb_strategy_revokes(strategy))) {
+				if (job->value[ord[q]] && !ret) {
+					perr(p, job->value_line[ord[q]], "[%s]: %s: %s does not revoke its pins "
+					     "(only %s)", job->name, o->name, strategy ? strategy : "this workload",
 					     pb_revoking_list());
 					ret = -1;
 				}
 				continue;
 			}
-			if (!strcmp(options[i].name, "workload"))
+			if (o == &opt_workload)
 				c.workload = pb_xstrdup(v);
-			if (!strcmp(options[i].name, "strategy"))
+			if (o->type == PB_OPT_STRATEGY)
 				c.strategy = pb_xstrdup(v);
-			if (!strcmp(options[i].name, "buffer_pages"))
+			if (!strcmp(o->name, "buffer_pages")) {
 				bp = strtoull(v, NULL, 10);
-			if (!strcmp(options[i].name, "pages_per_call"))
+				bp_line = axes[q].line;
+			}
+			if (!strcmp(o->name, "pages_per_call"))
 				ppc = strtoull(v, NULL, 10);
-			json_object_object_add(c.params, options[i].name, typed(&options[i], v));
+			json_object_object_add(c.params, o->name, typed(o, v));
 		}
 		if (!c.strategy)	/* a workload that pins nothing */
 			c.strategy = pb_xstrdup("none");
 		snprintf(id, sizeof(id), "%s/%s/", c.workload, c.strategy);
-		for (i = 0; i < NR_OPTIONS; i++) {
-			if (!options[i].in_id || !axes[i].values[idx[i]])
+		for (q = 0; q < n; q++) {
+			const struct pb_option *o = options[ord[q]];
+
+			if (!o->in_id)
 				continue;
-			if (options[i].revoke_only &&
-			    (!(strategy && pb_strategy_revokes(strategy)) ||
-			     !strcmp(axes[i].values[idx[i]], options[i].def)))
+			if (o->revoke_only &&
+			    (!(strategy && pb_strategy_revokes(strategy)) || !strcmp(axes[q].values[idx[q]], o->def)))
 				continue;
 			used = strlen(id);
-			snprintf(id + used, sizeof(id) - used, "%s%s=%s",
-				 id[used - 1] == '/' ? "" : ",", options[i].name,
-				 axes[i].values[idx[i]]);
+			snprintf(id + used, sizeof(id) - used, "%s%s=%s", id[used - 1] == '/' ? "" : ",", o->name,
+				 axes[q].values[idx[q]]);
 		}
 		c.id = pb_xstrdup(id);
 		c.job = pb_xstrdup(job->name);
 
 		if (ppc && bp % ppc) {
-			perr(p, axes[find_option("buffer_pages")].line,
-			     "[%s]: buffer_pages=%" PRIu64 " is not a multiple of pages_per_call=%" PRIu64,
+			perr(p, bp_line, "[%s]: buffer_pages=%" PRIu64 " is not a multiple of pages_per_call=%" PRIu64,
 			     job->name, bp, ppc);
 			ret = -1;
 		}
-		for (i = 0; !ret && i < plan->nr; i++) {
+		for (size_t i = 0; !ret && i < plan->nr; i++) {
 			if (!strcmp(plan->cells[i].id, c.id)) {
 				perr(p, job->line, "[%s]: cell %s is also produced by [%s]",
 				     job->name, c.id, plan->cells[i].job);
@@ -673,19 +698,15 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 			break;
 next:
 		/* Next combination: the last option varies fastest. */
-		for (i = NR_OPTIONS; i-- > 0;) {
-			if (++idx[i] < axes[i].nr)
+		for (q = n; q-- > 0;) {
+			if (++idx[q] < axes[q].nr)
 				break;
-			idx[i] = 0;
+			idx[q] = 0;
 		}
-		if (i == (size_t)-1)
+		if (q == (size_t)-1)
 			break;
 	}
-	for (i = 0; i < NR_OPTIONS; i++) {
-		for (size_t j = 0; j < axes[i].nr; j++)
-			free(axes[i].values[j]);
-		free(axes[i].values);
-	}
+	free_axes(axes, n);
 	return ret;
 }
 
@@ -696,6 +717,7 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 	size_t jobs = 0;
 	int r;
 
+	options_init();
 	memset(plan, 0, sizeof(*plan));
 	p.f = fopen(path, "r");
 	if (!p.f) {
@@ -726,7 +748,7 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 
 		if (&p.sections[i] == global)
 			continue;
-		for (size_t j = 0; j < NR_OPTIONS; j++)
+		for (size_t j = 0; j < nr_options; j++)
 			empty = empty && !p.sections[i].value[j];
 		if (empty) {
 			perr(&p, p.sections[i].line, "[%s]: an empty section: it sets nothing, so its cells "
@@ -741,7 +763,7 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 		perr(&p, p.line, "no job sections (only [global])");
 
 	for (size_t i = 0; i < p.nr_sections; i++) {
-		for (size_t j = 0; j < NR_OPTIONS; j++)
+		for (size_t j = 0; j < nr_options; j++)
 			free(p.sections[i].value[j]);
 		free(p.sections[i].name);
 	}
@@ -868,22 +890,30 @@ struct json_object *pb_plan_to_json(const struct pb_plan *plan)
 
 void pb_job_print_options(FILE *f)
 {
-	char allowed[256];
+	char allowed[256], who[256];
 
+	options_init();
 	fprintf(f, "Job file options (fio-style INI; [global] sets defaults for every section;\n"
 		   "a comma list on an option marked 'list' is a sweep axis):\n");
-	for (size_t i = 0; i < NR_OPTIONS; i++) {
-		const struct job_option *o = &options[i];
+	for (size_t i = 0; i < nr_options; i++) {
+		const struct pb_option *o = options[i];
 
 		allowed_list(o, allowed, sizeof(allowed));
 		fprintf(f, "  %-15s %s\n", o->name, o->help);
-		if (o->type == OPT_UINT)
+		if (o->type == PB_OPT_UINT)
 			fprintf(f, "  %-15s range %" PRIu64 "..%" PRIu64, "", o->min, o->max);
 		else
 			fprintf(f, "  %-15s one of: %s", "", allowed);
-		fprintf(f, "%s; default: %s%s%s%s%s%s\n", o->list ? ", list" : "",
-			o->def ? o->def : o->type == OPT_STRATEGY ? "all" : "(required)",
-			o->def_for ? " (" : "", o->def_for ? o->def_for : "", o->def_for ? ")" : "",
-			o->workloads ? "; workloads: " : "", o->workloads ? o->workloads : "");
+		fprintf(f, "%s; default: %s", o->list ? ", list" : "",
+			o->def ? o->def : o->type == PB_OPT_STRATEGY ? "all" : "(required)");
+		/* A workload's own default. */
+		for (size_t k = 0; pb_workloads[k]; k++) {
+			const struct pb_wl_option *u = wl_option(pb_workloads[k], i);
+
+			if (u && u->def)
+				fprintf(f, " (%s: %s)", pb_workloads[k]->name, u->def);
+		}
+		takers(i, who, sizeof(who));
+		fprintf(f, "%s%s\n", *who ? "; workloads: " : "", who);
 	}
 }

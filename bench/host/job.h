@@ -6,6 +6,69 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include <stdbool.h>
+#include <stdint.h>
+
+enum pb_opt_type { PB_OPT_ENUM, PB_OPT_UINT, PB_OPT_BOOL, PB_OPT_STRATEGY };
+
+/*
+ * A job file option, one row each (as in fio's options.c): parsing,
+ * defaults, range checks, the cell id and --help come from it. The
+ * workloads that take it list it in their descriptors (workload.h).
+ */
+struct pb_option {
+	const char *name;
+	enum pb_opt_type type;
+	const char *def;		/* default, in job-file syntax; NULL: required, or all strategies */
+	uint64_t min, max;		/* PB_OPT_UINT, PB_OPT_BOOL */
+	const char *const *allowed;	/* PB_OPT_ENUM, NULL-terminated */
+	bool list;			/* accepts a comma list: a sweep axis */
+	bool in_id;			/* part of the cell id */
+	bool pow2;			/* PB_OPT_UINT: a power of two */
+	/*
+	 * A policy of revoking strategies only (PINBENCH_REVOKING_STRATEGIES):
+	 * other strategies' cells do not carry it, and a job section that sets
+	 * it for one of them is an error. In the cell id only when it is not
+	 * the default, so that the default cells keep their ids.
+	 */
+	bool revoke_only;
+	const char *help;
+};
+
+/* A workload's use of an option: the row, and the workload's own default (NULL: the row's). */
+struct pb_wl_option {
+	const struct pb_option *opt;
+	const char *def;
+};
+
+#define PB_MAX_OPTIONS 64	/* every workload's options together */
+#define PB_MAX_WORKLOADS 32
+
+/* The options more than one workload takes (job.c). */
+extern const struct pb_option pb_opt_rw;
+extern const struct pb_option pb_opt_block_size;
+extern const struct pb_option pb_opt_queue_depth;
+extern const struct pb_option pb_opt_completion;
+extern const struct pb_option pb_opt_completion_nsec;
+extern const struct pb_option pb_opt_longterm;
+extern const struct pb_option pb_opt_registration;
+extern const struct pb_option pb_opt_pages_per_call;
+extern const struct pb_option pb_opt_filesystem;
+extern const struct pb_option pb_opt_truncate_to;
+extern const struct pb_option pb_opt_strategy;
+extern const struct pb_option pb_opt_file_pages;
+extern const struct pb_option pb_opt_iterations;
+extern const struct pb_option pb_opt_dma_ms;
+extern const struct pb_option pb_opt_block_ms;
+extern const struct pb_option pb_opt_revoke_events;
+extern const struct pb_option pb_opt_after_revoke;
+extern const struct pb_option pb_opt_dma_rate_hz;
+extern const struct pb_option pb_opt_dma_burst;
+extern const struct pb_option pb_opt_engine;
+extern const struct pb_option pb_opt_fixedbufs;
+extern const struct pb_option pb_opt_ios;
+extern const struct pb_option pb_opt_warmup_ios;
+
 struct pb_cellspec {
 	char *id;		/* workload/strategy/k=v,... (stable across runs) */
 	char *job;		/* section that produced it */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <json-c/json.h>
+#include "job.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -26,6 +27,9 @@ struct pb_headline {
 struct pb_workload {
 	const char *name;
 	const char *summary;		/* one line: what it measures */
+	/* The job options it takes, in the order its cells are expanded (the first varies slowest). */
+	const struct pb_wl_option *options;
+	size_t nr_options;
 	/* The workload whose report tables show this one's rows beside its own, or NULL. */
 	const char *shown_with;
 	const struct pb_metric_def *metrics;

@@ -333,8 +333,70 @@ static void report(struct pb_text *b, struct json_object *root)
 			 json_object_get_double(md_obj(md_obj(root, "guest"), "clock_read_ns")));
 }
 
+static const char *const backing_values[] = { "anon", "shmem", NULL };
+static const char *const thp_values[] = { "off", "on", NULL };
+
+static const struct pb_option opt_backing = {
+	.name = "backing", .type = PB_OPT_ENUM, .def = "anon", .allowed = backing_values,
+	.list = true, .in_id = true,
+	.help = "memory behind the buffer: anon (private anonymous) or shmem (MAP_SHARED file on "
+		"tmpfs)",
+};
+
+static const struct pb_option opt_thp = {
+	.name = "thp", .type = PB_OPT_ENUM, .def = "off", .allowed = thp_values, .list = true,
+	.in_id = true,
+	.help = "transparent huge pages for the buffer (anon: madvise; shmem: tmpfs huge=always)",
+};
+
+static const struct pb_option opt_write = {
+	.name = "write", .type = PB_OPT_BOOL, .def = "1", .min = 0, .max = 1, .list = true,
+	.in_id = true,
+	.help = "acquire for write (FOLL_WRITE), as a device that writes to memory does",
+};
+
+static const struct pb_option opt_buffer_pages = {
+	.name = "buffer_pages", .type = PB_OPT_UINT, .def = "1024", .min = 1,
+	.max = PINBENCH_MAX_BUFFER_PAGES, .list = true, .in_id = true,
+	.help = "pages in the buffer; each round acquires all of it, then releases it",
+};
+
+static const struct pb_option opt_calls = {
+	.name = "calls", .type = PB_OPT_UINT, .def = "2048", .min = 1, .max = 10000000,
+	.help = "timed acquire calls per cell (rounded up to whole rounds)",
+};
+
+static const struct pb_option opt_warmup_calls = {
+	.name = "warmup_calls", .type = PB_OPT_UINT, .def = "256", .min = 0, .max = 10000000,
+	.help = "untimed calls before measuring",
+};
+
+static const struct pb_option opt_min_rounds = {
+	.name = "min_rounds", .type = PB_OPT_UINT, .def = "8", .min = 1,
+	.max = PINBENCH_MAX_ROUNDS,
+	.help = "at least this many sampled and phase rounds: a phase mean over few rounds moves with"
+		" one interrupt",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &opt_backing },
+	{ &opt_thp },
+	{ &pb_opt_longterm },
+	{ &pb_opt_registration },
+	{ &opt_write },
+	{ &opt_buffer_pages },
+	{ &pb_opt_pages_per_call },
+	{ &pb_opt_strategy },
+	{ &opt_calls },
+	{ &opt_warmup_calls },
+	{ &opt_min_rounds },
+};
+
 const struct pb_workload pb_wl_gup_fast = {
 	.name = "gup_fast",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "the cost per page of acquiring and releasing user pages in an in-kernel loop, as mm/gup_test.c measures it",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

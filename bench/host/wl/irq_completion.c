@@ -404,8 +404,79 @@ static void report(struct pb_text *b, struct json_object *root)
 	irq_section(b, md_obj(root, "cells"));
 }
 
+static const char *const context_values[] = { "hardirq", "softirq", "process", NULL };
+static const char *const placement_values[] = { "split", "shared", NULL };
+
+static const struct pb_option opt_context = {
+	.name = "context", .type = PB_OPT_ENUM, .def = "hardirq", .allowed = context_values,
+	.list = true, .in_id = true,
+	.help = "where the simulated device completes: a hard-irq hrtimer, a soft hrtimer (softirq), "
+		"or a SCHED_FIFO kthread (process context, as a threaded interrupt handler)",
+};
+
+static const struct pb_option opt_placement = {
+	.name = "placement", .type = PB_OPT_ENUM, .def = "split", .allowed = placement_values,
+	.list = true, .in_id = true,
+	.help = "submitter and device on two CPUs hwloc spreads apart (split), or both on one "
+		"(shared)",
+};
+
+static const struct pb_option opt_pages_per_io = {
+	.name = "pages_per_io", .type = PB_OPT_UINT, .def = "1", .min = 1,
+	.max = PINBENCH_IRQ_MAX_PAGES, .list = true, .in_id = true,
+	.help = "pages each I/O acquires",
+};
+
+static const struct pb_option opt_coalesce = {
+	.name = "coalesce", .type = PB_OPT_UINT, .def = "1", .min = 1,
+	.max = PINBENCH_IRQ_MAX_BATCH, .list = true, .in_id = true,
+	.help = "completions per interrupt at the offered pace (interrupt period: coalesce / rate_hz)",
+};
+
+static const struct pb_option opt_rate_hz = {
+	.name = "rate_hz", .type = PB_OPT_UINT, .def = "10000", .min = 1,
+	.max = PINBENCH_MAX_RATE_HZ, .list = true, .in_id = true,
+	.help = "offered completion rate, completions per second (a list is the sweep that finds the "
+		"highest rate each strategy sustains)",
+};
+
+static const struct pb_option opt_max_backlog = {
+	.name = "max_backlog", .type = PB_OPT_UINT, .def = "4096", .min = 1,
+	.max = PINBENCH_IRQ_MAX_BACKLOG, .in_id = true,
+	.help = "I/Os whose deferred release may be pending before the submitter waits",
+};
+
+static const struct pb_option opt_duration_ms = {
+	.name = "duration_ms", .type = PB_OPT_UINT, .def = "500", .min = 1, .max = 60000,
+	.help = "measured time per cell",
+};
+
+static const struct pb_option opt_warmup_ms = {
+	.name = "warmup_ms", .type = PB_OPT_UINT, .def = "100", .min = 0, .max = 60000,
+	.help = "time before measuring",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_rw },
+	{ &pb_opt_queue_depth, "128" },
+	{ &pb_opt_longterm },
+	{ &pb_opt_registration },
+	{ &opt_context },
+	{ &opt_placement },
+	{ &opt_pages_per_io },
+	{ &opt_coalesce },
+	{ &pb_opt_strategy },
+	{ &opt_rate_hz },
+	{ &opt_max_backlog },
+	{ &opt_duration_ms },
+	{ &opt_warmup_ms },
+};
+
 const struct pb_workload pb_wl_irq_completion = {
 	.name = "irq_completion",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "completions at an offered rate from hardirq, softirq or process context, releasing the pages there",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

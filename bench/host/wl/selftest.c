@@ -15,8 +15,26 @@ static int no_metrics(struct json_object *raw, struct json_object *m, char *reas
 	return 0;
 }
 
+static const char *const fault_values[] = { "none", "warn", "panic", "hang", "hang_at_exit", "leak",
+					     "emulator_int3", NULL };
+
+static const struct pb_option opt_fault = {
+	.name = "fault", .type = PB_OPT_ENUM, .def = "none", .allowed = fault_values,
+	.list = true, .in_id = true,
+	.help = "what the selftest cell does to the guest: nothing, a log splat, a kernel panic "
+		"(sysrq-c), a hang, a guest program that never ends after its last cell, a device "
+		"buffer left registered (a leak), or an imitated emulator fault (once per run)",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &opt_fault },
+};
+
 const struct pb_workload pb_wl_selftest = {
 	.name = "selftest",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "the kernel's own mm/gup_test selftest, run as a cell: its verdict is its status",
 	.compute = no_metrics,
 };

@@ -375,8 +375,47 @@ static void report(struct pb_text *b, struct json_object *root)
 	small_dio_section(b, md_obj(root, "cells"));
 }
 
+static const struct pb_option opt_submitters = {
+	.name = "submitters", .type = PB_OPT_UINT, .def = "1", .min = 1, .max = 64,
+	.list = true, .in_id = true,
+	.help = "submitting threads, each with its own slots and part of the device, on CPUs hwloc "
+		"spreads apart (more than the guest has CPUs: unsupported)",
+};
+
+static const struct pb_option opt_debug_release_in_place = {
+	.name = "debug_release_in_place", .type = PB_OPT_BOOL, .def = "0", .min = 0, .max = 1,
+	.help = "testing only: release on the spot in end_io's context, deferring nothing (proves "
+		"that a release in the wrong context fails the cell)",
+};
+
+static const struct pb_option opt_debug_invalidate_ms = {
+	.name = "debug_invalidate_ms", .type = PB_OPT_UINT, .def = "0", .min = 0, .max = 10000,
+	.help = "testing only: every this many ms while the I/Os run, invalidate the buffer without "
+		"losing its data (mprotect() to rwx and back: MMU_NOTIFY_PROTECTION_VMA); 0: never. A"
+		" revoking strategy must then wait for the bios on its pages (raw.revoke_waits)",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_rw },
+	{ &pb_opt_block_size },
+	{ &pb_opt_queue_depth },
+	{ &opt_submitters },
+	{ &pb_opt_completion },
+	{ &pb_opt_completion_nsec },
+	{ &pb_opt_longterm },
+	{ &pb_opt_registration },
+	{ &pb_opt_strategy },
+	{ &opt_debug_release_in_place },
+	{ &opt_debug_invalidate_ms },
+	{ &pb_opt_ios },
+	{ &pb_opt_warmup_ios },
+};
+
 const struct pb_workload pb_wl_small_dio = {
 	.name = "small_dio",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "direct I/O through real bios on a null_blk, pages acquired per I/O and released in the completion context",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

@@ -114,8 +114,23 @@ static const char notes[] =
 	" are fio's own figures; `cpu_busy_ns_per_io` comes from fio's CPU share over its "
 	"runtime.";
 
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_rw },
+	{ &pb_opt_block_size },
+	{ &pb_opt_queue_depth },
+	{ &pb_opt_completion },
+	{ &pb_opt_completion_nsec },
+	{ &pb_opt_engine },
+	{ &pb_opt_fixedbufs },
+	{ &pb_opt_ios },
+	{ &pb_opt_warmup_ios },
+};
+
 const struct pb_workload pb_wl_stock_dio = {
 	.name = "stock_dio",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "the stock kernel's own O_DIRECT path on the same devices (liburing, fio), beside small_dio",
 	.shown_with = "small_dio",
 	.metrics = metrics,

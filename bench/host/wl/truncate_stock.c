@@ -63,8 +63,34 @@ static const struct pb_headline headlines[] = {
 	{ "verdict", "", "outcome for the stock kernel's own paths" },
 };
 
+static const struct pb_option opt_trace = {
+	.name = "trace", .type = PB_OPT_BOOL, .def = "0", .min = 0, .max = 1,
+	.help = "record kprobe events on both sides of a truncate's wait for a DAX page (where it "
+		"waits, wake_up_var(), the reads' page release, the devmap-aware put): the evidence "
+		"behind a HANGS verdict (raw.trace_*); the probes cost the reads and the truncate "
+		"time",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_queue_depth, "8" },
+	{ &pb_opt_completion },
+	{ &pb_opt_completion_nsec },
+	{ &pb_opt_filesystem },
+	{ &pb_opt_truncate_to },
+	{ &pb_opt_file_pages },
+	{ &pb_opt_iterations },
+	{ &pb_opt_dma_ms },
+	{ &pb_opt_block_ms },
+	{ &opt_trace },
+	{ &pb_opt_engine },
+	{ &pb_opt_fixedbufs },
+};
+
 const struct pb_workload pb_wl_truncate_stock = {
 	.name = "truncate_stock",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "the same truncate against today's kernel as the GUP user (O_DIRECT reads, io_uring fixed buffers)",
 	.shown_with = "truncate_under_dma",
 	.metrics = metrics,

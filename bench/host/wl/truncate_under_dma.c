@@ -471,8 +471,28 @@ static void report(struct pb_text *b, struct json_object *root)
 	truncate_section(b, md_obj(root, "cells"));
 }
 
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_longterm },
+	{ &pb_opt_registration },
+	{ &pb_opt_pages_per_call, "16" },
+	{ &pb_opt_filesystem },
+	{ &pb_opt_truncate_to },
+	{ &pb_opt_strategy },
+	{ &pb_opt_file_pages },
+	{ &pb_opt_iterations },
+	{ &pb_opt_dma_ms },
+	{ &pb_opt_block_ms },
+	{ &pb_opt_revoke_events },
+	{ &pb_opt_after_revoke },
+	{ &pb_opt_dma_rate_hz },
+	{ &pb_opt_dma_burst },
+};
+
 const struct pb_workload pb_wl_truncate_under_dma = {
 	.name = "truncate_under_dma",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "a file truncated while the device writes into its registered pages: where every write ends up",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

@@ -186,8 +186,41 @@ static void report(struct pb_text *b, struct json_object *root)
 	writeback_section(b, md_obj(root, "cells"));
 }
 
+static const struct pb_option opt_fsync_ms = {
+	.name = "fsync_ms", .type = PB_OPT_UINT, .def = "2", .min = 0, .max = 10000,
+	.list = true, .in_id = true,
+	.help = "another thread calls fsync() this often while the device writes",
+};
+
+static const struct pb_option opt_dirty_on_release = {
+	.name = "dirty_on_release", .type = PB_OPT_BOOL, .def = "1", .min = 0, .max = 1,
+	.list = true, .in_id = true,
+	.help = "the strategy dirties the pages it still holds as it releases them "
+		"(unpin_user_pages_dirty_lock()); truncate_under_dma always does",
+};
+
+/* The job options it takes, in the order its cells are expanded. */
+static const struct pb_wl_option options[] = {
+	{ &pb_opt_longterm },
+	{ &pb_opt_registration },
+	{ &pb_opt_pages_per_call, "16" },
+	{ &pb_opt_filesystem },
+	{ &pb_opt_strategy },
+	{ &pb_opt_file_pages },
+	{ &pb_opt_iterations },
+	{ &pb_opt_dma_ms },
+	{ &opt_fsync_ms },
+	{ &opt_dirty_on_release },
+	{ &pb_opt_revoke_events },
+	{ &pb_opt_after_revoke },
+	{ &pb_opt_dma_rate_hz },
+	{ &pb_opt_dma_burst },
+};
+
 const struct pb_workload pb_wl_writeback_under_dma = {
 	.name = "writeback_under_dma",
+	.options = options,
+	.nr_options = ARRAY_SIZE(options),
 	.summary = "[O1]: writeback (fsync) while the device writes into a registered file; what reaches the disk",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
