@@ -436,12 +436,13 @@ links_ok() {
 	[ $n -gt 0 ]
 }
 "$pinbench" publish "$out/det1" --out "$out/publish" > /dev/null 2>&1; rc=$?
-result "publish: exit 0; provenance, a paragraph computed per workload, figures, tables" test $rc = 0 -a \
+result "publish: exit 0; provenance, a paragraph computed per workload, figures, a page of tables per workload linked" test $rc = 0 -a \
 	"$(grep -c -e '^## How these were measured' -e '^\*\*gup_fast\*\* (4 cells, 4 ok)' -e '^## Figures' \
-	   -e '^### gup_fast' -e 'QEMU 7\|QEMU [0-9]' "$out/publish/README.md")" -ge 5
+	   -e '^- \[gup_fast\](tables/gup_fast.md): 4 cells, 4 ok' -e 'QEMU 7\|QEMU [0-9]' "$out/publish/README.md")" -ge 5 \
+	-a "$(grep -c -e '^## gup_fast' -e '^\[Back to the summary\](../README.md). From the run `' "$out/publish/tables/gup_fast.md")" = 2
 result "publish: every linked figure renders (PNG and SVG files present)" links_ok "$out/publish"
 result "publish and report: every Markdown table has its header's cell count in every row" \
-	awk -f md_tables_whole.awk "$out/publish/README.md" "$out/smoke/report.md"
+	awk -f md_tables_whole.awk "$out/publish/README.md" "$out/publish/tables/"*.md "$out/smoke/report.md"
 # A deterministic run with a cell it could not run (as two-CPU cells are there), and a wall run beside it.
 mkdir -p "$out/det-unsup"
 jq '.cells[1].status = "unsupported" | .cells[1].reason = "submitters=2: 2 threads need as many CPUs, the guest has 1" | .cells[1].metrics = {} | del(.cells[1].stats)' \
@@ -449,10 +450,17 @@ jq '.cells[1].status = "unsupported" | .cells[1].reason = "submitters=2: 2 threa
 "$pinbench" publish "$out/det-unsup" --contended "$out/smoke" --out "$out/publish-contended" > /dev/null 2>&1; rc=$?
 result "publish --contended: the unsupported cell is listed by reason, not a row of dashes; the wall run is its own section, labelled wall mode with repetitions" \
 	sh -c "test $rc = 0 && grep -q '^- 1 cell(s): submitters=2: 2 threads need as many CPUs' '$out/publish-contended/README.md' && \
-	       ! grep -q '| unsupported' '$out/publish-contended/README.md' && \
+	       ! grep -q '| unsupported' '$out/publish-contended/README.md' '$out/publish-contended/tables/'*.md && \
 	       grep -q '^## Contended cells (wall mode)' '$out/publish-contended/README.md' && \
 	       grep -q '3 repetition(s) per cell' '$out/publish-contended/README.md' && \
-	       awk -f md_tables_whole.awk '$out/publish-contended/README.md'"
+	       grep -q '^- \[gup_fast\](tables/contended-gup_fast.md)' '$out/publish-contended/README.md' && \
+	       awk -f md_tables_whole.awk '$out/publish-contended/README.md' '$out/publish-contended/tables/'*.md"
+# Published again from a run without small_dio: its page from the first publish is gone, a user's file stays.
+echo mine > "$out/publish-contended/tables/notes.md"
+"$pinbench" publish "$out/det-unsup" --out "$out/publish-contended" > /dev/null 2>&1; rc=$?
+result "publish again into the same directory: the pages it no longer writes are gone, a user's file in tables/ stays" \
+	test $rc = 0 -a ! -e "$out/publish-contended/tables/contended-gup_fast.md" -a -s "$out/publish-contended/tables/gup_fast.md" \
+	-a "$(cat "$out/publish-contended/tables/notes.md")" = mine
 msg=$("$pinbench" publish "$out/det1" --contended "$out/det2" --out "$out/publish-bad" 2>&1); rc=$?
 result "publish --contended with a deterministic run: exit 2, not labelled wall mode" test $rc = 2 -a "${msg#*is not a wall-mode run}" != "$msg"
 result "the committed results/README.md came from make publish, and its figures are there" \

@@ -393,6 +393,112 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
 	return pb_publish_with(root, NULL, outdir, command, err, errlen);
 }
 
+/*
+ * The run with only the cells one workload's report section shows: its
+ * own and those of the workloads shown with it (stock_dio with small_dio).
+ */
+static struct json_object *run_of_workload(struct json_object *run, const struct pb_workload *w)
+{
+	struct json_object *shown = json_object_new_object(), *out = json_object_new_array();
+	struct json_object *cells = pb_json_get(run, "cells");
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+		const struct pb_workload *cw = pb_workload_find(s_at(c, "workload"));
+
+		if (cw == w || (cw && cw->shown_with && !strcmp(cw->shown_with, w->name)))
+			json_object_array_add(out, json_object_get(c));
+	}
+	json_object_object_foreach(run, key, val) {
+		if (strcmp(key, "cells"))
+			json_object_object_add(shown, key, json_object_get(val));
+	}
+	json_object_object_add(shown, "cells", out);
+	return shown;
+}
+
+#define TABLES_DIR "tables"
+#define TABLES_MANIFEST TABLES_DIR "/.pinbench-manifest"
+
+/*
+ * One page per workload under OUTDIR/tables/ (prefix "" for the run,
+ * "contended-" for the wall-mode run): the workload's whole report
+ * section, and where it came from. Appends a link line to index for each
+ * page written, and each page's name to written. 0, or -1 with err.
+ */
+static int write_pages(struct json_object *run, const char *outdir, const char *prefix, const char *what,
+		       struct pb_text *index, struct pb_text *written, char *err, size_t errlen)
+{
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		const struct pb_workload *w = pb_workloads[i];
+		struct json_object *sub, *cells;
+		struct pb_text page = { 0 }, skipped = { 0 };
+		size_t n, ok = 0;
+		char *report, *path;
+		int r;
+
+		if (!w->report)
+			continue;
+		sub = run_of_workload(run, w);
+		cells = pb_json_get(sub, "cells");
+		n = json_object_array_length(cells);
+		if (!n) {
+			json_object_put(sub);
+			continue;
+		}
+		for (size_t k = 0; k < n; k++)
+			ok += !strcmp(s_at(json_object_array_get_idx(cells, k), "status"), "ok");
+		report = report_of_runnable(sub, &skipped);
+		pb_text_put(&page, "# %s: %s\n\n[Back to the summary](../README.md). From the run `%s` "
+			    "(pinbench %s, %s on %s, started %s); its `results.json` holds every figure "
+			    "below.\n\n", w->name, what, s_at(run, "run.cmdline"), s_at(run, "pinbench.git_sha"),
+			    s_at(run, "run.mode"), s_at(run, "guest.kernel_release"), s_at(run, "run.started_at"));
+		if (skipped.len)
+			pb_text_put(&page, "Cells this mode could not run, by reason:\n\n%s\n", skipped.s);
+		put_demoted(&page, report, 0);
+		path = pb_asprintf("%s/" TABLES_DIR "/%s%s.md", outdir, prefix, w->name);
+		r = pb_write_file_atomic(path, page.s, strlen(page.s));
+		if (r < 0)
+			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		else
+			pb_text_put(index, "- [%s](" TABLES_DIR "/%s%s.md): %zu cells, %zu ok\n", w->name, prefix,
+				    w->name, n, ok);
+		pb_text_put(written, "%s%s.md\n", prefix, w->name);
+		free(path);
+		free(page.s);
+		free(skipped.s);
+		free(report);
+		json_object_put(sub);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The pages an earlier publish wrote (its manifest) and this one did not: gone. */
+static void drop_old_pages(const char *outdir, const char *written)
+{
+	char *path = pb_asprintf("%s/" TABLES_MANIFEST, outdir), *text = pb_read_file(path, NULL);
+	char *save = NULL;
+
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		char *line = pb_asprintf("\n%s\n", l), *in = pb_asprintf("\n%s", written);
+
+		if (!strstr(in, line) && !strchr(l, '/') && l[0] != '.') {
+			char *old = pb_asprintf("%s/" TABLES_DIR "/%s", outdir, l);
+
+			unlink(old);
+			free(old);
+		}
+		free(line);
+		free(in);
+	}
+	free(text);
+	if (pb_write_file_atomic(path, written, strlen(written)) < 0)
+		fprintf(stderr, "pinbench: publish: cannot write %s: %s\n", path, strerror(errno));
+	free(path);
+}
+
 int pb_publish_with(struct json_object *orig, struct json_object *corig, const char *outdir,
 		    const char *command, char *err, size_t errlen)
 {
@@ -487,47 +593,66 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 	}
 
 	/*
-	 * The run's own report, its headings one level down, without the
-	 * cells the mode could not run: rows of dashes tell a reader nothing.
-	 * They are listed by reason instead, and the contended section below
-	 * has those that needed two CPUs.
+	 * The tables, one page per workload under tables/: the whole report
+	 * section, without the cells the mode could not run (rows of dashes
+	 * tell a reader nothing: they are listed by reason instead, and the
+	 * contended section has those that needed two CPUs).
 	 */
 	{
-		struct pb_text skipped = { 0 };
+		struct pb_text index = { 0 }, written = { 0 }, skipped = { 0 };
+		char *tables = pb_asprintf("%s/" TABLES_DIR, outdir);
 
-		report = report_of_runnable(root, &skipped);
-		pb_text_put(&t, "## Tables\n\n");
+		if (pb_mkdir_p(tables, 0755) < 0) {
+			snprintf(err, errlen, "cannot create %s: %s", tables, strerror(errno));
+			free(tables);
+			ret = -1;
+			goto out;
+		}
+		free(tables);
+		free(report_of_runnable(root, &skipped));
+		if (write_pages(root, outdir, "", "published tables", &index, &written, err, errlen) < 0) {
+			ret = -1;
+			goto out;
+		}
+		pb_text_put(&t, "## Tables\n\nEvery table of the run, a page per workload:\n\n%s\n",
+			    index.s ? index.s : "");
 		if (skipped.len)
 			pb_text_put(&t, "Cells this mode could not run are not in the tables%s:\n\n%s\n",
 				    contended ? " (those that need two CPUs are in \"Contended cells\", "
 				    "below, from a wall-mode run)" : "", skipped.s);
-		put_demoted(&t, report, 1);
-		free(report);
+		free(index.s);
 		free(skipped.s);
-	}
-	if (contended) {
-		pb_text_put(&t, "\n## Contended cells (wall mode)\n\n"
-			"The cells deterministic mode cannot run, because they need two CPUs: the "
-			"device's completion on another CPU than the submitter (irq_completion "
-			"`placement=split`) and two submitters. Their costs are the contended ones "
-			"the designs differ in: the rmap rwsems, the per-mm notifier lock, the "
-			"pincount cacheline shared across CPUs. They come from a separate run in "
-			"**wall mode** (%s, %s vCPU(s), %s repetition(s) per cell, jobs `%s`), so "
-			"each figure is a mean over the repetitions with the half-width of its 95%% "
-			"interval in the variation table at the end; wall time under TCG is noisy, "
-			"and a difference inside the intervals is not one.\n\n",
-			s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
-			s_at(contended, "run.repeat"), s_at(contended, "run.job"));
-		{
-			struct pb_text skipped = { 0 };
+		if (contended) {
+			struct pb_text cindex = { 0 };
 
-			report = report_of_runnable(contended, &skipped);
+			pb_text_put(&t, "## Contended cells (wall mode)\n\n"
+				"The cells deterministic mode cannot run, because they need two CPUs: the "
+				"device's completion on another CPU than the submitter (irq_completion "
+				"`placement=split`) and two submitters. Their costs are the contended ones "
+				"the designs differ in: the rmap rwsems, the per-mm notifier lock, the "
+				"pincount cacheline shared across CPUs. They come from a separate run in "
+				"**wall mode** (%s, %s vCPU(s), %s repetition(s) per cell, jobs `%s`), so "
+				"each figure is a mean over the repetitions with the half-width of its 95%% "
+				"interval in the variation table at the end; wall time under TCG is noisy, "
+				"and a difference inside the intervals is not one.\n\n",
+				s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
+				s_at(contended, "run.repeat"), s_at(contended, "run.job"));
+			skipped = (struct pb_text){ 0 };
+			free(report_of_runnable(contended, &skipped));
+			if (write_pages(contended, outdir, "contended-", "contended cells (wall mode)", &cindex,
+					&written, err, errlen) < 0) {
+				free(cindex.s);
+				ret = -1;
+				goto out;
+			}
+			pb_text_put(&t, "%s\n", cindex.s ? cindex.s : "");
 			if (skipped.len)
 				pb_text_put(&t, "Not run in this mode either:\n\n%s\n", skipped.s);
-			put_demoted(&t, report, 2);
-			free(report);
+			free(cindex.s);
 			free(skipped.s);
 		}
+		drop_old_pages(outdir, written.s ? written.s : "");
+		free(written.s);
 	}
 	/* The kernel pairs published from A/B runs stay (pb_publish_kernels()). */
 	report = pb_publish_kernel_sections(outdir);
