@@ -90,7 +90,10 @@ struct pb_workload {
 	{ "reacquire_failed", "count", PB_NEITHER, NULL,	\
 	  "(reacquire) pages that could not be pinned again" },	\
 	{ "reacquire_retries", "count", PB_NEITHER, NULL,	\
-	  "(reacquire) pin calls undone because an invalidation raced them" },
+	  "(reacquire) pin calls undone because an invalidation raced them" },	\
+	{ "reacquire_wait_max_us", "us", PB_LOWER, NULL,	\
+	  "the longest from a revoking callback's end until the worker had served it (the device "	\
+	  "waits on a revoked page meanwhile: `stalls` accesses put off)" },
 
 /* Every workload the host knows, in the order reports show them; NULL-terminated. */
 extern const struct pb_workload *const pb_workloads[];

@@ -99,9 +99,9 @@ static const struct pb_metric_def metrics[] = {
 	  "release (dirtying, with `dirty_on_release=1`) and a last `fsync()`" },
 	{ "discarded_pct", "%", PB_NEITHER, NULL,
 	  "of all device writes" },
-	{ "reacquire_wait_max_us", "us", PB_LOWER, NULL,
-	  "the longest from a revoking callback's end until the worker had served it (the device "
-	  "waits on a revoked page meanwhile: `stalls` accesses put off)" },
+	{ "unwritten_before_release", "count", PB_LOWER, NULL,
+	  "device writes not on disk after the final `fsync()` with the device stopped, before "
+	  "the release: what a crash then would have lost" },
 	PB_DEVICE_METRICS
 };
 
