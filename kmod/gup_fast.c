@@ -259,9 +259,9 @@ static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 	}
 }
 
-long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
-			     struct pinbench_gup_fast __user *uarg)
+long pinbench_gup_fast_ioctl(struct pinbench_file *pf, void __user *arg)
 {
+	struct pinbench_gup_fast __user *uarg = arg;
 	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
 	struct pinbench_gup_fast a;
 	struct gup_fast_run r = { .a = &a };

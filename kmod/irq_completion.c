@@ -483,8 +483,9 @@ static int irq_run(struct irq_run *r)
 	return ret;
 }
 
-long pinbench_irq_completion_ioctl(struct pinbench_irq_completion __user *uarg)
+long pinbench_irq_completion_ioctl(struct pinbench_file *pf, void __user *arg)
 {
+	struct pinbench_irq_completion __user *uarg = arg;
 	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
 	u64 __user *uhist[NR_H];
 	struct pinbench_irq_completion a;

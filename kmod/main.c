@@ -188,24 +188,15 @@ static long pinbench_ioctl(struct file *file, unsigned int cmd,
 		return pinbench_info_ioctl(uarg);
 	case PINBENCH_IOC_STRATEGY:
 		return pinbench_strategy_ioctl(uarg);
-	case PINBENCH_IOC_GUP_FAST:
-		if (mutex_lock_interruptible(&pf->lock))
-			return -EINTR;
-		ret = pinbench_gup_fast_ioctl(pf, uarg);
-		mutex_unlock(&pf->lock);
+#define PINBENCH_X_WL_CASE(cmd_, name)				\
+	case cmd_:						\
+		if (mutex_lock_interruptible(&pf->lock))	\
+			return -EINTR;				\
+		ret = pinbench_##name##_ioctl(pf, uarg);	\
+		mutex_unlock(&pf->lock);			\
 		return ret;
-	case PINBENCH_IOC_SMALL_DIO:
-		if (mutex_lock_interruptible(&pf->lock))
-			return -EINTR;
-		ret = pinbench_small_dio_ioctl(uarg);
-		mutex_unlock(&pf->lock);
-		return ret;
-	case PINBENCH_IOC_IRQ_COMPLETION:
-		if (mutex_lock_interruptible(&pf->lock))
-			return -EINTR;
-		ret = pinbench_irq_completion_ioctl(uarg);
-		mutex_unlock(&pf->lock);
-		return ret;
+	PINBENCH_WORKLOAD_IOCTLS(PINBENCH_X_WL_CASE)
+#undef PINBENCH_X_WL_CASE
 	case PINBENCH_IOC_DEV_REGISTER:
 	case PINBENCH_IOC_DEV_START:
 	case PINBENCH_IOC_DEV_STOP:

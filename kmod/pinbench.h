@@ -327,11 +327,11 @@ struct pinbench_file {
 	struct xarray bufs;	/* registered device buffers, by id */
 };
 
-long pinbench_gup_fast_ioctl(struct pinbench_file *pf,
-			     struct pinbench_gup_fast __user *uarg);
-
-long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg);
-long pinbench_irq_completion_ioctl(struct pinbench_irq_completion __user *uarg);
+/* A workload's request (PINBENCH_WORKLOAD_IOCTLS): run with pf->lock held. */
+#define PINBENCH_X_WL_DECL(cmd, name) \
+	long pinbench_##name##_ioctl(struct pinbench_file *pf, void __user *uarg);
+PINBENCH_WORKLOAD_IOCTLS(PINBENCH_X_WL_DECL)
+#undef PINBENCH_X_WL_DECL
 long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg);
 void pinbench_dev_release_all(struct pinbench_file *pf);
 

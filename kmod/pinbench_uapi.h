@@ -810,4 +810,15 @@ struct pinbench_irq_completion {
 	_IOWR(PINBENCH_IOC_MAGIC, 8, struct pinbench_irq_completion)
 #define PINBENCH_IOC_STRATEGY	_IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_strategy_info)
 
+/*
+ * The workloads' requests, one line each: (command, name). The module runs
+ * each under the file's lock through pinbench_<name>_ioctl() in
+ * kmod/<name>.c; adding a workload adds its struct, its command and a line
+ * here, and no line to the module's dispatch.
+ */
+#define PINBENCH_WORKLOAD_IOCTLS(X)			\
+	X(PINBENCH_IOC_GUP_FAST, gup_fast)		\
+	X(PINBENCH_IOC_SMALL_DIO, small_dio)		\
+	X(PINBENCH_IOC_IRQ_COMPLETION, irq_completion)
+
 #endif /* PINBENCH_UAPI_H */

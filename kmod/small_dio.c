@@ -414,8 +414,9 @@ static int dio_loop(struct dio_run *r)
 	return ret;
 }
 
-long pinbench_small_dio_ioctl(struct pinbench_small_dio __user *uarg)
+long pinbench_small_dio_ioctl(struct pinbench_file *pf, void __user *arg)
 {
+	struct pinbench_small_dio __user *uarg = arg;
 	const size_t hist_bytes = PINBENCH_HIST_BUCKETS * sizeof(u64);
 	u64 __user *uhist[H_NR];
 	struct pinbench_small_dio a;

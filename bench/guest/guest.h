@@ -45,14 +45,18 @@ struct pb_guest_workload {
 
 /* Set by the selftest cell fault=hang_at_exit: main() never returns (a containment test). */
 extern bool pb_hang_at_exit;
-extern const struct pb_guest_workload pb_wl_gup_fast;
-extern const struct pb_guest_workload pb_wl_irq_completion;
-extern const struct pb_guest_workload pb_wl_truncate;
-extern const struct pb_guest_workload pb_wl_truncate_stock;
-extern const struct pb_guest_workload pb_wl_writeback;
-extern const struct pb_guest_workload pb_wl_selftest;
-extern const struct pb_guest_workload pb_wl_small_dio;
-extern const struct pb_guest_workload pb_wl_stock_dio;
+/*
+ * A workload's guest driver registers itself with PB_GUEST_WORKLOAD(w)
+ * after its definition: a pointer to it in the section pb_guest_workloads,
+ * which the linker gathers between __start_ and __stop_ (the guest driver
+ * links its objects, never an archive that could leave one out). Adding a
+ * workload's driver then touches no table.
+ */
+#define PB_GUEST_WORKLOAD(w)							\
+	static const struct pb_guest_workload *const w##_entry			\
+	__attribute__((used, section("pb_guest_workloads"))) = &w
+extern const struct pb_guest_workload *const __start_pb_guest_workloads[];
+extern const struct pb_guest_workload *const __stop_pb_guest_workloads[];
 
 /* Helpers for workloads. */
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)

@@ -17,17 +17,6 @@
 #include "util.h"
 #include "vmstat.h"
 
-static const struct pb_guest_workload *const workloads[] = {
-	&pb_wl_gup_fast,
-	&pb_wl_selftest,
-	&pb_wl_small_dio,
-	&pb_wl_irq_completion,
-	&pb_wl_truncate,
-	&pb_wl_truncate_stock,
-	&pb_wl_writeback,
-	&pb_wl_stock_dio,
-};
-
 void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
 {
 	va_list ap;
@@ -142,9 +131,10 @@ static struct json_object *module_counts_json(const struct pinbench_info *m, uin
 
 static const struct pb_guest_workload *find_workload(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
-		if (!strcmp(workloads[i]->name, name))
-			return workloads[i];
+	for (const struct pb_guest_workload *const *w = __start_pb_guest_workloads;
+	     w < __stop_pb_guest_workloads; w++)
+		if (!strcmp((*w)->name, name))
+			return *w;
 	return NULL;
 }
 

@@ -329,3 +329,4 @@ const struct pb_guest_workload pb_wl_gup_fast = {
 	.name = "gup_fast",
 	.run = gup_fast_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_gup_fast);

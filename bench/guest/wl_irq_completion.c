@@ -204,3 +204,4 @@ const struct pb_guest_workload pb_wl_irq_completion = {
 	.name = "irq_completion",
 	.run = irq_completion_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_irq_completion);

@@ -121,3 +121,4 @@ const struct pb_guest_workload pb_wl_selftest = {
 	.name = "selftest",
 	.run = selftest_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_selftest);

@@ -396,3 +396,4 @@ const struct pb_guest_workload pb_wl_small_dio = {
 	.name = "small_dio",
 	.run = small_dio_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_small_dio);

@@ -330,3 +330,4 @@ const struct pb_guest_workload pb_wl_stock_dio = {
 	.name = "stock_dio",
 	.run = stock_dio_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_stock_dio);

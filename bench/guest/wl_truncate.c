@@ -1371,13 +1371,16 @@ const struct pb_guest_workload pb_wl_writeback = {
 	.name = "writeback_under_dma",
 	.run = writeback_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_writeback);
 
 const struct pb_guest_workload pb_wl_truncate = {
 	.name = "truncate_under_dma",
 	.run = truncate_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_truncate);
 
 const struct pb_guest_workload pb_wl_truncate_stock = {
 	.name = "truncate_stock",
 	.run = truncate_stock_run,
 };
+PB_GUEST_WORKLOAD(pb_wl_truncate_stock);

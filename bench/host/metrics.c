@@ -48,21 +48,40 @@ bool pb_metric_judged(const struct pb_metric_def *d, const char *field)
 	return false;
 }
 
-extern const struct pb_workload pb_wl_gup_fast, pb_wl_small_dio, pb_wl_stock_dio, pb_wl_irq_completion,
-	pb_wl_truncate_under_dma, pb_wl_truncate_stock, pb_wl_writeback_under_dma, pb_wl_selftest;
+/*
+ * Every descriptor in bench/host/wl/, from the list the build makes of that
+ * directory (host/wl_list.h): adding a workload's descriptor adds no line
+ * here. They are put in the order reports show them (.order) before main().
+ */
+#define PB_WL(name) extern const struct pb_workload pb_wl_##name;
+#include "wl_list.h"
+#undef PB_WL
 
-/* Adding a workload on the host adds its descriptor here (see docs/hacking.md). */
-const struct pb_workload *const pb_workloads[] = {
-	&pb_wl_gup_fast,
-	&pb_wl_small_dio,
-	&pb_wl_stock_dio,
-	&pb_wl_irq_completion,
-	&pb_wl_truncate_under_dma,
-	&pb_wl_truncate_stock,
-	&pb_wl_writeback_under_dma,
-	&pb_wl_selftest,
+const struct pb_workload *pb_workloads[] = {
+#define PB_WL(name) &pb_wl_##name,
+#include "wl_list.h"
+#undef PB_WL
 	NULL,
 };
+
+__attribute__((constructor)) static void pb_workloads_sort(void)
+{
+	size_t n = ARRAY_SIZE(pb_workloads) - 1;
+
+	/* Insertion sort by order, then name: a handful of entries. */
+	for (size_t i = 1; i < n; i++) {
+		const struct pb_workload *w = pb_workloads[i];
+		size_t j = i;
+
+		while (j > 0 && (pb_workloads[j - 1]->order > w->order ||
+				 (pb_workloads[j - 1]->order == w->order &&
+				  strcmp(pb_workloads[j - 1]->name, w->name) > 0))) {
+			pb_workloads[j] = pb_workloads[j - 1];
+			j--;
+		}
+		pb_workloads[j] = w;
+	}
+}
 
 const struct pb_workload *pb_workload_find(const char *name)
 {

@@ -27,6 +27,7 @@ struct pb_headline {
 struct pb_workload {
 	const char *name;
 	const char *summary;		/* one line: what it measures */
+	unsigned int order;		/* where reports and publish show it: lowest first */
 	/* The job options it takes, in the order its cells are expanded (the first varies slowest). */
 	const struct pb_wl_option *options;
 	size_t nr_options;
@@ -96,7 +97,7 @@ struct pb_workload {
 	  "waits on a revoked page meanwhile: `stalls` accesses put off)" },
 
 /* Every workload the host knows, in the order reports show them; NULL-terminated. */
-extern const struct pb_workload *const pb_workloads[];
+extern const struct pb_workload *pb_workloads[];
 /* The descriptor named name, or NULL. */
 const struct pb_workload *pb_workload_find(const char *name);
 /* results/schema.md's per-workload part: every workload's metric table and notes. */

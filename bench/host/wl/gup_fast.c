@@ -398,6 +398,7 @@ const struct pb_workload pb_wl_gup_fast = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "the cost per page of acquiring and releasing user pages in an in-kernel loop, as mm/gup_test.c measures it",
+	.order = 10,
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.report = report,

@@ -478,6 +478,7 @@ const struct pb_workload pb_wl_irq_completion = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "completions at an offered rate from hardirq, softirq or process context, releasing the pages there",
+	.order = 40,
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,

@@ -36,5 +36,6 @@ const struct pb_workload pb_wl_selftest = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "the kernel's own mm/gup_test selftest, run as a cell: its verdict is its status",
+	.order = 90,
 	.compute = no_metrics,
 };

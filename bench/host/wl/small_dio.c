@@ -417,6 +417,7 @@ const struct pb_workload pb_wl_small_dio = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "direct I/O through real bios on a null_blk, pages acquired per I/O and released in the completion context",
+	.order = 20,
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,

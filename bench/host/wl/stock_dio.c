@@ -132,6 +132,7 @@ const struct pb_workload pb_wl_stock_dio = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "the stock kernel's own O_DIRECT path on the same devices (liburing, fio), beside small_dio",
+	.order = 30,
 	.shown_with = "small_dio",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

@@ -92,6 +92,7 @@ const struct pb_workload pb_wl_truncate_stock = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "the same truncate against today's kernel as the GUP user (O_DIRECT reads, io_uring fixed buffers)",
+	.order = 60,
 	.shown_with = "truncate_under_dma",
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),

@@ -494,6 +494,7 @@ const struct pb_workload pb_wl_truncate_under_dma = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "a file truncated while the device writes into its registered pages: where every write ends up",
+	.order = 50,
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.notes = notes,

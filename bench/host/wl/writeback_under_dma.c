@@ -222,6 +222,7 @@ const struct pb_workload pb_wl_writeback_under_dma = {
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
 	.summary = "[O1]: writeback (fsync) while the device writes into a registered file; what reaches the disk",
+	.order = 70,
 	.metrics = metrics,
 	.nr_metrics = ARRAY_SIZE(metrics),
 	.report = report,
