@@ -62,7 +62,7 @@
 
 #define PINBENCH_ABI_VERSION	5	/* 2: INFO's leak counters; 3: read_retries;
 					 * 4: revoke policies, per-page fates;
-					 * 5: PINBENCH_IOC_STRATEGY */
+					 * 5: PINBENCH_IOC_STRATEGY, _NOOP */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -296,6 +296,26 @@ struct pinbench_strategy_info {
 					 *       PINBENCH_REG_PER_BUFFER */
 	__u32 supported_flags;		/* (out) PINBENCH_PIN_* it honours */
 	__u32 props;			/* (out) PINBENCH_PROP_* */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/*
+ * PINBENCH_IOC_NOOP: the harness floor. The timed loop of the other
+ * workloads with nothing in it: each call timed alone (a clock read on
+ * either side) around an acquire and a release that do nothing, then all
+ * calls timed as a whole. No page is touched. What a per-call figure of
+ * another workload holds beyond its own work.
+ */
+#define PINBENCH_MAX_NOOP_CALLS	(1u << 24)
+struct pinbench_noop {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 calls;			/* (in)  1..PINBENCH_MAX_NOOP_CALLS */
+	__u64 hist;			/* (in)  user address of PINBENCH_HIST_BUCKETS
+					 *       __u64: the per-call times; or 0 */
+	__u32 hist_buckets;		/* (in)  PINBENCH_HIST_BUCKETS with hist, else 0 */
+	__u32 reserved0;		/* (in)  zero */
+	struct pinbench_phase_stats call;  /* (out) each call timed alone */
+	struct pinbench_phase_stats phase; /* (out) all calls timed as one sample */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -809,6 +829,7 @@ struct pinbench_irq_completion {
 #define PINBENCH_IOC_IRQ_COMPLETION \
 	_IOWR(PINBENCH_IOC_MAGIC, 8, struct pinbench_irq_completion)
 #define PINBENCH_IOC_STRATEGY	_IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_strategy_info)
+#define PINBENCH_IOC_NOOP	_IOWR(PINBENCH_IOC_MAGIC, 10, struct pinbench_noop)
 
 /*
  * The workloads' requests, one line each: (command, name). The module runs
@@ -819,6 +840,7 @@ struct pinbench_irq_completion {
 #define PINBENCH_WORKLOAD_IOCTLS(X)			\
 	X(PINBENCH_IOC_GUP_FAST, gup_fast)		\
 	X(PINBENCH_IOC_SMALL_DIO, small_dio)		\
-	X(PINBENCH_IOC_IRQ_COMPLETION, irq_completion)
+	X(PINBENCH_IOC_IRQ_COMPLETION, irq_completion)	\
+	X(PINBENCH_IOC_NOOP, noop)
 
 #endif /* PINBENCH_UAPI_H */

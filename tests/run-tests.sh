@@ -402,6 +402,16 @@ result "the committed baseline is valid results for workloads/nightly.job's cell
 	"$("$pinbench" cells --job "$repo/workloads/nightly.job" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"
 
 fi
+if group noop "guest: noop, the harness floor (the workload added by the recipe in docs/hacking.md)"; then
+"$pinbench" run --mode deterministic --repeat 1 --job "$repo/workloads/noop.job" --out "$out/noop" > "$out/noop.log" 2>&1; rc=$?
+result "noop: exit 0, its cell ok, the contract held, nothing pinned" sh -c \
+	"test $rc = 0 && ./check_results '$out/noop/results.json' --all-ok > /dev/null && \
+	 test \"\$(jq -r '.cells[0].pin_balance | \"\\(.acquired)/\\(.released)\"' '$out/noop/results.json')\" = 0/0"
+result "noop: a call timed alone costs more than the same call in a loop timed as a whole (the clock read), both above zero: $(json "$out/noop/results.json" '.cells[0].metrics | "\(.call_ns.p50) and \(.phase_ns_per_call) ns"' 2>/dev/null)" \
+	test "$(json "$out/noop/results.json" '.cells[0].metrics | .call_ns.p50 > .phase_ns_per_call and .phase_ns_per_call > 0')" = true
+result "noop: its table in report.md" grep -q '^| calls | call p50 | p99 | ns/call | status |' "$out/noop/report.md"
+
+fi
 if group shards "shards: --shard K/N and pinbench merge" deterministic; then
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 2/2 --out "$out/shard2" > /dev/null 2>&1; rc2=$?
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 1/2 --out "$out/shard1" > /dev/null 2>&1; rc1=$?

@@ -460,6 +460,11 @@ static void good_request(enum fz_op op, uint32_t strategy, uint32_t id, union fz
 	case OP_STRATEGY:
 		r->strat.id = strategy;
 		break;
+	case OP_NOOP:
+		r->noop.calls = 4;
+		r->noop.hist = (uintptr_t)env.hist[0];
+		r->noop.hist_buckets = PINBENCH_HIST_BUCKETS;
+		break;
 	default:
 		break;
 	}
@@ -783,7 +788,8 @@ static void phase_structured(struct fz_counts *total, uint64_t *cases)
 	unknown_commands(&s);
 	for (int op = OP_INFO; op < OP_UNKNOWN; op++) {
 		const struct fz_op_desc *d = &fz_ops[op];
-		uint32_t first = 1, last = op == OP_INFO ? 1 : PINBENCH_STRATEGY_NR - 1;
+		/* Requests that name no strategy are tried once. */
+		uint32_t first = 1, last = op == OP_INFO || op == OP_NOOP ? 1 : PINBENCH_STRATEGY_NR - 1;
 
 		if (op == OP_SMALL_DIO && env.bdev_rw < 0)
 			continue;
@@ -1325,7 +1331,7 @@ static bool random_call(struct fz_thread *t)
 	static const struct { enum fz_op op; unsigned int weight; } mix[] = {
 		{ OP_INFO, 40 }, { OP_GUP_FAST, 300 }, { OP_DEV_REGISTER, 170 }, { OP_DEV_START, 100 },
 		{ OP_DEV_STOP, 80 }, { OP_DEV_UNREGISTER, 150 }, { OP_SMALL_DIO, 100 },
-		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_UNKNOWN, 30 },
+		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_NOOP, 20 }, { OP_UNKNOWN, 30 },
 	};
 	uint64_t *s = &t->seed, w, total = 0;
 	enum fz_op op = OP_INFO;

@@ -53,6 +53,16 @@ static const struct fz_field strategy_fields[] = {
 	F(struct pinbench_strategy_info, reserved, FC_RESERVED),
 };
 
+static const struct fz_field noop_fields[] = {
+	F(struct pinbench_noop, abi_version, FC_ABI),
+	F(struct pinbench_noop, calls, FC_COUNT, .max = PINBENCH_MAX_NOOP_CALLS, .costly = true),
+	F(struct pinbench_noop, hist, FC_FREE),	/* with hist_buckets, both or neither */
+	F(struct pinbench_noop, hist_buckets, FC_FREE),
+	F(struct pinbench_noop, reserved0, FC_RESERVED),
+	OUT_SPAN(struct pinbench_noop, call, reserved),
+	F(struct pinbench_noop, reserved, FC_RESERVED),
+};
+
 static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, abi_version, FC_ABI),
 	F(struct pinbench_gup_fast, strategy, FC_ENUM, .max = STRATEGY_MAX),
@@ -228,5 +238,7 @@ const struct fz_op_desc fz_ops[OP_NR] = {
 	   DOC_ACQUIRE | FE(ENODEV), true, irq_fields),
 	OP(STRATEGY, PINBENCH_IOC_STRATEGY, struct pinbench_strategy_info, DOC_REQUEST | FE(ENOENT), true,
 	   strategy_fields),
+	OP(NOOP, PINBENCH_IOC_NOOP, struct pinbench_noop, DOC_REQUEST | DOC_LOCK | FE(E2BIG) | FE(ENOMEM), true,
+	   noop_fields),
 	[OP_UNKNOWN] = { .name = "UNKNOWN", .documented = FE(ENOTTY) },
 };

@@ -30,6 +30,11 @@ static const char *const after_revoke_values[] = { "drop", "reacquire", NULL };
  * the order its cells are expanded (the first varies slowest), with its
  * own defaults; options only one workload takes are rows in its file.
  */
+const struct pb_option pb_opt_calls = {
+	.name = "calls", .type = PB_OPT_UINT, .def = "2048", .min = 1, .max = 10000000,
+	.help = "timed calls per cell (gup_fast: acquire calls, rounded up to whole rounds)",
+};
+
 const struct pb_option pb_opt_rw = {
 	.name = "rw", .type = PB_OPT_ENUM, .def = "read", .allowed = rw_values, .list = true,
 	.in_id = true,
@@ -211,6 +216,11 @@ static void options_init(void)
 				;
 			if (j < nr_options)
 				continue;
+			for (j = 0; j < nr_options; j++)
+				if (!strcmp(options[j]->name, o->name))
+					pb_die("two job options are named '%s' (one in %s): workloads that "
+					       "take an option of one name share its row (job.h)", o->name,
+					       pb_workloads[i]->name);
 			if (nr_options == PB_MAX_OPTIONS)
 				pb_die("more than %d job options: raise PB_MAX_OPTIONS", PB_MAX_OPTIONS);
 			options[nr_options++] = o;

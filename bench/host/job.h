@@ -45,6 +45,7 @@ struct pb_wl_option {
 #define PB_MAX_WORKLOADS 32
 
 /* The options more than one workload takes (job.c). */
+extern const struct pb_option pb_opt_calls;
 extern const struct pb_option pb_opt_rw;
 extern const struct pb_option pb_opt_block_size;
 extern const struct pb_option pb_opt_queue_depth;

@@ -361,11 +361,6 @@ static const struct pb_option opt_buffer_pages = {
 	.help = "pages in the buffer; each round acquires all of it, then releases it",
 };
 
-static const struct pb_option opt_calls = {
-	.name = "calls", .type = PB_OPT_UINT, .def = "2048", .min = 1, .max = 10000000,
-	.help = "timed acquire calls per cell (rounded up to whole rounds)",
-};
-
 static const struct pb_option opt_warmup_calls = {
 	.name = "warmup_calls", .type = PB_OPT_UINT, .def = "256", .min = 0, .max = 10000000,
 	.help = "untimed calls before measuring",
@@ -388,7 +383,7 @@ static const struct pb_wl_option options[] = {
 	{ &opt_buffer_pages },
 	{ &pb_opt_pages_per_call },
 	{ &pb_opt_strategy },
-	{ &opt_calls },
+	{ &pb_opt_calls },
 	{ &opt_warmup_calls },
 	{ &opt_min_rounds },
 };

@@ -35,7 +35,7 @@ const struct pb_workload pb_wl_selftest = {
 	.name = "selftest",
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
-	.summary = "the kernel's own mm/gup_test selftest, run as a cell: its verdict is its status",
+	.summary = "a cell that harms the guest on purpose (a splat, a panic, a hang, a leak), so that tests prove the runner contains it: its verdict is its status",
 	.order = 90,
 	.compute = no_metrics,
 };
