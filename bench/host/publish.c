@@ -344,29 +344,34 @@ static void put_demoted(struct pb_text *t, char *md, int levels)
 	}
 }
 
-/*
- * The report of run without its unsupported cells (the cells are shared,
- * run is not changed), which are listed by reason in *skipped instead.
- * The caller frees the report.
- */
-static char *report_of_runnable(struct json_object *run, struct pb_text *skipped)
+/* run with cells in place of its own (taken over; the rest of run is shared, not changed). */
+static struct json_object *run_with(struct json_object *run, struct json_object *cells)
 {
-	struct json_object *cells = pb_json_get(run, "cells"), *shown = json_object_new_object();
-	struct json_object *out = json_object_new_array();
+	struct json_object *shown = json_object_new_object();
+
+	json_object_object_foreach(run, key, val) {
+		if (strcmp(key, "cells"))
+			json_object_object_add(shown, key, json_object_get(val));
+	}
+	json_object_object_add(shown, "cells", cells);
+	return shown;
+}
+
+/* run's unsupported cells, listed in *skipped once per reason with their count. */
+static void list_unsupported(struct json_object *run, struct pb_text *skipped)
+{
+	struct json_object *cells = pb_json_get(run, "cells");
 	size_t n = json_object_array_length(cells), nr = 0;
-	char *report;
 	const char **reasons = pb_xcalloc(n + 1, sizeof(*reasons));
 	size_t *counts = pb_xcalloc(n + 1, sizeof(*counts));
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const char *st = s_at(c, "status"), *why = s_at(c, "reason");
+		const char *why = s_at(c, "reason");
 		size_t k;
 
-		if (strcmp(st, "unsupported")) {
-			json_object_array_add(out, json_object_get(c));
+		if (strcmp(s_at(c, "status"), "unsupported"))
 			continue;
-		}
 		for (k = 0; k < nr && strcmp(reasons[k], why); k++)
 			;
 		if (k == nr)
@@ -378,11 +383,25 @@ static char *report_of_runnable(struct json_object *run, struct pb_text *skipped
 			    reasons[k]);
 	free(reasons);
 	free(counts);
-	json_object_object_foreach(run, key, val) {
-		if (strcmp(key, "cells"))
-			json_object_object_add(shown, key, json_object_get(val));
+}
+
+/*
+ * The report of run without its unsupported cells, which are listed by
+ * reason in *skipped instead. The caller frees the report.
+ */
+static char *report_of_runnable(struct json_object *run, struct pb_text *skipped)
+{
+	struct json_object *cells = pb_json_get(run, "cells"), *out = json_object_new_array(), *shown;
+	char *report;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+
+		if (strcmp(s_at(c, "status"), "unsupported"))
+			json_object_array_add(out, json_object_get(c));
 	}
-	json_object_object_add(shown, "cells", out);
+	list_unsupported(run, skipped);
+	shown = run_with(run, out);
 	report = pb_report_md_view(shown);	/* run is already a view */
 	json_object_put(shown);
 	return report;
@@ -399,8 +418,7 @@ int pb_publish(struct json_object *root, const char *outdir, const char *command
  */
 static struct json_object *run_of_workload(struct json_object *run, const struct pb_workload *w)
 {
-	struct json_object *shown = json_object_new_object(), *out = json_object_new_array();
-	struct json_object *cells = pb_json_get(run, "cells");
+	struct json_object *out = json_object_new_array(), *cells = pb_json_get(run, "cells");
 
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
@@ -409,12 +427,7 @@ static struct json_object *run_of_workload(struct json_object *run, const struct
 		if (cw == w || (cw && cw->shown_with && !strcmp(cw->shown_with, w->name)))
 			json_object_array_add(out, json_object_get(c));
 	}
-	json_object_object_foreach(run, key, val) {
-		if (strcmp(key, "cells"))
-			json_object_object_add(shown, key, json_object_get(val));
-	}
-	json_object_object_add(shown, "cells", out);
-	return shown;
+	return run_with(run, out);
 }
 
 #define TABLES_DIR "tables"
@@ -609,7 +622,7 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 			goto out;
 		}
 		free(tables);
-		free(report_of_runnable(root, &skipped));
+		list_unsupported(root, &skipped);
 		if (write_pages(root, outdir, "", "published tables", &index, &written, err, errlen) < 0) {
 			ret = -1;
 			goto out;
@@ -638,7 +651,7 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 				s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
 				s_at(contended, "run.repeat"), s_at(contended, "run.job"));
 			skipped = (struct pb_text){ 0 };
-			free(report_of_runnable(contended, &skipped));
+			list_unsupported(contended, &skipped);
 			if (write_pages(contended, outdir, "contended-", "contended cells (wall mode)", &cindex,
 					&written, err, errlen) < 0) {
 				free(cindex.s);
