@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* metrics.c: the workloads' metric tables looked up, and the table of them all for results/schema.md. */
+#include <ctype.h>
 #include <string.h>
 #include "metrics.h"
 #include "util.h"
@@ -105,8 +106,7 @@ char *pb_metrics_markdown(void)
 	for (size_t i = 0; pb_workloads[i]; i++) {
 		const struct pb_workload *w = pb_workloads[i];
 
-		pb_text_put(&t, "\n## %s metrics\n\n%c%s.\n\n", w->name, w->summary[0] == '[' ? '[' :
-			    (char)(w->summary[0] >= 'a' && w->summary[0] <= 'z' ? w->summary[0] - 32 : w->summary[0]),
+		pb_text_put(&t, "\n## %s metrics\n\n%c%s.\n\n", w->name, toupper((unsigned char)w->summary[0]),
 			    w->summary + 1);
 		if (w->nr_metrics) {
 			pb_text_put(&t, "| key | unit | better | compare judges | what |\n|---|---|---|---|---|\n");
