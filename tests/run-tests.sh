@@ -332,8 +332,9 @@ result "smoke run exits 0" test $? = 0
 result "smoke results.json holds the contract, all cells ok, pins balance" \
 	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,fake_vma_fast,notifier_revoke
 result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
-result "fake_vma bracket: fake_vma_fast takes no mmap_lock (lockless cap); the walker's tax met every tracked object (64), and walking them costs more than the lock and descent alone" test \
-	"$(json "$out/smoke/results.json" '[.cells[] | select(.strategy | startswith("fake_vma")) | select(.params.pages_per_call == 1 and .params.backing == "shmem" and .params.thp == "off" and .params.longterm == 0) | .metrics.walk_vmas == 64 and .metrics.walk_ns > .metrics.walk_miss_ns and ((.strategy == "fake_vma_fast") == ((.capabilities | index("lockless_fast_path")) != null))] | (length == 2 and all)')" = true
+# What the walk costs is judged in the costs group (deterministic); here, what it met.
+result "fake_vma bracket: fake_vma_fast takes no mmap_lock (lockless cap); the walker's tax met every tracked object (64)" test \
+	"$(json "$out/smoke/results.json" '[.cells[] | select(.strategy | startswith("fake_vma")) | select(.params.pages_per_call == 1 and .params.backing == "shmem" and .params.thp == "off" and .params.longterm == 0) | .metrics.walk_vmas == 64 and .metrics.walk_ns > 0 and .metrics.walk_miss_ns > 0 and ((.strategy == "fake_vma_fast") == ((.capabilities | index("lockless_fast_path")) != null))] | (length == 2 and all)')" = true
 result "--repeat 3: every cell ran three times; n, mean, CV and CI95 per figure" test "$(json "$out/smoke/results.json" \
 	'[.run.repeat == 3] + [.cells[] | (.repetitions | length) == 3 and .stats["acquire_ns_per_page.p50"].n == 3
 	 and (.stats["acquire_ns_per_page.p50"] | has("cv") and has("ci95") and has("p99_9"))] | all')" = true
@@ -492,9 +493,11 @@ result "a truncated results.json: exit 2, with its position" \
 	test $rc = 2 -a "${msg#*results.json:1:33}" != "$msg"
 
 fi
-if group acquire-only "guest: a timed acquire holds the acquire only (deterministic: inline against hardirq completion, small_dio against gup_fast)"; then
-"$pinbench" run --mode deterministic --repeat 1 --job data/acquire-clean.job --out "$out/acq" > "$out/acq.log" 2>&1
-result "acquire-clean run exits 0" test $? = 0
+# Cost comparisons live here, in deterministic mode, where a nanosecond is an instruction: in
+# wall mode two cells run at different moments of the host's load, and the test would race it.
+if group costs "guest, deterministic: a timed acquire holds the acquire only, and the costs the code implies order as it implies"; then
+"$pinbench" run --mode deterministic --repeat 1 --job data/costs.job --out "$out/acq" > "$out/acq.log" 2>&1
+result "costs run exits 0" test $? = 0
 # Per strategy and direction: inline acquire p50 / hardirq acquire p50, within 2%.
 q='[.cells[] | select(.workload == "small_dio")] | group_by([.strategy, .params.rw]) | map({k: "\(.[0].strategy)/\(.[0].params.rw)", r: ((map(select(.params.completion == "inline"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.params.completion == "hardirq"))[0].metrics.acquire_ns_per_io.p50))})'
 result "small_dio acquire: the same with inline completion as with hardirq, every strategy (release work queued on this CPU runs before the next timed acquire): $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000)\") | join(\" \")" 2>/dev/null)" \
@@ -507,6 +510,15 @@ result "small_dio 4 KiB write acquire against gup_fast's one-page acquire (gup_r
 q='[.cells[] | select(.params.rw == "write" and (.workload == "irq_completion" or .params.completion == "hardirq"))] | group_by(.strategy) | map(. as $g | ($g | map(select(.workload == "small_dio"))[0].metrics.acquire_ns_per_io.p50) as $d | $g | map(select(.workload == "irq_completion")) | map({k: "\(.strategy)/\(.params.context)", r: (.metrics.acquire_ns_per_io / $d)})) | add'
 result "irq_completion placement=shared: the acquire is the acquire (preempted or interrupted acquires left out and counted), as small_dio's: $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000)\") | join(\" \")" 2>/dev/null)" \
 	test "$(json "$out/acq/results.json" "$q | (length == 8) and (map(.r > 0.98 and .r < 1.02) | all)")" = true
+# Residency after a hardirq completion, by capability: a strategy whose pages go back only from
+# deferred work (neither release_in_hardirq nor pages_back_in_hardirq) holds them longer than
+# every strategy that releases in the handler. Per workload and direction, the least of the
+# first against the most of the second.
+q='[.cells[] | select(.params.completion == "hardirq" or .params.context == "hardirq") | {g: "\(.workload)/\(.params.rw)", late: ((.capabilities | index("release_in_hardirq")) == null and (.capabilities | index("pages_back_in_hardirq")) == null), now: ((.capabilities | index("release_in_hardirq")) != null), r: .metrics.residency_ns.p50}] | group_by(.g) | map({g: .[0].g, late: (map(select(.late)) | map(.r) | min), now: (map(select(.now)) | map(.r) | max)})'
+result "hardirq completion: deferred release holds pins longer than release in the handler ($(json "$out/acq/results.json" "$q | map(\"\(.g) \(.late) > \(.now)\") | join(\", \")" 2>/dev/null) ns)" \
+	test "$(json "$out/acq/results.json" "$q | (length == 3) and (map(.late != null and .now != null and .late > .now) | all)")" = true
+result "fake_vma walker's tax: walking 64 tracked objects costs more than the lock and descent alone ($(json "$out/acq/results.json" '[.cells[] | select(.metrics.walk_vmas != null) | "\(.strategy) \(.metrics.walk_ns) > \(.metrics.walk_miss_ns)"] | join(", ")' 2>/dev/null) ns)" \
+	test "$(json "$out/acq/results.json" '[.cells[] | select(.strategy | startswith("fake_vma")) | select(.workload == "gup_fast") | .metrics.walk_vmas == 64 and .metrics.walk_ns > .metrics.walk_miss_ns] | (length == 2 and all)')" = true
 
 fi
 if group small_dio "guest: small_dio on null_blk, every strategy, inline and hardirq completion"; then
@@ -517,8 +529,6 @@ result "small_dio results.json holds the contract, all cells ok" \
 q='.cells[] | select(.params.completion == "hardirq" and .params.registration == "per_io")'
 result "hardirq: per I/O, a strategy that declares release_in_hardirq defers no release, any other every one" test \
 	"$(json "$out/small_dio/results.json" "[$q | .metrics.deferred_pct == (if (.capabilities | index(\"release_in_hardirq\")) then 0 else 100 end)] | (length > 0 and all)")" = true
-result "hardirq: fake_vma's pin residency exceeds pin_counter's in every cell" test "$(json "$out/small_dio/results.json" \
-	"[$q] | group_by(.params.rw, .params.block_size) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
 result "every small_dio and liburing cell verified its data" test \
 	"$(json "$out/small_dio/results.json" '[.cells[] | select(.workload == "small_dio" or .params.engine == "liburing") | .raw.blocks_verified > 0] | all')" = true
 result "progress in a log: which cell of how many runs, elapsed time, time left" \
@@ -549,8 +559,6 @@ result "hardirq, softirq: per I/O, a strategy that declares release_in_hardirq d
 	"$(json "$out/irq/results.json" "[$q | .metrics.deferred_pct == (if (.capabilities | index(\"release_in_hardirq\")) then 0 else 100 end)] | (length > 0 and all)")" = true
 result "process context defers nothing, for any strategy" test \
 	"$(json "$out/irq/results.json" '[.cells[] | select(.params.context == "process") | .metrics.deferred_pct] | unique')" = '[0]'
-result "hardirq: fake_vma's pin residency exceeds pin_counter's at every rate" test "$(json "$out/irq/results.json" \
-	"[$q | select(.params.context == \"hardirq\")] | group_by(.params.rate_hz) | map((map(select(.strategy == \"fake_vma\"))[0].metrics.residency_ns.p50) > (map(select(.strategy == \"pin_counter\"))[0].metrics.residency_ns.p50)) | all")" = true
 result "a backlog beyond max_backlog=4 is detected as growing (the detection can fail a rate)" test \
 	"$(json "$out/irq/results.json" '[.cells[] | select(.params.max_backlog == 4) | .metrics.limit]')" = '["backlog grows"]'
 
