@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,4 +341,23 @@ struct json_object *pb_json_path(struct json_object *o, const char *path)
 		return pb_json_get(o, path);
 	snprintf(name, sizeof(name), "%.*s", (int)(dot - path), path);
 	return pb_json_path(pb_json_get(o, name), dot + 1);
+}
+
+const char *pb_json_str(struct json_object *o, const char *path, const char *def)
+{
+	struct json_object *v = pb_json_path(o, path);
+
+	if (!v || json_object_is_type(v, json_type_object) ||
+	    json_object_is_type(v, json_type_array))
+		return def;
+	return json_object_get_string(v);
+}
+
+double pb_json_num(struct json_object *o, const char *path)
+{
+	struct json_object *v = pb_json_path(o, path);
+
+	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+		return NAN;
+	return json_object_get_double(v);
 }

@@ -53,4 +53,13 @@ struct json_object *pb_json_load(const char *path, char *err, size_t errlen);
 struct json_object *pb_json_get(struct json_object *o, const char *key);
 /* o[a][b]... for "a.b...", o[a] for "a"; NULL when absent (the metric.field of results). */
 struct json_object *pb_json_path(struct json_object *o, const char *path);
+/*
+ * The one getter for values the host reads from a results file, which may
+ * be hostile: the text at o.path (a string, or a number's or boolean's JSON
+ * text), or def when the value is absent, null, an object or an array; the
+ * number at o.path, or NaN when it is absent or not a number (a string that
+ * reads as one is not).
+ */
+const char *pb_json_str(struct json_object *o, const char *path, const char *def);
+double pb_json_num(struct json_object *o, const char *path);
 #endif

@@ -16,13 +16,6 @@
 #include "results.h"
 #include "util.h"
 
-static const char *get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = pb_json_get(o, key);
-
-	return v ? json_object_get_string(v) : NULL;
-}
-
 /* A metric's number, by "metric" or "metric.field"; false when absent. */
 static bool metric_value(struct json_object *metrics, const char *path, double *out)
 {
@@ -38,7 +31,7 @@ static struct json_object *find_cell(struct json_object *cells, const char *id)
 {
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const char *cid = get_str(c, "id");
+		const char *cid = pb_json_str(c, "id", NULL);
 
 		if (cid && !strcmp(cid, id))
 			return c;
@@ -264,7 +257,8 @@ static void note(char **text, const char *line)
 static char *kernel_of(struct json_object *root)
 {
 	struct json_object *g = pb_json_get(root, "guest");
-	const char *rel = get_str(g, "kernel_release"), *img = get_str(g, "kernel_image");
+	const char *rel = pb_json_str(g, "kernel_release", NULL),
+		   *img = pb_json_str(g, "kernel_image", NULL);
 	char *r = pb_md_text(rel ? rel : "?"), *i = pb_md_text(img ? img : "?"), *s;
 
 	s = pb_asprintf("%s (`%s`)", r, i);
@@ -275,17 +269,21 @@ static char *kernel_of(struct json_object *root)
 static void write_markdown(struct compare_ctx *cx, struct json_object *base, struct json_object *new,
 			   FILE *md, int brep, int nrep, size_t matched, size_t regressions)
 {
-	const char *mode = get_str(pb_json_get(new, "run"), "mode"), *accel = get_str(pb_json_get(new, "run"), "accel");
+	const char *mode = pb_json_str(new, "run.mode", "?"), *accel = pb_json_str(new, "run.accel", "?");
 	char *kb = kernel_of(base), *kn = kernel_of(new);
+	const char *alt = pb_json_str(new, "run.ab_order", NULL) ?
+		", alternating between the kernels (base first)" : "";
+	const char *judged = brep > 1 && nrep > 1 ?
+		" and significant (Welch's t-test, p < 0.05; the interval is the difference of the "
+		"means, 95%; a figure that repeats exactly has no spread, so any change of it is "
+		"significant)" :
+		cx->deterministic ? " (deterministic, one repetition: every change is taken as exact)" :
+		" (without repetitions on both sides no significance test is possible)";
 
 	fprintf(md, "# %s against %s\n\n", kb, kn);
-	fprintf(md, "Base: %s. New: %s. %s/%s, %d and %d repetitions%s. A change is a regression when it is "
-		"worse by more than %.2f%%%s.\n\n", kb, kn, accel ? accel : "?", mode ? mode : "?", brep, nrep,
-		get_str(pb_json_get(new, "run"), "ab_order") ? ", alternating between the kernels (base first)" : "",
-		cx->threshold, brep > 1 && nrep > 1 ? " and significant (Welch's t-test, p < 0.05; the interval is "
-		"the difference of the means, 95%; a figure that repeats exactly has no spread, so any change of "
-		"it is significant)" : cx->deterministic ? " (deterministic, one repetition: every change is taken "
-		"as exact)" : " (without repetitions on both sides no significance test is possible)");
+	fprintf(md, "Base: %s. New: %s. %s/%s, %d and %d repetitions%s. A change is a regression "
+		"when it is worse by more than %.2f%%%s.\n\n", kb, kn, accel, mode, brep, nrep, alt,
+		cx->threshold, judged);
 	fprintf(md, "**%zu cells compared, %zu regressed.**\n\n", matched, regressions);
 	fprintf(md, "## Verdict and status changes\n\n");
 	if (cx->n_changes)
@@ -303,8 +301,10 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 	       FILE *out, char *err, size_t errlen)
 {
 	struct json_object *bcells = pb_json_get(base, "cells"), *ncells = pb_json_get(new, "cells");
-	const char *bmode = get_str(pb_json_get(base, "run"), "mode"), *nmode = get_str(pb_json_get(new, "run"), "mode");
-	const char *baccel = get_str(pb_json_get(base, "run"), "accel"), *naccel = get_str(pb_json_get(new, "run"), "accel");
+	const char *bmode = pb_json_str(base, "run.mode", NULL),
+		   *nmode = pb_json_str(new, "run.mode", NULL);
+	const char *baccel = pb_json_str(base, "run.accel", NULL),
+		   *naccel = pb_json_str(new, "run.accel", NULL);
 	size_t n = json_object_array_length(ncells), regressions = 0, matched = 0;
 	struct junit_case *cases = pb_xcalloc(n + 1, sizeof(*cases));
 	struct compare_ctx cx = { .out = out, .verbose = o->verbose };
@@ -326,8 +326,8 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 		return 2;
 	}
 	{
-		const char *bk = get_str(pb_json_get(base, "guest"), "kernel_release");
-		const char *nk = get_str(pb_json_get(new, "guest"), "kernel_release");
+		const char *bk = pb_json_str(base, "guest.kernel_release", NULL);
+		const char *nk = pb_json_str(new, "guest.kernel_release", NULL);
 
 		if (!o->kernels && bk && nk && strcmp(bk, nk)) {
 			snprintf(err, errlen, "the runs are on different kernels (%s, %s): a kernel difference "
@@ -363,8 +363,10 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 							{ "guest", "qemu_version" } };
 
 		for (size_t f = 0; f < ARRAY_SIZE(facts); f++) {
-			const char *b = get_str(pb_json_get(base, facts[f][0]), facts[f][1]);
-			const char *v = get_str(pb_json_get(new, facts[f][0]), facts[f][1]);
+			const char *b =
+				pb_json_str(pb_json_get(base, facts[f][0]), facts[f][1], NULL);
+			const char *v =
+				pb_json_str(pb_json_get(new, facts[f][0]), facts[f][1], NULL);
 
 			if (b && v && strcmp(b, v))
 				fprintf(out, "note: %s.%s differs: '%s' in the base, '%s' in the new run%s\n",
@@ -380,8 +382,9 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *nc = json_object_array_get_idx(ncells, i), *bc;
-		const char *id = get_str(nc, "id"), *workload = get_str(nc, "workload");
-		const char *strategy = get_str(nc, "strategy");
+		const char *id = pb_json_str(nc, "id", NULL),
+			   *workload = pb_json_str(nc, "workload", NULL);
+		const char *strategy = pb_json_str(nc, "strategy", NULL);
 		char line[512];
 
 		cases[i].classname = pb_xstrdup(workload ? workload : "?");
@@ -392,14 +395,17 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 			continue;
 		}
 		matched++;
-		if (strcmp(get_str(bc, "status"), "ok") || strcmp(get_str(nc, "status"), "ok")) {
-			if (!strcmp(get_str(bc, "status"), "ok")) {
-				snprintf(line, sizeof(line), "status: ok -> %s", get_str(nc, "status"));
+		const char *bst = pb_json_str(bc, "status", "?"),
+			   *nst = pb_json_str(nc, "status", "?");
+
+		if (strcmp(bst, "ok") || strcmp(nst, "ok")) {
+			if (!strcmp(bst, "ok")) {
+				snprintf(line, sizeof(line), "status: ok -> %s", nst);
 				note(&cases[i].failure, line);
 			}
-			fprintf(out, "%s: status %s -> %s\n", id, get_str(bc, "status"), get_str(nc, "status"));
-			if (cx.md_changes && strcmp(get_str(bc, "status"), get_str(nc, "status")))
-				md_change(&cx, id, "status", get_str(bc, "status"), get_str(nc, "status"));
+			fprintf(out, "%s: status %s -> %s\n", id, bst, nst);
+			if (cx.md_changes && strcmp(bst, nst))
+				md_change(&cx, id, "status", bst, nst);
 			goto next;
 		}
 		struct json_object *bm = pb_json_get(bc, "metrics"), *nm = pb_json_get(nc, "metrics");
@@ -414,7 +420,8 @@ int pb_compare(struct json_object *base, struct json_object *new, const struct p
 				continue;
 			if (!strcmp(d->unit, "word")) {
 				/* Outcomes compared as words: any change is reported, and a regression. */
-				const char *bv = get_str(bm, d->name), *nv = get_str(nm, d->name);
+				const char *bv = pb_json_str(bm, d->name, NULL),
+					   *nv = pb_json_str(nm, d->name, NULL);
 
 				if ((bv || nv) && (!bv || !nv || strcmp(bv, nv))) {
 					snprintf(line, sizeof(line), "%s: %s -> %s", d->name, bv ? bv : "none",
@@ -441,7 +448,7 @@ next:
 			regressions++;
 	}
 	for (size_t i = 0; i < json_object_array_length(bcells); i++) {
-		const char *id = get_str(json_object_array_get_idx(bcells, i), "id");
+		const char *id = pb_json_str(json_object_array_get_idx(bcells, i), "id", NULL);
 
 		if (id && !find_cell(ncells, id))
 			fprintf(out, "%s: in the base only\n", id);

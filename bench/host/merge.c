@@ -8,13 +8,6 @@
 #include "merge.h"
 #include "util.h"
 
-static const char *str_at(struct json_object *root, const char *path)
-{
-	struct json_object *v = pb_json_path(root, path);
-
-	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "";
-}
-
 static int cmp_plan_index(const void *a, const void *b)
 {
 	uint64_t x = json_object_get_uint64(pb_json_get(*(struct json_object *const *)a, "plan_index"));
@@ -47,7 +40,7 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *sh = str_at(shards[i], "run.shard");
+		const char *sh = pb_json_str(shards[i], "run.shard", "");
 
 		/* No plan has more shards than cells (and kn + 1 must not wrap). */
 		if (sscanf(sh, "%u/%u", &k, &kn) != 2 || !k || k > kn || kn > PB_MAX_CELLS) {
@@ -68,10 +61,13 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 		}
 		seen[k] = true;
 		for (size_t f = 0; f < ARRAY_SIZE(same); f++) {
-			if (strcmp(str_at(shards[0], same[f]), str_at(shards[i], same[f]))) {
-				snprintf(err, errlen, "the shards are not one run: %s is '%s' in the first and "
-					 "'%s' in input %zu", same[f], str_at(shards[0], same[f]),
-					 str_at(shards[i], same[f]), i + 1);
+			if (strcmp(pb_json_str(shards[0], same[f], ""),
+				   pb_json_str(shards[i], same[f], ""))) {
+				snprintf(err, errlen,
+					 "the shards are not one run: %s is '%s' in the first and "
+					 "'%s' in input %zu",
+					 same[f], pb_json_str(shards[0], same[f], ""),
+					 pb_json_str(shards[i], same[f], ""), i + 1);
 				goto fail;
 			}
 		}
@@ -104,7 +100,8 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 		struct json_object *pi = pb_json_get(all[j], "plan_index");
 
 		if (!pi || json_object_get_uint64(pi) != j) {
-			snprintf(err, errlen, "cell %s has plan_index %s where %zu was due", str_at(all[j], "id"),
+			snprintf(err, errlen, "cell %s has plan_index %s where %zu was due",
+				 pb_json_str(all[j], "id", ""),
 				 pi ? json_object_get_string(pi) : "(none)", j);
 			goto fail;
 		}
@@ -130,7 +127,7 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 			struct json_object *r = pb_json_get(shards[i], "run"), *s, *f;
 			unsigned int ki;
 
-			sscanf(str_at(shards[i], "run.shard"), "%u/", &ki);
+			sscanf(pb_json_str(shards[i], "run.shard", ""), "%u/", &ki);
 			if (ki != k)
 				continue;
 			f = json_object_new_object();
@@ -145,8 +142,8 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 			s = pb_json_get(r, "kernel_log_splats");
 			for (size_t j = 0; s && j < json_object_array_length(s); j++)
 				json_object_array_add(splats, json_object_get(json_object_array_get_idx(s, j)));
-			if (strcmp(str_at(shards[i], "run.module_unload"), "ok"))
-				unload = str_at(shards[i], "run.module_unload");
+			if (strcmp(pb_json_str(shards[i], "run.module_unload", ""), "ok"))
+				unload = pb_json_str(shards[i], "run.module_unload", "");
 		}
 	}
 	json_object_object_add(run, "started_at", json_object_get(pb_json_path(shards[0], "run.started_at")));

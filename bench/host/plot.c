@@ -18,22 +18,6 @@
 #include "stats.h"
 #include "util.h"
 
-const char *fig_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = pb_json_get(o, key);
-
-	return v ? json_object_get_string(v) : "";
-}
-
-double fig_num(struct json_object *o, const char *key, const char *field)
-{
-	struct json_object *v = pb_json_get(o, key);
-
-	if (field)
-		v = pb_json_get(v, field);
-	return v ? json_object_get_double(v) : -1;
-}
-
 static struct pb_series *series_get(struct pb_figure *f, const char *label)
 {
 	for (size_t i = 0; i < f->ns; i++)
@@ -51,7 +35,7 @@ void fig_point(struct pb_figure *f, const char *label, double x, double y)
 	char line[64];
 	int n;
 
-	if (!s || x <= 0 || y <= 0)
+	if (!s || !(x > 0) || !(y > 0)) /* absent (NaN), or nothing a log axis can show */
 		return;
 	n = snprintf(line, sizeof(line), "%.10g %.10g\n", x, y);
 	s->data = realloc(s->data, s->len + (size_t)n + 1);

@@ -20,13 +20,6 @@
 #include "util.h"
 #include "workload.h"
 
-static const char *s_at(struct json_object *o, const char *path)
-{
-	struct json_object *v = pb_json_path(o, path);
-
-	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : "?";
-}
-
 /* What makes cells comparable: every parameter but the strategy's own choices. */
 static void group_key(struct json_object *c, char *out, size_t len)
 {
@@ -104,12 +97,13 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		size_t g;
 
-		if (strcmp(s_at(c, "workload"), w->name))
+		if (strcmp(pb_json_str(c, "workload", "?"), w->name))
 			continue;
 		ncells++;
-		if (strcmp(s_at(c, "status"), "ok")) {
-			if (!strcmp(s_at(c, "status"), "unsupported") && !first_unsupported)
-				first_unsupported = s_at(c, "reason");
+		if (strcmp(pb_json_str(c, "status", "?"), "ok")) {
+			if (!strcmp(pb_json_str(c, "status", "?"), "unsupported") &&
+			    !first_unsupported)
+				first_unsupported = pb_json_str(c, "reason", "?");
 			continue;
 		}
 		nok++;
@@ -146,7 +140,8 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 				struct row_stat *r;
 				char path[128];
 
-				if (strcmp(s_at(c, "workload"), w->name) || strcmp(s_at(c, "status"), "ok"))
+				if (strcmp(pb_json_str(c, "workload", "?"), w->name) ||
+				    strcmp(pb_json_str(c, "status", "?"), "ok"))
 					continue;
 				group_key(c, key, sizeof(key));
 				if (strcmp(key, groups[g]))
@@ -367,10 +362,10 @@ static void list_unsupported(struct json_object *run, struct pb_text *skipped)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const char *why = s_at(c, "reason");
+		const char *why = pb_json_str(c, "reason", "?");
 		size_t k;
 
-		if (strcmp(s_at(c, "status"), "unsupported"))
+		if (strcmp(pb_json_str(c, "status", "?"), "unsupported"))
 			continue;
 		for (k = 0; k < nr && strcmp(reasons[k], why); k++)
 			;
@@ -397,7 +392,7 @@ static char *report_of_runnable(struct json_object *run, struct pb_text *skipped
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
 
-		if (strcmp(s_at(c, "status"), "unsupported"))
+		if (strcmp(pb_json_str(c, "status", "?"), "unsupported"))
 			json_object_array_add(out, json_object_get(c));
 	}
 	list_unsupported(run, skipped);
@@ -422,7 +417,7 @@ static struct json_object *run_of_workload(struct json_object *run, const struct
 
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const struct pb_workload *cw = pb_workload_find(s_at(c, "workload"));
+		const struct pb_workload *cw = pb_workload_find(pb_json_str(c, "workload", "?"));
 
 		if (cw == w || (cw && cw->shown_with && !strcmp(cw->shown_with, w->name)))
 			json_object_array_add(out, json_object_get(c));
@@ -460,12 +455,18 @@ static int write_pages(struct json_object *run, const char *outdir, const char *
 			continue;
 		}
 		for (size_t k = 0; k < n; k++)
-			ok += !strcmp(s_at(json_object_array_get_idx(cells, k), "status"), "ok");
+			ok += !strcmp(pb_json_str(json_object_array_get_idx(cells, k), "status", "?"), "ok");
 		report = report_of_runnable(sub, &skipped);
-		pb_text_put(&page, "# %s: %s\n\n[Back to the summary](../README.md). From the run `%s` "
-			    "(pinbench %s, %s on %s, started %s); its `results.json` holds every figure "
-			    "below.\n\n", w->name, what, s_at(run, "run.cmdline"), s_at(run, "pinbench.git_sha"),
-			    s_at(run, "run.mode"), s_at(run, "guest.kernel_release"), s_at(run, "run.started_at"));
+		pb_text_put(
+			&page,
+			"# %s: %s\n\n[Back to the summary](../README.md). From the run `%s` "
+			"(pinbench %s, %s on %s, started %s); its `results.json` holds every figure "
+			"below.\n\n",
+			w->name, what, pb_json_str(run, "run.cmdline", "?"),
+			pb_json_str(run, "pinbench.git_sha", "?"),
+			pb_json_str(run, "run.mode", "?"),
+			pb_json_str(run, "guest.kernel_release", "?"),
+			pb_json_str(run, "run.started_at", "?"));
 		if (skipped.len)
 			pb_text_put(&page, "Cells this mode could not run, by reason:\n\n%s\n", skipped.s);
 		put_demoted(&page, report, 0);
@@ -555,17 +556,24 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 		"[schema.md](schema.md) says what each one means.\n\n", command);
 	pb_text_put(&t, "## How these were measured\n\n");
 	pb_text_put(&t, "- mode **%s**, accelerator **%s** (%s), %s repetition(s) per cell\n",
-	    s_at(root, "run.mode"), s_at(root, "run.accel"), s_at(root, "run.accel_reason"),
-	    s_at(root, "run.repeat"));
+		    pb_json_str(root, "run.mode", "?"), pb_json_str(root, "run.accel", "?"),
+		    pb_json_str(root, "run.accel_reason", "?"),
+		    pb_json_str(root, "run.repeat", "?"));
 	pb_text_put(&t, "- guest kernel %s (%s), %s vCPU(s), %s MiB, clocksource %s\n",
-	    s_at(root, "guest.kernel_release"), s_at(root, "guest.kernel_version"),
-	    s_at(root, "guest.vcpus"), s_at(root, "guest.mem_mib"), s_at(root, "guest.clocksource"));
-	pb_text_put(&t, "- QEMU %s; host %s, %s CPUs, Linux %s\n", s_at(root, "guest.qemu_version"),
-	    s_at(root, "host.cpu_model"), s_at(root, "host.cpus"), s_at(root, "host.kernel_release"));
-	pb_text_put(&t, "- pinbench %s (%s); jobs `%s`; run started %s\n", s_at(root, "pinbench.version"),
-	    s_at(root, "pinbench.git_sha"), s_at(root, "run.job"), s_at(root, "run.started_at"));
-	pb_text_put(&t, "- the run's command: `%s`\n\n", s_at(root, "run.cmdline"));
-	if (!strcmp(s_at(root, "run.mode"), "deterministic"))
+		    pb_json_str(root, "guest.kernel_release", "?"),
+		    pb_json_str(root, "guest.kernel_version", "?"),
+		    pb_json_str(root, "guest.vcpus", "?"), pb_json_str(root, "guest.mem_mib", "?"),
+		    pb_json_str(root, "guest.clocksource", "?"));
+	pb_text_put(&t, "- QEMU %s; host %s, %s CPUs, Linux %s\n",
+		    pb_json_str(root, "guest.qemu_version", "?"),
+		    pb_json_str(root, "host.cpu_model", "?"), pb_json_str(root, "host.cpus", "?"),
+		    pb_json_str(root, "host.kernel_release", "?"));
+	pb_text_put(&t, "- pinbench %s (%s); jobs `%s`; run started %s\n",
+		    pb_json_str(root, "pinbench.version", "?"),
+		    pb_json_str(root, "pinbench.git_sha", "?"), pb_json_str(root, "run.job", "?"),
+		    pb_json_str(root, "run.started_at", "?"));
+	pb_text_put(&t, "- the run's command: `%s`\n\n", pb_json_str(root, "run.cmdline", "?"));
+	if (!strcmp(pb_json_str(root, "run.mode", "?"), "deterministic"))
 		pb_text_put(&t, "Deterministic mode runs TCG with `-icount shift=0`: guest time is the guest's "
 			"instruction count (1 ns each), so a figure is a count of emulated work, the same "
 			"on every host and every run, not a prediction of hardware speed. Compare "
@@ -638,7 +646,9 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 		if (contended) {
 			struct pb_text cindex = { 0 };
 
-			pb_text_put(&t, "## Contended cells (wall mode)\n\n"
+			pb_text_put(
+				&t,
+				"## Contended cells (wall mode)\n\n"
 				"The cells deterministic mode cannot run, because they need two CPUs: the "
 				"device's completion on another CPU than the submitter (irq_completion "
 				"`placement=split`) and two submitters. Their costs are the contended ones "
@@ -648,8 +658,10 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 				"each figure is a mean over the repetitions with the half-width of its 95%% "
 				"interval in the variation table at the end; wall time under TCG is noisy, "
 				"and a difference inside the intervals is not one.\n\n",
-				s_at(contended, "run.accel"), s_at(contended, "guest.vcpus"),
-				s_at(contended, "run.repeat"), s_at(contended, "run.job"));
+				pb_json_str(contended, "run.accel", "?"),
+				pb_json_str(contended, "guest.vcpus", "?"),
+				pb_json_str(contended, "run.repeat", "?"),
+				pb_json_str(contended, "run.job", "?"));
 			skipped = (struct pb_text){ 0 };
 			list_unsupported(contended, &skipped);
 			if (write_pages(contended, outdir, "contended-", "contended cells (wall mode)", &cindex,

@@ -24,23 +24,6 @@
 #define BEGIN_MARK "<!-- pinbench: kernel pairs (pinbench publish --kernels) -->"
 #define END_MARK "<!-- pinbench: end of kernel pairs -->"
 
-static const char *s_of(struct json_object *o, const char *path)
-{
-	struct json_object *v = pb_json_path(o, path);
-
-	return v && !json_object_is_type(v, json_type_null) ? json_object_get_string(v) : NULL;
-}
-
-/* A number at o.path, or NaN. */
-static double num(struct json_object *o, const char *path)
-{
-	struct json_object *v = pb_json_path(o, path);
-
-	if (!v || !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return NAN;
-	return json_object_get_double(v);
-}
-
 static void fig(char *out, size_t len, double v, double scale)
 {
 	if (isnan(v))
@@ -64,7 +47,7 @@ static struct json_object *twin(struct json_object *cells, const char *id)
 {
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const char *cid = s_of(c, "id");
+		const char *cid = pb_json_str(c, "id", NULL);
 
 		if (cid && !strcmp(cid, id))
 			return c;
@@ -74,14 +57,14 @@ static struct json_object *twin(struct json_object *cells, const char *id)
 
 static bool is(struct json_object *c, const char *workload)
 {
-	const char *w = s_of(c, "workload");
+	const char *w = pb_json_str(c, "workload", NULL);
 
 	return w && !strcmp(w, workload);
 }
 
 static bool ok(struct json_object *c)
 {
-	const char *st = s_of(c, "status");
+	const char *st = pb_json_str(c, "status", NULL);
 
 	return st && !strcmp(st, "ok");
 }
@@ -89,14 +72,15 @@ static bool ok(struct json_object *c)
 /* A cell's outcome as a table shows it: the verdict, or its status and why. */
 static void outcome(struct json_object *c, char *out, size_t len)
 {
-	const char *v = s_of(c, "metrics.verdict"), *reason = s_of(c, "reason");
+	const char *v = pb_json_str(c, "metrics.verdict", NULL),
+		   *reason = pb_json_str(c, "reason", NULL);
 
 	if (!c)
 		snprintf(out, len, "not run");
 	else if (ok(c))
 		snprintf(out, len, "%s", v ? v : "ok");
 	else
-		snprintf(out, len, "%s: %.*s", s_of(c, "status") ? s_of(c, "status") : "?",
+		snprintf(out, len, "%s: %.*s", pb_json_str(c, "status", "?"),
 			 reason ? (int)strcspn(reason, "\n|") : 0, reason ? reason : "");
 }
 
@@ -114,7 +98,8 @@ static void stock_dio(struct pb_text *t, const struct pair *p)
 		struct json_object *c = json_object_array_get_idx(cells, i), *n;
 		char f[6][32];
 
-		if (!is(c, "stock_dio") || !(n = twin(nc, s_of(c, "id"))) || !ok(c) || !ok(n))
+		if (!is(c, "stock_dio") || !(n = twin(nc, pb_json_str(c, "id", NULL))) || !ok(c) ||
+		    !ok(n))
 			continue;
 		if (!head) {
 			pb_text_put(t, "### The stock kernel's O_DIRECT (liburing, null_blk)\n\n"
@@ -126,17 +111,17 @@ static void stock_dio(struct pb_text *t, const struct pair *p)
 				    "|---|---|---|---:|---:|---:|---:|---:|\n", p->a, p->b, p->a, p->b);
 			head = true;
 		}
-		fig(f[0], 32, num(c, "metrics.foll_pins_per_io"), 1);
-		fig(f[1], 32, num(n, "metrics.foll_pins_per_io"), 1);
-		fig(f[2], 32, num(c, "metrics.latency_ns.p50"), 1);
-		fig(f[3], 32, num(n, "metrics.latency_ns.p50"), 1);
-		delta(f[4], 32, num(c, "metrics.latency_ns.p50"), num(n, "metrics.latency_ns.p50"));
+		fig(f[0], 32, pb_json_num(c, "metrics.foll_pins_per_io"), 1);
+		fig(f[1], 32, pb_json_num(n, "metrics.foll_pins_per_io"), 1);
+		fig(f[2], 32, pb_json_num(c, "metrics.latency_ns.p50"), 1);
+		fig(f[3], 32, pb_json_num(n, "metrics.latency_ns.p50"), 1);
+		delta(f[4], 32, pb_json_num(c, "metrics.latency_ns.p50"),
+		      pb_json_num(n, "metrics.latency_ns.p50"));
 		pb_text_put(t, "| %s %s B | %s | %s | %s | %s | %s | %s | %s |\n",
-			    s_of(c, "params.rw") ? s_of(c, "params.rw") : "?",
-			    s_of(c, "params.block_size") ? s_of(c, "params.block_size") : "?",
-			    num(c, "params.fixedbufs") == 1 ? "yes" : "no",
-			    s_of(c, "params.completion") ? s_of(c, "params.completion") : "?",
-			    f[0], f[1], f[2], f[3], f[4]);
+			    pb_json_str(c, "params.rw", "?"),
+			    pb_json_str(c, "params.block_size", "?"),
+			    pb_json_num(c, "params.fixedbufs") == 1 ? "yes" : "no",
+			    pb_json_str(c, "params.completion", "?"), f[0], f[1], f[2], f[3], f[4]);
 	}
 	if (head)
 		pb_text_put(t, "\n");
@@ -163,22 +148,25 @@ static void outcomes(struct pb_text *t, const struct pair *p, const char *worklo
 				    trunc ? "truncate p50 (us)" : "stale pages", p->a, p->b);
 			head = true;
 		}
-		n = twin(nc, s_of(c, "id"));
+		n = twin(nc, pb_json_str(c, "id", NULL));
 		pb_cell_label(c, label, sizeof(label));
 		outcome(c, va, sizeof(va));
 		outcome(n, vb, sizeof(vb));
 		changed = strcmp(va, vb);
 		if (trunc) {
-			fig(f[0], 32, ok(c) ? num(c, "metrics.truncate_ns.p50") : NAN, 1e-3);
-			fig(f[1], 32, n && ok(n) ? num(n, "metrics.truncate_ns.p50") : NAN, 1e-3);
+			fig(f[0], 32, ok(c) ? pb_json_num(c, "metrics.truncate_ns.p50") : NAN,
+			    1e-3);
+			fig(f[1], 32, n && ok(n) ? pb_json_num(n, "metrics.truncate_ns.p50") : NAN,
+			    1e-3);
 		} else {
-			fig(f[0], 32, ok(c) ? num(c, "metrics.stale_on_disk") : NAN, 1);
-			fig(f[1], 32, n && ok(n) ? num(n, "metrics.stale_on_disk") : NAN, 1);
+			fig(f[0], 32, ok(c) ? pb_json_num(c, "metrics.stale_on_disk") : NAN, 1);
+			fig(f[1], 32, n && ok(n) ? pb_json_num(n, "metrics.stale_on_disk") : NAN,
+			    1);
 		}
 		pb_text_put(t, "| %s | %s | %s | %s%s%s | %s%s%s | %s | %s |\n",
-			    s_of(c, "params.filesystem") ? s_of(c, "params.filesystem") : "?", label,
-			    trunc ? (s_of(c, "params.truncate_to") ? s_of(c, "params.truncate_to") : "?") :
-				    (num(c, "params.dirty_on_release") == 1 ? "yes" : "no"),
+			    pb_json_str(c, "params.filesystem", "?"), label,
+			    trunc ? (pb_json_str(c, "params.truncate_to", "?")) :
+				    (pb_json_num(c, "params.dirty_on_release") == 1 ? "yes" : "no"),
 			    changed ? "**" : "", va, changed ? "**" : "", changed ? "**" : "", vb,
 			    changed ? "**" : "", f[0], f[1]);
 	}
@@ -196,9 +184,9 @@ static void fixed_buffers(struct pb_text *t, const struct pair *p)
 		struct json_object *c = json_object_array_get_idx(cells, i), *n, *side[2];
 		char what[2][160];
 
-		if (!is(c, "truncate_stock") || num(c, "params.fixedbufs") != 1)
+		if (!is(c, "truncate_stock") || pb_json_num(c, "params.fixedbufs") != 1)
 			continue;
-		n = twin(nc, s_of(c, "id"));
+		n = twin(nc, pb_json_str(c, "id", NULL));
 		side[0] = c;
 		side[1] = n;
 		for (int k = 0; k < 2; k++) {
@@ -206,12 +194,13 @@ static void fixed_buffers(struct pb_text *t, const struct pair *p)
 
 			if (!s || !ok(s))
 				outcome(s, what[k], sizeof(what[k]));
-			else if (num(s, "raw.refused") > 0)
+			else if (pb_json_num(s, "raw.refused") > 0)
 				snprintf(what[k], sizeof(what[k]), "refused (%s)",
-					 s_of(s, "raw.refused_errno") ? s_of(s, "raw.refused_errno") : "?");
+					 pb_json_str(s, "raw.refused_errno", "?"));
 			else
-				snprintf(what[k], sizeof(what[k]), "taken; %.0f reads lost past the cut",
-					 num(s, "metrics.lost"));
+				snprintf(what[k], sizeof(what[k]),
+					 "taken; %.0f reads lost past the cut",
+					 pb_json_num(s, "metrics.lost"));
 		}
 		if (!head) {
 			pb_text_put(t, "### io_uring fixed buffers over a file that is truncated\n\n"
@@ -223,9 +212,8 @@ static void fixed_buffers(struct pb_text *t, const struct pair *p)
 				    "| file system | %s | %s |\n|---|---|---|\n", p->a, p->b);
 			head = true;
 		}
-		pb_text_put(t, "| %s | %s | %s |\n",
-			    s_of(c, "params.filesystem") ? s_of(c, "params.filesystem") : "?", what[0],
-			    what[1]);
+		pb_text_put(t, "| %s | %s | %s |\n", pb_json_str(c, "params.filesystem", "?"),
+			    what[0], what[1]);
 	}
 	if (head)
 		pb_text_put(t, "\n");
@@ -240,7 +228,8 @@ static void gup_fast(struct pb_text *t, const struct pair *p)
 		struct json_object *c = json_object_array_get_idx(cells, i), *n;
 		char f[6][32], label[96];
 
-		if (!is(c, "gup_fast") || !(n = twin(nc, s_of(c, "id"))) || !ok(c) || !ok(n))
+		if (!is(c, "gup_fast") || !(n = twin(nc, pb_json_str(c, "id", NULL))) || !ok(c) ||
+		    !ok(n))
 			continue;
 		if (!head) {
 			pb_text_put(t, "### gup_fast: every strategy's acquire and release\n\n"
@@ -249,20 +238,20 @@ static void gup_fast(struct pb_text *t, const struct pair *p)
 				    "|---|---|---:|---:|---:|---:|---:|---:|---:|\n", p->a, p->b, p->a, p->b);
 			head = true;
 		}
-		fig(f[0], 32, num(c, "metrics.acquire_ns_per_page.p50"), 1);
-		fig(f[1], 32, num(n, "metrics.acquire_ns_per_page.p50"), 1);
-		delta(f[2], 32, num(c, "metrics.acquire_ns_per_page.p50"),
-		      num(n, "metrics.acquire_ns_per_page.p50"));
-		fig(f[3], 32, num(c, "metrics.release_ns_per_page.p50"), 1);
-		fig(f[4], 32, num(n, "metrics.release_ns_per_page.p50"), 1);
-		delta(f[5], 32, num(c, "metrics.release_ns_per_page.p50"),
-		      num(n, "metrics.release_ns_per_page.p50"));
+		fig(f[0], 32, pb_json_num(c, "metrics.acquire_ns_per_page.p50"), 1);
+		fig(f[1], 32, pb_json_num(n, "metrics.acquire_ns_per_page.p50"), 1);
+		delta(f[2], 32, pb_json_num(c, "metrics.acquire_ns_per_page.p50"),
+		      pb_json_num(n, "metrics.acquire_ns_per_page.p50"));
+		fig(f[3], 32, pb_json_num(c, "metrics.release_ns_per_page.p50"), 1);
+		fig(f[4], 32, pb_json_num(n, "metrics.release_ns_per_page.p50"), 1);
+		delta(f[5], 32, pb_json_num(c, "metrics.release_ns_per_page.p50"),
+		      pb_json_num(n, "metrics.release_ns_per_page.p50"));
 		pb_cell_label(c, label, sizeof(label));
 		pb_text_put(t, "| %s | %s%s | %s | %s | %s | %s | %s | %s | %s |\n", label,
-			    s_of(c, "params.backing") ? s_of(c, "params.backing") : "?",
-			    s_of(c, "params.thp") && !strcmp(s_of(c, "params.thp"), "on") ? " THP" : "",
-			    s_of(c, "params.pages_per_call") ? s_of(c, "params.pages_per_call") : "?",
-			    f[0], f[1], f[2], f[3], f[4], f[5]);
+			    pb_json_str(c, "params.backing", "?"),
+			    strcmp(pb_json_str(c, "params.thp", ""), "on") ? "" : " THP",
+			    pb_json_str(c, "params.pages_per_call", "?"), f[0], f[1], f[2], f[3],
+			    f[4], f[5]);
 	}
 	if (head)
 		pb_text_put(t, "\n");
@@ -309,8 +298,10 @@ char *pb_publish_kernel_sections(const char *outdir)
 static int publish_kernels(struct json_object *base, struct json_object *new, const char *const *refs,
 			   size_t nref, const char *outdir, char *err, size_t errlen)
 {
-	struct pair p = { .base = base, .new = new,
-			  .a = s_of(base, "guest.kernel_release"), .b = s_of(new, "guest.kernel_release") };
+	struct pair p = { .base = base,
+			  .new = new,
+			  .a = pb_json_str(base, "guest.kernel_release", NULL),
+			  .b = pb_json_str(new, "guest.kernel_release", NULL) };
 	char fa[128], fb[128], *dir, *path, *readme, *old, *sections, *begin, *end;
 	struct pb_text t = { 0 };
 	int ret = 0;
@@ -320,16 +311,15 @@ static int publish_kernels(struct json_object *base, struct json_object *new, co
 		return -1;
 	}
 	pb_text_put(&t, "## %s against %s\n\n", p.a, p.b);
-	pb_text_put(&t, "Generated by `pinbench publish --kernels` from one A/B run: `%s`. Mode **%s**, "
-		    "accelerator **%s**, %s and %s repetition(s), alternating between the kernels; "
-		    "started %s, pinbench %s. Figures are the medians over the repetitions.\n\n",
-		    s_of(base, "run.cmdline") ? s_of(base, "run.cmdline") : "?",
-		    s_of(base, "run.mode") ? s_of(base, "run.mode") : "?",
-		    s_of(base, "run.accel") ? s_of(base, "run.accel") : "?",
-		    s_of(base, "run.repeat") ? s_of(base, "run.repeat") : "?",
-		    s_of(new, "run.repeat") ? s_of(new, "run.repeat") : "?",
-		    s_of(base, "run.started_at") ? s_of(base, "run.started_at") : "?",
-		    s_of(base, "pinbench.version") ? s_of(base, "pinbench.version") : "?");
+	pb_text_put(
+		&t,
+		"Generated by `pinbench publish --kernels` from one A/B run: `%s`. Mode **%s**, "
+		"accelerator **%s**, %s and %s repetition(s), alternating between the kernels; "
+		"started %s, pinbench %s. Figures are the medians over the repetitions.\n\n",
+		pb_json_str(base, "run.cmdline", "?"), pb_json_str(base, "run.mode", "?"),
+		pb_json_str(base, "run.accel", "?"), pb_json_str(base, "run.repeat", "?"),
+		pb_json_str(new, "run.repeat", "?"), pb_json_str(base, "run.started_at", "?"),
+		pb_json_str(base, "pinbench.version", "?"));
 	stock_dio(&t, &p);
 	outcomes(&t, &p, "truncate_under_dma", "truncate_under_dma: what became of the device's data",
 		 "Each strategy, and the stock kernel as the GUP user (rows \"stock\"), while the file "

@@ -14,8 +14,7 @@
 #include "table.h"
 #include "util.h"
 
-/* A field as text ("?" when absent); a count as a table shows it; a member (NULL when absent). */
-const char *md_str(struct json_object *o, const char *key);
+/* A count as a table shows it; a member (NULL when absent). Fields: pb_json_str(), pb_json_num(). */
 const char *md_count(struct json_object *o, const char *key);
 struct json_object *md_obj(struct json_object *o, const char *key);
 /* A params value as a number. */
@@ -60,9 +59,6 @@ struct pb_figure {
 	size_t ns;
 };
 
-/* A field of a cell as text ("" when absent); a number, or a summary's field (-1 when absent). */
-const char *fig_str(struct json_object *o, const char *key);
-double fig_num(struct json_object *o, const char *key, const char *field);
 /* Add point (x, y) to the series labelled label. */
 void fig_point(struct pb_figure *f, const char *label, double x, double y);
 void fig_free(struct pb_figure *f);

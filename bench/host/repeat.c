@@ -9,13 +9,6 @@
 #include "stats.h"
 #include "util.h"
 
-static const char *get_str(struct json_object *o, const char *key)
-{
-	struct json_object *v = pb_json_get(o, key);
-
-	return v ? json_object_get_string(v) : "";
-}
-
 static bool is_number(struct json_object *v)
 {
 	return v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int));
@@ -252,7 +245,7 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 		return json_object_get(reps[0]);
 	ok = pb_xcalloc(n, sizeof(*ok));
 	for (size_t i = 0; i < n; i++) {
-		const char *st = get_str(reps[i], "status");
+		const char *st = pb_json_str(reps[i], "status", "");
 
 		if (!strcmp(st, "ok"))
 			ok[nok++] = reps[i];
@@ -271,14 +264,15 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 	}
 	if (first_failed < n) {
 		reason = pb_asprintf("repetition %zu of %zu: %s", first_failed + 1, n,
-				     get_str(reps[first_failed], "reason"));
+				     pb_json_str(reps[first_failed], "reason", ""));
 		json_object_object_add(c, "status", json_object_new_string("failed"));
 	} else if (nunsup == n) {
-		reason = pb_xstrdup(get_str(reps[0], "reason"));
+		reason = pb_xstrdup(pb_json_str(reps[0], "reason", ""));
 		json_object_object_add(c, "status", json_object_new_string("unsupported"));
 	} else if (nunsup) {
-		reason = pb_asprintf("unsupported in repetition %zu of %zu only: %s", first_unsup + 1, n,
-				     get_str(reps[first_unsup], "reason"));
+		reason = pb_asprintf("unsupported in repetition %zu of %zu only: %s",
+				     first_unsup + 1, n,
+				     pb_json_str(reps[first_unsup], "reason", ""));
 		json_object_object_add(c, "status", json_object_new_string("failed"));
 	} else {
 		reason = pb_xstrdup("");
@@ -319,8 +313,10 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 			rel += json_object_get_uint64(pb_json_get(b, "released"));
 		for (size_t j = 0; k && j < json_object_array_length(k); j++)
 			json_object_array_add(klog, json_object_get(json_object_array_get_idx(k, j)));
-		json_object_object_add(r, "status", json_object_new_string(get_str(reps[i], "status")));
-		json_object_object_add(r, "reason", json_object_new_string(get_str(reps[i], "reason")));
+		json_object_object_add(r, "status",
+				       json_object_new_string(pb_json_str(reps[i], "status", "")));
+		json_object_object_add(r, "reason",
+				       json_object_new_string(pb_json_str(reps[i], "reason", "")));
 		json_object_array_add(list, r);
 	}
 	json_object_object_add(bal, "acquired", bal_known ? json_object_new_uint64(acq) : NULL);

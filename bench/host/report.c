@@ -14,15 +14,6 @@
 #include "workload.h"
 #include "util.h"
 
-const char *md_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
-		return "?";
-	return json_object_get_string(v);
-}
-
 /*
  * A count as a table shows it: whole, or with one decimal when it is a
  * mean over repetitions. Rotating buffers: several per printf.
@@ -79,19 +70,20 @@ void md_tnum(struct pb_table *t, struct json_object *v, void (*fmt)(char *, size
 /* The status cell: the status, and its reason's first line (the rest stays in results.json). */
 void md_tstatus(struct pb_table *t, struct json_object *c)
 {
-	const char *reason = md_str(c, "reason");
+	const char *reason = pb_json_str(c, "reason", "?");
 
-	pb_table_text(t, "%s%s%.*s", md_str(c, "status"), *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+	pb_table_text(t, "%s%s%.*s", pb_json_str(c, "status", "?"), *reason ? ": " : "",
+		      (int)strcspn(reason, "\n"), reason);
 }
 
 bool md_row_ok(struct json_object *c)
 {
-	return !strncmp(md_str(c, "status"), "ok", 2);
+	return !strncmp(pb_json_str(c, "status", "?"), "ok", 2);
 }
 
 unsigned long long md_param_ull(struct json_object *c, const char *key)
 {
-	return strtoull(md_str(md_obj(c, "params"), key), NULL, 10);
+	return strtoull(pb_json_str(md_obj(c, "params"), key, "?"), NULL, 10);
 }
 
 /* Where v stands in order (n entries); n when it is not there. */
@@ -167,9 +159,9 @@ static void other_cells_section(struct pb_text *b, struct json_object *cells)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i);
-		const char *reason = md_str(c, "reason");
+		const char *reason = pb_json_str(c, "reason", "?");
 
-		const struct pb_workload *w = pb_workload_find(md_str(c, "workload"));
+		const struct pb_workload *w = pb_workload_find(pb_json_str(c, "workload", "?"));
 
 		/* Rows of a workload that has a section, or is shown in another's, are there. */
 		if (w && (w->report || w->shown_with))
@@ -177,8 +169,9 @@ static void other_cells_section(struct pb_text *b, struct json_object *cells)
 		if (!any)
 			pb_text_put(b, "## Other cells\n\n| cell | status |\n|---|---|\n");
 		any = true;
-		pb_text_put(b, "| %s | %s%s%.*s |\n", md_str(c, "id"), md_str(c, "status"), *reason ? ": " : "",
-		     (int)strcspn(reason, "\n"), reason);
+		pb_text_put(b, "| %s | %s%s%.*s |\n", pb_json_str(c, "id", "?"),
+			    pb_json_str(c, "status", "?"), *reason ? ": " : "",
+			    (int)strcspn(reason, "\n"), reason);
 	}
 	if (any)
 		pb_text_put(b, "\n");
@@ -200,7 +193,7 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 
 		if (!st)
 			continue;
-		const struct pb_workload *w = pb_workload_find(md_str(c, "workload"));
+		const struct pb_workload *w = pb_workload_find(pb_json_str(c, "workload", "?"));
 
 		for (size_t k = 0; w && k < w->nr_metrics; k++) {
 			const struct pb_metric_def *d = &w->metrics[k];
@@ -225,10 +218,12 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 						 "|---|---|---:|---:|---:|---:|\n");
 					any = true;
 				}
-				pb_text_put(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n", row ? "" : md_str(c, "id"),
-				     path, d->unit, json_object_get_double(md_obj(s, "mean")),
-				     json_object_get_double(md_obj(s, "ci95")),
-				     100.0 * json_object_get_double(md_obj(s, "cv")), md_str(s, "n"));
+				pb_text_put(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n",
+					    row ? "" : pb_json_str(c, "id", "?"), path, d->unit,
+					    json_object_get_double(md_obj(s, "mean")),
+					    json_object_get_double(md_obj(s, "ci95")),
+					    100.0 * json_object_get_double(md_obj(s, "cv")),
+					    pb_json_str(s, "n", "?"));
 				row = true;
 			} while (*f);
 		}
@@ -246,33 +241,41 @@ char *pb_report_md_view(struct json_object *root)
 	size_t ok = 0, unsup = 0, failed = 0, n = json_object_array_length(cells);
 
 	for (size_t i = 0; i < n; i++) {
-		const char *st = md_str(json_object_array_get_idx(cells, i), "status");
+		const char *st = pb_json_str(json_object_array_get_idx(cells, i), "status", "?");
 
 		ok += !strcmp(st, "ok");
 		unsup += !strcmp(st, "unsupported");
 		failed += !strcmp(st, "failed");
 	}
-	pb_text_put(&b, "# pinbench: %s\n\n", md_str(run, "name"));
+	pb_text_put(&b, "# pinbench: %s\n\n", pb_json_str(run, "name", "?"));
 	pb_text_put(&b, "- cells: %zu ok, %zu unsupported, %zu failed (of %zu)\n", ok, unsup, failed, n);
-	pb_text_put(&b, "- guest: Linux %s, %s vCPUs, %s MiB, QEMU %s, accelerator **%s**, mode **%s**, "
-		 "clocksource %s (clock read %s ns)\n",
-	     md_str(guest, "kernel_release"), md_str(guest, "vcpus"), md_str(guest, "mem_mib"),
-	     md_str(guest, "qemu_version"), md_str(run, "accel"), md_str(run, "mode"),
-	     md_str(guest, "clocksource"), md_str(guest, "clock_read_ns"));
+	pb_text_put(
+		&b,
+		"- guest: Linux %s, %s vCPUs, %s MiB, QEMU %s, accelerator **%s**, mode **%s**, "
+		"clocksource %s (clock read %s ns)\n",
+		pb_json_str(guest, "kernel_release", "?"), pb_json_str(guest, "vcpus", "?"),
+		pb_json_str(guest, "mem_mib", "?"), pb_json_str(guest, "qemu_version", "?"),
+		pb_json_str(run, "accel", "?"), pb_json_str(run, "mode", "?"),
+		pb_json_str(guest, "clocksource", "?"), pb_json_str(guest, "clock_read_ns", "?"));
 	if (md_obj(guest, "topology"))
-		pb_text_put(&b, "- guest topology (hwloc): %s package(s), %s NUMA node(s), %s core(s), %s PU(s)\n",
-		     md_str(md_obj(guest, "topology"), "packages"), md_str(md_obj(guest, "topology"), "numa_nodes"),
-		     md_str(md_obj(guest, "topology"), "cores"), md_str(md_obj(guest, "topology"), "pus"));
-	pb_text_put(&b, "- host: %s, %s CPUs, Linux %s\n", md_str(host, "cpu_model"), md_str(host, "cpus"),
-	     md_str(host, "kernel_release"));
+		pb_text_put(
+			&b,
+			"- guest topology (hwloc): %s package(s), %s NUMA node(s), %s core(s), %s PU(s)\n",
+			pb_json_str(guest, "topology.packages", "?"),
+			pb_json_str(guest, "topology.numa_nodes", "?"),
+			pb_json_str(guest, "topology.cores", "?"),
+			pb_json_str(guest, "topology.pus", "?"));
+	pb_text_put(&b, "- host: %s, %s CPUs, Linux %s\n", pb_json_str(host, "cpu_model", "?"),
+		    pb_json_str(host, "cpus", "?"), pb_json_str(host, "kernel_release", "?"));
 	{
 		char boot[32];
 
 		md_num(boot, sizeof(boot), md_obj(run, "boot_to_first_cell_s"));
 		pb_text_put(&b, "- pinbench %s (%s), started %s, boot to first cell %s s (wall)\n",
-		     md_str(pb, "version"), md_str(pb, "git_sha"), md_str(run, "started_at"), boot);
+			    pb_json_str(pb, "version", "?"), pb_json_str(pb, "git_sha", "?"),
+			    pb_json_str(run, "started_at", "?"), boot);
 	}
-	pb_text_put(&b, "- command: `%s`\n", md_str(run, "cmdline"));
+	pb_text_put(&b, "- command: `%s`\n", pb_json_str(run, "cmdline", "?"));
 	if (json_object_get_int(md_obj(run, "repeat")) > 1)
 		pb_text_put(&b, "- **%d repetitions** per cell: every figure below is the mean over the "
 			 "repetitions that were ok; the section \"Variation over repetitions\" gives the "
@@ -293,9 +296,10 @@ char *pb_report_md_view(struct json_object *root)
 
 	splats = md_obj(run, "kernel_log_splats");
 	pb_text_put(&b, "## Guest kernel log\n\n");
-	pb_text_put(&b, "- module unload: %s\n", md_str(run, "module_unload"));
+	pb_text_put(&b, "- module unload: %s\n", pb_json_str(run, "module_unload", "?"));
 	if (md_obj(run, "guest_problem"))
-		pb_text_put(&b, "- **guest problem:** %s\n", md_str(run, "guest_problem"));
+		pb_text_put(&b, "- **guest problem:** %s\n",
+			    pb_json_str(run, "guest_problem", "?"));
 	if (splats && json_object_array_length(splats)) {
 		pb_text_put(&b, "- **splats outside any cell's verdict:**\n");
 		for (size_t i = 0; i < json_object_array_length(splats); i++)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include "report.h"
 #include "results.h"
+#include "util.h"
 
 static const char *raw_ok =
 	"{\"pages_per_call\":4,\"nr_pages\":8,\"calls_per_round\":2,\"huge_pages_seen\":0,"
@@ -427,6 +428,33 @@ static void test_report_rows_whole(void **state)
 	json_object_put(r);
 }
 
+/* The one getter: text and numbers by path; hostile types give the default, never JSON text. */
+static void test_json_getter(void **state)
+{
+	struct json_object *o = json_tokener_parse(
+		"{\"run\":{\"mode\":\"wall\",\"repeat\":3,\"ok\":true,\"n\":null,"
+		"\"obj\":{\"a\":1},\"arr\":[1],\"num\":\"12\"},\"x\":2.5}");
+
+	(void)state;
+	assert_string_equal(pb_json_str(o, "run.mode", "?"), "wall");
+	assert_string_equal(pb_json_str(o, "run.repeat", "?"), "3");
+	assert_string_equal(pb_json_str(o, "run.ok", "?"), "true");
+	assert_string_equal(pb_json_str(o, "run.n", "?"), "?");
+	assert_string_equal(pb_json_str(o, "run.obj", "?"), "?");
+	assert_string_equal(pb_json_str(o, "run.arr", "?"), "?");
+	assert_null(pb_json_str(o, "run.none", NULL));
+	assert_null(pb_json_str(o, "run.mode.deeper", NULL));
+	assert_null(pb_json_str(NULL, "run", NULL));
+	assert_true(pb_json_num(o, "x") == 2.5);
+	assert_true(pb_json_num(o, "run.repeat") == 3);
+	assert_true(isnan(pb_json_num(o, "run.num")));	/* a string is not a number */
+	assert_true(isnan(pb_json_num(o, "run.ok")));
+	assert_true(isnan(pb_json_num(o, "run.n")));
+	assert_true(isnan(pb_json_num(o, "run.none")));
+	assert_true(isnan(pb_json_num(NULL, "x")));
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_results_check),
 		cmocka_unit_test(test_report_golden),
 		cmocka_unit_test(test_report_rows_whole),
+		cmocka_unit_test(test_json_getter),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);

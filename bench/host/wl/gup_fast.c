@@ -133,8 +133,9 @@ static const struct pb_headline headlines[] = {
 static void gup_fast_group(struct json_object *params, char *out, size_t len)
 {
 	snprintf(out, len, "backing=%s thp=%s longterm=%s write=%s buffer_pages=%s",
-		 md_str(params, "backing"), md_str(params, "thp"), md_str(params, "longterm"),
-		 md_str(params, "write"), md_str(params, "buffer_pages"));
+		 pb_json_str(params, "backing", "?"), pb_json_str(params, "thp", "?"),
+		 pb_json_str(params, "longterm", "?"), pb_json_str(params, "write", "?"),
+		 pb_json_str(params, "buffer_pages", "?"));
 }
 
 static const char *const part_names[] = {
@@ -166,7 +167,7 @@ static void breakdown_table(struct pb_text *b, struct json_object *const *rows, 
 	for (size_t k = 0; k < n; k++) {
 		struct json_object *c = rows[k];
 
-		if (strcmp(md_str(c, "workload"), "gup_fast"))
+		if (strcmp(pb_json_str(c, "workload", "?"), "gup_fast"))
 			continue;
 		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
 		if (strcmp(key, group))
@@ -192,7 +193,7 @@ static void breakdown_table(struct pb_text *b, struct json_object *const *rows, 
 		bool row = false;
 		char label[64], f[32];
 
-		if (strcmp(md_str(c, "workload"), "gup_fast"))
+		if (strcmp(pb_json_str(c, "workload", "?"), "gup_fast"))
 			continue;
 		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
 		if (strcmp(key, group))
@@ -202,7 +203,7 @@ static void breakdown_table(struct pb_text *b, struct json_object *const *rows, 
 		if (!row)
 			continue;
 		pb_cell_label(c, label, sizeof(label));
-		pb_text_put(b, "| %s | %s |", md_str(md_obj(c, "params"), "pages_per_call"), label);
+		pb_text_put(b, "| %s | %s |", pb_json_str(c, "params.pages_per_call", "?"), label);
 		for (size_t p = 0; p < PINBENCH_PART_NR; p++) {
 			if (!has[p])
 				continue;
@@ -222,7 +223,8 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 	size_t ng = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(md_str(json_object_array_get_idx(cells, i), "workload"), "gup_fast"))
+		if (!strcmp(pb_json_str(json_object_array_get_idx(cells, i), "workload", "?"),
+			    "gup_fast"))
 			ng++;
 	if (!ng) {
 		free(groups);
@@ -241,7 +243,7 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 		struct json_object *c = json_object_array_get_idx(cells, i);
 		char key[256];
 
-		if (strcmp(md_str(c, "workload"), "gup_fast"))
+		if (strcmp(pb_json_str(c, "workload", "?"), "gup_fast"))
 			continue;
 		gup_fast_group(md_obj(c, "params"), key, sizeof(key));
 		md_add_group(groups, &ng, key);
@@ -273,14 +275,14 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 			struct json_object *m = md_obj(c, "metrics"), *bal = md_obj(c, "pin_balance");
 			char key[256], label[64];
 
-			if (strcmp(md_str(c, "workload"), "gup_fast"))
+			if (strcmp(pb_json_str(c, "workload", "?"), "gup_fast"))
 				continue;
 			gup_fast_group(md_obj(c, "params"), key, sizeof(key));
 			if (strcmp(key, groups[g]))
 				continue;
 			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, md_row_ok(c));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "pages_per_call"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.pages_per_call", "?"));
 			pb_table_text(t, "%s", label);
 			md_tnum(t, md_obj(m, "acquire_phase_ns_per_page"), md_num);
 			md_tnum(t, md_obj(md_obj(m, "acquire_ns_per_page"), "p50"), md_num);
@@ -289,7 +291,8 @@ static void gup_fast_section(struct pb_text *b, struct json_object *cells, doubl
 			md_tnum(t, md_obj(md_obj(m, "release_ns_per_page"), "p50"), md_num);
 			md_tnum(t, md_obj(md_obj(m, "release_ns_per_page"), "p99"), md_num);
 			md_tnum(t, md_obj(m, "calls_per_s"), md_num);
-			pb_table_text(t, "%s/%s", md_str(bal, "acquired"), md_str(bal, "released"));
+			pb_table_text(t, "%s/%s", pb_json_str(bal, "acquired", "?"),
+				      pb_json_str(bal, "released", "?"));
 			md_tstatus(t, c);
 		}
 		pb_table_render(t, b);
@@ -314,15 +317,20 @@ static int plot_gup_fast(struct json_object *cells, const char *dir, char *err, 
 		struct json_object *m = pb_json_get(c, "metrics");
 		char label[96], l2[128];
 
-		if (strcmp(fig_str(c, "workload"), "gup_fast") || strcmp(fig_str(c, "status"), "ok") ||
-		    strcmp(fig_str(p, "backing"), "anon") || strcmp(fig_str(p, "thp"), "off") ||
-		    strcmp(fig_str(p, "longterm"), "0") || strcmp(fig_str(p, "write"), "1"))
+		if (strcmp(pb_json_str(c, "workload", ""), "gup_fast") ||
+		    strcmp(pb_json_str(c, "status", ""), "ok") ||
+		    strcmp(pb_json_str(p, "backing", ""), "anon") ||
+		    strcmp(pb_json_str(p, "thp", ""), "off") ||
+		    strcmp(pb_json_str(p, "longterm", ""), "0") ||
+		    strcmp(pb_json_str(p, "write", ""), "1"))
 			continue;
 		pb_cell_label(c, label, sizeof(label));
 		snprintf(l2, sizeof(l2), "%s acquire", label);
-		fig_point(&f, l2, fig_num(p, "pages_per_call", NULL), fig_num(m, "acquire_phase_ns_per_page", NULL));
+		fig_point(&f, l2, pb_json_num(p, "pages_per_call"),
+			  pb_json_num(m, "acquire_phase_ns_per_page"));
 		snprintf(l2, sizeof(l2), "%s release", label);
-		fig_point(&f, l2, fig_num(p, "pages_per_call", NULL), fig_num(m, "release_phase_ns_per_page", NULL));
+		fig_point(&f, l2, pb_json_num(p, "pages_per_call"),
+			  pb_json_num(m, "release_phase_ns_per_page"));
 	}
 	return fig_draw(dir, &f, err, errlen);
 }

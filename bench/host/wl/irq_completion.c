@@ -209,22 +209,25 @@ static const char notes[] =
 /* irq_completion: the parameters a table is about (context and rate are its rows and columns). */
 static void irq_group(struct json_object *params, char *out, size_t len)
 {
-	snprintf(out, len, "rw=%s pages_per_io=%s queue_depth=%s coalesce=%s placement=%s "
-		 "max_backlog=%s longterm=%s", md_str(params, "rw"), md_str(params, "pages_per_io"),
-		 md_str(params, "queue_depth"), md_str(params, "coalesce"), md_str(params, "placement"),
-		 md_str(params, "max_backlog"), md_str(params, "longterm"));
+	snprintf(out, len,
+		 "rw=%s pages_per_io=%s queue_depth=%s coalesce=%s placement=%s "
+		 "max_backlog=%s longterm=%s",
+		 pb_json_str(params, "rw", "?"), pb_json_str(params, "pages_per_io", "?"),
+		 pb_json_str(params, "queue_depth", "?"), pb_json_str(params, "coalesce", "?"),
+		 pb_json_str(params, "placement", "?"), pb_json_str(params, "max_backlog", "?"),
+		 pb_json_str(params, "longterm", "?"));
 }
 
 static bool is_irq(struct json_object *c)
 {
-	return !strcmp(md_str(c, "workload"), "irq_completion");
+	return !strcmp(pb_json_str(c, "workload", "?"), "irq_completion");
 }
 
 static size_t context_rank(struct json_object *c)
 {
 	static const char *const order[] = { "hardirq", "softirq", "process" };
 
-	return md_rank(md_str(md_obj(c, "params"), "context"), order, ARRAY_SIZE(order));
+	return md_rank(pb_json_str(c, "params.context", "?"), order, ARRAY_SIZE(order));
 }
 
 /* irq_completion rows: by context, then offered rate, then cell order. */
@@ -253,15 +256,16 @@ static void irq_highest(struct json_object **in, size_t ni, const char *group, c
 
 		irq_group(md_obj(c, "params"), key, sizeof(key));
 		pb_cell_label(c, l, sizeof(l));
-		if (strcmp(key, group) || strcmp(l, label) || strcmp(md_str(md_obj(c, "params"), "context"), ctx))
+		if (strcmp(key, group) || strcmp(l, label) ||
+		    strcmp(pb_json_str(c, "params.context", "?"), ctx))
 			continue;
 		top = md_param_ull(c, "rate_hz");
 		if (why)
 			continue;
-		if (strcmp(md_str(c, "status"), "ok"))
-			why = md_str(c, "status");
+		if (strcmp(pb_json_str(c, "status", "?"), "ok"))
+			why = pb_json_str(c, "status", "?");
 		else if (!sus || !json_object_get_boolean(sus))
-			why = md_str(md_obj(c, "metrics"), "limit");
+			why = pb_json_str(c, "metrics.limit", "?");
 		else
 			best = top;
 		if (why)
@@ -365,8 +369,8 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 				continue;
 			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, md_row_ok(c));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "context"));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "rate_hz"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.context", "?"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.rate_hz", "?"));
 			pb_table_text(t, "%s", label);
 			if (!sus)	/* not measured: every figure "-" */
 				m = NULL;
@@ -386,8 +390,10 @@ static void irq_section(struct pb_text *b, struct json_object *cells)
 			else
 				pb_table_text(t, "-");
 			md_tnum(t, md_obj(m, "completion_cpu_ns_per_completion"), md_num);
-			pb_table_text(t, "%s", !sus ? "-" : json_object_get_boolean(sus) ? "sustained" :
-				      md_str(m, "limit"));
+			pb_table_text(t, "%s",
+				      !sus			   ? "-" :
+				      json_object_get_boolean(sus) ? "sustained" :
+								     pb_json_str(m, "limit", "?"));
 			md_tstatus(t, c);
 		}
 		pb_table_render(t, b);

@@ -49,7 +49,7 @@ static void report(struct pb_text *b, struct json_object *root)
 	for (size_t i = 0; i < json_object_array_length(cells); i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *m = md_obj(c, "metrics");
 
-		if (strcmp(md_str(c, "workload"), "noop"))
+		if (strcmp(pb_json_str(c, "workload", "?"), "noop"))
 			continue;
 		if (!t) {
 			pb_text_put(b, "## noop\n\nThe harness floor: the timed loop with an acquire and a release "
@@ -64,7 +64,7 @@ static void report(struct pb_text *b, struct json_object *root)
 			pb_table_col(t, "status", false, PB_NEITHER, false);
 		}
 		pb_table_row(t, md_row_ok(c));
-		pb_table_text(t, "%s", md_str(md_obj(c, "params"), "calls"));
+		pb_table_text(t, "%s", pb_json_str(c, "params.calls", "?"));
 		md_tnum(t, md_obj(md_obj(m, "call_ns"), "p50"), md_num);
 		md_tnum(t, md_obj(md_obj(m, "call_ns"), "p99"), md_num);
 		md_tnum(t, md_obj(m, "phase_ns_per_call"), md_num);

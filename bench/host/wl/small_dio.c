@@ -139,27 +139,25 @@ static const char notes[] =
 /* small_dio and stock_dio share tables: the stock kernel's rows beside the strategies'. */
 static void small_dio_group(struct json_object *params, char *out, size_t len)
 {
-	struct json_object *v;
-	const char *lt = json_object_object_get_ex(params, "longterm", &v) ? md_str(params, "longterm") : "0";
-	/* The stock kernel's rows are one thread each. */
-	const char *subs = json_object_object_get_ex(params, "submitters", &v) ?
-			   md_str(params, "submitters") : "1";
+	const char *comp = pb_json_str(params, "completion", "?");
+	bool hardirq = !strcmp(comp, "hardirq");
 
-	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s submitters=%s", md_str(params, "rw"),
-		 md_str(params, "completion"),
-		 strcmp(md_str(params, "completion"), "hardirq") ? "" : " completion_nsec=",
-		 strcmp(md_str(params, "completion"), "hardirq") ? "" : md_str(params, "completion_nsec"),
-		 lt, subs);
+	/* The stock kernel's rows are one thread each, with no longterm choice. */
+	snprintf(out, len, "rw=%s completion=%s%s%s longterm=%s submitters=%s",
+		 pb_json_str(params, "rw", "?"), comp, hardirq ? " completion_nsec=" : "",
+		 hardirq ? pb_json_str(params, "completion_nsec", "?") : "",
+		 pb_json_str(params, "longterm", "0"), pb_json_str(params, "submitters", "1"));
 }
 
 static bool is_dio(struct json_object *c)
 {
-	return !strcmp(md_str(c, "workload"), "small_dio") || !strcmp(md_str(c, "workload"), "stock_dio");
+	return !strcmp(pb_json_str(c, "workload", "?"), "small_dio") ||
+	       !strcmp(pb_json_str(c, "workload", "?"), "stock_dio");
 }
 
 static bool is_stock(struct json_object *c)
 {
-	return !strcmp(md_str(c, "workload"), "stock_dio");
+	return !strcmp(pb_json_str(c, "workload", "?"), "stock_dio");
 }
 
 /*
@@ -176,8 +174,9 @@ static void stock_ref_cost(struct pb_text *b, struct json_object **in, size_t ni
 		struct json_object *c = in[i], *m0, *m1;
 
 		small_dio_group(md_obj(c, "params"), key, sizeof(key));
-		if (!is_stock(c) || strcmp(key, group) || strcmp(md_str(md_obj(c, "params"), "engine"), "liburing") ||
-		    strcmp(md_str(md_obj(c, "params"), "fixedbufs"), "0"))
+		if (!is_stock(c) || strcmp(key, group) ||
+		    strcmp(pb_json_str(c, "params.engine", "?"), "liburing") ||
+		    strcmp(pb_json_str(c, "params.fixedbufs", "?"), "0"))
 			continue;
 		m0 = md_obj(md_obj(c, "metrics"), "task_clock_ns_per_io");
 		for (size_t k = 0; k < ni; k++) {
@@ -185,8 +184,8 @@ static void stock_ref_cost(struct pb_text *b, struct json_object **in, size_t ni
 
 			small_dio_group(md_obj(d, "params"), key, sizeof(key));
 			if (!is_stock(d) || strcmp(key, group) ||
-			    strcmp(md_str(md_obj(d, "params"), "engine"), "liburing") ||
-			    strcmp(md_str(md_obj(d, "params"), "fixedbufs"), "1") ||
+			    strcmp(pb_json_str(d, "params.engine", "?"), "liburing") ||
+			    strcmp(pb_json_str(d, "params.fixedbufs", "?"), "1") ||
 			    md_param_ull(c, "block_size") != md_param_ull(d, "block_size") ||
 			    md_param_ull(c, "queue_depth") != md_param_ull(d, "queue_depth"))
 				continue;
@@ -197,9 +196,10 @@ static void stock_ref_cost(struct pb_text *b, struct json_object **in, size_t ni
 				pb_text_put(b, "Stock kernel, page references per I/O (liburing task clock per I/O, "
 					"fixedbufs=0 minus fixedbufs=1):");
 			any = true;
-			pb_text_put(b, " %s B QD%s: %.0f ns;", md_str(md_obj(c, "params"), "block_size"),
-			     md_str(md_obj(c, "params"), "queue_depth"),
-			     json_object_get_double(m0) - json_object_get_double(m1));
+			pb_text_put(b, " %s B QD%s: %.0f ns;",
+				    pb_json_str(c, "params.block_size", "?"),
+				    pb_json_str(c, "params.queue_depth", "?"),
+				    json_object_get_double(m0) - json_object_get_double(m1));
 		}
 	}
 	if (any)
@@ -276,8 +276,8 @@ static void small_dio_section(struct pb_text *b, struct json_object *cells)
 				continue;
 			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, md_row_ok(c));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "block_size"));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "queue_depth"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.block_size", "?"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.queue_depth", "?"));
 			pb_table_text(t, "%s", label);
 			/* No latency: nothing ran. Stock rows: the kernel's own path, no strategy steps. */
 			if (!lat)
@@ -335,16 +335,21 @@ static int plot_small_dio(struct json_object *cells, const char *dir, char *err,
 				if (!h)
 					h = pb_json_get(pb_json_get(c, "raw"), "latency_ns");
 
-				if ((strcmp(fig_str(c, "workload"), "small_dio") &&
-				     strcmp(fig_str(c, "workload"), "stock_dio")) ||
-				    strcmp(fig_str(c, "status"), "ok") || strcmp(fig_str(p, "rw"), rws[r]) ||
-				    strcmp(fig_str(p, "completion"), comps[k]) || fig_num(p, "queue_depth", NULL) != 1 ||
-				    (pb_json_get(p, "submitters") && fig_num(p, "submitters", NULL) != 1) ||
-				    (pb_json_get(p, "longterm") && fig_num(p, "longterm", NULL) != 0))
+				if ((strcmp(pb_json_str(c, "workload", ""), "small_dio") &&
+				     strcmp(pb_json_str(c, "workload", ""), "stock_dio")) ||
+				    strcmp(pb_json_str(c, "status", ""), "ok") ||
+				    strcmp(pb_json_str(p, "rw", ""), rws[r]) ||
+				    strcmp(pb_json_str(p, "completion", ""), comps[k]) ||
+				    pb_json_num(p, "queue_depth") != 1 ||
+				    (pb_json_get(p, "submitters") &&
+				     pb_json_num(p, "submitters") != 1) ||
+				    (pb_json_get(p, "longterm") && pb_json_num(p, "longterm") != 0))
 					continue;
 				pb_cell_label(c, label, sizeof(label));
-				fig_point(&io, label, fig_num(p, "block_size", NULL), fig_num(pb_json_get(c, "metrics"), "iops", NULL));
-				if (fig_num(p, "block_size", NULL) != 4096 || !h || pb_hist_from_json(h, &hist) < 0)
+				fig_point(&io, label, pb_json_num(p, "block_size"),
+					  pb_json_num(c, "metrics.iops"));
+				if (pb_json_num(p, "block_size") != 4096 || !h ||
+				    pb_hist_from_json(h, &hist) < 0)
 					continue;
 				if (hist.n) {
 					uint64_t seen = 0;

@@ -235,15 +235,15 @@ static const char notes[] =
 
 static bool is_truncate(struct json_object *c)
 {
-	return !strcmp(md_str(c, "workload"), "truncate_under_dma") ||
-	       !strcmp(md_str(c, "workload"), "truncate_stock");
+	return !strcmp(pb_json_str(c, "workload", "?"), "truncate_under_dma") ||
+	       !strcmp(pb_json_str(c, "workload", "?"), "truncate_stock");
 }
 
 static size_t fs_rank(struct json_object *c)
 {
 	static const char *const order[] = { "tmpfs", "ext4", "ext4_dax" };
 
-	return md_rank(md_str(md_obj(c, "params"), "filesystem"), order, ARRAY_SIZE(order));
+	return md_rank(pb_json_str(c, "params.filesystem", "?"), order, ARRAY_SIZE(order));
 }
 
 /* Outcome rows: by file system, then cell order (strategy, variant). */
@@ -254,8 +254,8 @@ static bool truncate_before(struct json_object *x, struct json_object *y)
 
 static void truncate_group(struct json_object *params, char *out, size_t len)
 {
-	snprintf(out, len, "truncate_to=%s file_pages=%s", md_str(params, "truncate_to"),
-		 md_str(params, "file_pages"));
+	snprintf(out, len, "truncate_to=%s file_pages=%s", pb_json_str(params, "truncate_to", "?"),
+		 pb_json_str(params, "file_pages", "?"));
 }
 
 /* A share of the device's writes: key (plus key2) in %, "-" where the cell has no such figure. */
@@ -274,8 +274,8 @@ void pb_fate_pct(char *out, size_t len, struct json_object *m, const char *key, 
 const char *pb_revoke_causes(struct json_object *m)
 {
 	static char buf[320];
-	const char *rc = md_obj(m, "revoke_causes") ? md_str(m, "revoke_causes") : "";
-	const char *ig = md_obj(m, "ignored_causes") ? md_str(m, "ignored_causes") : "";
+	const char *rc = md_obj(m, "revoke_causes") ? pb_json_str(m, "revoke_causes", "?") : "";
+	const char *ig = md_obj(m, "ignored_causes") ? pb_json_str(m, "ignored_causes", "?") : "";
 
 	snprintf(buf, sizeof(buf), "%s%s%s%s", *rc ? rc : (*ig ? "" : "-"), *rc && *ig ? "; " : "",
 		 *ig ? "passed: " : "", ig);
@@ -350,7 +350,7 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 				continue;
 			pb_cell_label(c, label, sizeof(label));
 			pb_table_row(t, md_row_ok(c));
-			pb_table_text(t, "%s", md_str(md_obj(c, "params"), "filesystem"));
+			pb_table_text(t, "%s", pb_json_str(c, "params.filesystem", "?"));
 			pb_table_text(t, "%s", label);
 			if (!md_obj(m, "verdict")) {
 				for (int k = 0; k < 13; k++)
@@ -369,12 +369,13 @@ static void truncate_section(struct pb_text *b, struct json_object *cells)
 				pb_table_text(t, "%s", f[k]);
 			pb_table_text(t, "%s", md_count(m, "refused"));
 			pb_table_text(t, "%s", md_count(m, "io_refused"));
-			pb_table_text(t, "%lld", strtoll(md_str(bal, "acquired"), NULL, 10) -
-				      strtoll(md_str(bal, "released"), NULL, 10));
+			pb_table_text(t, "%lld",
+				      strtoll(pb_json_str(bal, "acquired", "?"), NULL, 10) -
+					      strtoll(pb_json_str(bal, "released", "?"), NULL, 10));
 			md_us(f[0], 32, md_obj(md_obj(m, "revoke_span_ns"), "p50"));
 			pb_table_text(t, "%s", f[0]);
 			pb_table_text(t, "%s", pb_revoke_causes(m));
-			pb_table_text(t, "**%s**", md_str(m, "verdict"));
+			pb_table_text(t, "**%s**", pb_json_str(m, "verdict", "?"));
 			md_tstatus(t, c);
 		}
 		pb_table_render(t, b);
@@ -404,9 +405,10 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 		char label[96];
 		size_t r, k;
 
-		if ((strcmp(fig_str(c, "workload"), "truncate_under_dma") &&
-		     strcmp(fig_str(c, "workload"), "truncate_stock")) ||
-		    strcmp(fig_str(c, "status"), "ok") || strcmp(fig_str(p, "truncate_to"), "zero"))
+		if ((strcmp(pb_json_str(c, "workload", ""), "truncate_under_dma") &&
+		     strcmp(pb_json_str(c, "workload", ""), "truncate_stock")) ||
+		    strcmp(pb_json_str(c, "status", ""), "ok") ||
+		    strcmp(pb_json_str(p, "truncate_to", ""), "zero"))
 			continue;
 		pb_cell_label(c, label, sizeof(label));
 		for (r = 0; r < nrow && strcmp(labels[r], label); r++)
@@ -419,8 +421,8 @@ static int plot_truncate(struct json_object *cells, const char *dir, char *err, 
 			nrow++;
 		}
 		for (k = 0; k < 3; k++)
-			if (!strcmp(fig_str(p, "filesystem"), fss[k]))
-				v[r][k] = fig_num(pb_json_get(c, "metrics"), "truncate_ns", "p50") / 1000;
+			if (!strcmp(pb_json_str(p, "filesystem", ""), fss[k]))
+				v[r][k] = pb_json_num(c, "metrics.truncate_ns.p50") / 1000;
 	}
 	if (!nrow)
 		return 0;

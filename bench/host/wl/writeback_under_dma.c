@@ -112,7 +112,7 @@ static const struct pb_headline headlines[] = {
 
 static bool is_writeback(struct json_object *c)
 {
-	return !strcmp(md_str(c, "workload"), "writeback_under_dma");
+	return !strcmp(pb_json_str(c, "workload", "?"), "writeback_under_dma");
 }
 
 /* [O1]: one row per cell, in cell order. */
@@ -123,7 +123,7 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *m = md_obj(c, "metrics");
-		const char *reason = md_str(c, "reason");
+		const char *reason = pb_json_str(c, "reason", "?");
 		char label[128], f[8][64];
 
 		if (!is_writeback(c))
@@ -153,14 +153,17 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 		any = true;
 		pb_cell_label(c, label, sizeof(label));
 		if (!md_obj(m, "verdict")) {
-			pb_text_put(b, "| %s | %s | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
-			     label, md_str(md_obj(c, "params"), "dirty_on_release"), md_str(c, "status"),
-			     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+			pb_text_put(
+				b,
+				"| %s | %s | - | - | - | - | - | - | - | - | - | - | %s%s%.*s |\n",
+				label, pb_json_str(c, "params.dirty_on_release", "?"),
+				pb_json_str(c, "status", "?"), *reason ? ": " : "",
+				(int)strcspn(reason, "\n"), reason);
 			continue;
 		}
 		md_us(f[0], 32, md_obj(md_obj(m, "fsync_ns"), "p50"));
 		md_us(f[1], 32, md_obj(md_obj(m, "fsync_ns"), "p99"));
-		snprintf(f[2], 32, "%s", md_str(m, "fsyncs"));
+		snprintf(f[2], 32, "%s", pb_json_str(m, "fsyncs", "?"));
 		pb_fate_pct(f[3], 32, m, "delivered_pct", NULL);
 		pb_fate_pct(f[4], 32, m, "unwritten_pct", "lost_pct");
 		pb_fate_pct(f[5], 32, m, "redirected_pct", NULL);
@@ -172,10 +175,13 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 				 json_object_get_double(md_obj(m, "reacquire_wait_max_us")));
 		else
 			snprintf(f[7], 64, "-");
-		pb_text_put(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s%s%.*s |\n",
-		     label, md_str(md_obj(c, "params"), "dirty_on_release"), f[2], f[0], f[1], f[3], f[4],
-		     f[5], f[6], pb_revoke_causes(m), f[7], md_str(m, "verdict"), md_str(c, "status"),
-		     *reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
+		pb_text_put(
+			b,
+			"| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s%s%.*s |\n",
+			label, pb_json_str(c, "params.dirty_on_release", "?"), f[2], f[0], f[1],
+			f[3], f[4], f[5], f[6], pb_revoke_causes(m), f[7],
+			pb_json_str(m, "verdict", "?"), pb_json_str(c, "status", "?"),
+			*reason ? ": " : "", (int)strcspn(reason, "\n"), reason);
 	}
 	if (any)
 		pb_text_put(b, "\n");
