@@ -269,12 +269,12 @@ static const char *pinbench_strategy_broken(const struct pinbench_strategy *s, u
 	return NULL;
 }
 
-static int pinbench_check_strategies(void)
+static int pinbench_check_strategies(const struct pinbench_strategy *const *tab, unsigned int n)
 {
 	unsigned int id;
 
-	for (id = 0; id < ARRAY_SIZE(pinbench_strategies); id++) {
-		const struct pinbench_strategy *s = pinbench_strategies[id];
+	for (id = 0; id < n; id++) {
+		const struct pinbench_strategy *s = tab[id];
 		const char *why;
 
 		if (!s) {
@@ -295,11 +295,149 @@ static int pinbench_check_strategies(void)
 	return 0;
 }
 
+#ifdef PINBENCH_CHECK_SELFTEST
+/*
+ * The checker's own test, in a module built with -DPINBENCH_CHECK_SELFTEST
+ * (make check does; no other build has it): every rule meets a table that
+ * breaks it, a copy of a real strategy's with one field wrong, put in that
+ * strategy's slot of a copy of pinbench_strategies[]. Each must be refused,
+ * for its own reason, through the path a real load takes, which says why in
+ * the kernel log. Then the module refuses to load, as such a build always
+ * does, saying how many were caught.
+ */
+static noinline long pinbench_selftest_acquire(struct pinbench_pin *pin, unsigned long addr,
+					       unsigned int nr_pages)
+{
+	return -EINVAL;
+}
+
+static noinline int pinbench_selftest_reg_init(struct pinbench_reg *reg)
+{
+	return -EINVAL;
+}
+
+static noinline void pinbench_selftest_release(struct pinbench_pin *pin)
+{
+}
+
+static noinline void pinbench_selftest_reg_fini(struct pinbench_reg *reg)
+{
+}
+
+enum pinbench_selftest_field { ST_ID, ST_NAME, ST_ACQUIRE, ST_RELEASE, ST_CAPS, ST_CAPS_PER_BUFFER,
+			       ST_NO_REG, ST_FLAGS, ST_RELEASE_ATOMIC };
+
+static const struct pinbench_selftest_case {
+	u32 slot;			/* whose table is copied */
+	enum pinbench_selftest_field field;
+	u32 value;			/* ST_CAPS, ST_CAPS_PER_BUFFER, ST_FLAGS: bits added */
+	const char *expect;		/* the start of the reason */
+} pinbench_selftest_cases[] = {
+	{ PINBENCH_STRATEGY_GUP_REF, ST_ID, 0, "its id is not its slot" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_NAME, 0, "its name is not" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_ACQUIRE, 0, "acquire and release are required" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_RELEASE, 0, "acquire and release are required" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_CAPS, PINBENCH_CAP_REGISTRATION, "per_buffer_state" },
+	{ PINBENCH_STRATEGY_NOTIFIER_REVOKE, ST_NO_REG, 0, "per_buffer_state" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_CAPS_PER_BUFFER, PINBENCH_CAP_LOCKLESS,
+	  "caps_per_buffer without" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_FLAGS, 1u << 31, "supported_flags holds an unknown" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_FLAGS, PINBENCH_PIN_LONGTERM, "PINBENCH_PIN_LONGTERM needs" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_RELEASE_ATOMIC, 0, "release_atomic is for" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_CAPS, PINBENCH_CAP_RELEASE_PAGES_ATOMIC,
+	  "pages_back_in_hardirq" },
+	{ PINBENCH_STRATEGY_GUP_REF, ST_CAPS, PINBENCH_CAP_REVOKE,
+	  "PINBENCH_REVOKING_STRATEGIES disagrees" },
+};
+
+static void pinbench_selftest_break(struct pinbench_strategy *s, const struct pinbench_selftest_case *c)
+{
+	switch (c->field) {
+	case ST_ID:
+		s->id = c->slot + 1;
+		break;
+	case ST_NAME:
+		s->name = "not_its_name";
+		break;
+	case ST_ACQUIRE:
+		s->acquire = NULL;
+		break;
+	case ST_RELEASE:
+		s->release = NULL;
+		break;
+	case ST_CAPS:
+		s->caps |= c->value;
+		break;
+	case ST_CAPS_PER_BUFFER:
+		s->caps_per_buffer |= c->value;
+		break;
+	case ST_NO_REG:
+		s->caps &= ~PINBENCH_CAP_REGISTRATION;
+		s->caps_per_buffer = 0;
+		break;
+	case ST_FLAGS:
+		s->supported_flags |= c->value;
+		break;
+	case ST_RELEASE_ATOMIC:
+		s->release_atomic = pinbench_selftest_release;
+		break;
+	}
+}
+
+static int pinbench_check_selftest(void)
+{
+	const struct pinbench_strategy *tab[ARRAY_SIZE(pinbench_strategies)];
+	struct pinbench_strategy broken;
+	unsigned int i, caught = 0, n = ARRAY_SIZE(pinbench_selftest_cases);
+
+	/* The real table passes, and so do the stand-ins the breakages start from. */
+	if (pinbench_check_strategies(pinbench_strategies, ARRAY_SIZE(pinbench_strategies))) {
+		pr_err("pinbench: check selftest: the real strategy table is refused\n");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		const struct pinbench_selftest_case *c = &pinbench_selftest_cases[i];
+		const char *why;
+
+		memcpy(tab, pinbench_strategies, sizeof(tab));
+		broken = *pinbench_strategies[c->slot];
+		/* A table of its own: the copy must not call into the real strategy. */
+		broken.acquire = pinbench_selftest_acquire;
+		broken.release = pinbench_selftest_release;
+		if (broken.reg_init) {
+			broken.reg_init = pinbench_selftest_reg_init;
+			broken.reg_fini = pinbench_selftest_reg_fini;
+		}
+		if (broken.release_atomic)
+			broken.release_atomic = pinbench_selftest_release;
+		pinbench_selftest_break(&broken, c);
+		tab[c->slot] = &broken;
+		why = pinbench_strategy_broken(&broken, c->slot);
+		if (!why || strncmp(why, c->expect, strlen(c->expect))) {
+			pr_err("pinbench: check selftest case %u: expected \"%s...\", the checker said \"%s\"\n",
+			       i, c->expect, why ? why : "(nothing)");
+			continue;
+		}
+		if (pinbench_check_strategies(tab, ARRAY_SIZE(tab)) != -EINVAL) {
+			pr_err("pinbench: check selftest case %u: the table was not refused\n", i);
+			continue;
+		}
+		caught++;
+	}
+	pr_err("pinbench: check selftest: %u of %u broken strategy tables refused; a selftest build never loads\n",
+	       caught, n);
+	return -EINVAL;
+}
+#endif
+
 static int __init pinbench_init(void)
 {
 	int ret;
 
-	ret = pinbench_check_strategies();
+#ifdef PINBENCH_CHECK_SELFTEST
+	return pinbench_check_selftest();
+#endif
+	ret = pinbench_check_strategies(pinbench_strategies, ARRAY_SIZE(pinbench_strategies));
 	if (ret)
 		return ret;
 

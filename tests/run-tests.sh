@@ -58,6 +58,8 @@ skip() { echo "SKIP: $1${2:+ ($2)}"; skipped=$((skipped + 1)); }
 result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
 # json FILE FILTER: a jq query (jq -r, compact)
 json() { jq -rc "$2" "$1"; }
+# The release each of Debian 12's kernel metapackages depends on (scripts/deps.sh installs both).
+release_of() { dpkg-query -W -f='${Depends}' "$1" 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//'; }
 # The sanitizer builds stop at the first undefined behaviour, as at the first bad access.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
@@ -324,6 +326,35 @@ if group unload "guest: a module that cannot be unloaded fails the verdict"; the
 # A process left holding /dev/pinbench keeps the module in use at rmmod time.
 "$pinbench" exec --out "$out/unload" -- /bin/sh -c 'setsid sleep 1000 < /dev/pinbench > /dev/null 2>&1 & sleep 1' > "$out/unload.log" 2>&1; rc=$?
 result "exec exits 1 when rmmod pinbench fails" test $rc = 1 -a "$(cat "$out/unload/guest/unload" 2>/dev/null)" = failed
+
+fi
+if group check-selftest "guest: a broken strategy table refuses to load (a module built with -DPINBENCH_CHECK_SELFTEST)"; then
+# The module checks its strategy tables at load (kmod/main.c). Built with the selftest flag it
+# breaks every rule once, in a copy of a real table, and must refuse each one and then itself.
+k=$(release_of linux-image-amd64)
+st=$out/kmod-selftest
+rm -rf "$st" && mkdir -p "$st" && cp "$repo"/kmod/*.c "$repo"/kmod/*.h "$repo"/kmod/Kbuild "$st/"
+if ! make -C "/lib/modules/$k/build" M="$st" KCFLAGS=-DPINBENCH_CHECK_SELFTEST modules > "$st/build.log" 2>&1; then
+	fail "check selftest module builds against $k" "see $st/build.log"
+else
+	# In the guest: the real module out, the selftest build in (it must fail), the real one back.
+	cat > "$st/guest.sh" <<-EOF
+	rmmod pinbench || exit 1
+	insmod '$st/pinbench.ko'
+	echo "selftest insmod exit \$?"
+	dmesg | grep -E 'pinbench: (strategy|check selftest)'
+	insmod '$repo/build/$k/kmod/pinbench.ko' && test -c /dev/pinbench && echo real-module-back
+	EOF
+	"$pinbench" exec --kernel "$k" --out "$out/check-selftest" -- /bin/sh "$st/guest.sh" \
+		> "$out/check-selftest.log" 2>&1; rc=$?
+	l=$out/check-selftest.log
+	caught=$(sed -n 's/.*check selftest: \([0-9]*\) of \([0-9]*\) broken strategy tables refused.*/\1 \2/p' "$l" | head -n 1)
+	result "a selftest build refuses to load (insmod fails), the real module loads again and unloads clean" \
+		test $rc = 0 -a "$(grep -c '^selftest insmod exit [1-9]' "$l")" = 1 -a "$(grep -c '^real-module-back' "$l")" = 1
+	result "every rule of the strategy check refuses the table that breaks it, naming strategy and reason: ${caught% *} of ${caught#* }" \
+		test -n "$caught" -a "${caught% *}" = "${caught#* }" -a "$(grep -c 'pinbench: check selftest case' "$l")" = 0 \
+		-a "$(grep -cE 'pinbench: strategy [a-z_]+ \(slot [0-9]+\): ' "$l")" -ge "${caught#* }"
+fi
 
 fi
 if group smoke "guest: smoke run of every strategy and backing"; then
@@ -674,8 +705,6 @@ result "emulator fault: exit 0, every cell ok, two boots, the fault listed apart
 
 fi
 if group kernels "every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12"; then
-# The release each of Debian 12's kernel metapackages depends on (scripts/deps.sh installs both).
-release_of() { dpkg-query -W -f='${Depends}' "$1" 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//'; }
 k1=$(release_of linux-image-amd64)
 k2=$(release_of linux-image-6.12-amd64)
 if [ -z "$k1" ] || [ -z "$k2" ]; then
