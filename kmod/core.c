@@ -206,7 +206,11 @@ noinline long pinbench_acquire_io(const struct pinbench_strategy *s, struct pinb
 
 	*t0 = ktime_get_ns();
 	n = pinbench_acquire(s, pin, addr, nr);
-	if (n == nr && dirty) {
+	/*
+	 * A strategy that holds no page (->device_fault) must not touch them
+	 * outside its device lock; its write faults made them dirty already.
+	 */
+	if (n == nr && dirty && !s->device_fault) {
 		for (i = 0; i < nr; i++) {
 			struct folio *folio = page_folio(pin->pages[i]);
 

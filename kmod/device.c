@@ -44,6 +44,7 @@ struct dev_buf {
 	struct pinbench_page_fate *fate;	/* where dpt[i]'s accesses went, under reg.lock */
 	struct pinbench_pin *pins;	/* one per acquire call */
 	unsigned int nr_pins;
+	u32 pages_per_call;		/* dpt[i] is in pins[i / pages_per_call] */
 	unsigned long pages_held;	/* counted in pinbench_pages_held */
 	/*
 	 * The registrant's mm, mmgrab()'d so that the struct cannot be freed
@@ -105,6 +106,11 @@ static bool page_in_place(const struct page_origin *o, struct page *page)
  * engine retries it next tick) instead of going to the dummy page, as a
  * faulting device stalls and replays. Once the worker is done, an entry
  * still revoked could not be pinned again, and its accesses are redirected.
+ * A strategy that holds no page (->device_fault: hmm_mirror) leaves a NULL
+ * entry where the mirror has no page: the access raises a device page
+ * fault and waits for it to be served; the dummy page there means the
+ * fault could not be (the address has no page), and the access goes
+ * nowhere, counted as redirected.
  */
 static bool dev_access(struct dev_buf *b)
 {
@@ -117,7 +123,13 @@ static bool dev_access(struct dev_buf *b)
 
 	spin_lock_irqsave(&b->reg.lock, flags);
 	page = b->dpt[i];
-	if (page == pinbench_dummy_page && b->reg.rc.reacquire_pending) {
+	if (!page) {
+		b->stalls++;
+		b->s->device_fault(&b->pins[i / b->pages_per_call]);
+		spin_unlock_irqrestore(&b->reg.lock, flags);
+		return false;
+	}
+	if (page == pinbench_dummy_page && !b->s->device_fault && b->reg.rc.reacquire_pending) {
 		b->stalls++;
 		spin_unlock_irqrestore(&b->reg.lock, flags);
 		return false;
@@ -303,6 +315,7 @@ static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
 	st->revoke_span_ns = c->first_ns ? c->last_ns - c->first_ns : 0;
 	st->revoke_callback_max_ns = c->callback_max_ns;
 	st->revoke_callback_sum_ns = c->callback_sum_ns;
+	st->device_faults = c->device_faults;
 	spin_unlock_irqrestore(&b->reg.lock, flags);
 	st->engine_ticks = b->ticks;
 	st->stalls = b->stalls;
@@ -346,6 +359,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	mmgrab(current->mm);
 	b->owner = current->mm;
 	b->nr_pins = DIV_ROUND_UP(a.nr_pages, a.pages_per_call);
+	b->pages_per_call = a.pages_per_call;
 	b->dpt = kvcalloc(a.nr_pages, sizeof(*b->dpt), GFP_KERNEL);
 	b->origin = kvcalloc(a.nr_pages, sizeof(*b->origin), GFP_KERNEL);
 	b->fate = kvcalloc(a.nr_pages, sizeof(*b->fate), GFP_KERNEL);
@@ -393,7 +407,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		struct page *page = b->dpt[i];
 		struct page_origin *o = &b->origin[i];
 
-		if (page == pinbench_dummy_page || is_zero_page(page)) {
+		if (!page || page == pinbench_dummy_page || is_zero_page(page)) {
 			o->kind = KIND_OTHER;
 		} else if (PageAnon(page)) {
 			o->kind = KIND_ANON;

@@ -189,8 +189,12 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 
 		if (s->walk)
 			measure_walk(r);
+		/*
+		 * A mirror's entry may be gone (NULL) by now; a page of one is only
+		 * looked at, never held: struct pages outlive what they hold.
+		 */
 		for (i = 0; i < a->nr_pages; i++)
-			if (page_in_pmd_folio(r->pages[i]))
+			if (r->pages[i] && page_in_pmd_folio(r->pages[i]))
 				a->huge_pages_seen++;
 		for (c = 0; s->holds && c < r->calls; c++) {
 			for (i = 0; i < r->pins[c].nr; i++) {

@@ -16,6 +16,7 @@ static const struct pinbench_strategy *const pinbench_strategies[] = {
 	[PINBENCH_STRATEGY_FAKE_VMA] = &pinbench_fake_vma,
 	[PINBENCH_STRATEGY_FAKE_VMA_FAST] = &pinbench_fake_vma_fast,
 	[PINBENCH_STRATEGY_NOTIFIER_REVOKE] = &pinbench_notifier_revoke,
+	[PINBENCH_STRATEGY_HMM_MIRROR] = &pinbench_hmm_mirror,
 };
 
 atomic64_t pinbench_tracking_objects = ATOMIC64_INIT(0);
@@ -146,7 +147,8 @@ static long pinbench_strategy_ioctl(struct pinbench_strategy_info __user *uarg)
 		   (s->needs_mm ? PINBENCH_PROP_NEEDS_MM : 0) |
 		   (s->release_by_issuer ? PINBENCH_PROP_RELEASE_BY_ISSUER : 0) |
 		   (s->holds ? PINBENCH_PROP_HOLDS : 0) |
-		   (s->walk ? PINBENCH_PROP_WALK : 0);
+		   (s->walk ? PINBENCH_PROP_WALK : 0) |
+		   (s->device_fault ? PINBENCH_PROP_DEVICE_FAULTS : 0);
 	return copy_to_user(uarg, &si, sizeof(si)) ? -EFAULT : 0;
 }
 
@@ -266,6 +268,9 @@ static const char *pinbench_strategy_broken(const struct pinbench_strategy *s, u
 		return "pages_back_in_hardirq (PINBENCH_CAP_RELEASE_PAGES_ATOMIC) needs release_atomic";
 	if (!!(s->caps & PINBENCH_CAP_REVOKE) != !!(PINBENCH_REVOKING_STRATEGIES & (1u << slot)))
 		return "PINBENCH_REVOKING_STRATEGIES disagrees with its PINBENCH_CAP_REVOKE";
+	if (s->device_fault && (s->foll_pin || s->holds || s->walk || s->release_by_issuer ||
+				(s->supported_flags & (PINBENCH_PIN_LONGTERM | PINBENCH_PIN_DIRTY))))
+		return "device_fault is for a strategy that holds no page: no foll_pin, holds, walk, release_by_issuer, LONGTERM or DIRTY";
 	return NULL;
 }
 
@@ -325,7 +330,7 @@ static noinline void pinbench_selftest_reg_fini(struct pinbench_reg *reg)
 }
 
 enum pinbench_selftest_field { ST_ID, ST_NAME, ST_ACQUIRE, ST_RELEASE, ST_CAPS, ST_CAPS_PER_BUFFER,
-			       ST_NO_REG, ST_FLAGS, ST_RELEASE_ATOMIC };
+			       ST_NO_REG, ST_FLAGS, ST_RELEASE_ATOMIC, ST_FOLL_PIN };
 
 static const struct pinbench_selftest_case {
 	u32 slot;			/* whose table is copied */
@@ -348,6 +353,7 @@ static const struct pinbench_selftest_case {
 	  "pages_back_in_hardirq" },
 	{ PINBENCH_STRATEGY_GUP_REF, ST_CAPS, PINBENCH_CAP_REVOKE,
 	  "PINBENCH_REVOKING_STRATEGIES disagrees" },
+	{ PINBENCH_STRATEGY_HMM_MIRROR, ST_FOLL_PIN, 0, "device_fault is for a strategy" },
 };
 
 static void pinbench_selftest_break(struct pinbench_strategy *s, const struct pinbench_selftest_case *c)
@@ -381,6 +387,9 @@ static void pinbench_selftest_break(struct pinbench_strategy *s, const struct pi
 	case ST_RELEASE_ATOMIC:
 		s->release_atomic = pinbench_selftest_release;
 		break;
+	case ST_FOLL_PIN:
+		s->foll_pin = true;
+		break;
 	}
 }
 
@@ -410,6 +419,8 @@ static int pinbench_check_selftest(void)
 		}
 		if (broken.release_atomic)
 			broken.release_atomic = pinbench_selftest_release;
+		if (broken.device_fault)
+			broken.device_fault = pinbench_selftest_release;
 		pinbench_selftest_break(&broken, c);
 		tab[c->slot] = &broken;
 		why = pinbench_strategy_broken(&broken, c->slot);

@@ -109,6 +109,8 @@ struct pinbench_revoke_counts {
 	/* PINBENCH_REVOKE_REACQUIRE: the worker's pinning again. */
 	u64 reacquires, pages_reacquired, reacquire_failed, reacquire_retries;
 	u64 reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns;
+	/* device_fault strategies: faults the device raised (each served by the worker above). */
+	u64 device_faults;
 	/* Notifiers with revoked entries their worker has yet to serve: the device waits. */
 	u32 reacquire_pending;
 };
@@ -193,6 +195,20 @@ struct pinbench_strategy {
 	 * direct I/O does: for a strategy whose release must sleep.
 	 */
 	bool release_by_issuer;
+	/*
+	 * Optional, for a strategy that holds no page (a mirror: hmm_mirror).
+	 * Its invalidation callback sets the entries it drops to NULL, under
+	 * the device lock, instead of pointing them at the dummy page. A device
+	 * access that meets a NULL entry is a device page fault: the device
+	 * calls this, under the device lock and in any context, and retries the
+	 * access later; the strategy serves the fault (faults the range back
+	 * in, as hmm_range_fault() does) and puts the page back in the entry,
+	 * or pinbench_dummy_page when the address no longer has one (the
+	 * access then goes nowhere, and is counted). Pages such a strategy
+	 * lists are valid only under the device lock, and only while their
+	 * entry holds them: nothing else may touch them.
+	 */
+	void (*device_fault)(struct pinbench_pin *pin);
 };
 
 /*
@@ -310,11 +326,17 @@ static inline long pinbench_acquire(const struct pinbench_strategy *s, struct pi
 	return n;
 }
 
+struct mmu_notifier_range;
+/* Why an invalidation came, from the first page it takes from a device (invalidation.c). */
+enum pinbench_event pinbench_invalidation_cause(struct page *first,
+						const struct mmu_notifier_range *range);
+
 extern const struct pinbench_strategy pinbench_gup_ref;
 extern const struct pinbench_strategy pinbench_pin_counter;
 extern const struct pinbench_strategy pinbench_notifier_revoke;
 extern const struct pinbench_strategy pinbench_fake_vma;
 extern const struct pinbench_strategy pinbench_fake_vma_fast;
+extern const struct pinbench_strategy pinbench_hmm_mirror;
 int pinbench_fake_vma_init(void);
 void pinbench_fake_vma_exit(void);
 

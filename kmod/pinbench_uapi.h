@@ -60,9 +60,10 @@
  *   ENOENT     a strategy id of the ABI this module does not build
  */
 
-#define PINBENCH_ABI_VERSION	5	/* 2: INFO's leak counters; 3: read_retries;
+#define PINBENCH_ABI_VERSION	6	/* 2: INFO's leak counters; 3: read_retries;
 					 * 4: revoke policies, per-page fates;
-					 * 5: PINBENCH_IOC_STRATEGY, _NOOP */
+					 * 5: PINBENCH_IOC_STRATEGY, _NOOP;
+					 * 6: hmm_mirror, device_faults */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -74,7 +75,8 @@
 	X(PIN_COUNTER,     2, "pin_counter")			\
 	X(FAKE_VMA,        3, "fake_vma")			\
 	X(NOTIFIER_REVOKE, 4, "notifier_revoke")		\
-	X(FAKE_VMA_FAST,   5, "fake_vma_fast")
+	X(FAKE_VMA_FAST,   5, "fake_vma_fast")			\
+	X(HMM_MIRROR,      6, "hmm_mirror")
 
 #define PINBENCH_MAX_STRATEGIES	8	/* room in the ABI for ids 0..7 */
 
@@ -126,7 +128,9 @@ enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 	X(NEEDS_MM,          1, "needs_mm")           /* a registration keeps the mm alive */	\
 	X(RELEASE_BY_ISSUER, 2, "release_by_issuer")  /* small_dio releases in the issuer */	\
 	X(HOLDS,             3, "holds")              /* it can say whether a page is held */	\
-	X(WALK,              4, "rmap_walk")          /* it models the rmap walker's tax */
+	X(WALK,              4, "rmap_walk")          /* it models the rmap walker's tax */	\
+	X(DEVICE_FAULTS,     5, "device_faults")      /* it holds no page: the device	\
+							 * faults an invalidated entry back in */
 #define PINBENCH_X_PROP(sym, bit, name) PINBENCH_PROP_##sym = 1u << (bit),
 enum { PINBENCH_PROPS(PINBENCH_X_PROP) };
 #undef PINBENCH_X_PROP
@@ -605,8 +609,13 @@ struct pinbench_dev_stats {
 	__u64 stalls;			/* (out) REACQUIRE: accesses put off
 					 *       (retried next tick) because
 					 *       their entry was being pinned
-					 *       again: device page faults */
-	__u64 reserved[2];		/* (in)  zero */
+					 *       again; device_faults: accesses
+					 *       that met an invalidated entry */
+	__u64 device_faults;		/* (out) device_faults strategies: page
+					 *       faults the device raised (one
+					 *       per service by the worker, which
+					 *       the reacquire_* fields count) */
+	__u64 reserved[1];		/* (in)  zero */
 };
 
 /*

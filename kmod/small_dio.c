@@ -169,6 +169,13 @@ static int dio_validate(struct pinbench_small_dio *a, const struct pinbench_stra
 						      PINBENCH_PIN_WRITE : 0), a->registration);
 	if (ret)
 		return ret;
+	/*
+	 * A bio takes page pointers and keeps them until it completes: a
+	 * strategy that holds no page (a mirror, ->device_fault) cannot back
+	 * one, and a block device cannot fault.
+	 */
+	if (s->device_fault)
+		return -EOPNOTSUPP;
 	*sp = s;
 	return 0;
 }

@@ -288,7 +288,7 @@ result "guest suite: clean exit, module unloaded, no splat" test $rc = 0
 grep '^pinbench: guest ready' "$out/guest.log"
 
 fi
-if group fuzz "guest: ioctl fuzzer, short form (pinbench fuzz; the long form is 1,000,000 calls)"; then
+if group fuzz "guest: ioctl fuzzer, short form (pinbench fuzz; the long form is 1,000,000 calls)" unit-sanitize; then
 # A fixed seed, so that CI replays the same calls; pinbench fuzz alone draws one from the clock.
 "$pinbench" fuzz --calls 50000 --seed 1 --out "$out/fuzz" > "$out/fuzz.log" 2>&1; rc=$?
 grep -E '^(pinbench fuzz|pinbench-fuzz|PROBLEM):' "$out/fuzz.log"

@@ -776,6 +776,37 @@ static void unknown_commands(struct fz_structured *s)
 	}
 }
 
+/* What strategy id is (PINBENCH_PROP_*), as the module says; 0 if it cannot say. */
+static uint32_t strategy_props(int fd, uint32_t id)
+{
+	struct pinbench_strategy_info si = { .abi_version = PINBENCH_ABI_VERSION, .id = id };
+
+	return ioctl(fd, PINBENCH_IOC_STRATEGY, &si) ? 0 : si.props;
+}
+
+/*
+ * An op a strategy cannot do at all, whatever the rest of the request:
+ * small_dio with a strategy that holds no page (a bio needs its pages
+ * held). One case says it is refused with EOPNOTSUPP; the field cases,
+ * which expect a good request to succeed, are for the others.
+ */
+static bool strategy_refuses_op(int fd, enum fz_op op, uint32_t strategy)
+{
+	return op == OP_SMALL_DIO && (strategy_props(fd, strategy) & PINBENCH_PROP_DEVICE_FAULTS);
+}
+
+static void refused_op_case(struct fz_structured *s, enum fz_op op, uint32_t strategy)
+{
+	const struct fz_case eopnotsupp = { .expect = EXPECT_EXACT, .exact = FE_EOPNOTSUPP };
+	union fz_req r;
+	char what[96];
+
+	good_request(op, strategy, 0, &r);
+	snprintf(what, sizeof(what), "strategy %u (holds no page), good otherwise", strategy);
+	judge(&s->k, op, call(s->fd, fz_ops[op].cmd, &r), &eopnotsupp, what);
+	s->cases++;
+}
+
 static void phase_structured(struct fz_counts *total, uint64_t *cases)
 {
 	struct fz_structured s = { 0 };
@@ -794,6 +825,10 @@ static void phase_structured(struct fz_counts *total, uint64_t *cases)
 		if (op == OP_SMALL_DIO && env.bdev_rw < 0)
 			continue;
 		for (uint32_t strategy = first; strategy <= last; strategy++) {
+			if (strategy_refuses_op(s.fd, op, strategy)) {
+				refused_op_case(&s, op, strategy);
+				continue;
+			}
 			for (int ak = ARG_GOOD; ak < ARG_NR; ak++)
 				structured_case(&s, op, strategy, NULL, NULL, ak);
 			for (size_t fi = 0; fi < d->nr_fields; fi++) {

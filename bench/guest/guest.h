@@ -68,6 +68,8 @@ const char *pb_param_str_or(struct pb_cell *cell, const char *key, const char *d
 uint64_t pb_param_u64(struct pb_cell *cell, const char *key);
 /* PINBENCH_CAP_* of a strategy, as the loaded module declares them. */
 uint32_t pb_strategy_caps(const char *strategy);
+/* Its PINBENCH_PROP_* (what it is), as the module says. */
+uint32_t pb_strategy_props(const char *strategy);
 /* Raw forms of the module's figures: {n,sum,min,max}, and that plus a histogram. */
 struct pinbench_phase_stats;
 struct json_object *pb_phase_json(const struct pinbench_phase_stats *st);

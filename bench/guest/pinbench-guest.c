@@ -297,12 +297,31 @@ struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, ui
 }
 
 static struct pinbench_info mod_info;	/* as the module answered INFO */
+static uint32_t mod_props[PINBENCH_MAX_STRATEGIES];	/* as it answered STRATEGY */
 
 uint32_t pb_strategy_caps(const char *strategy)
 {
 	uint32_t id = pb_strategy_id(strategy);
 
 	return id < PINBENCH_MAX_STRATEGIES ? mod_info.strategy_caps[id] : 0;
+}
+
+uint32_t pb_strategy_props(const char *strategy)
+{
+	uint32_t id = pb_strategy_id(strategy);
+
+	return id < PINBENCH_MAX_STRATEGIES ? mod_props[id] : 0;
+}
+
+/* What every built-in strategy is (PINBENCH_IOC_STRATEGY), once per run. */
+static void query_props(int fd)
+{
+	for (uint32_t id = 1; id < PINBENCH_MAX_STRATEGIES; id++) {
+		struct pinbench_strategy_info si = { .abi_version = PINBENCH_ABI_VERSION, .id = id };
+
+		if (mod_info.strategy_mask & (1ull << id) && !ioctl(fd, PINBENCH_IOC_STRATEGY, &si))
+			mod_props[id] = si.props;
+	}
 }
 
 #define CALIBRATE_PARAM "/sys/module/pinbench/parameters/calibrate_ns_per_page"
@@ -405,6 +424,7 @@ int main(int argc, char **argv)
 	if (module_info(devfd, &mod_info) < 0)
 		pb_die("PINBENCH_IOC_INFO: %s%s", strerror(errno),
 		       errno == EPROTO ? " (module built from another ABI version)" : "");
+	query_props(devfd);
 
 	if (!strcmp(argv[1], "info")) {
 		printf("abi_version %u\npage_size %u\nstrategy_mask 0x%llx\nhist_buckets %u\n"

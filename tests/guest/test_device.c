@@ -302,10 +302,12 @@ static void test_dma_and_hardirq_release(int fd, uint32_t id, uint32_t registrat
 
 /*
  * The revoke scenario: the device keeps writing while the user unmaps (or
- * truncates) what it registered. notifier_revoke must revoke, drop every
- * pin and redirect later writes to the dummy page, losing nothing; the
- * other strategies keep their pages and the device writes into pages
- * nobody will see again (lost writes).
+ * truncates) what it registered. A revoking strategy (notifier_revoke)
+ * must revoke, drop every pin and redirect later writes to the dummy page,
+ * losing nothing; so must a mirror (hmm_mirror, the device_faults
+ * property): it drops its entries, the device faults, and the fault finds
+ * no page, so the writes go nowhere. The other strategies keep their pages
+ * and the device writes into pages nobody will see again (lost writes).
  */
 enum scenario { SC_MUNMAP_ANON, SC_TRUNCATE_SHMEM };
 
@@ -357,7 +359,8 @@ static void test_revoke_scenario(int fd, uint32_t id, uint32_t registration, enu
 	check(r == 0 && st.accesses > 0 && st.delivered == st.accesses,
 	      "%s (%s): before the %s, %llu accesses all delivered", pb_strategy_name(id),
 	      reg_name(registration), what, (unsigned long long)st.accesses);
-	if (strategy_caps(id, registration) & PINBENCH_CAP_REVOKE) {
+	if ((strategy_caps(id, registration) & PINBENCH_CAP_REVOKE) ||
+	    (strategy_props(id) & PINBENCH_PROP_DEVICE_FAULTS)) {
 		uint64_t cause = sc == SC_MUNMAP_ANON ? st2.events[PINBENCH_EV_UNMAP] :
 						      st2.events[PINBENCH_EV_CLEAR_TRUNCATE];
 
@@ -466,6 +469,9 @@ static void test_revoke_policy(int fd, uint32_t id, uint32_t registration, uint3
 	      "%s: per-page fates add up: %llu in place, %llu lost, %llu redirected of %llu",
 	      what, (unsigned long long)in_place, (unsigned long long)lost,
 	      (unsigned long long)redirected, (unsigned long long)st.accesses);
+	/* A mirror (device_faults) has one policy, built in: drop on every event, fault back. */
+	if (strategy_props(id) & PINBENCH_PROP_DEVICE_FAULTS)
+		revoke |= PINBENCH_REVOKE_REACQUIRE;
 	if (ev == PE_DONTNEED && (revoke & PINBENCH_REVOKE_TRUNCATE_UNMAP))
 		check(st.revocations == 0 && st.ignored >= 1 &&
 		      st.ignored_events[PINBENCH_EV_CLEAR_OTHER] >= 1 && st.redirected == 0 && !st.lost,
@@ -477,7 +483,7 @@ static void test_revoke_policy(int fd, uint32_t id, uint32_t registration, uint3
 		check(st.revocations >= 1 && st.events[PINBENCH_EV_CLEAR_OTHER] >= 1 &&
 		      st.pages_reacquired >= pages && st.redirected == 0 && !st.lost &&
 		      st.delivered == st.accesses,
-		      "%s: revoked (%llu), %llu pages pinned again in %llu calls, the device waited %llu "
+		      "%s: revoked (%llu), %llu pages pinned or faulted again in %llu calls, the device waited %llu "
 		      "times, %llu redirected, %llu in place of %llu", what,
 		      (unsigned long long)st.revocations, (unsigned long long)st.pages_reacquired,
 		      (unsigned long long)st.reacquires, (unsigned long long)st.stalls,
@@ -490,7 +496,7 @@ static void test_revoke_policy(int fd, uint32_t id, uint32_t registration, uint3
 	else
 		check(st.events[PINBENCH_EV_CLEAR_TRUNCATE] >= 1 && st.reacquire_failed >= 1 &&
 		      st.pages_reacquired == 0 && st.redirected > 0 && !st.lost,
-		      "%s: revoked by the truncate, %llu pages could not be pinned again, %llu redirected",
+		      "%s: revoked by the truncate, %llu pages could not be pinned or faulted again, %llu redirected",
 		      what, (unsigned long long)st.reacquire_failed, (unsigned long long)st.redirected);
 	r = dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
 	read_pins(&acq1, &rel1);
@@ -579,10 +585,19 @@ int main(void)
 			test_revoke_scenario(fd, id, reg, SC_TRUNCATE_SHMEM);
 		}
 	}
-	/* The revoke policies, for every strategy that revokes. */
+	/* The revoke policies, for every strategy that revokes; a mirror's own, built in. */
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		bool per_buffer = strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REGISTRATION;
 
+		if (strategy_props(id) & PINBENCH_PROP_DEVICE_FAULTS) {
+			for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {
+				if (reg == PINBENCH_REG_PER_BUFFER && !per_buffer)
+					continue;
+				test_revoke_policy(fd, id, reg, 0, PE_DONTNEED);
+				test_revoke_policy(fd, id, reg, 0, PE_TRUNCATE);
+			}
+			continue;
+		}
 		if (!(strategy_caps(id, PINBENCH_REG_PER_IO) & PINBENCH_CAP_REVOKE))
 			continue;
 		for (uint32_t reg = PINBENCH_REG_PER_IO; reg <= PINBENCH_REG_PER_BUFFER; reg++) {

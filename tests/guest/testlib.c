@@ -65,6 +65,13 @@ const struct pinbench_strategy_info *strategy_info(uint32_t id)
 	return state[id] > 0 ? &si[id] : NULL;
 }
 
+uint32_t strategy_props(uint32_t id)
+{
+	const struct pinbench_strategy_info *si = strategy_info(id);
+
+	return si ? si->props : 0;
+}
+
 uint32_t strategy_caps(uint32_t id, uint32_t registration)
 {
 	const struct pinbench_strategy_info *si = strategy_info(id);

@@ -23,6 +23,8 @@ uint64_t strategy_mask(void);
 const struct pinbench_strategy_info *strategy_info(uint32_t id);
 /* Its PINBENCH_CAP_* under a registration (PINBENCH_REG_*); 0 when absent. */
 uint32_t strategy_caps(uint32_t id, uint32_t registration);
+/* Its PINBENCH_PROP_* (0 when not built in). */
+uint32_t strategy_props(uint32_t id);
 /* The first strategy with (have) or without (!have) cap, or 0 when there is none. */
 uint32_t strategy_by_cap(uint32_t cap, int have);
 /* The first strategy that does not honour PINBENCH_PIN_* flag, or 0. */
