@@ -70,6 +70,8 @@ uint64_t pb_param_u64(struct pb_cell *cell, const char *key);
 uint32_t pb_strategy_caps(const char *strategy);
 /* Its PINBENCH_PROP_* (what it is), as the module says. */
 uint32_t pb_strategy_props(const char *strategy);
+/* Why the module answered EOPNOTSUPP to this strategy, flags and registration, from what it declares. */
+const char *pb_unsupported_why(const char *strategy, uint32_t flags, uint32_t registration);
 /* Raw forms of the module's figures: {n,sum,min,max}, and that plus a histogram. */
 struct pinbench_phase_stats;
 struct json_object *pb_phase_json(const struct pinbench_phase_stats *st);

@@ -298,6 +298,7 @@ struct json_object *pb_phase_hist_json(const struct pinbench_phase_stats *st, ui
 
 static struct pinbench_info mod_info;	/* as the module answered INFO */
 static uint32_t mod_props[PINBENCH_MAX_STRATEGIES];	/* as it answered STRATEGY */
+static uint32_t mod_flags[PINBENCH_MAX_STRATEGIES];	/* its supported_flags */
 
 uint32_t pb_strategy_caps(const char *strategy)
 {
@@ -319,9 +320,31 @@ static void query_props(int fd)
 	for (uint32_t id = 1; id < PINBENCH_MAX_STRATEGIES; id++) {
 		struct pinbench_strategy_info si = { .abi_version = PINBENCH_ABI_VERSION, .id = id };
 
-		if (mod_info.strategy_mask & (1ull << id) && !ioctl(fd, PINBENCH_IOC_STRATEGY, &si))
+		if (mod_info.strategy_mask & (1ull << id) && !ioctl(fd, PINBENCH_IOC_STRATEGY, &si)) {
 			mod_props[id] = si.props;
+			mod_flags[id] = si.supported_flags;
+		}
 	}
+}
+
+const char *pb_unsupported_why(const char *strategy, uint32_t flags, uint32_t registration)
+{
+	uint32_t id = pb_strategy_id(strategy);
+	uint32_t missing = id < PINBENCH_MAX_STRATEGIES ? flags & ~mod_flags[id] : 0;
+	bool mirror = pb_strategy_props(strategy) & PINBENCH_PROP_DEVICE_FAULTS;
+
+	if (registration == PINBENCH_REG_PER_BUFFER &&
+	    !(pb_strategy_caps(strategy) & PINBENCH_CAP_REGISTRATION))
+		return "it has no per-buffer state: every acquire stands alone";
+	if (missing & PINBENCH_PIN_LONGTERM)
+		return mirror ? "FOLL_LONGTERM is for pins, and it holds none (nothing to migrate first)" :
+				"FOLL_LONGTERM is only valid with FOLL_PIN";
+	if (missing & PINBENCH_PIN_DIRTY)
+		return mirror ? "it holds no page to dirty at release (its write faults dirtied them)" :
+				"it cannot dirty pages at release";
+	if (missing)
+		return "it does not take these flags";
+	return "the module refused it (EOPNOTSUPP)";
 }
 
 #define CALIBRATE_PARAM "/sys/module/pinbench/parameters/calibrate_ns_per_page"

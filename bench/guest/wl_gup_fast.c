@@ -256,16 +256,9 @@ static void gup_fast_run(struct pb_cell *cell)
 	if (ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, &a) < 0) {
 		int e = errno;
 
-		if (e == EOPNOTSUPP && a.registration == PINBENCH_REG_PER_BUFFER &&
-		    !(pb_strategy_caps(strategy) & PINBENCH_CAP_REGISTRATION))
-			pb_cell_fail(cell, PB_UNSUPPORTED,
-				     "%s has no per-buffer state: every acquire stands alone", strategy);
-		else if (e == EOPNOTSUPP)
-			pb_cell_fail(cell, PB_UNSUPPORTED,
-				     "%s cannot honour the requested flags (%s)%s", strategy,
-				     pb_param_u64(cell, "longterm") ? "longterm" : "write",
-				     a.strategy == PINBENCH_STRATEGY_GUP_REF ?
-				     ": FOLL_LONGTERM is only valid with FOLL_PIN" : "");
+		if (e == EOPNOTSUPP)
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
+				     pb_unsupported_why(strategy, a.flags, a.registration));
 		else
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_GUP_FAST: %s", strerror(e));
 		goto out;
@@ -287,7 +280,10 @@ static void gup_fast_run(struct pb_cell *cell)
 	 * cell ran: a reader must see that a figure was bought that way.
 	 */
 	if (!(a.strategy_caps & PINBENCH_CAP_LOCKLESS))
-		pb_cell_note(cell, "no lockless fast path: acquire takes mmap_lock and the locked GUP path");
+		pb_cell_note(cell, "%s", pb_strategy_props(strategy) & PINBENCH_PROP_DEVICE_FAULTS ?
+			     "no lockless fast path: acquire takes mmap_lock and walks the page table "
+			     "(hmm_range_fault())" :
+			     "no lockless fast path: acquire takes mmap_lock and the locked GUP path");
 	if (!(a.strategy_caps & PINBENCH_CAP_RELEASE_ATOMIC))
 		pb_cell_note(cell, "%s", a.strategy_caps & PINBENCH_CAP_RELEASE_PAGES_ATOMIC ?
 			     "release in hardirq gives the pages back at once but must defer removing "

@@ -122,9 +122,7 @@ static void irq_completion_run(struct pb_cell *cell)
 		pb_counters_stop(&cnt);
 		if (e == EOPNOTSUPP)
 			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
-				     a.registration == PINBENCH_REG_PER_BUFFER ?
-				     "it has no per-buffer state" :
-				     "FOLL_LONGTERM is only valid with FOLL_PIN");
+				     pb_unsupported_why(strategy, a.flags, a.registration));
 		else
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_IRQ_COMPLETION: %s", strerror(e));
 		goto out_free;

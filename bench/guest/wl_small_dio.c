@@ -283,9 +283,7 @@ static void small_dio_run(struct pb_cell *cell)
 				     pb_strategy_props(strategy) & PINBENCH_PROP_DEVICE_FAULTS ?
 				     "it holds no page, and a bio needs its pages held until it "
 				     "completes: a block device cannot fault" :
-				     sub->a.registration == PINBENCH_REG_PER_BUFFER ?
-				     "it has no per-buffer state" :
-				     "FOLL_LONGTERM is only valid with FOLL_PIN");
+				     pb_unsupported_why(strategy, sub->a.flags, sub->a.registration));
 			goto out_free;
 		}
 		if (sub->err) {

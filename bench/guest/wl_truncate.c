@@ -133,6 +133,7 @@ struct totals {
 	struct fates fate_before_release;
 	uint64_t ignored, stalls, reacquires, pages_reacquired, reacquire_failed, reacquire_retries;
 	uint64_t reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns, capped;
+	uint64_t device_faults, engine_ticks;
 	uint64_t events[PINBENCH_EV_NR], ignored_events[PINBENCH_EV_NR];
 	uint64_t accesses, in_place, lost, redirected, invalidations, revocations, spurious;
 	uint64_t pages_revoked;
@@ -263,6 +264,8 @@ static void add_stats(struct totals *t, const struct pinbench_dev_stats *st)
 	t->reacquire_retries += st->reacquire_retries;
 	t->reacquire_work_ns += st->reacquire_work_ns;
 	t->reacquire_wait_sum_ns += st->reacquire_wait_sum_ns;
+	t->device_faults += st->device_faults;
+	t->engine_ticks += st->engine_ticks;
 	if (st->reacquire_wait_max_ns > t->reacquire_wait_max_ns)
 		t->reacquire_wait_max_ns = st->reacquire_wait_max_ns;
 	for (unsigned int e = 0; e < PINBENCH_EV_NR; e++) {
@@ -477,8 +480,13 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		pb_cell_fail(cell, PB_FAILED, "out of memory");
 		goto out;
 	}
-	/* Released dirty, as a driver gives back pages its device wrote. */
-	e = dev_attach(cell, &f, PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY |
+	/*
+	 * Released dirty, as a driver gives back pages its device wrote; a
+	 * mirror holds no page to dirty: its write faults dirtied them.
+	 */
+	e = dev_attach(cell, &f, PINBENCH_PIN_WRITE |
+		       (pb_strategy_props(pb_param_str(cell, "strategy")) & PINBENCH_PROP_DEVICE_FAULTS ?
+			0 : PINBENCH_PIN_DIRTY) |
 		       (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0), &reg, &start, &registered);
 	if (e < 0)
 		goto out;
@@ -492,8 +500,8 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		} else if (e == EOPNOTSUPP) {
 			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s",
 				     pb_param_str(cell, "strategy"),
-				     reg.registration == PINBENCH_REG_PER_BUFFER ?
-				     "it has no per-buffer state" : "FOLL_LONGTERM needs FOLL_PIN");
+				     pb_unsupported_why(pb_param_str(cell, "strategy"), reg.flags,
+							reg.registration));
 			ret = 1;
 		} else {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(e));
@@ -966,6 +974,9 @@ static void emit_device(struct pb_cell *cell, const struct totals *t)
 			       json_object_new_uint64(t->reacquire_wait_max_ns));
 	json_object_object_add(o, "reacquire_wait_sum_ns",
 			       json_object_new_uint64(t->reacquire_wait_sum_ns));
+	json_object_object_add(o, "device_faults", json_object_new_uint64(t->device_faults));
+	json_object_object_add(o, "engine_ticks", json_object_new_uint64(t->engine_ticks));
+	json_object_object_add(o, "engine_rate_hz", json_object_new_uint64(pb_param_u64(cell, "dma_rate_hz")));
 }
 
 /* The cell's raw figures, and notes a reader needs. */
@@ -1256,11 +1267,10 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 		goto out;
 	if (e) {
 		if (e == EOPNOTSUPP) {
-			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell (%s%s%s)",
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s",
 				     pb_param_str(cell, "strategy"),
-				     reg.flags & PINBENCH_PIN_DIRTY ? "dirtying on release" : "",
-				     reg.flags & PINBENCH_PIN_LONGTERM ? " FOLL_LONGTERM" : "",
-				     reg.registration == PINBENCH_REG_PER_BUFFER ? " per-buffer state" : "");
+				     pb_unsupported_why(pb_param_str(cell, "strategy"), reg.flags,
+							reg.registration));
 			ret = 1;
 		} else {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(e));

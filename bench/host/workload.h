@@ -94,7 +94,16 @@ struct pb_workload {
 	  "(reacquire) pin calls undone because an invalidation raced them" },	\
 	{ "reacquire_wait_max_us", "us", PB_LOWER, NULL,	\
 	  "the longest from a revoking callback's end until the worker had served it (the device "	\
-	  "waits on a revoked page meanwhile: `stalls` accesses put off)" },
+	  "waits on a revoked page meanwhile: `stalls` accesses put off); for a device that "	\
+	  "faults, from the fault to its service" },	\
+	{ "device_faults", "count", PB_NEITHER, NULL,	\
+	  "(a device that faults: hmm_mirror) page faults the device raised on entries an "	\
+	  "invalidation had cleared, each served by the worker (`reacquires`, `pages_reacquired`)" }, \
+	{ "device_faults_per_s", "1/s", PB_LOWER, NULL,	\
+	  "those per second the device ran (its engine's ticks at `dma_rate_hz`)" },	\
+	{ "fault_service_us", "us", PB_LOWER, NULL,	\
+	  "the mean time from a device fault to its service (hmm_range_fault() in the worker, "	\
+	  "the entries restored), the faulting access waiting meanwhile" },
 
 /* Every workload the host knows, in the order reports show them; NULL-terminated. */
 extern const struct pb_workload *pb_workloads[];

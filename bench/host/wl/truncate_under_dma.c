@@ -88,6 +88,23 @@ void pb_add_fates(struct json_object *raw, struct json_object *m)
 	if (pb_raw_u64(raw, "reacquires"))
 		json_object_object_add(m, "reacquire_wait_max_us", json_object_new_double(
 			(double)pb_raw_u64(raw, "reacquire_wait_max_ns") / 1000.0));
+	/*
+	 * A device that faults (device_faults strategies): how often, per
+	 * second the device ran (its engine's ticks at the cell's rate), and
+	 * how long a fault took to be served, on average (each fault is one
+	 * service by the worker, from the access that raised it).
+	 */
+	if (pb_raw_u64(raw, "device_faults")) {
+		uint64_t faults = pb_raw_u64(raw, "device_faults"), ticks = pb_raw_u64(raw, "engine_ticks");
+		uint64_t rate_hz = pb_raw_u64(raw, "engine_rate_hz");
+
+		json_object_object_add(m, "device_faults", json_object_new_uint64(faults));
+		json_object_object_add(m, "fault_service_us", json_object_new_double(
+			(double)pb_raw_u64(raw, "reacquire_wait_sum_ns") / (double)faults / 1000.0));
+		if (ticks && rate_hz)
+			json_object_object_add(m, "device_faults_per_s", json_object_new_double(
+				(double)faults * (double)rate_hz / (double)ticks));
+	}
 	/* "protection 812, clear_truncate 20": revocations (and passes) by cause, largest first. */
 	for (int pass = 0; pass < 2; pass++) {
 		char *out = pass ? ignored : causes;

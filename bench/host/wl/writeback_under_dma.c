@@ -124,7 +124,7 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *c = json_object_array_get_idx(cells, i), *m = md_obj(c, "metrics");
 		const char *reason = pb_json_str(c, "reason", "?");
-		char label[128], f[8][64];
+		char label[128], f[8][96];
 
 		if (!is_writeback(c))
 			continue;
@@ -145,7 +145,9 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 				"fsync() but before the release: what a crash then would have lost. **causes** "
 				"the revocations by notifier event, and those a policy let pass; **re-pin** "
 				"with `after_revoke=reacquire`: pages pinned again, the cost per page (ns, in "
-				"the worker) and the longest the device waited on a revoked page (us).\n\n"
+				"the worker) and the longest the device waited on a revoked page (us); for a "
+				"device that faults (hmm_mirror), the same for the pages it faulted back in, "
+				"and its faults per second of device time with their mean service time.\n\n"
 				"| strategy | dirty on release | fsyncs | fsync p50 us | p99 | delivered | "
 				"unwritten | redirected | unwritten before release | causes | re-pin | "
 				"verdict | status |\n"
@@ -168,13 +170,17 @@ static void writeback_section(struct pb_text *b, struct json_object *cells)
 		pb_fate_pct(f[4], 32, m, "unwritten_pct", "lost_pct");
 		pb_fate_pct(f[5], 32, m, "redirected_pct", NULL);
 		pb_fate_pct(f[6], 32, m, "unwritten_before_release_pct", NULL);
-		if (md_obj(m, "reacquire_ns_per_page"))
-			snprintf(f[7], 64, "%s pages, %.0f ns/page, wait max %.0f us",
+		if (md_obj(m, "fault_service_us"))
+			snprintf(f[7], sizeof(f[7]), "%s pages, %.0f ns/page; %.0f faults/s, served in %.0f us",
+				 md_count(m, "pages_reacquired"), pb_json_num(m, "reacquire_ns_per_page"),
+				 pb_json_num(m, "device_faults_per_s"), pb_json_num(m, "fault_service_us"));
+		else if (md_obj(m, "reacquire_ns_per_page"))
+			snprintf(f[7], sizeof(f[7]), "%s pages, %.0f ns/page, wait max %.0f us",
 				 md_count(m, "pages_reacquired"),
 				 json_object_get_double(md_obj(m, "reacquire_ns_per_page")),
 				 json_object_get_double(md_obj(m, "reacquire_wait_max_us")));
 		else
-			snprintf(f[7], 64, "-");
+			snprintf(f[7], sizeof(f[7]), "-");
 		pb_text_put(
 			b,
 			"| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | **%s** | %s%s%.*s |\n",
