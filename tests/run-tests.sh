@@ -361,7 +361,7 @@ if group smoke "guest: smoke run of every strategy and backing"; then
 "$pinbench" run --repeat 3 --job "$repo/workloads/smoke.job" --out "$out/smoke" > "$out/smoke.log" 2>&1
 result "smoke run exits 0" test $? = 0
 result "smoke results.json holds the contract, all cells ok, pins balance" \
-	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,fake_vma_fast,notifier_revoke
+	./check_results "$out/smoke/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,fake_vma_fast,notifier_revoke,hmm_mirror
 result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md" -a -s "$out/smoke/console.log"
 # What the walk costs is judged in the costs group (deterministic); here, what it met.
 result "fake_vma bracket: fake_vma_fast takes no mmap_lock (lockless cap); the walker's tax met every tracked object (64)" test \
@@ -582,7 +582,7 @@ if group irq_completion "guest: irq_completion at offered rates from hardirq, so
 "$pinbench" run --repeat 1 --job "$repo/workloads/irq_completion-quick.job" --cell-timeout 60 --out "$out/irq" > "$out/irq.log" 2>&1
 result "irq_completion quick run exits 0 (every cell ok, every handler in its context, pins balance)" test $? = 0
 result "irq_completion results.json holds the contract, all cells ok" \
-	./check_results "$out/irq/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+	./check_results "$out/irq/results.json" --all-ok --strategies gup_ref,pin_counter,fake_vma,notifier_revoke,hmm_mirror
 result "every completion ran in the context its cell asked for" test "$(json "$out/irq/results.json" \
 	'[.cells[] | .raw.contexts[{"hardirq": "hardirq", "softirq": "softirq", "process": "task"}[.params.context]] == .raw.completions] | all')" = true
 q='.cells[] | select(.params.max_backlog == 4096 and .params.registration == "per_io" and .params.context != "process")'
@@ -598,20 +598,24 @@ if group truncate "guest: truncate_under_dma on tmpfs, ext4 and ext4 with DAX"; 
 "$pinbench" run --repeat 1 --job "$repo/workloads/truncate_under_dma-quick.job" --cell-timeout 120 --out "$out/truncate" > "$out/truncate.log" 2>&1
 result "truncate_under_dma quick run exits 0 (no cell failed, pins balance, clean log)" test $? = 0
 result "truncate_under_dma results.json holds the contract" \
-	./check_results "$out/truncate/results.json" --strategies gup_ref,pin_counter,fake_vma,notifier_revoke
+	./check_results "$out/truncate/results.json" --strategies gup_ref,pin_counter,fake_vma,notifier_revoke,hmm_mirror
 result "every cell ran; only ext4_dax may be unsupported, and then says why" test "$(json "$out/truncate/results.json" \
 	'[.cells[] | .status == "ok" or (.params.filesystem == "ext4_dax" and .status == "unsupported" and (.reason | length) > 0)] | all')" = true
 t='.cells[] | select(.params.filesystem == "tmpfs" and .params.truncate_to == "zero" and .status == "ok")'
 result "tmpfs: every strategy that declares revoke revokes (writes redirected, none lost), per I/O and per buffer" test \
 	"$(json "$out/truncate/results.json" "[$t | select(.capabilities | index(\"revoke\")) | .metrics.redirected > 0 and .metrics.lost == 0] | (length >= 2 and all)")" = true
+# A device that faults (the device_faults property) holds no page: the truncate clears its entries,
+# its faults past the cut find no page, and its writes there go nowhere; none is lost.
+result "every file system: a device that faults loses nothing to the truncate (its writes past the cut redirected, the faults that found no page counted)" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .status == "ok" and (.properties | index("device_faults"))) | .metrics.lost == 0 and .metrics.redirected > 0 and .raw.reacquire_failed > 0 and .metrics.verdict == "revokes"] | (length >= 2 and all)')" = true
 result "tmpfs: pin_counter loses the device's writes into pages the file no longer has" test \
 	"$(json "$out/truncate/results.json" "[$t | select(.strategy == \"pin_counter\") | .metrics.lost > 0] | (length == 2 and all)")" = true
 result "no stale data after re-extending, anywhere" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.status == "ok" and .workload != "writeback_under_dma") | .metrics.stale_bytes == 0] | all')" = true
 result "no pin leaked in any cell" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | .pin_balance.acquired == .pin_balance.released] | all')" = true
-result "ext4_dax (where it runs): FOLL_LONGTERM refused, short-term pins block truncate, notifier_revoke revokes" test \
-	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .params.filesystem == "ext4_dax" and .status == "ok") | .metrics.verdict == (if .params.longterm == 1 then "refuses" elif .strategy == "notifier_revoke" then "revokes" else "blocks" end)] | all')" = true
+result "ext4_dax (where it runs): FOLL_LONGTERM refused, short-term pins block truncate, a revoking strategy and a device that faults revoke" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "truncate_under_dma" and .params.filesystem == "ext4_dax" and .status == "ok") | .metrics.verdict == (if .params.longterm == 1 then "refuses" elif (.capabilities | index("revoke")) or (.properties | index("device_faults")) then "revokes" else "blocks" end)] | all')" = true
 
 s='.cells[] | select(.workload == "truncate_stock" and .status == "ok")'
 result "stock kernel: io_uring fixed buffers over the file refused on ext4 and ext4_dax (EOPNOTSUPP), taken on tmpfs" test \
@@ -630,9 +634,11 @@ result "truncate to half: the device's writes into the half the file keeps reach
 # Judged by where each write's record ended up: a revoke that sends the
 # device's writes to the dummy page is not "safe" because the disk then
 # matches the page cache; only pinning again delivers them.
-result "[O1] ext4 writeback under DMA, by fate: pins lose writes unless the release dirties; revoking drops them; truncate+unmap only loses them; re-pinning delivers them" test \
+result "[O1] ext4 writeback under DMA, by fate: pins lose writes unless the release dirties; revoking drops them; truncate+unmap only loses them; re-pinning delivers them; a device that faults delivers them" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma") | "\(.strategy)/\(.params.dirty_on_release)/\(.params.revoke_events // "-")/\(.params.after_revoke // "-")=\(.metrics.verdict)"] | sort')" = \
-	'["notifier_revoke/0/all/drop=drops writes","notifier_revoke/0/all/reacquire=safe","notifier_revoke/0/truncate_unmap/drop=loses data","notifier_revoke/0/truncate_unmap/reacquire=loses data","pin_counter/0/-/-=loses data","pin_counter/1/-/-=stale until release"]'
+	'["hmm_mirror/0/-/-=safe","notifier_revoke/0/all/drop=drops writes","notifier_revoke/0/all/reacquire=safe","notifier_revoke/0/truncate_unmap/drop=loses data","notifier_revoke/0/truncate_unmap/reacquire=loses data","pin_counter/0/-/-=loses data","pin_counter/1/-/-=stale until release"]'
+result "[O1] a device that faults: writeback's write-protect cleared its entries, it faulted them back in (counted, with their rate and service time), every write on disk before the release too" test \
+	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma" and (.properties | index("device_faults"))) | .metrics.device_faults > 0 and .metrics.device_faults_per_s > 0 and .metrics.fault_service_us > 0 and .metrics.pages_reacquired > 0 and .raw.fates.delivered == .raw.accesses and .metrics.unwritten_before_release_pct == 0 and (.metrics.revoke_causes | startswith("protection"))] | (length == 1 and all)')" = true
 result "[O1] re-pinning: every page revoked by writeback pinned again (protection), its cost and the device's wait measured; truncate+unmap only: write-protect counted and passed" test \
 	"$(json "$out/truncate/results.json" '[.cells[] | select(.workload == "writeback_under_dma" and .strategy == "notifier_revoke") | if .params.revoke_events == "truncate_unmap" then .metrics.revocations == 0 and .metrics.ignored > 0 and (.metrics.ignored_causes | startswith("protection")) elif .params.after_revoke == "reacquire" then .metrics.pages_reacquired > 0 and .metrics.reacquire_ns_per_page > 0 and .metrics.reacquire_wait_max_us > 0 and .raw.fates.redirected == 0 else .metrics.redirected_pct > 50 and (.metrics.revoke_causes | startswith("protection")) end] | (length == 4 and all)')" = true
 

@@ -184,6 +184,10 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 			     json_object_get_string(wl));
 	else
 		w->run(&cell);
+	/* What the cell's strategy is (PINBENCH_PROP_*), beside what it can do. */
+	if (json_object_object_get_ex(cell.params, "strategy", NULL))
+		json_object_object_add(cell.raw, "strategy_props", json_object_new_uint64(
+			pb_strategy_props(pb_param_str(&cell, "strategy"))));
 
 	pb_vmstat_foll_pins(&acq1, &rel1);
 	if (module_info(devfd, &m1) < 0)

@@ -109,6 +109,18 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 #undef PB_X_CAP_NAME
 		json_object_object_add(c, "capabilities", cl);
 	}
+	if (raw && json_object_object_get_ex(raw, "strategy_props", &v)) {
+		/* What the strategy is (holds FOLL_PIN pins, holds no page...), as the module says. */
+		uint64_t props = json_object_get_uint64(v);
+		struct json_object *pl = json_object_new_array();
+
+#define PB_X_PROP_NAME(sym, bit, name)					\
+		if (props & PINBENCH_PROP_##sym)				\
+			json_object_array_add(pl, json_object_new_string(name));
+		PINBENCH_PROPS(PB_X_PROP_NAME)
+#undef PB_X_PROP_NAME
+		json_object_object_add(c, "properties", pl);
+	}
 	/* Raw histograms stay, so later tools can merge repetitions exactly. */
 	json_object_object_add(c, "raw", raw ? json_object_get(raw) : NULL);
 	return c;

@@ -241,6 +241,7 @@ static const struct field cell_fields[] = {
 	{ "module_counts", T_OBJ, false, T_INT },
 	{ "kernel_log", T_ARR, false, T_STR },
 	{ "capabilities", T_ARR, false, T_STR | T_IDENT },
+	{ "properties", T_ARR, false, T_STR | T_IDENT },
 	{ "raw", T_OBJ | T_NULL },
 	{ "plan_index", T_INT },
 	{ "stats", T_OBJ, false, T_OBJ },
