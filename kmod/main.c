@@ -170,6 +170,7 @@ static int pinbench_release(struct inode *inode, struct file *file)
 	struct pinbench_file *pf = file->private_data;
 
 	pinbench_dev_release_all(pf);
+	pinbench_pin_count_release(pf);
 	kvfree(pf->hist[0]);
 	kvfree(pf->hist[1]);
 	mutex_destroy(&pf->lock);

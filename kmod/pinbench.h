@@ -347,6 +347,9 @@ struct pinbench_file {
 	struct mutex lock;	/* one ioctl at a time per file */
 	u64 *hist[2];		/* kvcalloc'd on first use, reused */
 	struct xarray bufs;	/* registered device buffers, by id */
+	/* PINBENCH_IOC_PIN_COUNT with PINBENCH_PC_HOLD: what the file holds. */
+	struct page *pc_page;	/* with the module's own reference */
+	u32 pc_refs, pc_mode;
 };
 
 /* A workload's request (PINBENCH_WORKLOAD_IOCTLS): run with pf->lock held. */
@@ -356,6 +359,7 @@ PINBENCH_WORKLOAD_IOCTLS(PINBENCH_X_WL_DECL)
 #undef PINBENCH_X_WL_DECL
 long pinbench_dev_ioctl(struct pinbench_file *pf, unsigned int cmd, void __user *uarg);
 void pinbench_dev_release_all(struct pinbench_file *pf);
+void pinbench_pin_count_release(struct pinbench_file *pf);
 
 /* Shared checks of a user range request (gup_fast, device). */
 int pinbench_check_range(u64 addr, u64 nr_pages);

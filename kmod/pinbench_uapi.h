@@ -63,7 +63,8 @@
 #define PINBENCH_ABI_VERSION	6	/* 2: INFO's leak counters; 3: read_retries;
 					 * 4: revoke policies, per-page fates;
 					 * 5: PINBENCH_IOC_STRATEGY, _NOOP;
-					 * 6: hmm_mirror, device_faults */
+					 * 6: hmm_mirror, device_faults,
+					 *    PINBENCH_IOC_PIN_COUNT */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -320,6 +321,40 @@ struct pinbench_noop {
 	__u32 reserved0;		/* (in)  zero */
 	struct pinbench_phase_stats call;  /* (out) each call timed alone */
 	struct pinbench_phase_stats phase; /* (out) all calls timed as one sample */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/*
+ * PINBENCH_IOC_PIN_COUNT: the pin count's edge cases, on the one page at
+ * addr. Takes refs ordinary references (PINBENCH_PC_GET: FOLL_GET) or
+ * pins (PINBENCH_PC_PIN: FOLL_PIN), one GUP call each, and reports what
+ * core mm then believes of the page: folio_maybe_dma_pinned(), which for a
+ * small folio reads refcount >= GUP_PIN_COUNTING_BIAS (1024) and so takes
+ * 1024 ordinary references for a pin, and the refcount. With
+ * PINBENCH_PC_HOLD they stay held by the file (counted in pages_held)
+ * until its next request of this kind, which gives them back first, or
+ * until it is closed; else they are given back before the call returns.
+ * refs = 0 only gives back what is held. A page that changes under the
+ * calls (migrated, copied) stops them: EAGAIN, nothing held.
+ */
+#define PINBENCH_PC_GET		1
+#define PINBENCH_PC_PIN		2
+#define PINBENCH_PC_HOLD	(1u << 0)
+#define PINBENCH_MAX_PC_REFS	(1u << 16)
+struct pinbench_pin_count {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 mode;			/* (in)  PINBENCH_PC_GET or _PIN (any with refs = 0) */
+	__u32 refs;			/* (in)  0..PINBENCH_MAX_PC_REFS */
+	__u32 flags;			/* (in)  PINBENCH_PC_HOLD */
+	__u64 addr;			/* (in)  page-aligned address of a writable page */
+	__u32 taken;			/* (out) references or pins taken */
+	__u32 folio_order;		/* (out) order of the page's folio */
+	__s64 refcount_before;		/* (out) folio_ref_count(), the module's own
+					 *       reference included */
+	__s64 refcount_after;		/* (out) the same with them taken */
+	__u32 pinned_before;		/* (out) folio_maybe_dma_pinned() before */
+	__u32 pinned_after;		/* (out) and with them taken */
+	__u64 take_ns;			/* (out) the GUP calls, all of them */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -839,6 +874,7 @@ struct pinbench_irq_completion {
 	_IOWR(PINBENCH_IOC_MAGIC, 8, struct pinbench_irq_completion)
 #define PINBENCH_IOC_STRATEGY	_IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_strategy_info)
 #define PINBENCH_IOC_NOOP	_IOWR(PINBENCH_IOC_MAGIC, 10, struct pinbench_noop)
+#define PINBENCH_IOC_PIN_COUNT	_IOWR(PINBENCH_IOC_MAGIC, 11, struct pinbench_pin_count)
 
 /*
  * The workloads' requests, one line each: (command, name). The module runs
@@ -850,6 +886,7 @@ struct pinbench_irq_completion {
 	X(PINBENCH_IOC_GUP_FAST, gup_fast)		\
 	X(PINBENCH_IOC_SMALL_DIO, small_dio)		\
 	X(PINBENCH_IOC_IRQ_COMPLETION, irq_completion)	\
-	X(PINBENCH_IOC_NOOP, noop)
+	X(PINBENCH_IOC_NOOP, noop)			\
+	X(PINBENCH_IOC_PIN_COUNT, pin_count)
 
 #endif /* PINBENCH_UAPI_H */

@@ -444,6 +444,15 @@ result "noop: a call timed alone costs more than the same call in a loop timed a
 result "noop: its table in report.md" grep -q '^| calls | call p50 | p99 | ns/call | status |' "$out/noop/report.md"
 
 fi
+if group pin_count "guest: the pin count's edge: 1024 ordinary references look like a pin, and fork acts on it"; then
+"$pinbench" run --repeat 1 --job data/pin-count.job --out "$out/pin-count" > "$out/pin-count.log" 2>&1
+result "pin_count run exits 0, every cell ok" test $? = 0
+q='.cells[] | "\(.params.mode)/\(.params.folio)/\(.params.prior_pin)/\(.params.refs)=\(.metrics.verdict),\(.metrics.copied_at_fork),\(.metrics.refcount_per_ref)"'
+result "small folio: 1024 ordinary references are a pin to core mm (false positive), a large folio counts pins apart; fork copies a page believed pinned once the mm has pinned; a pin adds 1024 to a small folio's refcount, 1 to a large one's" test \
+	"$(json "$out/pin-count/results.json" "[$q] | sort | join(\" \")")" = \
+	"get/large/0/1024=not pinned,no,1 get/large/0/1=not pinned,no,1 get/large/1/1024=not pinned,no,1 get/large/1/1=not pinned,no,1 get/small/0/1024=false positive,no,1 get/small/0/1=not pinned,no,1 get/small/1/1024=false positive,yes,1 get/small/1/1=not pinned,no,1 pin/large/0/1024=pinned,yes,1 pin/large/0/1=pinned,yes,1 pin/small/0/1024=pinned,yes,1024 pin/small/0/1=pinned,yes,1024"
+
+fi
 if group shards "shards: --shard K/N and pinbench merge" deterministic; then
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 2/2 --out "$out/shard2" > /dev/null 2>&1; rc2=$?
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 1/2 --out "$out/shard1" > /dev/null 2>&1; rc1=$?

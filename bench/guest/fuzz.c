@@ -460,6 +460,11 @@ static void good_request(enum fz_op op, uint32_t strategy, uint32_t id, union fz
 	case OP_STRATEGY:
 		r->strat.id = strategy;
 		break;
+	case OP_PIN_COUNT:
+		r->pc.mode = PINBENCH_PC_PIN;
+		r->pc.refs = 4;
+		r->pc.addr = (uintptr_t)env.anon;
+		break;
 	case OP_NOOP:
 		r->noop.calls = 4;
 		r->noop.hist = (uintptr_t)env.hist[0];
@@ -595,7 +600,8 @@ static size_t field_cases(enum fz_op op, const struct fz_field *f, struct fz_cas
 		 * is the only one used, so a hole in slot 1 may never be met.
 		 */
 		c[n++] = C((uintptr_t)env.straddle_hole + 7 * env.page,
-			   op == OP_SMALL_DIO ? EXPECT_ANY : EXPECT_FAIL, 0, "across a hole");
+			   op == OP_SMALL_DIO || op == OP_PIN_COUNT ? EXPECT_ANY : EXPECT_FAIL, 0,
+			   "across a hole");	/* pin_count takes one page: it may miss it */
 		break;
 	case FC_UPTR:
 		c[n++] = C(0, EXPECT_OK, 0, "none");
@@ -679,6 +685,15 @@ struct fz_structured {
 	char *ro_page;
 };
 
+/* Give back what a PINBENCH_PC_HOLD request left held by the file. */
+static void release_pin_count(int fd)
+{
+	struct pinbench_pin_count pc = { .abi_version = PINBENCH_ABI_VERSION };
+
+	if (ioctl(fd, PINBENCH_IOC_PIN_COUNT, &pc))
+		problem("PIN_COUNT: giving back what was held: %s", strerror(errno));
+}
+
 /* One case: a good request with field f set to c (or f NULL: the request placed at arg). */
 static void structured_case(struct fz_structured *s, enum fz_op op, uint32_t strategy,
 			    const struct fz_field *f, const struct fz_case *c, enum arg_kind ak)
@@ -723,6 +738,8 @@ static void structured_case(struct fz_structured *s, enum fz_op op, uint32_t str
 	/* Undo what a success did, as a careful caller would. */
 	if (op == OP_DEV_REGISTER && !err && arg)
 		unregister_buffer(s->fd, ((struct pinbench_dev_register *)arg)->buffer_id);
+	if (op == OP_PIN_COUNT && !err)
+		release_pin_count(s->fd);
 	if (id)
 		unregister_buffer(s->fd, id);
 	if (module_holds(s->fd, held, sizeof(held)))
@@ -820,7 +837,8 @@ static void phase_structured(struct fz_counts *total, uint64_t *cases)
 	for (int op = OP_INFO; op < OP_UNKNOWN; op++) {
 		const struct fz_op_desc *d = &fz_ops[op];
 		/* Requests that name no strategy are tried once. */
-		uint32_t first = 1, last = op == OP_INFO || op == OP_NOOP ? 1 : PINBENCH_STRATEGY_NR - 1;
+		uint32_t first = 1, last = op == OP_INFO || op == OP_NOOP || op == OP_PIN_COUNT ?
+					     1 : PINBENCH_STRATEGY_NR - 1;
 
 		if (op == OP_SMALL_DIO && env.bdev_rw < 0)
 			continue;
@@ -1366,7 +1384,8 @@ static bool random_call(struct fz_thread *t)
 	static const struct { enum fz_op op; unsigned int weight; } mix[] = {
 		{ OP_INFO, 40 }, { OP_GUP_FAST, 300 }, { OP_DEV_REGISTER, 170 }, { OP_DEV_START, 100 },
 		{ OP_DEV_STOP, 80 }, { OP_DEV_UNREGISTER, 150 }, { OP_SMALL_DIO, 100 },
-		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_NOOP, 20 }, { OP_UNKNOWN, 30 },
+		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_NOOP, 20 }, { OP_PIN_COUNT, 20 },
+		{ OP_UNKNOWN, 30 },
 	};
 	uint64_t *s = &t->seed, w, total = 0;
 	enum fz_op op = OP_INFO;

@@ -53,6 +53,17 @@ static const struct fz_field strategy_fields[] = {
 	F(struct pinbench_strategy_info, reserved, FC_RESERVED),
 };
 
+static const struct fz_field pin_count_fields[] = {
+	F(struct pinbench_pin_count, abi_version, FC_ABI),
+	F(struct pinbench_pin_count, mode, FC_ENUM, .max = PINBENCH_PC_PIN),
+	F(struct pinbench_pin_count, refs, FC_COUNT, .max = PINBENCH_MAX_PC_REFS, .zero_ok = true,
+	  .costly = true),
+	F(struct pinbench_pin_count, flags, FC_FLAGS, .max = PINBENCH_PC_HOLD),
+	F(struct pinbench_pin_count, addr, FC_ADDR),
+	OUT_SPAN(struct pinbench_pin_count, taken, reserved),
+	F(struct pinbench_pin_count, reserved, FC_RESERVED),
+};
+
 static const struct fz_field noop_fields[] = {
 	F(struct pinbench_noop, abi_version, FC_ABI),
 	F(struct pinbench_noop, calls, FC_COUNT, .max = PINBENCH_MAX_NOOP_CALLS, .costly = true),
@@ -240,5 +251,7 @@ const struct fz_op_desc fz_ops[OP_NR] = {
 	   strategy_fields),
 	OP(NOOP, PINBENCH_IOC_NOOP, struct pinbench_noop, DOC_REQUEST | DOC_LOCK | FE(E2BIG) | FE(ENOMEM), true,
 	   noop_fields),
+	OP(PIN_COUNT, PINBENCH_IOC_PIN_COUNT, struct pinbench_pin_count, DOC_ACQUIRE, true,
+	   pin_count_fields),
 	[OP_UNKNOWN] = { .name = "UNKNOWN", .documented = FE(ENOTTY) },
 };

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wl_pin_count.c: the pin count's edge cases in the guest (PINBENCH_IOC_PIN_COUNT).
+ *
+ * In a process of its own, so that whether its mm ever pinned
+ * (MMF_HAS_PINNED, which fork's early copy of a maybe-pinned page needs) is
+ * what the cell asks and not what earlier cells did: take refs references
+ * or pins on one anon page (a small folio, or a page of a THP), held; read
+ * what the module saw; fork, and compare the child's frame for that page
+ * with the parent's (/proc/<pid>/pagemap): fork copies an anon page it
+ * believes pinned instead of sharing it, so a different frame is the
+ * kernel acting on the belief; then give them back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "guest.h"
+#include "pinbench_uapi.h"
+#include "util.h"
+
+#define PMD_SIZE_ (2ul << 20)
+
+struct pc_result {
+	struct pinbench_pin_count a;
+	int err;			/* errno of the step that failed, or 0 */
+	char step[64];			/* which */
+	int copied;			/* the child's frame differs from the parent's */
+	int large_wanted_got;		/* folio=large: the page was in a large folio */
+};
+
+/* The frame of the page at addr in this process (root reads pagemap's PFNs); 0 if none. */
+static uint64_t frame_of(const void *addr)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / (uintptr_t)sysconf(_SC_PAGESIZE)) * 8) !=
+	    (ssize_t)sizeof(e))
+		e = 0;
+	close(fd);
+	return (e >> 63) & 1 ? e & ((1ull << 55) - 1) : 0;
+}
+
+static int pc_call(int fd, uint32_t mode, uint32_t refs, uint32_t flags, void *addr,
+		   struct pinbench_pin_count *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->abi_version = PINBENCH_ABI_VERSION;
+	a->mode = mode;
+	a->refs = refs;
+	a->flags = flags;
+	a->addr = (uintptr_t)addr;
+	return ioctl(fd, PINBENCH_IOC_PIN_COUNT, a) < 0 ? errno : 0;
+}
+
+#define FAIL_AT(r, s, e) do { (r)->err = (e); snprintf((r)->step, sizeof((r)->step), "%s", (s)); \
+			      return; } while (0)
+
+/* The cell's work, in a fresh process; the result goes back through r (shared memory). */
+static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool prior_pin,
+		      struct pc_result *r)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = large ? 2 * PMD_SIZE_ : 2 * page;
+	struct pinbench_pin_count other;
+	uint64_t mine, childs;
+	int p[2], e;
+	char *map, *buf;
+	pid_t pid;
+
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		FAIL_AT(r, "mmap", errno);
+	buf = large ? (char *)(((uintptr_t)map + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1)) : map;
+	if (madvise(buf, large ? PMD_SIZE_ : page, large ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) < 0)
+		FAIL_AT(r, "madvise", errno);
+	memset(buf, 0x5a, large ? PMD_SIZE_ : page);
+	/* A pin on another page, given back at once: MMF_HAS_PINNED stays set on the mm. */
+	if (prior_pin) {
+		e = pc_call(devfd, PINBENCH_PC_PIN, 1, 0, large ? buf + PMD_SIZE_ - page : map + page,
+			    &other);
+		if (e)
+			FAIL_AT(r, "the prior pin", e);
+	}
+	e = pc_call(devfd, mode, refs, PINBENCH_PC_HOLD, buf, &r->a);
+	if (e)
+		FAIL_AT(r, "PINBENCH_IOC_PIN_COUNT", e);
+	r->large_wanted_got = r->a.folio_order > 0;
+	mine = frame_of(buf);
+	if (pipe(p) < 0)
+		FAIL_AT(r, "pipe", errno);
+	pid = fork();
+	if (pid < 0)
+		FAIL_AT(r, "fork", errno);
+	if (pid == 0) {
+		uint64_t f = frame_of(buf);
+
+		/* Read only: a write would copy the page whatever fork did. */
+		if (write(p[1], &f, sizeof(f)) != (ssize_t)sizeof(f))
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &childs, sizeof(childs)) != (ssize_t)sizeof(childs))
+		childs = 0;
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	if (!mine || !childs)
+		FAIL_AT(r, "reading the frames from pagemap", EIO);
+	r->copied = mine != childs;
+	e = pc_call(devfd, 0, 0, 0, NULL, &other);	/* give them back */
+	if (e)
+		FAIL_AT(r, "giving them back", e);
+}
+
+static void pin_count_run(struct pb_cell *cell)
+{
+	const char *mode = pb_param_str(cell, "mode");
+	bool large = !strcmp(pb_param_str(cell, "folio"), "large");
+	bool prior = pb_param_u64(cell, "prior_pin");
+	uint32_t refs = (uint32_t)pb_param_u64(cell, "refs");
+	struct pc_result *r;
+	int status = 0;
+	pid_t pid;
+
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (r == MAP_FAILED) {
+		pb_cell_fail(cell, PB_FAILED, "mmap: %s", strerror(errno));
+		return;
+	}
+	memset(r, 0, sizeof(*r));
+	pid = fork();
+	if (pid < 0) {
+		pb_cell_fail(cell, PB_FAILED, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		pc_worker(cell->devfd, strcmp(mode, "pin") ? PINBENCH_PC_GET : PINBENCH_PC_PIN, refs,
+			  large, prior, r);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		pb_cell_fail(cell, PB_FAILED, "the worker process died (status 0x%x)", status);
+		goto out;
+	}
+	if (r->err) {
+		pb_cell_fail(cell, PB_FAILED, "%s: %s", r->step, strerror(r->err));
+		goto out;
+	}
+	if (large && !r->large_wanted_got) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "folio=large: the page was not in a large folio "
+			     "(THP unavailable: transparent_hugepage/enabled, or no free 2 MiB block)");
+		goto out;
+	}
+	json_object_object_add(cell->raw, "mode", json_object_new_string(mode));
+	json_object_object_add(cell->raw, "taken", json_object_new_uint64(r->a.taken));
+	json_object_object_add(cell->raw, "folio_order", json_object_new_uint64(r->a.folio_order));
+	json_object_object_add(cell->raw, "refcount_before", json_object_new_int64(r->a.refcount_before));
+	json_object_object_add(cell->raw, "refcount_after", json_object_new_int64(r->a.refcount_after));
+	json_object_object_add(cell->raw, "pinned_before", json_object_new_boolean(r->a.pinned_before));
+	json_object_object_add(cell->raw, "pinned_after", json_object_new_boolean(r->a.pinned_after));
+	json_object_object_add(cell->raw, "take_ns", json_object_new_uint64(r->a.take_ns));
+	json_object_object_add(cell->raw, "copied_at_fork", json_object_new_boolean(r->copied));
+out:
+	munmap(r, sizeof(*r));
+}
+
+const struct pb_guest_workload pb_wl_pin_count = {
+	.name = "pin_count",
+	.run = pin_count_run,
+};
+PB_GUEST_WORKLOAD(pb_wl_pin_count);
