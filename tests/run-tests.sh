@@ -453,6 +453,21 @@ result "small folio: 1024 ordinary references are a pin to core mm (false positi
 	"get/large/0/1024=not pinned,no,1 get/large/0/1=not pinned,no,1 get/large/1/1024=not pinned,no,1 get/large/1/1=not pinned,no,1 get/small/0/1024=false positive,no,1 get/small/0/1=not pinned,no,1 get/small/1/1024=false positive,yes,1 get/small/1/1=not pinned,no,1 pin/large/0/1024=pinned,yes,1 pin/large/0/1=pinned,yes,1 pin/small/0/1024=pinned,yes,1024 pin/small/0/1=pinned,yes,1024"
 
 fi
+if group mm_churn "guest: mm_churn, ordinary mm activity on a buffer a device holds"; then
+"$pinbench" run --repeat 1 --job data/mm-churn.job --out "$out/mm-churn" > "$out/mm-churn.log" 2>&1
+result "mm_churn run exits 0, every cell ok" test $? = 0 -a "$(json "$out/mm-churn/results.json" '[.cells[].status == "ok"] | all')" = true
+# By what the module says each design is: a design that keeps its pages (no revoke capability, not
+# a device that faults) never loses them to the mm and keeps the mm from collapsing or merging them;
+# one that drops them lets the mm work, revoking for nothing (every revocation here is spurious).
+keeps='((.capabilities | index("revoke")) == null and (.properties | index("device_faults")) == null)'
+result "fork: a design that keeps its pages is never revoked; the others are, by COW's write-protect, and a device that faults loses no write to it" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"fork\") | if $keeps then .metrics.revocations == 0 elif (.properties | index(\"device_faults\")) then .metrics.spurious > 0 and .metrics.redirected == 0 and .metrics.lost == 0 else .metrics.spurious > 0 and (.metrics.revoke_causes | startswith(\"protection\")) end] | (length == 3 and all)")" = true
+result "collapse: a pin refuses every THP collapse (EAGAIN); a design that drops its pages lets it collapse" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"collapse\") | if $keeps then .metrics.ops_failed == .metrics.ops and .metrics.op_errno != \"\" else .metrics.ops_failed < .metrics.ops and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+result "ksm: a pinned page is never merged; a design that drops its pages lets KSM merge them" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"ksm\") | if $keeps then .metrics.ksm_pages_merged == 0 else .metrics.ksm_pages_merged > 0 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+
+fi
 if group shards "shards: --shard K/N and pinbench merge" deterministic; then
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 2/2 --out "$out/shard2" > /dev/null 2>&1; rc2=$?
 "$pinbench" run --job data/deterministic.job --mode deterministic --shard 1/2 --out "$out/shard1" > /dev/null 2>&1; rc1=$?

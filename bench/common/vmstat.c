@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmstat.c: the kernel's FOLL_PIN counters from /proc/vmstat, exact (vm.stat_refresh first). */
 #include <stdio.h>
+#include <string.h>
 #include "vmstat.h"
 
 int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released)
@@ -30,4 +31,34 @@ int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released)
 	}
 	fclose(f);
 	return found == 2 ? 0 : -1;
+}
+
+int pb_vmstat_read(const char *const *names, size_t n, uint64_t *out)
+{
+	FILE *f = fopen("/proc/sys/vm/stat_refresh", "w");
+	char line[256], name[128];
+	unsigned long long v;
+	int found = 0;
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = 0;
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%127s %llu", name, &v) != 2)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(name, names[i])) {
+				out[i] = v;
+				found++;
+			}
+		}
+	}
+	fclose(f);
+	return found;
 }

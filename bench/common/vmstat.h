@@ -3,6 +3,7 @@
 #ifndef PB_VMSTAT_H
 #define PB_VMSTAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -12,5 +13,7 @@
  * pinned). 0, or -1 when the kernel has no such counters (both set to 0).
  */
 int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released);
+/* The named counters (0 for one this kernel lacks), refreshed the same way; how many it found, or -1. */
+int pb_vmstat_read(const char *const *names, size_t n, uint64_t *out);
 
 #endif

@@ -84,6 +84,18 @@ enum pb_nullb_mode { PB_NULLB_INLINE = 0, PB_NULLB_SOFTIRQ = 1, PB_NULLB_HARDIRQ
 int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned int size_mib,
 		 char *dev, size_t devlen, char *err, size_t errlen);
 
+/*
+ * The device's buffers (devbuf.c): DEV_STOP or DEV_UNREGISTER into st (with
+ * fates: the buffer's pages entries to fill, or NULL); the revoke policy a
+ * cell asks for (PINBENCH_REVOKE_*; its options exist only for revoking
+ * strategies).
+ */
+struct pinbench_dev_stats;
+struct pinbench_page_fate;
+int pb_dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st,
+		 struct pinbench_page_fate *fates, unsigned int pages);
+uint32_t pb_cell_revoke(struct pb_cell *cell);
+
 /* File systems for the file-backed workloads (fs.c), set up once per boot. */
 enum pb_fs { PB_FS_TMPFS, PB_FS_EXT4, PB_FS_EXT4_DAX, PB_FS_NR };
 int pb_fs_kind(const char *name);		/* enum pb_fs, or -1 */

@@ -154,31 +154,6 @@ struct totals {
 	char hang_trace[256];
 };
 
-/* fates: NULL, or the buffer's nr_pages entries to fill. */
-static int dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st,
-		     struct pinbench_page_fate *fates, unsigned int pages)
-{
-	memset(st, 0, sizeof(*st));
-	st->abi_version = PINBENCH_ABI_VERSION;
-	st->buffer_id = id;
-	if (cmd == PINBENCH_IOC_DEV_UNREGISTER)
-		st->release_ctx = PINBENCH_CTX_PROCESS;
-	if (fates) {
-		st->fates_addr = (uintptr_t)fates;
-		st->fates_nr = pages;
-	}
-	return ioctl(devfd, cmd, st);
-}
-
-/* The revoke policy a cell asks for (PINBENCH_REVOKE_*); the options exist only for revoking strategies. */
-static uint32_t cell_revoke(struct pb_cell *cell)
-{
-	return (strcmp(pb_param_str_or(cell, "revoke_events", "all"), "truncate_unmap") ? 0 :
-		PINBENCH_REVOKE_TRUNCATE_UNMAP) |
-	       (strcmp(pb_param_str_or(cell, "after_revoke", "drop"), "reacquire") ? 0 :
-		PINBENCH_REVOKE_REACQUIRE);
-}
-
 /*
  * Judge the writes of buffer id (writes of them in all, fates per page as
  * the device classified them) against content, the final bytes of pages
@@ -432,7 +407,7 @@ static int dev_attach(struct pb_cell *cell, const struct trunc_file *f, uint32_t
 	reg->abi_version = PINBENCH_ABI_VERSION;
 	reg->strategy = pb_strategy_id(pb_param_str(cell, "strategy"));
 	reg->flags = flags;
-	reg->revoke = cell_revoke(cell);
+	reg->revoke = pb_cell_revoke(cell);
 	reg->registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			    PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
 	reg->addr = (uintptr_t)f->map;
@@ -517,7 +492,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		t->blocked++;
 		if (!t->blocked_on[0])
 			wchan_of(tc.tid, t->blocked_on, sizeof(t->blocked_on));
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
+		if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
 			      f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 			pthread_join(th, NULL);
@@ -528,7 +503,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 		pthread_join(th, NULL);
 	} else {
 		msleep(dma_ms);
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
+		if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
 			goto out;
 		}
@@ -537,7 +512,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	if (trunc_done(cell, &tc, &f, t) < 0)
 		goto out;
 	if (registered) {
-		if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
+		if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf,
 			      f.pages) < 0) {
 			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 			goto out;
@@ -555,7 +530,7 @@ static int iterate(struct pb_cell *cell, const char *dir, struct totals *t, unsi
 	ret = 0;
 out:
 	if (registered)
-		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
+		pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
 	file_close(&f);
 	free(pf);
 	free(content);
@@ -1294,7 +1269,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 		goto out;
 	}
 	t->fsyncs += y.calls;
-	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
+	if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, pf, f.pages) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
 		goto out;
 	}
@@ -1306,7 +1281,7 @@ static int wb_iterate(struct pb_cell *cell, const char *dir, struct totals *t, u
 	t->stale_on_disk += pages_differ(snap, disk, f.pages);
 	t->capped += st.accesses >= start.max_records;
 	judge_writes(disk, f.pages, f.pages, reg.buffer_id, st.accesses, pf, &t->fate_before_release);
-	if (dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf, f.pages) < 0) {
+	if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, pf, f.pages) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
 		goto out;
 	}
@@ -1323,7 +1298,7 @@ out:
 		pthread_join(th, NULL);
 	}
 	if (registered)
-		dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
+		pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0);
 	file_close(&f);
 	free(snap);
 	free(disk);

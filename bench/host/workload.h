@@ -122,5 +122,7 @@ int pb_truncate_metrics(struct json_object *raw, struct json_object *m, char *re
 /* Device writes by fate (raw.fates) as counts and shares; and those lost or never stored. */
 void pb_add_fates(struct json_object *raw, struct json_object *m);
 uint64_t pb_fates_lost(struct json_object *raw);
+/* Counts by notifier event (a raw "events" object), largest first: "protection 812, clear_truncate 20". */
+void pb_event_causes(struct json_object *events, char *out, size_t len);
 
 #endif

@@ -50,6 +50,39 @@ const char *pb_truncate_verdict(uint64_t iterations, uint64_t refused, uint64_t 
 	return "no effect";
 }
 
+/* "protection 812, clear_truncate 20": counts by notifier event (raw "events"), largest first. */
+void pb_event_causes(struct json_object *ev, char *out, size_t len)
+{
+	static const char *const events[] = {
+#define X(sym, id, name) [id] = name,
+		PINBENCH_EVENTS(X)
+#undef X
+	};
+	uint64_t done = 0;
+
+	out[0] = '\0';
+	if (!ev)
+		return;
+	for (;;) {
+		uint64_t best = 0;
+		size_t bi = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
+			uint64_t n = pb_raw_u64(ev, events[i]);
+
+			if (!(done & (1ull << i)) && n > best) {
+				best = n;
+				bi = i;
+			}
+		}
+		if (!best)
+			break;
+		done |= 1ull << bi;
+		snprintf(out + strlen(out), len - strlen(out), "%s%s %" PRIu64, *out ? ", " : "",
+			 events[bi], best);
+	}
+}
+
 /*
  * The device's writes by fate (raw.fates, see wl_truncate.c), as counts
  * and as shares of all its writes, and what the revoke policy did.
@@ -60,11 +93,6 @@ void pb_add_fates(struct json_object *raw, struct json_object *m)
 					     "redirected" };
 	static const char *const counts[] = { "ignored", "stalls", "reacquires", "pages_reacquired",
 					      "reacquire_failed", "reacquire_retries" };
-	static const char *const events[] = {
-#define X(sym, id, name) [id] = name,
-		PINBENCH_EVENTS(X)
-#undef X
-	};
 	struct json_object *f, *ev;
 	uint64_t acc = pb_raw_u64(raw, "accesses"), pages = pb_raw_u64(raw, "pages_reacquired");
 	char causes[256] = "", ignored[256] = "";
@@ -105,32 +133,8 @@ void pb_add_fates(struct json_object *raw, struct json_object *m)
 			json_object_object_add(m, "device_faults_per_s", json_object_new_double(
 				(double)faults * (double)rate_hz / (double)ticks));
 	}
-	/* "protection 812, clear_truncate 20": revocations (and passes) by cause, largest first. */
-	for (int pass = 0; pass < 2; pass++) {
-		char *out = pass ? ignored : causes;
-		uint64_t done = 0;
-
-		if (!json_object_object_get_ex(raw, pass ? "ignored_events" : "events", &ev))
-			continue;
-		for (;;) {
-			uint64_t best = 0;
-			size_t bi = 0;
-
-			for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
-				uint64_t n = pb_raw_u64(ev, events[i]);
-
-				if (!(done & (1ull << i)) && n > best) {
-					best = n;
-					bi = i;
-				}
-			}
-			if (!best)
-				break;
-			done |= 1ull << bi;
-			snprintf(out + strlen(out), sizeof(causes) - strlen(out), "%s%s %" PRIu64,
-				 *out ? ", " : "", events[bi], best);
-		}
-	}
+	pb_event_causes(pb_json_get(raw, "events"), causes, sizeof(causes));
+	pb_event_causes(pb_json_get(raw, "ignored_events"), ignored, sizeof(ignored));
 	json_object_object_add(m, "revoke_causes", json_object_new_string(causes));
 	json_object_object_add(m, "ignored_causes", json_object_new_string(ignored));
 	json_object_object_add(m, "revoke_events", json_object_new_string(

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wl_mm_churn.c: revocations and pin failures under ordinary mm activity.
+ *
+ * A device holds a registered buffer (the cell's strategy, registration
+ * and revoke policy) and accesses it at dma_rate_hz while one source of
+ * ordinary mm activity runs on the buffer for churn_ms, in a loop:
+ *  - fork:       fork() and the child's exit (COW write-protects the
+ *                parent's pages; a page believed pinned is copied instead)
+ *  - mprotect:   read-only, then read-write again
+ *  - collapse:   MADV_COLLAPSE of the buffer's 2 MiB into a THP (what
+ *                khugepaged does), after the last collapse was split again
+ *  - compaction: /proc/sys/vm/compact_memory (memory compaction, migrating
+ *                movable pages)
+ *  - ksm:        KSM merging of the buffer's identical pages (MADV_MERGEABLE,
+ *                ksmd run for the duration; the device reads, so that its
+ *                writes do not make the pages differ)
+ *  - pageout:    MADV_PAGEOUT of a clean file mapping on ext4 (reclaim of
+ *                exactly these pages), then the pages read back in
+ * Two more need two NUMA nodes, which the guest does not boot with yet:
+ * migration (move_pages()) and NUMA balancing; their cells say so.
+ *
+ * Recorded: what the source did (operations, failures and the first
+ * errno), the device's counts (revocations by cause, spurious ones,
+ * where its accesses went), and /proc/vmstat's deltas for what the mm
+ * could not do (migrations failed, collapses refused, pages not reclaimed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "guest.h"
+#include "names.h"
+#include "pinbench_uapi.h"
+#include "util.h"
+#include "vmstat.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define CHURN_PMD (2ul << 20)
+
+/* What the mm did, or could not do: /proc/vmstat counters whose deltas a cell records. */
+static const char *const vm_counters[] = {
+	"pgmigrate_success", "pgmigrate_fail", "compact_migrate_scanned", "compact_isolated",
+	"compact_stall", "compact_fail", "compact_success", "thp_collapse_alloc",
+	"thp_collapse_alloc_failed", "thp_split_pmd", "thp_split_page", "pgsteal_direct",
+	"pgscan_direct", "pgsteal_kswapd", "pgscan_kswapd", "pgactivate", "cow_ksm",
+};
+#define NR_VM (sizeof(vm_counters) / sizeof(vm_counters[0]))
+
+struct churn {
+	char *buf;			/* the registered range */
+	size_t len;
+	char *map;			/* what was mapped, for munmap */
+	size_t map_len;
+	int fd;				/* pageout: its file */
+	uint64_t ops, failed;
+	int first_errno;
+	uint64_t reclaimed;		/* pageout: pages no longer resident after it (mincore) */
+};
+
+static uint64_t churn_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void op_result(struct churn *c, int err)
+{
+	c->ops++;
+	if (err) {
+		c->failed++;
+		if (!c->first_errno)
+			c->first_errno = err;
+	}
+}
+
+static int write_sysfs(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, v, strlen(v)) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+static uint64_t read_u64_file(const char *path)
+{
+	char *s = pb_read_first_line(path);
+	uint64_t v = s ? strtoull(s, NULL, 10) : 0;
+
+	free(s);
+	return v;
+}
+
+/* The buffer: 2 MiB of anon memory, PMD-aligned, in small pages; pageout: a clean ext4 file. */
+static int churn_setup(struct pb_cell *cell, const char *source, struct churn *c)
+{
+	char dir[256], err[256], *path;
+
+	c->fd = -1;
+	c->len = CHURN_PMD;
+	if (!strcmp(source, "pageout")) {
+		if (pb_fs_get(PB_FS_EXT4, dir, sizeof(dir), err, sizeof(err)) < 0) {
+			pb_cell_fail(cell, PB_UNSUPPORTED, "no ext4 for the file pageout reclaims: %s", err);
+			return -1;
+		}
+		path = pb_asprintf("%s/mm-churn", dir);
+		c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		free(path);
+		if (c->fd < 0 || ftruncate(c->fd, (off_t)c->len) < 0) {
+			pb_cell_fail(cell, PB_FAILED, "the file for pageout: %s", strerror(errno));
+			return -1;
+		}
+		c->map = mmap(NULL, c->len, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+		if (c->map == MAP_FAILED) {
+			pb_cell_fail(cell, PB_FAILED, "mmap: %s", strerror(errno));
+			return -1;
+		}
+		c->map_len = c->len;
+		c->buf = c->map;
+		memset(c->buf, 0x5a, c->len);
+		if (fsync(c->fd) < 0) {	/* clean, so that reclaim may drop the pages */
+			pb_cell_fail(cell, PB_FAILED, "fsync: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	c->map_len = 2 * CHURN_PMD;
+	c->map = mmap(NULL, c->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (c->map == MAP_FAILED) {
+		pb_cell_fail(cell, PB_FAILED, "mmap: %s", strerror(errno));
+		return -1;
+	}
+	c->buf = (char *)(((uintptr_t)c->map + CHURN_PMD - 1) & ~(CHURN_PMD - 1));
+	/* Small pages to begin with: a collapse has something to do. */
+	if (madvise(c->buf, c->len, MADV_NOHUGEPAGE) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "madvise(MADV_NOHUGEPAGE): %s", strerror(errno));
+		return -1;
+	}
+	/* The same bytes in every page, so that KSM finds them identical. */
+	memset(c->buf, 0x5a, c->len);
+	if (!strcmp(source, "collapse") && madvise(c->buf, c->len, MADV_HUGEPAGE) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "madvise(MADV_HUGEPAGE): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void churn_teardown(struct churn *c)
+{
+	if (c->map && c->map != MAP_FAILED)
+		munmap(c->map, c->map_len);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* One operation of the source; 0 or an errno. */
+static int churn_op(const char *source, struct churn *c, unsigned int i)
+{
+	pid_t pid;
+
+	if (!strcmp(source, "fork")) {
+		pid = fork();
+		if (pid < 0)
+			return errno;
+		if (pid == 0)
+			_exit(0);
+		return waitpid(pid, NULL, 0) < 0 ? errno : 0;
+	}
+	if (!strcmp(source, "mprotect"))
+		return mprotect(c->buf, c->len, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ) ? errno : 0;
+	if (!strcmp(source, "collapse")) {
+		/* Split what the last collapse made (a PTE change in the middle), then collapse it. */
+		if (i && mprotect(c->buf + c->len / 2, 4096, PROT_READ) == 0)
+			mprotect(c->buf + c->len / 2, 4096, PROT_READ | PROT_WRITE);
+		return madvise(c->buf, c->len, MADV_COLLAPSE) ? errno : 0;
+	}
+	if (!strcmp(source, "compaction"))
+		return write_sysfs("/proc/sys/vm/compact_memory", "1");
+	if (!strcmp(source, "pageout")) {
+		unsigned char vec[CHURN_PMD / 4096];
+		volatile char sum = 0;
+
+		if (madvise(c->buf, c->len, MADV_PAGEOUT))
+			return errno;
+		/* What reclaim took: pages no longer in memory at all. */
+		if (mincore(c->buf, c->len, vec) == 0)
+			for (size_t p = 0; p < c->len / 4096; p++)
+				c->reclaimed += !(vec[p] & 1);
+		for (size_t off = 0; off < c->len; off += 4096)	/* read back in, as a user would */
+			sum += c->buf[off];
+		(void)sum;
+		return 0;
+	}
+	return EINVAL;
+}
+
+/*
+ * KSM: ksmd merges while the device runs, for churn_ms and at least two of
+ * its full scans (a page must look the same on two scans to be merged), at
+ * most 10 s: what could merge then has, on a slow or busy machine too. One
+ * "operation"; the pages that became KSM pages counted.
+ */
+static int churn_ksm(struct churn *c, unsigned int ms, uint64_t *merged)
+{
+	uint64_t shared0, sharing0, scans0, t_min, t_max;
+	int e;
+
+	if (access("/sys/kernel/mm/ksm/run", W_OK))
+		return ENOENT;
+	sharing0 = read_u64_file("/sys/kernel/mm/ksm/pages_sharing");
+	shared0 = read_u64_file("/sys/kernel/mm/ksm/pages_shared");
+	if (madvise(c->buf, c->len, MADV_MERGEABLE))
+		return errno;
+	write_sysfs("/sys/kernel/mm/ksm/sleep_millisecs", "0");
+	write_sysfs("/sys/kernel/mm/ksm/pages_to_scan", "1000");
+	scans0 = read_u64_file("/sys/kernel/mm/ksm/full_scans");
+	e = write_sysfs("/sys/kernel/mm/ksm/run", "1");
+	if (e)
+		return e;
+	t_min = churn_now_ns() + (uint64_t)ms * 1000000ull;
+	t_max = churn_now_ns() + 10000000000ull;
+	while (churn_now_ns() < t_max &&
+	       (churn_now_ns() < t_min || read_u64_file("/sys/kernel/mm/ksm/full_scans") < scans0 + 2))
+		usleep(10000);
+	/* Pages that became KSM pages: the shared ones and those mapping them. */
+	*merged = read_u64_file("/sys/kernel/mm/ksm/pages_sharing") - sharing0 +
+		  read_u64_file("/sys/kernel/mm/ksm/pages_shared") - shared0;
+	/* Unmerge everything and stop ksmd: the next cell starts from nothing merged. */
+	write_sysfs("/sys/kernel/mm/ksm/run", "2");
+	return madvise(c->buf, c->len, MADV_UNMERGEABLE) ? errno : 0;
+}
+
+static int numa_nodes(void)
+{
+	int n = 0;
+	char path[64];
+
+	while (n < 64) {
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", n);
+		if (access(path, F_OK))
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void mm_churn_run(struct pb_cell *cell)
+{
+	const char *source = pb_param_str(cell, "source");
+	unsigned int ms = (unsigned int)pb_param_u64(cell, "churn_ms");
+	const char *strategy = pb_param_str(cell, "strategy");
+	bool ksm = !strcmp(source, "ksm");
+	struct pinbench_dev_register reg;
+	struct pinbench_dev_start start;
+	struct pinbench_dev_stats st;
+	uint64_t vm0[NR_VM], vm1[NR_VM], t0, t_end, merged = 0;
+	struct churn c = { 0 };
+	struct json_object *vm, *ev;
+	bool registered = false;
+	unsigned int i;
+	int e;
+
+	if (!strcmp(source, "migration") || !strcmp(source, "numa_balancing")) {
+		if (numa_nodes() < 2) {
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s needs two NUMA nodes; the guest has %d "
+				     "(booting a cell with its own NUMA layout is not possible yet)",
+				     source, numa_nodes());
+			return;
+		}
+		pb_cell_fail(cell, PB_UNSUPPORTED, "%s is not implemented yet", source);
+		return;
+	}
+	if (churn_setup(cell, source, &c) < 0)
+		goto out;
+	memset(&reg, 0, sizeof(reg));
+	reg.abi_version = PINBENCH_ABI_VERSION;
+	reg.strategy = pb_strategy_id(strategy);
+	/* KSM merges only pages the device leaves alone: it reads them. */
+	reg.flags = ksm ? 0 : PINBENCH_PIN_WRITE;
+	reg.revoke = pb_cell_revoke(cell);
+	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
+			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
+	reg.addr = (uintptr_t)c.buf;
+	reg.nr_pages = c.len / 4096;
+	reg.pages_per_call = (uint32_t)pb_param_u64(cell, "pages_per_call");
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
+		e = errno;
+		if (e == EOPNOTSUPP)
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
+				     pb_unsupported_why(strategy, reg.flags, reg.registration));
+		else
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_REGISTER: %s", strerror(e));
+		goto out;
+	}
+	registered = true;
+	memset(&start, 0, sizeof(start));
+	start.abi_version = PINBENCH_ABI_VERSION;
+	start.buffer_id = reg.buffer_id;
+	start.engine = PINBENCH_ENGINE_HRTIMER;
+	start.direction = ksm ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
+	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
+	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	pb_vmstat_read(vm_counters, NR_VM, vm0);
+	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
+		goto out;
+	}
+	t0 = churn_now_ns();
+	if (ksm) {
+		op_result(&c, churn_ksm(&c, ms, &merged));
+	} else {
+		t_end = t0 + (uint64_t)ms * 1000000ull;
+		for (i = 0; churn_now_ns() < t_end; i++)
+			op_result(&c, churn_op(source, &c, i));
+	}
+	if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, NULL, 0) < 0) {
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
+		goto out;
+	}
+	json_object_object_add(cell->raw, "source_ns", json_object_new_uint64(churn_now_ns() - t0));
+	pb_vmstat_read(vm_counters, NR_VM, vm1);
+	if (!strcmp(source, "mprotect"))
+		mprotect(c.buf, c.len, PROT_READ | PROT_WRITE);
+
+	json_object_object_add(cell->raw, "source", json_object_new_string(source));
+	json_object_object_add(cell->raw, "ops", json_object_new_uint64(c.ops));
+	json_object_object_add(cell->raw, "ops_failed", json_object_new_uint64(c.failed));
+	json_object_object_add(cell->raw, "op_errno", json_object_new_string(
+		c.first_errno ? strerror(c.first_errno) : ""));
+	if (ksm)
+		json_object_object_add(cell->raw, "ksm_pages_merged", json_object_new_uint64(merged));
+	if (!strcmp(source, "pageout"))
+		json_object_object_add(cell->raw, "pages_reclaimed", json_object_new_uint64(c.reclaimed));
+	vm = json_object_new_object();
+	for (i = 0; i < NR_VM; i++)
+		json_object_object_add(vm, vm_counters[i], json_object_new_uint64(vm1[i] - vm0[i]));
+	json_object_object_add(cell->raw, "vmstat", vm);
+	json_object_object_add(cell->raw, "accesses", json_object_new_uint64(st.accesses));
+	json_object_object_add(cell->raw, "delivered", json_object_new_uint64(st.delivered));
+	json_object_object_add(cell->raw, "lost", json_object_new_uint64(st.lost));
+	json_object_object_add(cell->raw, "redirected", json_object_new_uint64(st.redirected));
+	json_object_object_add(cell->raw, "invalidations", json_object_new_uint64(st.invalidations));
+	json_object_object_add(cell->raw, "revocations", json_object_new_uint64(st.revocations));
+	json_object_object_add(cell->raw, "spurious", json_object_new_uint64(st.spurious));
+	json_object_object_add(cell->raw, "ignored", json_object_new_uint64(st.ignored));
+	json_object_object_add(cell->raw, "device_faults", json_object_new_uint64(st.device_faults));
+	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(st.stalls));
+	json_object_object_add(cell->raw, "engine_ticks", json_object_new_uint64(st.engine_ticks));
+	json_object_object_add(cell->raw, "engine_rate_hz", json_object_new_uint64(start.rate_hz));
+	ev = json_object_new_object();
+	{
+		static const char *const names[] = {
+#define X(sym, id, name) [id] = name,
+			PINBENCH_EVENTS(X)
+#undef X
+		};
+
+		for (i = 0; i < PINBENCH_EV_NR; i++)
+			json_object_object_add(ev, names[i], json_object_new_uint64(st.events[i]));
+	}
+	json_object_object_add(cell->raw, "events", ev);
+	json_object_object_add(cell->raw, "strategy_caps", json_object_new_uint64(
+		pb_strategy_caps(strategy)));
+out:
+	if (registered &&
+	    pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_UNREGISTER, reg.buffer_id, &st, NULL, 0) < 0)
+		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_UNREGISTER: %s", strerror(errno));
+	churn_teardown(&c);
+}
+
+const struct pb_guest_workload pb_wl_mm_churn = {
+	.name = "mm_churn",
+	.run = mm_churn_run,
+};
+PB_GUEST_WORKLOAD(pb_wl_mm_churn);
