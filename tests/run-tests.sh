@@ -466,6 +466,8 @@ result "collapse: a pin refuses every THP collapse (EAGAIN); a design that drops
 	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"collapse\") | if $keeps then .metrics.ops_failed == .metrics.ops and .metrics.op_errno != \"\" else .metrics.ops_failed < .metrics.ops and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
 result "ksm: a pinned page is never merged; a design that drops its pages lets KSM merge them" test \
 	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"ksm\") | if $keeps then .metrics.ksm_pages_merged == 0 else .metrics.ksm_pages_merged > 0 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+result "pageout: reclaim takes no pinned page; it takes every page of a design that drops them" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"pageout\") | if $keeps then .metrics.pages_reclaimed == 0 else .metrics.pages_reclaimed >= 512 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
 
 fi
 if group shards "shards: --shard K/N and pinbench merge" deterministic; then

@@ -16,7 +16,8 @@
  *                ksmd run for the duration; the device reads, so that its
  *                writes do not make the pages differ)
  *  - pageout:    MADV_PAGEOUT of a clean file mapping on ext4 (reclaim of
- *                exactly these pages), then the pages read back in
+ *                exactly these pages), then the pages read back in; the
+ *                device reads, as for ksm
  * Two more need two NUMA nodes, which the guest does not boot with yet:
  * migration (move_pages()) and NUMA balancing; their cells say so.
  *
@@ -270,6 +271,12 @@ static void mm_churn_run(struct pb_cell *cell)
 	unsigned int ms = (unsigned int)pb_param_u64(cell, "churn_ms");
 	const char *strategy = pb_param_str(cell, "strategy");
 	bool ksm = !strcmp(source, "ksm");
+	/*
+	 * KSM merges only pages that stay the same, and reclaim drops only
+	 * clean ones (a write acquire write-faults a clean file page dirty):
+	 * for them the device reads, and acquires for reading.
+	 */
+	bool reads = ksm || !strcmp(source, "pageout");
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
@@ -295,8 +302,7 @@ static void mm_churn_run(struct pb_cell *cell)
 	memset(&reg, 0, sizeof(reg));
 	reg.abi_version = PINBENCH_ABI_VERSION;
 	reg.strategy = pb_strategy_id(strategy);
-	/* KSM merges only pages the device leaves alone: it reads them. */
-	reg.flags = ksm ? 0 : PINBENCH_PIN_WRITE;
+	reg.flags = reads ? 0 : PINBENCH_PIN_WRITE;
 	reg.revoke = pb_cell_revoke(cell);
 	reg.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			   PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
@@ -317,7 +323,7 @@ static void mm_churn_run(struct pb_cell *cell)
 	start.abi_version = PINBENCH_ABI_VERSION;
 	start.buffer_id = reg.buffer_id;
 	start.engine = PINBENCH_ENGINE_HRTIMER;
-	start.direction = ksm ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
+	start.direction = reads ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
 	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
 	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
 	pb_vmstat_read(vm_counters, NR_VM, vm0);
