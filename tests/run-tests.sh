@@ -736,7 +736,7 @@ result "emulator fault: exit 0, every cell ok, two boots, the fault listed apart
 	"$(json "$out/emulator-fault/results.json" '"\([.cells[].status] | join(","))/\(.run.boots)/\(.run.emulator_faults | length)/\(.run.kernel_log_splats | length)"')" = "ok,ok,ok/2/1/0"
 
 fi
-if group kernels "every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12"; then
+if group kernels "every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12" mm_churn pin_count; then
 k1=$(release_of linux-image-amd64)
 k2=$(release_of linux-image-6.12-amd64)
 if [ -z "$k1" ] || [ -z "$k2" ]; then
@@ -762,6 +762,13 @@ else
 	f=$out/fuzz-k2/fuzz.json
 	result "$k2: fuzz (20000 calls and every structured case) passes: every answer documented, nothing held" \
 		test $rc = 0 -a "$(json "$f" '"\(.verdict)/\(.host_verdict)/\(.module_unload)/\(.undocumented_errnos)/\(.problem_count)"' 2>/dev/null)" = "pass/pass/ok/0/0"
+	# mm_churn and pin_count on the other kernel: what the mm did and could not do, and what it
+	# believes of a page, the same as on the default kernel (the groups above ran it there).
+	"$pinbench" run --kernel "$k2" --repeat 1 --job data/mm-churn.job,data/pin-count.job --out "$out/mm-k2" > "$out/mm-k2.log" 2>&1; rc=$?
+	q='[.cells[] | "\(.id)=\(.status)/\(.metrics.verdict // "")/\(.metrics.copied_at_fork // "")/\(if .metrics.ops then (.metrics.ops_failed == .metrics.ops) else "" end)/\((.metrics.ksm_pages_merged // -1) > 0)/\((.metrics.pages_reclaimed // -1) > 0)/\((.metrics.spurious // 0) > 0)"] | sort | join(" ")'
+	result "$k2: mm_churn and pin_count give what $k1 gave (collapses refused, pages merged and reclaimed, revocations; pins and false positives, copies at fork)" \
+		test $rc = 0 -a -n "$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" -a \
+		"$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" = "$( (jq -s '{cells: (.[0].cells + .[1].cells)}' "$out/mm-churn/results.json" "$out/pin-count/results.json" | jq -rc "$q") 2>/dev/null)"
 
 	# The same cells on both kernels, as an A/B run: repetitions alternate (base, new, base, new),
 	# each kernel's run is whole in base/ and new/, and the outcomes the kernel decides differ.

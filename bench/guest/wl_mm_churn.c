@@ -4,7 +4,8 @@
  *
  * A device holds a registered buffer (the cell's strategy, registration
  * and revoke policy) and accesses it at dma_rate_hz while one source of
- * ordinary mm activity runs on the buffer for churn_ms, in a loop:
+ * ordinary mm activity runs on the buffer in a loop, for churn_ms and at
+ * least CHURN_MIN_OPS operations:
  *  - fork:       fork() and the child's exit (COW write-protects the
  *                parent's pages; a page believed pinned is copied instead)
  *  - mprotect:   read-only, then read-write again
@@ -52,6 +53,7 @@
 #endif
 
 #define CHURN_PMD (2ul << 20)
+#define CHURN_MIN_OPS 4u
 
 /* What the mm did, or could not do: /proc/vmstat counters whose deltas a cell records. */
 static const char *const vm_counters[] = {
@@ -335,8 +337,13 @@ static void mm_churn_run(struct pb_cell *cell)
 	if (ksm) {
 		op_result(&c, churn_ksm(&c, ms, &merged));
 	} else {
+		/*
+		 * For churn_ms, and at least CHURN_MIN_OPS operations: what the
+		 * first one does (a revocation, then the collapse retried) must
+		 * not be all a slow or busy machine gets to see.
+		 */
 		t_end = t0 + (uint64_t)ms * 1000000ull;
-		for (i = 0; churn_now_ns() < t_end; i++)
+		for (i = 0; i < CHURN_MIN_OPS || churn_now_ns() < t_end; i++)
 			op_result(&c, churn_op(source, &c, i));
 	}
 	if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, NULL, 0) < 0) {

@@ -63,7 +63,8 @@ static int mm_churn_metrics(struct json_object *raw, struct json_object *m, char
 
 static const struct pb_metric_def metrics[] = {
 	{ "ops", "count", PB_NEITHER, NULL,
-	  "operations of the cell's source done in `churn_ms` (KSM: one, ksmd running for it)" },
+	  "operations of the cell's source done in `churn_ms`, at least 4 (KSM: one, ksmd running "
+	  "for it and for two full scans)" },
 	{ "ops_failed", "count", PB_NEITHER, NULL,
 	  "those that failed (a collapse refused, say); `op_errno` the first one's error" },
 	{ "op_errno", "word", PB_NEITHER, NULL,
@@ -120,7 +121,8 @@ static const struct pb_option opt_source = {
 static const struct pb_option opt_churn_ms = {
 	.name = "churn_ms", .type = PB_OPT_UINT, .def = "300", .min = 1, .max = 60000,
 	.list = true, .in_id = true,
-	.help = "how long the source runs in a loop, the device accessing the buffer throughout",
+	.help = "how long the source runs in a loop (and at least 4 operations), the device "
+		"accessing the buffer throughout",
 };
 
 static const struct pb_wl_option options[] = {
