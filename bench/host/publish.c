@@ -38,6 +38,7 @@ static void group_key(struct json_object *c, char *out, size_t len)
 struct row_stat {
 	char name[96];
 	size_t wins, groups;
+	size_t zeros;		/* groups whose best was 0, where it had 0 (no ratio exists) */
 	double *ratio;		/* to the group's best, one per group */
 	char words[512];	/* outcome words with counts */
 };
@@ -63,20 +64,25 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Count one more w in words: "word xN" entries separated by "; ", each word matched whole. */
 static void add_word(char *words, size_t len, const char *w)
 {
-	char *hit = strstr(words, w);
 	size_t wl = strlen(w);
 
-	/* "word xN" entries, separated by "; " */
-	if (hit && (hit == words || hit[-1] == ' ') && hit[wl] == ' ' && hit[wl + 1] == 'x') {
-		int count = atoi(hit + wl + 2);
-		char *rest = strchr(hit + wl + 2, ';');
-		char *tail = pb_xstrdup(rest ? rest : "");
+	for (char *e = words; *e; ) {
+		char *next = strstr(e, "; ");
 
-		snprintf(hit, len - (size_t)(hit - words), "%s x%d%s", w, count + 1, tail);
-		free(tail);
-		return;
+		if (!strncmp(e, w, wl) && e[wl] == ' ' && e[wl + 1] == 'x') {
+			int count = atoi(e + wl + 2);
+			char *tail = pb_xstrdup(next ? next : "");
+
+			snprintf(e, len - (size_t)(e - words), "%s x%d%s", w, count + 1, tail);
+			free(tail);
+			return;
+		}
+		if (!next)
+			break;
+		e = next + 2;
 	}
 	snprintf(words + strlen(words), len - strlen(words), "%s%s x1", *words ? "; " : "", w);
 }
@@ -86,6 +92,7 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 		      const struct pb_headline *h)
 {
 	size_t n = json_object_array_length(cells), ncells = 0, nok = 0, ngroups = 0, nr = 0;
+	size_t zero_groups = 0;	/* groups whose best was 0: no ratio to it exists */
 	const struct pb_metric_def *d = pb_metric_find(w->name, h->metric);
 	bool words = d && !strcmp(d->unit, "word");
 	struct row_stat rs[32];
@@ -161,6 +168,10 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 				if (pass == 0) {
 					if (!like++ || (d->better == PB_HIGHER ? v > best : v < best))
 						best = v, best_c = c;
+				} else if (like >= 2 && best == 0 && d->better != PB_HIGHER) {
+					/* Nothing is better than none: those at 0 are counted apart. */
+					if (v == 0 && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups)))
+						r->zeros++;
 				} else if (like >= 2 && best > 0 && v > 0 &&
 					   (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups))) {
 					r->ratio[r->groups++] = d->better == PB_HIGHER ? best / v : v / best;
@@ -168,10 +179,13 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 						r->wins++;
 				}
 			}
+			if (pass == 0 && like >= 2 && best == 0 && !words && d->better != PB_HIGHER)
+				zero_groups++;
 		}
 	}
 	if (words) {
-		pb_text_put(t, ", per strategy over %zu setting%s (file system, truncation point, ...): ", ngroups,
+		pb_text_put(t, ", per strategy over %zu setting%s (the cells' parameters but the "
+			    "strategy's own): ", ngroups,
 		    ngroups == 1 ? "" : "s");
 		for (size_t i = 0; i < nr; i++)
 			pb_text_put(t, "%s%s: %s", i ? "; " : "", rs[i].name, rs[i].words);
@@ -188,12 +202,22 @@ static void paragraph(struct pb_text *t, struct json_object *cells, const struct
 			    compared == 1 ? "" : "s", d->better == PB_HIGHER ? "higher" : "lower");
 		else
 			pb_text_put(t, " (%s is better), the same way: ", d->better == PB_HIGHER ? "higher" : "lower");
-		for (size_t i = 0; i < nr; i++) {
+		for (size_t i = 0, k = 0; i < nr; i++) {
+			if (!rs[i].groups)
+				continue;
 			qsort(rs[i].ratio, rs[i].groups, sizeof(double), cmp_double);
-			pb_text_put(t, "%s%s %.2fx (best in %zu of %zu)", i ? ", " : "", rs[i].name,
-			    rs[i].groups ? rs[i].ratio[(rs[i].groups - 1) / 2] : NAN, rs[i].wins, rs[i].groups);
+			pb_text_put(t, "%s%s %.2fx (best in %zu of %zu)", k++ ? ", " : "", rs[i].name,
+			    rs[i].ratio[(rs[i].groups - 1) / 2], rs[i].wins, rs[i].groups);
 		}
 		pb_text_put(t, ".");
+		if (zero_groups) {
+			pb_text_put(t, " In %zu more group%s the best was 0, to which no ratio exists; 0 "
+				    "there: ", zero_groups, zero_groups == 1 ? "" : "s");
+			for (size_t i = 0, k = 0; i < nr; i++)
+				if (rs[i].zeros)
+					pb_text_put(t, "%s%s in %zu", k++ ? ", " : "", rs[i].name, rs[i].zeros);
+			pb_text_put(t, ".");
+		}
 	}
 	for (size_t i = 0; i < nr; i++)
 		free(rs[i].ratio);
