@@ -57,8 +57,8 @@ static const struct pb_metric_def metrics[] = {
 };
 
 static const struct pb_headline headlines[] = {
-	{ "verdict", "", "what core mm believes of the page" },
-	{ "copied_at_fork", "", "whether fork() copied it" },
+	{ "verdict", "", "page's state as core mm sees it" },
+	{ "copied_at_fork", "", "copy at fork (yes: the child got a frame of its own)" },
 };
 
 static const char *const mode_values[] = { "get", "pin", NULL };
