@@ -204,13 +204,16 @@ noinline long pinbench_acquire_io(const struct pinbench_strategy *s, struct pinb
 	unsigned int i;
 	long n;
 
-	*t0 = ktime_get_ns();
-	n = pinbench_acquire(s, pin, addr, nr);
 	/*
 	 * A strategy that holds no page (->device_fault) must not touch them
 	 * outside its device lock; its write faults made them dirty already.
+	 * Decided before the clock starts.
 	 */
-	if (n == nr && dirty && !s->device_fault) {
+	if (s->device_fault)
+		dirty = false;
+	*t0 = ktime_get_ns();
+	n = pinbench_acquire(s, pin, addr, nr);
+	if (n == nr && dirty) {
 		for (i = 0; i < nr; i++) {
 			struct folio *folio = page_folio(pin->pages[i]);
 
