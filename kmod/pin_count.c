@@ -104,14 +104,18 @@ long pinbench_pin_count_ioctl(struct pinbench_file *pf, void __user *arg)
 		}
 		a.taken++;
 		if (!(i & 1023)) {
+			/* A reschedule is not a GUP call: the clock stops around it. */
+			a.take_ns += ktime_get_ns() - t0;
 			if (fatal_signal_pending(current)) {
 				ret = -EINTR;
+				t0 = ktime_get_ns();
 				break;
 			}
 			cond_resched();
+			t0 = ktime_get_ns();
 		}
 	}
-	a.take_ns = ktime_get_ns() - t0;
+	a.take_ns += ktime_get_ns() - t0;
 	a.refcount_after = folio_ref_count(folio);
 	a.pinned_after = folio_maybe_dma_pinned(folio);
 	if (!ret && (a.flags & PINBENCH_PC_HOLD)) {
