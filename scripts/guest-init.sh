@@ -56,6 +56,8 @@ mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
 mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
+# cgroup v2, for cells that reclaim under a cgroup's memory.high (mm_churn source=reclaim).
+mount -t cgroup2 cgroup2 /host/sys/fs/cgroup 2>/dev/null
 
 # shellcheck disable=SC1091
 . "$share/guest.conf"

@@ -473,6 +473,15 @@ result "ksm: a pinned page is never merged; a design that drops its pages lets K
 	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"ksm\") | if $keeps then .metrics.ksm_pages_merged == 0 else .metrics.ksm_pages_merged > 0 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
 result "pageout: reclaim takes no pinned page; it takes every page of a design that drops them" test \
 	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"pageout\") | if $keeps then .metrics.pages_reclaimed == 0 else .metrics.pages_reclaimed >= 512 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+result "reclaim under a cgroup's memory.high: no pinned page taken, though reclaim scans them; a design that drops its pages gives some up" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"reclaim\") | if $keeps then .metrics.pages_reclaimed == 0 and .metrics.memcg_pgscan > 0 else .metrics.pages_reclaimed > 0 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+result "migration and numa_balancing cells ran in a guest with two NUMA nodes (boot profile numa2)" test \
+	"$(json "$out/mm-churn/results.json" '[.cells[] | select(.params.source == "migration" or .params.source == "numa_balancing") | .boot == "numa2"] | (length == 6 and all)')" = true -a \
+	"$(json "$out/mm-churn/results.json" '[.cells[] | select(.params.source != "migration" and .params.source != "numa_balancing") | has("boot")] | any')" = false
+result "migration: move_pages() moves no pinned page; it moves the pages of a design that drops them" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"migration\") | if $keeps then .metrics.pages_migrated == 0 and .metrics.ops_failed > 0 else .metrics.pages_migrated >= 512 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
+result "numa_balancing: balancing brings no pinned page home; it brings pages of a design that drops them, revoking for nothing" test \
+	"$(json "$out/mm-churn/results.json" "[.cells[] | select(.params.source == \"numa_balancing\") | if $keeps then .metrics.pages_migrated == 0 else .metrics.pages_migrated > 0 and .metrics.spurious > 0 end] | (length == 3 and all)")" = true
 
 fi
 if group shards "shards: --shard K/N and pinbench merge" deterministic; then

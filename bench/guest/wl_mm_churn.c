@@ -19,8 +19,15 @@
  *  - pageout:    MADV_PAGEOUT of a clean file mapping on ext4 (reclaim of
  *                exactly these pages), then the pages read back in; the
  *                device reads, as for ksm
- * Two more need two NUMA nodes, which the guest does not boot with yet:
- * migration (move_pages()) and NUMA balancing; their cells say so.
+ *  - reclaim:    the same clean file under a cgroup v2 whose memory.high
+ *                is set to 0 (reclaim through the LRU, as a container at
+ *                its limit gets), then lifted and the pages read back in
+ * Two more run in a guest booted with two NUMA nodes (boot profile numa2;
+ * every vCPU on node 0, node 1 memory only):
+ *  - migration:      move_pages() of the buffer to the other node and back
+ *  - numa_balancing: the buffer starts on node 1 and the task touches it
+ *                    from node 0 with automatic NUMA balancing on, its
+ *                    scanner tuned to scan at once and every 10 ms
  *
  * Recorded: what the source did (operations, failures and the first
  * errno), the device's counts (revocations by cause, spurious ones,
@@ -36,6 +43,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +70,7 @@ static const char *const vm_counters[] = {
 	"compact_stall", "compact_fail", "compact_success", "thp_collapse_alloc",
 	"thp_collapse_alloc_failed", "thp_split_pmd", "thp_split_page", "pgsteal_direct",
 	"pgscan_direct", "pgsteal_kswapd", "pgscan_kswapd", "pgactivate", "cow_ksm",
+	"numa_pte_updates", "numa_hint_faults", "numa_pages_migrated",
 };
 #define NR_VM (sizeof(vm_counters) / sizeof(vm_counters[0]))
 
@@ -71,9 +81,18 @@ struct churn {
 	size_t map_len;
 	int fd;				/* pageout: its file */
 	uint64_t ops, failed;
-	int first_errno;
-	uint64_t reclaimed;		/* pageout: pages no longer resident after it (mincore) */
+	char first_error[64];		/* the first failed operation's error */
+	uint64_t reclaimed;		/* pageout, reclaim: pages no longer resident after it (mincore) */
+	uint64_t migrated, not_migrated;	/* migration, numa_balancing: pages that moved, and stayed */
+	bool in_cgroup;			/* reclaim: this process is in CHURN_CGROUP */
+	char numab_old;			/* numa2: kernel.numa_balancing before the cell, or 0 */
 };
+
+#define CHURN_CGROUP "/sys/fs/cgroup/pinbench-reclaim"
+#define NUMAB_DEBUGFS "/sys/kernel/debug/sched/numa_balancing/"
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE (1 << 1)
+#endif
 
 static uint64_t churn_now_ns(void)
 {
@@ -83,14 +102,21 @@ static uint64_t churn_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+static void op_failed(struct churn *c, const char *why)
+{
+	c->failed++;
+	if (!c->first_error[0])
+		snprintf(c->first_error, sizeof(c->first_error), "%s", why);
+}
+
+/* An operation's outcome: 0, an errno, or -1 for a migration that left pages behind. */
 static void op_result(struct churn *c, int err)
 {
 	c->ops++;
-	if (err) {
-		c->failed++;
-		if (!c->first_errno)
-			c->first_errno = err;
-	}
+	if (err > 0)
+		op_failed(c, strerror(err));
+	else if (err < 0)
+		op_failed(c, "pages stayed where they were");
 }
 
 static int write_sysfs(const char *path, const char *v)
@@ -114,14 +140,131 @@ static uint64_t read_u64_file(const char *path)
 	return v;
 }
 
-/* The buffer: 2 MiB of anon memory, PMD-aligned, in small pages; pageout: a clean ext4 file. */
+/*
+ * The buffer's pages that are on node (move_pages() with no nodes: where
+ * each page is), or -1 with errno.
+ */
+static long pages_on_node(const struct churn *c, int node)
+{
+	size_t n = c->len / 4096;
+	void *pages[CHURN_PMD / 4096];
+	int status[CHURN_PMD / 4096];
+	long on = 0;
+
+	for (size_t i = 0; i < n; i++)
+		pages[i] = c->buf + i * 4096;
+	if (syscall(SYS_move_pages, 0, n, pages, NULL, status, 0) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		on += status[i] == node;
+	return on;
+}
+
+/*
+ * move_pages() of the whole buffer to node: 0 when every page got there,
+ * else -1 (some stayed) or an errno. What happened is read back, not taken
+ * from the call: pages that were elsewhere and are on node afterwards
+ * count as migrated, those not on node as not migrated.
+ */
+static int move_buffer(struct churn *c, int node, bool count)
+{
+	size_t n = c->len / 4096;
+	void *pages[CHURN_PMD / 4096];
+	int nodes[CHURN_PMD / 4096], status[CHURN_PMD / 4096];
+	long r, on, before = pages_on_node(c, node);
+
+	if (before < 0)
+		return errno;
+	for (size_t i = 0; i < n; i++) {
+		pages[i] = c->buf + i * 4096;
+		nodes[i] = node;
+	}
+	r = syscall(SYS_move_pages, 0, n, pages, nodes, status, MPOL_MF_MOVE);
+	if (r < 0)
+		return errno;
+	on = pages_on_node(c, node);
+	if (on < 0)
+		return errno;
+	if (count) {
+		c->migrated += on > before ? (uint64_t)(on - before) : 0;
+		c->not_migrated += n - (uint64_t)on;
+	}
+	/* move_pages() says how many pages stayed, not why. */
+	return (size_t)on == n ? 0 : -1;
+}
+
+/* kernel.numa_balancing: the value before, or 0 when it cannot be read. */
+static char numab_get(void)
+{
+	char *s = pb_read_first_line("/proc/sys/kernel/numa_balancing");
+	char v = s && *s ? s[0] : 0;
+
+	free(s);
+	return v;
+}
+
+/* Into a cgroup of its own with the memory controller, so that its memory.high reclaims this cell's pages. */
+static int cgroup_enter(struct churn *c)
+{
+	char pid[32];
+	int e;
+
+	e = write_sysfs("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	if (e)
+		return e;
+	if (mkdir(CHURN_CGROUP, 0755) < 0 && errno != EEXIST)
+		return errno;
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	e = write_sysfs(CHURN_CGROUP "/cgroup.procs", pid);
+	if (!e)
+		c->in_cgroup = true;
+	return e;
+}
+
+static void cgroup_leave(struct churn *c)
+{
+	char pid[32];
+
+	if (!c->in_cgroup)
+		return;
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	write_sysfs("/sys/fs/cgroup/cgroup.procs", pid);
+	rmdir(CHURN_CGROUP);
+	c->in_cgroup = false;
+}
+
+/* A memory.stat counter of the cell's cgroup (0 when absent). */
+static uint64_t memcg_stat(const char *key)
+{
+	char *s = pb_read_file(CHURN_CGROUP "/memory.stat", NULL), *line, *save = NULL;
+	size_t kl = strlen(key);
+	uint64_t v = 0;
+
+	for (line = s ? strtok_r(s, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			v = strtoull(line + kl + 1, NULL, 10);
+	free(s);
+	return v;
+}
+
+/* The buffer: 2 MiB of anon memory, PMD-aligned, in small pages; pageout, reclaim: a clean ext4 file. */
 static int churn_setup(struct pb_cell *cell, const char *source, struct churn *c)
 {
 	char dir[256], err[256], *path;
 
 	c->fd = -1;
 	c->len = CHURN_PMD;
-	if (!strcmp(source, "pageout")) {
+	if (!strcmp(source, "reclaim")) {
+		int e = cgroup_enter(c);
+
+		/* Its pages are charged where they are faulted in: to the cgroup, from here on. */
+		if (e) {
+			pb_cell_fail(cell, PB_UNSUPPORTED, "no cgroup v2 memory controller to reclaim "
+				     "under (%s: %s)", CHURN_CGROUP, strerror(e));
+			return -1;
+		}
+	}
+	if (!strcmp(source, "pageout") || !strcmp(source, "reclaim")) {
 		if (pb_fs_get(PB_FS_EXT4, dir, sizeof(dir), err, sizeof(err)) < 0) {
 			pb_cell_fail(cell, PB_UNSUPPORTED, "no ext4 for the file pageout reclaims: %s", err);
 			return -1;
@@ -165,6 +308,17 @@ static int churn_setup(struct pb_cell *cell, const char *source, struct churn *c
 		pb_cell_fail(cell, PB_FAILED, "madvise(MADV_HUGEPAGE): %s", strerror(errno));
 		return -1;
 	}
+	if (!strcmp(source, "migration") || !strcmp(source, "numa_balancing")) {
+		/* Balancing only where the cell asks for it: the kernel turns it on with two nodes. */
+		c->numab_old = numab_get();
+		write_sysfs("/proc/sys/kernel/numa_balancing", "0");
+		/* Balancing brings node 1's pages to the task on node 0: they start there. */
+		if (!strcmp(source, "numa_balancing") && move_buffer(c, 1, false)) {
+			pb_cell_fail(cell, PB_FAILED, "the buffer could not be moved to node 1 to start "
+				     "with (%ld of %zu pages there)", pages_on_node(c, 1), c->len / 4096);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -174,6 +328,48 @@ static void churn_teardown(struct churn *c)
 		munmap(c->map, c->map_len);
 	if (c->fd >= 0)
 		close(c->fd);
+	cgroup_leave(c);
+	if (c->numab_old) {
+		char v[2] = { c->numab_old, 0 };
+
+		write_sysfs("/proc/sys/kernel/numa_balancing", v);
+	}
+}
+
+/* Reads the buffer's pages back in (a user would), after counting those reclaim took (mincore()). */
+static void count_reclaimed_and_refault(struct churn *c)
+{
+	unsigned char vec[CHURN_PMD / 4096];
+	volatile char sum = 0;
+
+	if (mincore(c->buf, c->len, vec) == 0)
+		for (size_t p = 0; p < c->len / 4096; p++)
+			c->reclaimed += !(vec[p] & 1);
+	for (size_t off = 0; off < c->len; off += 4096)
+		sum += c->buf[off];
+	(void)sum;
+}
+
+/* The NUMA balancing scanner, set to scan at once and often; saved values restored by numab_tune(NULL). */
+static void numab_tune(char saved[3][32])
+{
+	static const char *const knob[] = { "scan_delay_ms", "scan_period_min_ms", "scan_period_max_ms" };
+	static const char *const fast[] = { "0", "10", "100" };
+
+	for (int i = 0; i < 3; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), NUMAB_DEBUGFS "%s", knob[i]);
+		if (saved[i][0] == '\0') {
+			char *old = pb_read_first_line(path);
+
+			snprintf(saved[i], 32, "%s", old ? old : "-");
+			free(old);
+			write_sysfs(path, fast[i]);
+		} else if (strcmp(saved[i], "-")) {
+			write_sysfs(path, saved[i]);
+		}
+	}
 }
 
 /* One operation of the source; 0 or an errno. */
@@ -200,17 +396,30 @@ static int churn_op(const char *source, struct churn *c, unsigned int i)
 	if (!strcmp(source, "compaction"))
 		return write_sysfs("/proc/sys/vm/compact_memory", "1");
 	if (!strcmp(source, "pageout")) {
-		unsigned char vec[CHURN_PMD / 4096];
-		volatile char sum = 0;
-
 		if (madvise(c->buf, c->len, MADV_PAGEOUT))
 			return errno;
-		/* What reclaim took: pages no longer in memory at all. */
-		if (mincore(c->buf, c->len, vec) == 0)
-			for (size_t p = 0; p < c->len / 4096; p++)
-				c->reclaimed += !(vec[p] & 1);
-		for (size_t off = 0; off < c->len; off += 4096)	/* read back in, as a user would */
-			sum += c->buf[off];
+		count_reclaimed_and_refault(c);
+		return 0;
+	}
+	if (!strcmp(source, "reclaim")) {
+		/* Writing memory.high below the usage reclaims at once, in the writer. */
+		int e = write_sysfs(CHURN_CGROUP "/memory.high", "0");
+
+		write_sysfs(CHURN_CGROUP "/memory.high", "max");
+		count_reclaimed_and_refault(c);
+		return e;
+	}
+	if (!strcmp(source, "migration")) {
+		return move_buffer(c, i & 1 ? 0 : 1, true);
+	}
+	if (!strcmp(source, "numa_balancing")) {
+		/* The task on node 0 reads every page for 20 ms: the scanner's hinting faults come in its reads. */
+		uint64_t end = churn_now_ns() + 20000000ull;
+		volatile char sum = 0;
+
+		while (churn_now_ns() < end)
+			for (size_t off = 0; off < c->len; off += 4096)
+				sum += c->buf[off];
 		(void)sum;
 		return 0;
 	}
@@ -278,7 +487,10 @@ static void mm_churn_run(struct pb_cell *cell)
 	 * clean ones (a write acquire write-faults a clean file page dirty):
 	 * for them the device reads, and acquires for reading.
 	 */
-	bool reads = ksm || !strcmp(source, "pageout");
+	bool reads = ksm || !strcmp(source, "pageout") || !strcmp(source, "reclaim");
+	bool numab = !strcmp(source, "numa_balancing");
+	char numab_saved[3][32] = { "", "", "" };
+	uint64_t scan0 = 0, steal0 = 0;
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
@@ -289,14 +501,14 @@ static void mm_churn_run(struct pb_cell *cell)
 	unsigned int i;
 	int e;
 
-	if (!strcmp(source, "migration") || !strcmp(source, "numa_balancing")) {
-		if (numa_nodes() < 2) {
-			pb_cell_fail(cell, PB_UNSUPPORTED, "%s needs two NUMA nodes; the guest has %d "
-				     "(booting a cell with its own NUMA layout is not possible yet)",
-				     source, numa_nodes());
-			return;
-		}
-		pb_cell_fail(cell, PB_UNSUPPORTED, "%s is not implemented yet", source);
+	if ((!strcmp(source, "migration") || !strcmp(source, "numa_balancing")) && numa_nodes() < 2) {
+		pb_cell_fail(cell, PB_FAILED, "%s needs two NUMA nodes and the runner boots its cells "
+			     "with them (boot profile numa2), but this guest has %d", source, numa_nodes());
+		return;
+	}
+	if (!strcmp(source, "numa_balancing") && access("/proc/sys/kernel/numa_balancing", W_OK)) {
+		pb_cell_fail(cell, PB_UNSUPPORTED, "this kernel has no automatic NUMA balancing "
+			     "(/proc/sys/kernel/numa_balancing: %s)", strerror(errno));
 		return;
 	}
 	if (churn_setup(cell, source, &c) < 0)
@@ -328,6 +540,10 @@ static void mm_churn_run(struct pb_cell *cell)
 	start.direction = reads ? PINBENCH_DMA_READ : PINBENCH_DMA_WRITE;
 	start.rate_hz = (uint32_t)pb_param_u64(cell, "dma_rate_hz");
 	start.burst = (uint32_t)pb_param_u64(cell, "dma_burst");
+	if (c.in_cgroup) {
+		scan0 = memcg_stat("pgscan");
+		steal0 = memcg_stat("pgsteal");
+	}
 	pb_vmstat_read(vm_counters, NR_VM, vm0);
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_START, &start) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
@@ -343,8 +559,22 @@ static void mm_churn_run(struct pb_cell *cell)
 		 * not be all a slow or busy machine gets to see.
 		 */
 		t_end = t0 + (uint64_t)ms * 1000000ull;
+		if (numab) {
+			numab_tune(numab_saved);
+			write_sysfs("/proc/sys/kernel/numa_balancing", "1");
+		}
 		for (i = 0; i < CHURN_MIN_OPS || churn_now_ns() < t_end; i++)
 			op_result(&c, churn_op(source, &c, i));
+		if (numab) {
+			long home;
+
+			write_sysfs("/proc/sys/kernel/numa_balancing", "0");
+			numab_tune(numab_saved);
+			/* What balancing did: the pages it brought to the task's node. */
+			home = pages_on_node(&c, 0);
+			c.migrated = home < 0 ? 0 : (uint64_t)home;
+			c.not_migrated = c.len / 4096 - c.migrated;
+		}
 	}
 	if (pb_dev_stats(cell->devfd, PINBENCH_IOC_DEV_STOP, reg.buffer_id, &st, NULL, 0) < 0) {
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
@@ -358,11 +588,19 @@ static void mm_churn_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "source", json_object_new_string(source));
 	json_object_object_add(cell->raw, "ops", json_object_new_uint64(c.ops));
 	json_object_object_add(cell->raw, "ops_failed", json_object_new_uint64(c.failed));
-	json_object_object_add(cell->raw, "op_errno", json_object_new_string(
-		c.first_errno ? strerror(c.first_errno) : ""));
+	json_object_object_add(cell->raw, "op_errno", json_object_new_string(c.first_error));
+	if (numab || !strcmp(source, "migration")) {
+		json_object_object_add(cell->raw, "pages_migrated", json_object_new_uint64(c.migrated));
+		json_object_object_add(cell->raw, "pages_not_migrated", json_object_new_uint64(c.not_migrated));
+	}
+	if (c.in_cgroup) {
+		json_object_object_add(cell->raw, "memcg_pgscan", json_object_new_uint64(memcg_stat("pgscan") - scan0));
+		json_object_object_add(cell->raw, "memcg_pgsteal",
+				       json_object_new_uint64(memcg_stat("pgsteal") - steal0));
+	}
 	if (ksm)
 		json_object_object_add(cell->raw, "ksm_pages_merged", json_object_new_uint64(merged));
-	if (!strcmp(source, "pageout"))
+	if (!strcmp(source, "pageout") || !strcmp(source, "reclaim"))
 		json_object_object_add(cell->raw, "pages_reclaimed", json_object_new_uint64(c.reclaimed));
 	vm = json_object_new_object();
 	for (i = 0; i < NR_VM; i++)

@@ -12,6 +12,7 @@
 #include "names.h"
 #include "pinbench_uapi.h"
 #include "util.h"
+#include "vm.h"
 #include "workload.h"
 
 static const char *const registration_values[] = { "per_io", "per_buffer", NULL };
@@ -687,6 +688,7 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 		}
 		c.id = pb_xstrdup(id);
 		c.job = pb_xstrdup(job->name);
+		c.boot = w->boot ? w->boot(c.params) : NULL;
 
 		if (ppc && bp % ppc) {
 			perr(p, bp_line, "[%s]: buffer_pages=%" PRIu64 " is not a multiple of pages_per_call=%" PRIu64,
@@ -789,6 +791,25 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
 	return 0;
 }
 
+/* Stable: the plain guest's cells first, then each layout's, in pb_boot_profiles[] order. */
+static void plan_group_by_boot(struct pb_plan *plan)
+{
+	struct pb_cellspec *sorted = pb_xcalloc(plan->nr + 1, sizeof(*sorted));
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->nr; i++)
+		if (!plan->cells[i].boot)
+			sorted[n++] = plan->cells[i];
+	for (size_t p = 0; pb_boot_profiles[p].name; p++)
+		for (size_t i = 0; i < plan->nr; i++)
+			if (plan->cells[i].boot && !strcmp(plan->cells[i].boot, pb_boot_profiles[p].name))
+				sorted[n++] = plan->cells[i];
+	if (n != plan->nr)
+		pb_die("a cell asks for a boot profile pinbench does not know (a pinbench bug)");
+	free(plan->cells);
+	plan->cells = sorted;
+}
+
 int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errlen)
 {
 	char *list = pb_xstrdup(paths), *save = NULL, *path;
@@ -835,6 +856,7 @@ int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errl
 		snprintf(err, errlen, "no job file in '%s'", paths);
 		return -1;
 	}
+	plan_group_by_boot(plan);
 	return 0;
 }
 
@@ -892,6 +914,8 @@ struct json_object *pb_plan_to_json(const struct pb_plan *plan)
 		json_object_object_add(c, "params", json_object_get(plan->cells[i].params));
 		if (plan->total)
 			json_object_object_add(c, "plan_index", json_object_new_uint64(plan->cells[i].plan_index));
+		if (plan->cells[i].boot)
+			json_object_object_add(c, "boot", json_object_new_string(plan->cells[i].boot));
 		json_object_array_add(cells, c);
 	}
 	json_object_object_add(o, "cells", cells);

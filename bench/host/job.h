@@ -77,6 +77,7 @@ struct pb_cellspec {
 	char *strategy;
 	struct json_object *params;	/* every option, typed */
 	size_t plan_index;	/* its place in the whole plan (when sharded) */
+	const char *boot;	/* the guest memory layout it needs (struct pb_workload's boot()), or NULL */
 };
 
 /*
@@ -98,7 +99,12 @@ struct pb_plan {
  * "FILE:LINE: message" to err.
  */
 int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen);
-/* Several job files, comma-separated, as one plan (a cell id may appear once). */
+/*
+ * Several job files, comma-separated, as one plan (a cell id may appear
+ * once). Cells that need a guest memory layout of their own come after the
+ * others, grouped by layout, each group in job order: a run boots one
+ * guest per layout and repetition, not one per change of layout.
+ */
 int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errlen);
 void pb_plan_free(struct pb_plan *plan);
 /* Keep only shard k of n (1 <= k <= n): the cells whose index is k - 1 modulo n. */

@@ -66,6 +66,8 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 	json_object_object_add(c, "params", copy_field(plan_cell, "params"));
 	if (json_object_object_get_ex(plan_cell, "plan_index", &v))	/* a shard's cell */
 		json_object_object_add(c, "plan_index", json_object_get(v));
+	if (json_object_object_get_ex(plan_cell, "boot", &v))	/* booted with a memory layout of its own */
+		json_object_object_add(c, "boot", json_object_get(v));
 	json_object_object_get_ex(plan_cell, "workload", &v);
 	workload = json_object_get_string(v);
 

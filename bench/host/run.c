@@ -252,7 +252,7 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
  */
 #define PB_BOOT_RETRIES 2
 
-static void side_run(struct run_side *sd, size_t from, size_t to)
+static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 {
 	struct pb_boot_result br;
 	char *path;
@@ -349,6 +349,47 @@ static void side_run(struct run_side *sd, size_t from, size_t to)
 	}
 }
 
+/* The boot profile of guest plan entry i ("" for the plain guest). */
+static const char *entry_boot(const struct run_side *sd, size_t i)
+{
+	return pb_json_str(json_object_array_get_idx(json_object_object_get(sd->guest_plan, "cells"), i),
+			   "boot", "");
+}
+
+/*
+ * Guest plan entries [from, to): one guest per stretch of entries that
+ * need the same memory layout (a plan's cells come grouped by layout:
+ * pb_jobs_load()), booted with it. The guest runs only its stretch.
+ */
+static void side_run(struct run_side *sd, size_t from, size_t to)
+{
+	while (from < to) {
+		const char *profile = entry_boot(sd, from);
+		size_t end = from + 1;
+
+		while (end < to && !strcmp(entry_boot(sd, end), profile))
+			end++;
+		sd->b.profile = profile;
+		if (*profile)
+			fprintf(stderr, "pinbench: %s%s%zu cells in a guest booted with %s\n",
+				sd->label ? sd->label : "", sd->label ? ": " : "", end - from,
+				pb_boot_profile_find(profile)->says);
+		side_run_layout(sd, from, end);
+		from = end;
+	}
+	sd->b.profile = NULL;
+}
+
+/* What profile p adds to the guest's boot: its QEMU and kernel arguments, and what it is. */
+static struct json_object *profile_record(const char *p, const struct config *c)
+{
+	char *args = pb_boot_profile_args(p, c->mem_mib, c->vcpus);
+	struct json_object *o = json_object_new_string(args);
+
+	free(args);
+	return o;
+}
+
 /* The side's results.json, from the plan and the guest's per-cell files; *failed counts failed cells. */
 static struct json_object *side_results(struct run_side *sd, const struct config *c, int argc, char **argv,
 					const struct pb_plan *plan, struct json_object *plan_json, size_t nrep,
@@ -405,6 +446,21 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 	json_object_object_add(root, "run", run);
 	json_object_object_add(root, "host", host_facts());
 	json_object_object_add(root, "guest", guest_facts(sd->share, c, &sd->g, sd->qcmd));
+	{
+		/* The memory layouts some cells booted with: what each added to qemu_cmdline. */
+		struct json_object *bp = json_object_new_object();
+
+		for (size_t i = 0; i < sd->total; i++) {
+			const char *p = entry_boot(sd, i);
+
+			if (*p && !json_object_object_get_ex(bp, p, NULL))
+				json_object_object_add(bp, p, profile_record(p, c));
+		}
+		if (json_object_object_length(bp))
+			json_object_object_add(json_object_object_get(root, "guest"), "boot_profiles", bp);
+		else
+			json_object_put(bp);
+	}
 
 	cells = json_object_new_array();
 	for (size_t i = 0; i < plan->nr; i++) {

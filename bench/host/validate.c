@@ -220,7 +220,7 @@ static const struct field guest_fields[] = {
 	{ "qemu_version", T_STR }, { "clocksource", T_STR }, { "clock_read_ns", T_NUM | T_NULL },
 	{ "thp_enabled", T_STR }, { "abi_version", T_INT }, { "kernel_image", T_STR },
 	{ "kernel_build_tree", T_STR }, { "qemu_cmdline", T_STR }, { "topology", T_OBJ },
-	{ "calibrate_ns_per_page", T_INT },
+	{ "calibrate_ns_per_page", T_INT }, { "boot_profiles", T_OBJ, false, T_STR },
 };
 
 static const struct field topology_fields[] = {
@@ -244,6 +244,7 @@ static const struct field cell_fields[] = {
 	{ "properties", T_ARR, false, T_STR | T_IDENT },
 	{ "raw", T_OBJ | T_NULL },
 	{ "plan_index", T_INT },
+	{ "boot", T_STR | T_IDENT },
 	{ "stats", T_OBJ, false, T_OBJ },
 	{ "merged_histograms", T_OBJ, false, T_OBJ },
 	{ "repetitions", T_ARR, false, T_OBJ },

@@ -305,8 +305,89 @@ static char *qemu_opt_value(const char *s)
 	return out;
 }
 
+/*
+ * The memory layouts a cell may ask for: each boots a guest of its own
+ * (the runner groups a plan's cells by layout), half the guest's memory
+ * going to what the layout is about.
+ *  - numa2: two NUMA nodes from QEMU's -numa (ACPI SRAT), every vCPU on
+ *    node 0 and node 1 memory only: a task runs on node 0, so NUMA
+ *    balancing has node 1's pages to bring home, and move_pages() a node
+ *    to move them to.
+ *  - movable: movablecore= makes the top half of memory ZONE_MOVABLE,
+ *    where user pages go first and the kernel's never do; a FOLL_LONGTERM
+ *    pin migrates its pages out first.
+ *  - cma: cma= reserves a CMA area of half the memory. Movable allocations
+ *    use it once it holds more than half the free memory, which it then
+ *    does. Kernels without CONFIG_CMA (Debian's 6.1 and 6.12) ignore the
+ *    argument: the guest sees no CmaTotal and its cells say unsupported.
+ */
+const struct pb_boot_profile pb_boot_profiles[] = {
+	{ "numa2", "two NUMA nodes (QEMU -numa): half the memory on each, every vCPU on node 0" },
+	{ "movable", "movablecore= half the memory: a ZONE_MOVABLE that user pages fill first" },
+	{ "cma", "cma= half the memory: a CMA area that movable allocations use" },
+	{ NULL, NULL },
+};
+
+const struct pb_boot_profile *pb_boot_profile_find(const char *name)
+{
+	for (size_t i = 0; name && pb_boot_profiles[i].name; i++)
+		if (!strcmp(pb_boot_profiles[i].name, name))
+			return &pb_boot_profiles[i];
+	return NULL;
+}
+
+/* The profile's QEMU arguments (qemu, appended to a) and kernel arguments (returned, " x=y" or ""). */
+static char *profile_args(const char *profile, int mem_mib, int vcpus, struct argv_buf *a)
+{
+	int half = mem_mib / 2;
+
+	if (!profile || !*profile)
+		return pb_xstrdup("");
+	if (!pb_boot_profile_find(profile))
+		pb_die("unknown boot profile '%s' (a pinbench bug)", profile);
+	if (!strcmp(profile, "numa2")) {
+		arg(a, pb_xstrdup("-object"));
+		arg(a, pb_asprintf("memory-backend-ram,id=pbnode0,size=%dM", mem_mib - half));
+		arg(a, pb_xstrdup("-object"));
+		arg(a, pb_asprintf("memory-backend-ram,id=pbnode1,size=%dM", half));
+		arg(a, pb_xstrdup("-numa"));
+		arg(a, vcpus > 1 ? pb_asprintf("node,nodeid=0,cpus=0-%d,memdev=pbnode0", vcpus - 1)
+				 : pb_xstrdup("node,nodeid=0,cpus=0,memdev=pbnode0"));
+		arg(a, pb_xstrdup("-numa"));
+		arg(a, pb_xstrdup("node,nodeid=1,memdev=pbnode1"));
+		return pb_xstrdup("");
+	}
+	if (!strcmp(profile, "movable"))
+		return pb_asprintf(" movablecore=%dM", half);
+	return pb_asprintf(" cma=%dM", half);
+}
+
+char *pb_boot_profile_args(const char *profile, int mem_mib, int vcpus)
+{
+	struct argv_buf a = { 0 };
+	char *k = profile_args(profile, mem_mib, vcpus, &a), *s = pb_xstrdup("");
+
+	for (size_t i = 0; i < a.n; i++) {
+		char *t = pb_asprintf("%s%s%s", s, i ? " " : "", a.v[i]);
+
+		free(s);
+		free(a.v[i]);
+		s = t;
+	}
+	free(a.v);
+	if (*k) {
+		char *t = pb_asprintf("%s%skernel:%s", s, *s ? " " : "", k);
+
+		free(s);
+		s = t;
+	}
+	free(k);
+	return s;
+}
+
 static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 {
+	char *kprofile;
 	const char *tcg_extra = "";
 
 	arg(a, pb_xstrdup(QEMU));
@@ -339,6 +420,7 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_asprintf("%d", b->mem_mib));
 	arg(a, pb_xstrdup("-smp"));
 	arg(a, pb_asprintf("%d", b->vcpus));
+	kprofile = profile_args(b->profile, b->mem_mib, b->vcpus, a);
 	arg(a, pb_xstrdup("-kernel"));
 	arg(a, pb_xstrdup(b->k->bzimage));
 	arg(a, pb_xstrdup("-initrd"));
@@ -350,10 +432,11 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 		char *pmem = b->pmem_mib ? pb_asprintf(" memmap=%dM!%dM", b->pmem_mib, b->pmem_start_mib) :
 			     pb_xstrdup("");
 
-		arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s%s%s%s", tcg_extra, pmem,
-				   getenv("PINBENCH_GUEST_APPEND") ? " " : "",
+		arg(a, pb_asprintf("console=ttyS0 loglevel=5 panic=-1 oops=panic%s%s%s%s%s", tcg_extra, pmem,
+				   kprofile, getenv("PINBENCH_GUEST_APPEND") ? " " : "",
 				   getenv("PINBENCH_GUEST_APPEND") ? getenv("PINBENCH_GUEST_APPEND") : ""));
 		free(pmem);
+		free(kprofile);
 	}
 	arg(a, pb_xstrdup("-display"));
 	arg(a, pb_xstrdup("none"));

@@ -27,6 +27,11 @@ struct pb_boot {
 	 * memmap=<pmem_mib>M!<pmem_start_mib>M, which nd_e820 makes /dev/pmem0.
 	 */
 	int pmem_mib, pmem_start_mib;
+	/*
+	 * The memory layout some cells need (pb_boot_profiles[]): NULL or
+	 * "" for the plain one, else "numa2", "movable" or "cma".
+	 */
+	const char *profile;
 	const char *share;	/* writable 9p export (guest.conf inside) */
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */
@@ -53,6 +58,18 @@ struct pb_boot_result {
 };
 
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
+
+/* A guest memory layout a cell may ask for (struct pb_workload's boot()). */
+struct pb_boot_profile {
+	const char *name;
+	const char *says;	/* what the guest boots with, for results and docs */
+};
+/* Every profile but the plain one, NULL-terminated. */
+extern const struct pb_boot_profile pb_boot_profiles[];
+/* The profile named name, or NULL. */
+const struct pb_boot_profile *pb_boot_profile_find(const char *name);
+/* What the profile adds to QEMU's command line and the kernel's, for the record. */
+char *pb_boot_profile_args(const char *profile, int mem_mib, int vcpus);
 /* What the guest has written into share/cells, in one directory scan. */
 struct pb_cells {
 	size_t results;		/* NNNN.json files: cells with a result */

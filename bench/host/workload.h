@@ -45,6 +45,12 @@ struct pb_workload {
 	void (*report)(struct pb_text *b, struct json_object *root);
 	/* Its figures under dir (render.h's fig_*): 0, or -1 with err. */
 	int (*plot)(struct json_object *cells, const char *dir, char *err, size_t errlen);
+	/*
+	 * The guest memory layout a cell needs (a pb_boot_profiles[] name:
+	 * two NUMA nodes, a ZONE_MOVABLE, a CMA area), or NULL for the plain
+	 * guest. The runner boots one guest per layout its plan needs.
+	 */
+	const char *(*boot)(struct json_object *params);
 };
 
 /*

@@ -52,6 +52,14 @@ static int mm_churn_metrics(struct json_object *raw, struct json_object *m, char
 	if (json_object_object_get_ex(raw, "pages_reclaimed", NULL))
 		json_object_object_add(m, "pages_reclaimed",
 				       json_object_new_uint64(pb_raw_u64(raw, "pages_reclaimed")));
+	{
+		static const char *const opt[] = { "pages_migrated", "pages_not_migrated", "memcg_pgscan",
+						    "memcg_pgsteal" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(opt); i++)
+			if (json_object_object_get_ex(raw, opt[i], NULL))
+				json_object_object_add(m, opt[i], json_object_new_uint64(pb_raw_u64(raw, opt[i])));
+	}
 	if (json_object_object_get_ex(raw, "ksm_pages_merged", NULL))
 		json_object_object_add(m, "ksm_pages_merged",
 				       json_object_new_uint64(pb_raw_u64(raw, "ksm_pages_merged")));
@@ -94,11 +102,22 @@ static const struct pb_metric_def metrics[] = {
 	{ "redirected_pct", "%", PB_LOWER, NULL,
 	  "of all device accesses" },
 	{ "pages_reclaimed", "count", PB_NEITHER, NULL,
-	  "(pageout) pages of the 512 no longer in memory after MADV_PAGEOUT, summed over the "
-	  "operations (mincore()): what reclaim could take; a pinned page stays" },
+	  "(pageout, reclaim) pages of the 512 no longer in memory after MADV_PAGEOUT or the "
+	  "cgroup's memory.high, summed over the operations (mincore()): what reclaim could take; "
+	  "a pinned page stays" },
 	{ "ksm_pages_merged", "count", PB_NEITHER, NULL,
 	  "(ksm) pages that became KSM pages while ksmd ran (pages_shared + pages_sharing): a "
 	  "pinned page is never merged" },
+	{ "pages_migrated", "count", PB_NEITHER, NULL,
+	  "(migration) pages that reached the target node in a move_pages() (read back), summed over the "
+	  "operations; (numa_balancing) pages of the 512 that balancing brought from node 1 to the "
+	  "task's node 0: a pinned page stays" },
+	{ "pages_not_migrated", "count", PB_NEITHER, NULL,
+	  "those that stayed where they were" },
+	{ "memcg_pgscan", "count", PB_NEITHER, NULL,
+	  "(reclaim) pages the cgroup's reclaim scanned (its memory.stat pgscan)" },
+	{ "memcg_pgsteal", "count", PB_NEITHER, NULL,
+	  "(reclaim) pages it reclaimed (memory.stat pgsteal)" },
 	{ "vm_*", "count", PB_NEITHER, NULL,
 	  "a /proc/vmstat counter's change over the cell (`vm_pgmigrate_fail`, "
 	  "`vm_thp_collapse_alloc`, `vm_compact_fail`...): what the mm did, and could not" },
@@ -109,14 +128,22 @@ static const struct pb_headline headlines[] = {
 };
 
 static const char *const source_values[] = { "fork", "mprotect", "collapse", "compaction", "ksm",
-					     "pageout", "migration", "numa_balancing", NULL };
+					     "pageout", "reclaim", "migration", "numa_balancing", NULL };
 
 static const struct pb_option opt_source = {
 	.name = "source", .type = PB_OPT_ENUM, .def = "fork,mprotect,collapse,compaction,ksm,pageout",
 	.allowed = source_values, .list = true, .in_id = true,
 	.help = "the mm activity run on the buffer while the device uses it (migration and "
-		"numa_balancing need two NUMA nodes: unsupported in today's guest)",
+		"numa_balancing cells run in a guest booted with two NUMA nodes)",
 };
+
+/* move_pages() and NUMA balancing need a second node: those cells get a guest with two. */
+static const char *mm_churn_boot(struct json_object *params)
+{
+	const char *src = pb_json_str(params, "source", "");
+
+	return !strcmp(src, "migration") || !strcmp(src, "numa_balancing") ? "numa2" : NULL;
+}
 
 static const struct pb_option opt_churn_ms = {
 	.name = "churn_ms", .type = PB_OPT_UINT, .def = "300", .min = 1, .max = 60000,
@@ -170,9 +197,20 @@ static void report(struct pb_text *b, struct json_object *root)
 			pb_table_col(t, "status", false, PB_NEITHER, false);
 		}
 		pb_cell_label(c, label, sizeof(label));
-		if (md_obj(m, "pages_reclaimed"))
+		if (md_obj(m, "memcg_pgscan"))
+			snprintf(what, sizeof(what), "%s pages reclaimed (cgroup: %s scanned, %s taken)",
+				 pb_json_str(m, "pages_reclaimed", "?"), pb_json_str(m, "memcg_pgscan", "?"),
+				 pb_json_str(m, "memcg_pgsteal", "?"));
+		else if (md_obj(m, "pages_reclaimed"))
 			snprintf(what, sizeof(what), "%s pages reclaimed",
 				 pb_json_str(m, "pages_reclaimed", "?"));
+		else if (md_obj(m, "pages_migrated") && !strcmp(pb_json_str(c, "params.source", ""), "migration"))
+			snprintf(what, sizeof(what), "%s pages migrated, %s stayed",
+				 pb_json_str(m, "pages_migrated", "?"), pb_json_str(m, "pages_not_migrated", "?"));
+		else if (md_obj(m, "pages_migrated"))
+			snprintf(what, sizeof(what), "%s of 512 pages brought home; %s PTEs marked, %s hinting faults",
+				 pb_json_str(m, "pages_migrated", "?"), pb_json_str(m, "vm_numa_pte_updates", "?"),
+				 pb_json_str(m, "vm_numa_hint_faults", "?"));
 		else if (md_obj(m, "ksm_pages_merged"))
 			snprintf(what, sizeof(what), "%s pages merged", pb_json_str(m, "ksm_pages_merged", "?"));
 		else if (md_obj(m, "vm_pgmigrate_success"))
@@ -206,7 +244,7 @@ static void report(struct pb_text *b, struct json_object *root)
 const struct pb_workload pb_wl_mm_churn = {
 	.name = "mm_churn",
 	.summary = "revocations and pin failures under ordinary mm activity: fork, mprotect, THP "
-		   "collapse, compaction, KSM, reclaim",
+		   "collapse, compaction, KSM, reclaim, migration, NUMA balancing",
 	.order = 65,
 	.options = options,
 	.nr_options = ARRAY_SIZE(options),
@@ -216,4 +254,5 @@ const struct pb_workload pb_wl_mm_churn = {
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
 	.report = report,
+	.boot = mm_churn_boot,
 };
