@@ -458,6 +458,29 @@ result "publish: pin_count's outcomes counted word by word (not pinned x6; false
 	grep -q 'none: not pinned x6; false positive x2; pinned x4' "$out/pin-count-pub/README.md"
 
 fi
+if group pin_cost "guest: pin_cost, what pins cost the rest of the system (ZONE_MOVABLE, CMA, compaction, THP)"; then
+"$pinbench" run --repeat 1 --job data/pin-cost.job --out "$out/pin-cost" > "$out/pin-cost.log" 2>&1; rc=$?
+pc=$out/pin-cost/results.json
+pc_cell() { printf '.cells[] | select(.params.scenario == "%s" and .params.zone == "%s" and .params.strategy == "%s" and .params.longterm == %s)' "$@"; }
+result "pin_cost run exits 0; every cell ok but the CMA ones, which say why if the kernel has no CMA" test $rc = 0 -a \
+	"$(json "$pc" '[.cells[] | .status == "ok" or (.params.zone == "cma" and .status == "unsupported" and (.reason | contains("CONFIG_CMA")))] | all')" = true
+result "zone=movable cells ran in a guest booted with movablecore=, zone=cma ones with cma=" test \
+	"$(json "$pc" '[.cells[] | select(.params.zone != "normal") | .boot == .params.zone] | all')" = true -a \
+	"$(json "$out/pin-cost/results.json" '.guest.boot_profiles.movable | contains("movablecore=")')" = true
+result "longterm, ZONE_MOVABLE: a long-term pin migrates every page out of the zone first; a plain pin leaves them there" test \
+	"$(json "$pc" "[$(pc_cell longterm movable pin_counter 1) | .metrics.in_zone_before_pct > 90 and .metrics.in_zone_after_pct == 0 and .metrics.pages_migrated >= 1024]
+		+ [$(pc_cell longterm movable pin_counter 0) | .metrics.in_zone_before_pct > 90 and .metrics.in_zone_after_pct == .metrics.in_zone_before_pct] | (length == 2 and all)")" = true
+result "longterm_fail: with one page already pinned, the long-term pin fails (ENOMEM) in ZONE_MOVABLE, every time; in the plain guest it succeeds" test \
+	"$(json "$pc" "[$(pc_cell longterm_fail movable pin_counter 1) | .metrics.pin_failures == 2 and .metrics.pin_error == \"Cannot allocate memory\"]
+		+ [$(pc_cell longterm_fail normal pin_counter 1) | .metrics.pin_failures == 0 and .metrics.pins_done == 2] | (length == 2 and all)")" = true
+result "fragmentation, ZONE_MOVABLE: one held page per 2 MiB block costs at least half those blocks; held long-term (migrated out first) it costs at most a quarter" test \
+	"$(json "$pc" "[$(pc_cell fragmentation movable pin_counter 0) | .metrics.hugepages_lost >= .metrics.held_pages / 2]
+		+ [$(pc_cell fragmentation movable pin_counter 1) | .metrics.held_in_zone == 0 and .metrics.hugepages_lost <= .metrics.held_pages / 4] | (length == 2 and all)")" = true
+result "thp_split: one pinned 4 KiB page keeps its whole THP (2048 KiB); a device that faults lets it split" test \
+	"$(json "$pc" "[$(pc_cell thp_split normal pin_counter 0) | .metrics.thp_split == \"kept whole\" and .metrics.kept_kib == 2048]
+		+ [$(pc_cell thp_split normal hmm_mirror 0) | .metrics.thp_split == \"split\" and .metrics.kept_kib == 4] | (length == 2 and all)")" = true
+
+fi
 if group mm_churn "guest: mm_churn, ordinary mm activity on a buffer a device holds"; then
 "$pinbench" run --repeat 1 --job data/mm-churn.job --out "$out/mm-churn" > "$out/mm-churn.log" 2>&1
 result "mm_churn run exits 0, every cell ok" test $? = 0 -a "$(json "$out/mm-churn/results.json" '[.cells[].status == "ok"] | all')" = true
@@ -750,7 +773,7 @@ result "emulator fault: exit 0, every cell ok, two boots, the fault listed apart
 	"$(json "$out/emulator-fault/results.json" '"\([.cells[].status] | join(","))/\(.run.boots)/\(.run.emulator_faults | length)/\(.run.kernel_log_splats | length)"')" = "ok,ok,ok/2/1/0"
 
 fi
-if group kernels "every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12" mm_churn pin_count; then
+if group kernels "every kernel pinbench supports: Debian 12's 6.1 (the default, above) and 6.12" mm_churn pin_count pin_cost; then
 k1=$(release_of linux-image-amd64)
 k2=$(release_of linux-image-6.12-amd64)
 if [ -z "$k1" ] || [ -z "$k2" ]; then
@@ -778,11 +801,11 @@ else
 		test $rc = 0 -a "$(json "$f" '"\(.verdict)/\(.host_verdict)/\(.module_unload)/\(.undocumented_errnos)/\(.problem_count)"' 2>/dev/null)" = "pass/pass/ok/0/0"
 	# mm_churn and pin_count on the other kernel: what the mm did and could not do, and what it
 	# believes of a page, the same as on the default kernel (the groups above ran it there).
-	"$pinbench" run --kernel "$k2" --repeat 1 --job data/mm-churn.job,data/pin-count.job --out "$out/mm-k2" > "$out/mm-k2.log" 2>&1; rc=$?
-	q='[.cells[] | "\(.id)=\(.status)/\(.metrics.verdict // "")/\(.metrics.copied_at_fork // "")/\(if .metrics.ops then (.metrics.ops_failed == .metrics.ops) else "" end)/\((.metrics.ksm_pages_merged // -1) > 0)/\((.metrics.pages_reclaimed // -1) > 0)/\((.metrics.spurious // 0) > 0)"] | sort | join(" ")'
-	result "$k2: mm_churn and pin_count give what $k1 gave (collapses refused, pages merged and reclaimed, revocations; pins and false positives, copies at fork)" \
+	"$pinbench" run --kernel "$k2" --repeat 1 --job data/mm-churn.job,data/pin-count.job,data/pin-cost.job --out "$out/mm-k2" > "$out/mm-k2.log" 2>&1; rc=$?
+	q='[.cells[] | "\(.id)=\(.status)/\(.metrics.verdict // "")/\(.metrics.copied_at_fork // "")/\(if .metrics.ops then (.metrics.ops_failed == .metrics.ops) else "" end)/\((.metrics.ksm_pages_merged // -1) > 0)/\((.metrics.pages_reclaimed // -1) > 0)/\((.metrics.pages_migrated // -1) > 0)/\((.metrics.spurious // 0) > 0)/\(.metrics.thp_split // "")/\((.metrics.pin_failures // -1) > 0)/\(.metrics.in_zone_after_pct // "")"] | sort | join(" ")'
+	result "$k2: mm_churn, pin_count and pin_cost give what $k1 gave (collapses refused, pages merged, reclaimed and migrated, revocations; pins and false positives, copies at fork; long-term pins migrating or refused, THPs kept whole)" \
 		test $rc = 0 -a -n "$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" -a \
-		"$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" = "$( (jq -s '{cells: (.[0].cells + .[1].cells)}' "$out/mm-churn/results.json" "$out/pin-count/results.json" | jq -rc "$q") 2>/dev/null)"
+		"$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" = "$( (jq -s '{cells: (.[0].cells + .[1].cells + .[2].cells)}' "$out/mm-churn/results.json" "$out/pin-count/results.json" "$out/pin-cost/results.json" | jq -rc "$q") 2>/dev/null)"
 
 	# The same cells on both kernels, as an A/B run: repetitions alternate (base, new, base, new),
 	# each kernel's run is whole in base/ and new/, and the outcomes the kernel decides differ.
