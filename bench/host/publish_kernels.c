@@ -11,6 +11,7 @@
  * kernels, matched by cell id; a cell that is not says so in the outcome
  * table.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "publish.h"
 #include "results.h"
 #include "util.h"
+#include "workload.h"
 
 #define BEGIN_MARK "<!-- pinbench: kernel pairs (pinbench publish --kernels) -->"
 #define END_MARK "<!-- pinbench: end of kernel pairs -->"
@@ -257,6 +259,83 @@ static void gup_fast(struct pb_text *t, const struct pair *p)
 		pb_text_put(t, "\n");
 }
 
+/* A cell's headline h as a table shows it: the word, the number, or its status. */
+static void headline_text(struct json_object *c, const struct pb_headline *h, char *out, size_t len)
+{
+	char path[160];
+	struct json_object *v;
+
+	if (!c) {
+		snprintf(out, len, "not run");
+		return;
+	}
+	if (!ok(c)) {
+		snprintf(out, len, "%s", pb_json_str(c, "status", "?"));
+		return;
+	}
+	snprintf(path, sizeof(path), "metrics.%s%s%s", h->metric, *h->field ? "." : "", h->field);
+	v = pb_json_get(c, path);
+	if (v && json_object_is_type(v, json_type_string))
+		snprintf(out, len, "%s", json_object_get_string(v));
+	else
+		fig(out, len, pb_json_num(c, path), 1);
+}
+
+/*
+ * Every workload without a section of its own above (mm_churn, pin_cost,
+ * pin_count, ...): its headline figures on each kernel, cell by cell, from
+ * the workload's own declaration. A word that differs is in bold.
+ */
+static void other_workloads(struct pb_text *t, const struct pair *p)
+{
+	static const char *const own[] = { "stock_dio", "truncate_under_dma", "truncate_stock",
+					   "writeback_under_dma", "gup_fast" };
+	struct json_object *cells = pb_json_get(p->base, "cells"), *nc = pb_json_get(p->new, "cells");
+
+	for (size_t w = 0; pb_workloads[w]; w++) {
+		const struct pb_workload *wl = pb_workloads[w];
+		bool skip = !wl->nr_headlines, head = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(own); k++)
+			skip = skip || !strcmp(own[k], wl->name);
+		for (size_t i = 0; !skip && i < json_object_array_length(cells); i++) {
+			struct json_object *c = json_object_array_get_idx(cells, i), *n;
+			const char *id = pb_json_str(c, "id", "?");
+
+			if (!is(c, wl->name))
+				continue;
+			n = twin(nc, id);
+			if (!head) {
+				pb_text_put(t, "### %s: %s\n\n| cell |", wl->name, wl->summary);
+				for (size_t h = 0; h < wl->nr_headlines; h++)
+					pb_text_put(t, " %s %s | %s |", wl->headlines[h].says, p->a, p->b);
+				pb_text_put(t, "\n|---|");
+				for (size_t h = 0; h < wl->nr_headlines; h++)
+					pb_text_put(t, "---:|---:|");
+				pb_text_put(t, "\n");
+				head = true;
+			}
+			/* The id without the workload's name: strategy and swept options. */
+			pb_text_put(t, "| %s |", strchr(id, '/') ? strchr(id, '/') + 1 : id);
+			for (size_t h = 0; h < wl->nr_headlines; h++) {
+				char va[96], vb[96];
+				bool word;
+
+				headline_text(c, &wl->headlines[h], va, sizeof(va));
+				headline_text(n, &wl->headlines[h], vb, sizeof(vb));
+				word = !isdigit((unsigned char)va[0]) && va[0] != '-';
+				pb_text_put(t, " %s%s%s | %s%s%s |", word && strcmp(va, vb) ? "**" : "", va,
+					    word && strcmp(va, vb) ? "**" : "", word && strcmp(va, vb) ? "**" : "",
+					    vb, word && strcmp(va, vb) ? "**" : "");
+			}
+			pb_text_put(t, "\n");
+		}
+		if (head)
+			pb_text_put(t, "\nA word in bold differs between the kernels; `-` where the cell has "
+				    "no such figure.\n\n");
+	}
+}
+
 /* A kernel release as part of a file name: letters, digits, '.', '+', '-' and '_' only. */
 static void file_part(const char *s, char *out, size_t len)
 {
@@ -331,6 +410,7 @@ static int publish_kernels(struct json_object *base, struct json_object *new, co
 		 "Pages whose disk copy was stale after the final fsync(), and the verdict.");
 	fixed_buffers(&t, &p);
 	gup_fast(&t, &p);
+	other_workloads(&t, &p);
 	for (size_t i = 0; i < nref; i++) {
 		char *s = pb_read_file(refs[i], NULL);
 
