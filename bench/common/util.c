@@ -277,6 +277,26 @@ double pb_now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+uint64_t pb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int pb_write_str(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, v, strlen(v)) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
 struct json_object *pb_json_load(const char *path, char *err, size_t errlen)
 {
 	struct json_tokener *tok;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -34,6 +35,9 @@ int pb_mkdir_p(const char *path, unsigned int mode);
 char **pb_dir_names(const char *dir, const char *suffix, size_t *n);
 bool pb_file_exists(const char *path);
 double pb_now_s(void);	/* CLOCK_MONOTONIC in seconds */
+uint64_t pb_now_ns(void);	/* CLOCK_MONOTONIC in nanoseconds */
+/* Write v to an existing file (a sysfs, procfs or cgroup knob) in one write(): 0 or the errno. */
+int pb_write_str(const char *path, const char *v);
 /* A growing string: pb_text_put() appends, printf-style; s is NUL-terminated once anything is put. */
 struct pb_text {
 	char *s;

@@ -2,6 +2,7 @@
 /* vmstat.c: the kernel's FOLL_PIN counters from /proc/vmstat, exact (vm.stat_refresh first). */
 #include <stdio.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "vmstat.h"
 
 int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released)
@@ -61,4 +62,14 @@ int pb_vmstat_read(const char *const *names, size_t n, uint64_t *out)
 	}
 	fclose(f);
 	return found;
+}
+
+struct json_object *pb_vmstat_delta_json(const char *const *names, size_t n, const uint64_t *before,
+					 const uint64_t *after)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_object_add(o, names[i], json_object_new_uint64(after[i] - before[i]));
+	return o;
 }

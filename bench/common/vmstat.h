@@ -15,5 +15,9 @@
 int pb_vmstat_foll_pins(uint64_t *acquired, uint64_t *released);
 /* The named counters (0 for one this kernel lacks), refreshed the same way; how many it found, or -1. */
 int pb_vmstat_read(const char *const *names, size_t n, uint64_t *out);
+struct json_object;
+/* {"<name>": after - before, ...}: what a cell records as its raw "vmstat". */
+struct json_object *pb_vmstat_delta_json(const char *const *names, size_t n, const uint64_t *before,
+					 const uint64_t *after);
 
 #endif

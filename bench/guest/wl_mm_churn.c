@@ -94,14 +94,6 @@ struct churn {
 #define MPOL_MF_MOVE (1 << 1)
 #endif
 
-static uint64_t churn_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void op_failed(struct churn *c, const char *why)
 {
 	c->failed++;
@@ -117,18 +109,6 @@ static void op_result(struct churn *c, int err)
 		op_failed(c, strerror(err));
 	else if (err < 0)
 		op_failed(c, "pages stayed where they were");
-}
-
-static int write_sysfs(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, v, strlen(v)) < 0)
-		e = errno;
-	close(fd);
-	return e;
 }
 
 static uint64_t read_u64_file(const char *path)
@@ -209,13 +189,13 @@ static int cgroup_enter(struct churn *c)
 	char pid[32];
 	int e;
 
-	e = write_sysfs("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
+	e = pb_write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory");
 	if (e)
 		return e;
 	if (mkdir(CHURN_CGROUP, 0755) < 0 && errno != EEXIST)
 		return errno;
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	e = write_sysfs(CHURN_CGROUP "/cgroup.procs", pid);
+	e = pb_write_str(CHURN_CGROUP "/cgroup.procs", pid);
 	if (!e)
 		c->in_cgroup = true;
 	return e;
@@ -228,7 +208,7 @@ static void cgroup_leave(struct churn *c)
 	if (!c->in_cgroup)
 		return;
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	write_sysfs("/sys/fs/cgroup/cgroup.procs", pid);
+	pb_write_str("/sys/fs/cgroup/cgroup.procs", pid);
 	rmdir(CHURN_CGROUP);
 	c->in_cgroup = false;
 }
@@ -311,7 +291,7 @@ static int churn_setup(struct pb_cell *cell, const char *source, struct churn *c
 	if (!strcmp(source, "migration") || !strcmp(source, "numa_balancing")) {
 		/* Balancing only where the cell asks for it: the kernel turns it on with two nodes. */
 		c->numab_old = numab_get();
-		write_sysfs("/proc/sys/kernel/numa_balancing", "0");
+		pb_write_str("/proc/sys/kernel/numa_balancing", "0");
 		/* Balancing brings node 1's pages to the task on node 0: they start there. */
 		if (!strcmp(source, "numa_balancing") && move_buffer(c, 1, false)) {
 			pb_cell_fail(cell, PB_FAILED, "the buffer could not be moved to node 1 to start "
@@ -332,7 +312,7 @@ static void churn_teardown(struct churn *c)
 	if (c->numab_old) {
 		char v[2] = { c->numab_old, 0 };
 
-		write_sysfs("/proc/sys/kernel/numa_balancing", v);
+		pb_write_str("/proc/sys/kernel/numa_balancing", v);
 	}
 }
 
@@ -365,9 +345,9 @@ static void numab_tune(char saved[3][32])
 
 			snprintf(saved[i], 32, "%s", old ? old : "-");
 			free(old);
-			write_sysfs(path, fast[i]);
+			pb_write_str(path, fast[i]);
 		} else if (strcmp(saved[i], "-")) {
-			write_sysfs(path, saved[i]);
+			pb_write_str(path, saved[i]);
 		}
 	}
 }
@@ -394,7 +374,7 @@ static int churn_op(const char *source, struct churn *c, unsigned int i)
 		return madvise(c->buf, c->len, MADV_COLLAPSE) ? errno : 0;
 	}
 	if (!strcmp(source, "compaction"))
-		return write_sysfs("/proc/sys/vm/compact_memory", "1");
+		return pb_write_str("/proc/sys/vm/compact_memory", "1");
 	if (!strcmp(source, "pageout")) {
 		if (madvise(c->buf, c->len, MADV_PAGEOUT))
 			return errno;
@@ -403,9 +383,9 @@ static int churn_op(const char *source, struct churn *c, unsigned int i)
 	}
 	if (!strcmp(source, "reclaim")) {
 		/* Writing memory.high below the usage reclaims at once, in the writer. */
-		int e = write_sysfs(CHURN_CGROUP "/memory.high", "0");
+		int e = pb_write_str(CHURN_CGROUP "/memory.high", "0");
 
-		write_sysfs(CHURN_CGROUP "/memory.high", "max");
+		pb_write_str(CHURN_CGROUP "/memory.high", "max");
 		count_reclaimed_and_refault(c);
 		return e;
 	}
@@ -414,10 +394,10 @@ static int churn_op(const char *source, struct churn *c, unsigned int i)
 	}
 	if (!strcmp(source, "numa_balancing")) {
 		/* The task on node 0 reads every page for 20 ms: the scanner's hinting faults come in its reads. */
-		uint64_t end = churn_now_ns() + 20000000ull;
+		uint64_t end = pb_now_ns() + 20000000ull;
 		volatile char sum = 0;
 
-		while (churn_now_ns() < end)
+		while (pb_now_ns() < end)
 			for (size_t off = 0; off < c->len; off += 4096)
 				sum += c->buf[off];
 		(void)sum;
@@ -443,22 +423,22 @@ static int churn_ksm(struct churn *c, unsigned int ms, uint64_t *merged)
 	shared0 = read_u64_file("/sys/kernel/mm/ksm/pages_shared");
 	if (madvise(c->buf, c->len, MADV_MERGEABLE))
 		return errno;
-	write_sysfs("/sys/kernel/mm/ksm/sleep_millisecs", "0");
-	write_sysfs("/sys/kernel/mm/ksm/pages_to_scan", "1000");
+	pb_write_str("/sys/kernel/mm/ksm/sleep_millisecs", "0");
+	pb_write_str("/sys/kernel/mm/ksm/pages_to_scan", "1000");
 	scans0 = read_u64_file("/sys/kernel/mm/ksm/full_scans");
-	e = write_sysfs("/sys/kernel/mm/ksm/run", "1");
+	e = pb_write_str("/sys/kernel/mm/ksm/run", "1");
 	if (e)
 		return e;
-	t_min = churn_now_ns() + (uint64_t)ms * 1000000ull;
-	t_max = churn_now_ns() + 10000000000ull;
-	while (churn_now_ns() < t_max &&
-	       (churn_now_ns() < t_min || read_u64_file("/sys/kernel/mm/ksm/full_scans") < scans0 + 2))
+	t_min = pb_now_ns() + (uint64_t)ms * 1000000ull;
+	t_max = pb_now_ns() + 10000000000ull;
+	while (pb_now_ns() < t_max &&
+	       (pb_now_ns() < t_min || read_u64_file("/sys/kernel/mm/ksm/full_scans") < scans0 + 2))
 		usleep(10000);
 	/* Pages that became KSM pages: the shared ones and those mapping them. */
 	*merged = read_u64_file("/sys/kernel/mm/ksm/pages_sharing") - sharing0 +
 		  read_u64_file("/sys/kernel/mm/ksm/pages_shared") - shared0;
 	/* Unmerge everything and stop ksmd: the next cell starts from nothing merged. */
-	write_sysfs("/sys/kernel/mm/ksm/run", "2");
+	pb_write_str("/sys/kernel/mm/ksm/run", "2");
 	return madvise(c->buf, c->len, MADV_UNMERGEABLE) ? errno : 0;
 }
 
@@ -496,7 +476,7 @@ static void mm_churn_run(struct pb_cell *cell)
 	struct pinbench_dev_stats st;
 	uint64_t vm0[NR_VM], vm1[NR_VM], t0, t_end, merged = 0;
 	struct churn c = { 0 };
-	struct json_object *vm, *ev;
+	struct json_object *ev;
 	bool registered = false;
 	unsigned int i;
 	int e;
@@ -549,7 +529,7 @@ static void mm_churn_run(struct pb_cell *cell)
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_START: %s", strerror(errno));
 		goto out;
 	}
-	t0 = churn_now_ns();
+	t0 = pb_now_ns();
 	if (ksm) {
 		op_result(&c, churn_ksm(&c, ms, &merged));
 	} else {
@@ -561,14 +541,14 @@ static void mm_churn_run(struct pb_cell *cell)
 		t_end = t0 + (uint64_t)ms * 1000000ull;
 		if (numab) {
 			numab_tune(numab_saved);
-			write_sysfs("/proc/sys/kernel/numa_balancing", "1");
+			pb_write_str("/proc/sys/kernel/numa_balancing", "1");
 		}
-		for (i = 0; i < CHURN_MIN_OPS || churn_now_ns() < t_end; i++)
+		for (i = 0; i < CHURN_MIN_OPS || pb_now_ns() < t_end; i++)
 			op_result(&c, churn_op(source, &c, i));
 		if (numab) {
 			long home;
 
-			write_sysfs("/proc/sys/kernel/numa_balancing", "0");
+			pb_write_str("/proc/sys/kernel/numa_balancing", "0");
 			numab_tune(numab_saved);
 			/* What balancing did: the pages it brought to the task's node. */
 			home = pages_on_node(&c, 0);
@@ -580,7 +560,7 @@ static void mm_churn_run(struct pb_cell *cell)
 		pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_DEV_STOP: %s", strerror(errno));
 		goto out;
 	}
-	json_object_object_add(cell->raw, "source_ns", json_object_new_uint64(churn_now_ns() - t0));
+	json_object_object_add(cell->raw, "source_ns", json_object_new_uint64(pb_now_ns() - t0));
 	pb_vmstat_read(vm_counters, NR_VM, vm1);
 	if (!strcmp(source, "mprotect"))
 		mprotect(c.buf, c.len, PROT_READ | PROT_WRITE);
@@ -602,10 +582,7 @@ static void mm_churn_run(struct pb_cell *cell)
 		json_object_object_add(cell->raw, "ksm_pages_merged", json_object_new_uint64(merged));
 	if (!strcmp(source, "pageout") || !strcmp(source, "reclaim"))
 		json_object_object_add(cell->raw, "pages_reclaimed", json_object_new_uint64(c.reclaimed));
-	vm = json_object_new_object();
-	for (i = 0; i < NR_VM; i++)
-		json_object_object_add(vm, vm_counters[i], json_object_new_uint64(vm1[i] - vm0[i]));
-	json_object_object_add(cell->raw, "vmstat", vm);
+	json_object_object_add(cell->raw, "vmstat", pb_vmstat_delta_json(vm_counters, NR_VM, vm0, vm1));
 	json_object_object_add(cell->raw, "accesses", json_object_new_uint64(st.accesses));
 	json_object_object_add(cell->raw, "delivered", json_object_new_uint64(st.delivered));
 	json_object_object_add(cell->raw, "lost", json_object_new_uint64(st.lost));

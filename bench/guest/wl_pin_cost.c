@@ -207,26 +207,6 @@ static size_t count_in_span(const struct zone_span *z, const uint64_t *pfn, size
 	return k;
 }
 
-static int write_str(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, v, strlen(v)) < 0)
-		e = errno;
-	close(fd);
-	return e;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* A fresh, PMD-aligned anon buffer of len bytes faulted in with small pages (or a THP: huge). */
 static char *fresh_buffer(size_t len, bool huge, char **map, size_t *map_len)
 {
@@ -285,7 +265,6 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 	uint64_t first = 0, again = 0, before = 0, after = 0, failures = 0, fail_ns = 0, pinned = 0;
 	uint64_t pfn[PC_PMD / PC_PAGE], vm0[NR_VM], vm1[NR_VM];
 	char first_err[64] = "";
-	struct json_object *vm;
 
 	pb_vmstat_read(vm_counters, NR_VM, vm0);
 	for (unsigned int i = 0; i < iters; i++) {
@@ -321,9 +300,9 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 				return;
 			}
 		}
-		t0 = now_ns();
+		t0 = pb_now_ns();
 		e = gup_once(cell, buf, pages, &a);
-		t0 = now_ns() - t0;
+		t0 = pb_now_ns() - t0;
 		if (fail_one) {
 			memset(&pc, 0, sizeof(pc));
 			pc.abi_version = PINBENCH_ABI_VERSION;
@@ -361,31 +340,36 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 	json_object_object_add(cell->raw, "pin_failures", json_object_new_uint64(failures));
 	json_object_object_add(cell->raw, "pin_error", json_object_new_string(first_err));
 	json_object_object_add(cell->raw, "failure_ns", json_object_new_uint64(fail_ns));
-	vm = json_object_new_object();
-	for (size_t i = 0; i < NR_VM; i++)
-		json_object_object_add(vm, vm_counters[i], json_object_new_uint64(vm1[i] - vm0[i]));
-	json_object_object_add(cell->raw, "vmstat", vm);
+	json_object_object_add(cell->raw, "vmstat", pb_vmstat_delta_json(vm_counters, NR_VM, vm0, vm1));
 }
 
 /*
  * 2 MiB hugetlb pages the kernel can find now: caches dropped, memory
- * compacted, then vm.nr_hugepages asked for every free 2 MiB; what it got,
- * given back at once.
+ * compacted, then vm.nr_hugepages asked for every free 2 MiB; asked again
+ * while that brings more (a compaction deferred after a failure, pages
+ * still on per-CPU lists: 6.12 left tens of blocks behind on the first
+ * try); what it got, given back at once.
  */
 static long hugetlb_obtainable(void)
 {
-	char want[32], *got;
-	long n;
+	long n = 0;
 
-	write_str("/proc/sys/vm/drop_caches", "3");
-	write_str("/proc/sys/vm/compact_memory", "1");
-	snprintf(want, sizeof(want), "%lld", meminfo_kb("MemFree") / 2048);
-	if (write_str("/proc/sys/vm/nr_hugepages", want))
-		return -1;
-	got = pb_read_first_line("/proc/sys/vm/nr_hugepages");
-	n = got ? strtol(got, NULL, 10) : -1;
-	free(got);
-	write_str("/proc/sys/vm/nr_hugepages", "0");
+	for (int attempt = 0; attempt < 4; attempt++) {
+		long had = n;
+		char want[32], *got;
+
+		pb_write_str("/proc/sys/vm/drop_caches", "3");
+		pb_write_str("/proc/sys/vm/compact_memory", "1");
+		snprintf(want, sizeof(want), "%lld", n + meminfo_kb("MemFree") / 2048);
+		if (pb_write_str("/proc/sys/vm/nr_hugepages", want))
+			return -1;
+		got = pb_read_first_line("/proc/sys/vm/nr_hugepages");
+		n = got ? strtol(got, NULL, 10) : -1;
+		free(got);
+		if (n < 0 || (attempt && n <= had))
+			break;
+	}
+	pb_write_str("/proc/sys/vm/nr_hugepages", "0");
 	return n;
 }
 
@@ -404,7 +388,8 @@ static size_t blocks_of(const uint64_t *pfn, size_t n)
 	return k;
 }
 
-static int dev_register(struct pb_cell *cell, char *buf, size_t pages, uint32_t *id)
+/* Registered with the device, per buffer if the strategy can, else per I/O; *registration says which was tried last. */
+static int dev_register(struct pb_cell *cell, char *buf, size_t pages, uint32_t *id, uint32_t *registration)
 {
 	struct pinbench_dev_register reg;
 
@@ -417,16 +402,16 @@ static int dev_register(struct pb_cell *cell, char *buf, size_t pages, uint32_t 
 	reg.addr = (uintptr_t)buf;
 	reg.nr_pages = pages;
 	reg.pages_per_call = 1;
+	*registration = reg.registration;
 	if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0) {
 		/* Per-buffer state is what holding means; a strategy without it holds per I/O. */
-		if (errno == EOPNOTSUPP) {
-			reg.registration = PINBENCH_REG_PER_IO;
-			if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) == 0)
-				goto ok;
-		}
-		return errno;
+		if (errno != EOPNOTSUPP)
+			return errno;
+		reg.registration = PINBENCH_REG_PER_IO;
+		*registration = reg.registration;
+		if (ioctl(cell->devfd, PINBENCH_IOC_DEV_REGISTER, &reg) < 0)
+			return errno;
 	}
-ok:
 	*id = reg.buffer_id;
 	return 0;
 }
@@ -448,9 +433,8 @@ static void run_fragmentation(struct pb_cell *cell, const struct zone_span *z)
 	char *map = MAP_FAILED, *buf, *gather = MAP_FAILED;
 	long before, after;
 	size_t map_len = 0;
-	uint32_t id = 0;
+	uint32_t id = 0, regn;
 	unsigned char *seen = NULL;
-	struct json_object *vm;
 	int e;
 
 	if (!pfn || !keep)
@@ -501,10 +485,9 @@ static void run_fragmentation(struct pb_cell *cell, const struct zone_span *z)
 	}
 	munmap(map, map_len);	/* the rest is freed */
 	map = MAP_FAILED;
-	e = dev_register(cell, gather, kept, &id);
+	e = dev_register(cell, gather, kept, &id, &regn);
 	if (e) {
-		unsupported_or_failed(cell, e, "PINBENCH_IOC_DEV_REGISTER", cell_flags(cell),
-				      PINBENCH_REG_PER_BUFFER);
+		unsupported_or_failed(cell, e, "PINBENCH_IOC_DEV_REGISTER", cell_flags(cell), regn);
 		goto out;
 	}
 	kpfn = calloc(kept, sizeof(*kpfn));
@@ -526,10 +509,7 @@ static void run_fragmentation(struct pb_cell *cell, const struct zone_span *z)
 	json_object_object_add(cell->raw, "held_pages", json_object_new_uint64(kept));
 	json_object_object_add(cell->raw, "hugepages_before", json_object_new_int64(before));
 	json_object_object_add(cell->raw, "hugepages_after", json_object_new_int64(after));
-	vm = json_object_new_object();
-	for (size_t i = 0; i < NR_VM; i++)
-		json_object_object_add(vm, vm_counters[i], json_object_new_uint64(vm1[i] - vm0[i]));
-	json_object_object_add(cell->raw, "vmstat", vm);
+	json_object_object_add(cell->raw, "vmstat", pb_vmstat_delta_json(vm_counters, NR_VM, vm0, vm1));
 	goto out;
 nomem:
 	pb_cell_fail(cell, PB_FAILED, "out of memory");
@@ -563,8 +543,7 @@ static void run_thp_split(struct pb_cell *cell)
 	size_t map_len;
 	char *map, *buf = fresh_buffer(PC_PMD, true, &map, &map_len), req[128];
 	uint64_t pfn = 0, vm0[NR_VM], vm1[NR_VM];
-	struct json_object *vm;
-	uint32_t id;
+	uint32_t id, regn;
 	bool thp;
 	int e;
 
@@ -582,10 +561,9 @@ static void run_thp_split(struct pb_cell *cell)
 		goto out;
 	}
 	pb_vmstat_read(vm_counters, NR_VM, vm0);
-	e = dev_register(cell, buf, 1, &id);
+	e = dev_register(cell, buf, 1, &id, &regn);
 	if (e) {
-		unsupported_or_failed(cell, e, "PINBENCH_IOC_DEV_REGISTER", cell_flags(cell),
-				      PINBENCH_REG_PER_BUFFER);
+		unsupported_or_failed(cell, e, "PINBENCH_IOC_DEV_REGISTER", cell_flags(cell), regn);
 		goto out;
 	}
 	/* The user frees all but the device's page; then the split the kernel would do. */
@@ -596,7 +574,7 @@ static void run_thp_split(struct pb_cell *cell)
 	}
 	snprintf(req, sizeof(req), "%d,0x%lx,0x%lx", (int)getpid(), (unsigned long)(uintptr_t)buf,
 		 (unsigned long)(uintptr_t)buf + PC_PMD);
-	e = write_str("/sys/kernel/debug/split_huge_pages", req);
+	e = pb_write_str("/sys/kernel/debug/split_huge_pages", req);
 	if (e) {
 		pb_cell_fail(cell, PB_UNSUPPORTED, "/sys/kernel/debug/split_huge_pages: %s (debugfs)",
 			     strerror(e));
@@ -611,10 +589,7 @@ static void run_thp_split(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "split", json_object_new_boolean(pfn && !thp));
 	json_object_object_add(cell->raw, "kept_kib", json_object_new_uint64(pfn ? (thp ? 2048 : 4) : 0));
 	json_object_object_add(cell->raw, "mapped_after", json_object_new_boolean(pfn != 0));
-	vm = json_object_new_object();
-	for (size_t i = 0; i < NR_VM; i++)
-		json_object_object_add(vm, vm_counters[i], json_object_new_uint64(vm1[i] - vm0[i]));
-	json_object_object_add(cell->raw, "vmstat", vm);
+	json_object_object_add(cell->raw, "vmstat", pb_vmstat_delta_json(vm_counters, NR_VM, vm0, vm1));
 out:
 	munmap(map, map_len);
 }

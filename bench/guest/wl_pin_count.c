@@ -28,8 +28,20 @@
 
 #define PMD_SIZE_ (2ul << 20)
 
+/*
+ * More than one request may hold (PINBENCH_MAX_PC_REFS): a cell asking for
+ * more spreads them over files of its own, each holding its share and its
+ * own reference, the last on the cell's file. INT_MAX is the refcount's
+ * limit: a pin past it wraps the count negative unchecked (6.1's and
+ * 6.12's GUP add first; only the next call WARNs and fails), so a share
+ * that would cross it is refused here instead.
+ */
+#define PC_MAX_FILES 40
+#define PC_REFCOUNT_MAX 2147483647LL
+
 struct pc_result {
 	struct pinbench_pin_count a;
+	uint32_t holders;		/* files that held a share (each with its own reference) */
 	int err;			/* errno of the step that failed, or 0 */
 	char step[64];			/* which */
 	int copied;			/* the child's frame differs from the parent's */
@@ -91,9 +103,44 @@ static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool 
 		if (e)
 			FAIL_AT(r, "the prior pin", e);
 	}
-	e = pc_call(devfd, mode, refs, PINBENCH_PC_HOLD, buf, &r->a);
-	if (e)
-		FAIL_AT(r, "PINBENCH_IOC_PIN_COUNT", e);
+	{
+		int extra[PC_MAX_FILES];
+		uint32_t nextra = 0, left = refs, per = mode == PINBENCH_PC_PIN && !large ? 1024 : 1;
+		int64_t before = -1, now = 0;
+		uint64_t ns = 0, taken = 0;
+
+		while (left > PINBENCH_MAX_PC_REFS) {
+			if (nextra == PC_MAX_FILES)
+				FAIL_AT(r, "refs: more files than PC_MAX_FILES", E2BIG);
+			extra[nextra] = open("/dev/pinbench", O_RDWR | O_CLOEXEC);
+			if (extra[nextra] < 0)
+				FAIL_AT(r, "opening /dev/pinbench for a share", errno);
+			e = pc_call(extra[nextra], mode, PINBENCH_MAX_PC_REFS, PINBENCH_PC_HOLD, buf, &r->a);
+			nextra++;
+			if (e)
+				FAIL_AT(r, "PINBENCH_IOC_PIN_COUNT (a share)", e);
+			if (before < 0)
+				before = r->a.refcount_before;
+			now = r->a.refcount_after;
+			ns += r->a.take_ns;
+			taken += r->a.taken;
+			left -= PINBENCH_MAX_PC_REFS;
+		}
+		/* The last share, and the module's reference for it: past INT_MAX, refused. */
+		if (nextra && now + 1 + (int64_t)per * left > PC_REFCOUNT_MAX)
+			FAIL_AT(r, "refs: the last share would wrap the refcount past INT_MAX", EOVERFLOW);
+		e = pc_call(devfd, mode, left, PINBENCH_PC_HOLD, buf, &r->a);
+		if (e)
+			FAIL_AT(r, "PINBENCH_IOC_PIN_COUNT", e);
+		if (before >= 0) {
+			r->a.refcount_before = before;
+			r->a.take_ns += ns;
+			r->a.taken += (uint32_t)taken;
+		}
+		r->holders = nextra + 1;
+		/* The shares go once the fork below has seen the page; their files close with this process. */
+		(void)extra;
+	}
 	r->large_wanted_got = r->a.folio_order > 0;
 	mine = frame_of(buf);
 	if (pipe(p) < 0)
@@ -169,6 +216,7 @@ static void pin_count_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "pinned_before", json_object_new_boolean(r->a.pinned_before));
 	json_object_object_add(cell->raw, "pinned_after", json_object_new_boolean(r->a.pinned_after));
 	json_object_object_add(cell->raw, "take_ns", json_object_new_uint64(r->a.take_ns));
+	json_object_object_add(cell->raw, "holders", json_object_new_uint64(r->holders));
 	json_object_object_add(cell->raw, "copied_at_fork", json_object_new_boolean(r->copied));
 out:
 	munmap(r, sizeof(*r));

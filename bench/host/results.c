@@ -8,6 +8,22 @@
 #include "util.h"
 #include "workload.h"
 
+void pb_add_vmstat_metrics(struct json_object *raw, struct json_object *m)
+{
+	struct json_object *vm = pb_json_get(raw, "vmstat");
+
+	if (!vm || !json_object_is_type(vm, json_type_object))
+		return;
+	json_object_object_foreach(vm, k, v) {
+		char name[96];
+
+		if (!json_object_is_type(v, json_type_int) || !pb_is_ident(k))
+			continue;
+		snprintf(name, sizeof(name), "vm_%s", k);
+		json_object_object_add(m, name, json_object_new_uint64(json_object_get_uint64(v)));
+	}
+}
+
 uint64_t pb_raw_u64(struct json_object *o, const char *key)
 {
 	struct json_object *v;

@@ -118,6 +118,8 @@ const struct pb_workload *pb_workload_find(const char *name);
 /* results/schema.md's per-workload part: every workload's metric table and notes. */
 char *pb_metrics_markdown(void);
 
+/* The /proc/vmstat deltas a guest recorded (raw "vmstat"), as metrics vm_<counter>. */
+void pb_add_vmstat_metrics(struct json_object *raw, struct json_object *m);
 /* For a workload's compute(): a raw count (0 when absent). */
 uint64_t pb_raw_u64(struct json_object *raw, const char *key);
 /* metrics[name] = the summary of histogram raw[key], scaled; -1 when it does not decode. */

@@ -9,23 +9,6 @@
 #include "util.h"
 #include "workload.h"
 
-/* The /proc/vmstat deltas the guest records, as metrics vm_<counter>. */
-static void add_vmstat(struct json_object *raw, struct json_object *m)
-{
-	struct json_object *vm;
-
-	if (!json_object_object_get_ex(raw, "vmstat", &vm) || !json_object_is_type(vm, json_type_object))
-		return;
-	json_object_object_foreach(vm, k, v) {
-		char name[96];
-
-		if (!json_object_is_type(v, json_type_int) || !pb_is_ident(k))
-			continue;
-		snprintf(name, sizeof(name), "vm_%s", k);
-		json_object_object_add(m, name, json_object_new_uint64(json_object_get_uint64(v)));
-	}
-}
-
 static int mm_churn_metrics(struct json_object *raw, struct json_object *m, char *reason, size_t len)
 {
 	uint64_t ticks = pb_raw_u64(raw, "engine_ticks"), rate = pb_raw_u64(raw, "engine_rate_hz");
@@ -65,7 +48,7 @@ static int mm_churn_metrics(struct json_object *raw, struct json_object *m, char
 				       json_object_new_uint64(pb_raw_u64(raw, "ksm_pages_merged")));
 	pb_event_causes(pb_json_get(raw, "events"), causes, sizeof(causes));
 	json_object_object_add(m, "revoke_causes", json_object_new_string(causes));
-	add_vmstat(raw, m);
+	pb_add_vmstat_metrics(raw, m);
 	return 0;
 }
 

@@ -9,23 +9,6 @@
 #include "util.h"
 #include "workload.h"
 
-/* The /proc/vmstat deltas the guest records, as metrics vm_<counter>. */
-static void add_vmstat(struct json_object *raw, struct json_object *m)
-{
-	struct json_object *vm = pb_json_get(raw, "vmstat");
-
-	if (!vm || !json_object_is_type(vm, json_type_object))
-		return;
-	json_object_object_foreach(vm, k, v) {
-		char name[96];
-
-		if (!json_object_is_type(v, json_type_int) || !pb_is_ident(k))
-			continue;
-		snprintf(name, sizeof(name), "vm_%s", k);
-		json_object_object_add(m, name, json_object_new_uint64(json_object_get_uint64(v)));
-	}
-}
-
 static void put_u64(struct json_object *m, const char *k, uint64_t v)
 {
 	json_object_object_add(m, k, json_object_new_uint64(v));
@@ -103,7 +86,7 @@ static int pin_cost_metrics(struct json_object *raw, struct json_object *m, char
 		return -1;
 	}
 	put_u64(m, "revocations", pb_raw_u64(raw, "revocations"));
-	add_vmstat(raw, m);
+	pb_add_vmstat_metrics(raw, m);
 	return 0;
 }
 

@@ -26,8 +26,18 @@ static int pin_count_metrics(struct json_object *raw, struct json_object *m, cha
 	}
 	pin = !strcmp(pb_json_str(raw, "mode", ""), "pin");
 	maybe = json_object_get_boolean(pinned);
-	json_object_object_add(m, "refcount_per_ref", json_object_new_double(
-		(double)(json_object_get_int64(after) - json_object_get_int64(before)) / (double)taken));
+	{
+		/* Every file that held a share holds its own reference too: not the references' doing. */
+		uint64_t holders = pb_raw_u64(raw, "holders");
+		int64_t grew = json_object_get_int64(after) - json_object_get_int64(before) -
+			       (int64_t)(holders > 1 ? holders - 1 : 0);
+		int64_t per = pin && !pb_raw_u64(raw, "folio_order") ? 1024 : 1;
+
+		json_object_object_add(m, "refcount_per_ref", json_object_new_double((double)grew / (double)taken));
+		/* How many more the count could take before it wraps past INT_MAX. */
+		json_object_object_add(m, "refs_to_wrap", json_object_new_int64(
+			(2147483647LL - json_object_get_int64(after)) / per));
+	}
 	json_object_object_add(m, "ns_per_ref", json_object_new_double(
 		(double)pb_raw_u64(raw, "take_ns") / (double)taken));
 	json_object_object_add(m, "maybe_dma_pinned", json_object_new_string(maybe ? "yes" : "no"));
@@ -52,6 +62,11 @@ static const struct pb_metric_def metrics[] = {
 	{ "refcount_per_ref", "count", PB_NEITHER, NULL,
 	  "the folio's refcount increase per reference or pin taken (1 per FOLL_GET, 1024 per "
 	  "FOLL_PIN on a small folio, 1 on a large one, whose pins are counted apart)" },
+	{ "refs_to_wrap", "count", PB_NEITHER, NULL,
+	  "more of the same (references, or pins at 1024 each on a small folio) the refcount could "
+	  "take with them held before it passes INT_MAX: GUP adds unchecked and only the call "
+	  "after the wrap WARNs and fails, so a count that wraps makes a pinned page look unpinned"
+	  " (refs up to 2097151: over PINBENCH_MAX_PC_REFS, the shares go to files of their own)" },
 	{ "ns_per_ref", "ns", PB_LOWER, NULL,
 	  "one GUP call on the page, mean over all of them (one timed sample)" },
 };
@@ -70,9 +85,11 @@ static const struct pb_option opt_mode = {
 	.help = "get: ordinary references (FOLL_GET); pin: FOLL_PIN pins",
 };
 static const struct pb_option opt_refs = {
-	.name = "refs", .type = PB_OPT_UINT, .def = "1024", .min = 1, .max = PINBENCH_MAX_PC_REFS,
+	.name = "refs", .type = PB_OPT_UINT, .def = "1024", .min = 1, .max = 2097151,
 	.list = true, .in_id = true,
-	.help = "references or pins taken on the one page, one GUP call each",
+	.help = "references or pins taken on the one page, one GUP call each (up to 2097151: the "
+		"most pins a small folio's refcount holds below INT_MAX; over 65536 they are "
+		"spread over several files)",
 };
 static const struct pb_option opt_folio = {
 	.name = "folio", .type = PB_OPT_ENUM, .def = "small", .allowed = folio_values, .list = true,
