@@ -515,6 +515,44 @@ static long dev_start(struct pinbench_file *pf, struct pinbench_dev_start __user
 	return 0;
 }
 
+/*
+ * An anon page is counted lost when the device writes it while nobody maps
+ * it. A migration that fails (the page held) unmaps it for a while and
+ * then maps it back where it was: the writes of that while reached the
+ * process after all. Once the engine has stopped, a page the process maps
+ * again at its address had every write: those counts move to in place. A
+ * page that was replaced (copied, migrated) is never mapped there again,
+ * so its writes stay lost. Only from the registering process (its mm is
+ * the one looked at); the lookup never faults (get_user_pages_fast_only()).
+ */
+static void dev_settle_anon(struct dev_buf *b)
+{
+	unsigned long i, flags;
+
+	if (current->mm != b->owner)
+		return;
+	for (i = 0; i < b->reg.nr_pages; i++) {
+		struct page *page, *now;
+
+		if (!b->fate[i].lost || b->origin[i].kind != KIND_ANON)
+			continue;
+		spin_lock_irqsave(&b->reg.lock, flags);
+		page = b->dpt[i];
+		spin_unlock_irqrestore(&b->reg.lock, flags);
+		if (!page || page == pinbench_dummy_page)
+			continue;
+		if (get_user_pages_fast_only(b->reg.addr + i * PAGE_SIZE, 1, 0, &now) != 1)
+			continue;
+		if (now == page) {
+			b->delivered += b->fate[i].lost;
+			b->lost -= b->fate[i].lost;
+			b->fate[i].in_place += b->fate[i].lost;
+			b->fate[i].lost = 0;
+		}
+		put_page(now);
+	}
+}
+
 static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 				   struct pinbench_dev_stats __user *uarg)
 {
@@ -554,6 +592,7 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 	st.buffer_id = b->id;
 	st.release_ctx = ctx;
 	dev_engine_stop(b);
+	dev_settle_anon(b);
 	if (unregister)
 		dev_release_pins(b, ctx);
 	dev_fill_stats(b, &st);
