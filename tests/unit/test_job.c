@@ -74,6 +74,56 @@ static void test_expansion(void **state)
 	free(path);
 }
 
+/*
+ * Cells that need a guest memory layout of their own come after the
+ * others, grouped by layout in pb_boot_profiles[] order, each group in job
+ * order; the plan's JSON says which layout.
+ */
+static void test_boot_profiles(void **state)
+{
+	char *path = write_job(
+		"[global]\n"
+		"workload=mm_churn\n"
+		"strategy=pin_counter\n"
+		"[a]\n"
+		"source=fork,migration,ksm,numa_balancing\n"
+		"[b]\n"
+		"workload=pin_cost\n"
+		"scenario=thp_split\n"
+		"zone=cma,movable,normal\n");
+	static const char *const want[][2] = {
+		{ "source=fork", NULL }, { "source=ksm", NULL }, { "zone=normal", NULL },
+		{ "source=migration", "numa2" }, { "source=numa_balancing", "numa2" },
+		{ "zone=movable", "movable" }, { "zone=cma", "cma" },
+	};
+	struct pb_plan plan;
+	struct json_object *pj;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(pb_jobs_load(path, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.nr, 7);
+	pj = pb_plan_to_json(&plan);
+	for (size_t i = 0; i < plan.nr; i++) {
+		struct json_object *c = json_object_array_get_idx(json_object_object_get(pj, "cells"), i), *b;
+
+		if (!strstr(plan.cells[i].id, want[i][0]))
+			fail_msg("cell %zu is %s, expected one with %s", i, plan.cells[i].id, want[i][0]);
+		if (!want[i][1]) {
+			assert_null(plan.cells[i].boot);
+			assert_false(json_object_object_get_ex(c, "boot", NULL));
+		} else {
+			assert_string_equal(plan.cells[i].boot, want[i][1]);
+			assert_true(json_object_object_get_ex(c, "boot", &b));
+			assert_string_equal(json_object_get_string(b), want[i][1]);
+		}
+	}
+	json_object_put(pj);
+	pb_plan_free(&plan);
+	unlink(path);
+	free(path);
+}
+
 static void test_defaults_cover_all_strategies(void **state)
 {
 	char *path = write_job("[only]\nworkload=gup_fast\npages_per_call=1\n");
@@ -197,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expansion),
+		cmocka_unit_test(test_boot_profiles),
 		cmocka_unit_test(test_defaults_cover_all_strategies),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_revoke_policies),
