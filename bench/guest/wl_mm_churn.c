@@ -35,6 +35,7 @@
  * could not do (migrations failed, collapses refused, pages not reclaimed).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -352,6 +353,19 @@ static void numab_tune(char saved[3][32])
 	}
 }
 
+static void *numab_reader(void *arg)
+{
+	const struct churn *c = arg;
+	uint64_t end = pb_now_ns() + 20000000ull;
+	volatile char sum = 0;
+
+	while (pb_now_ns() < end)
+		for (size_t off = 0; off < c->len; off += 4096)
+			sum += c->buf[off];
+	(void)sum;
+	return NULL;
+}
+
 /* One operation of the source; 0 or an errno. */
 static int churn_op(const char *source, struct churn *c, unsigned int i)
 {
@@ -393,15 +407,17 @@ static int churn_op(const char *source, struct churn *c, unsigned int i)
 		return move_buffer(c, i & 1 ? 0 : 1, true);
 	}
 	if (!strcmp(source, "numa_balancing")) {
-		/* The task on node 0 reads every page for 20 ms: the scanner's hinting faults come in its reads. */
-		uint64_t end = pb_now_ns() + 20000000ull;
-		volatile char sum = 0;
+		/*
+		 * A thread on node 0 reads every page for 20 ms: the scanner's
+		 * hinting faults come in its reads. A new thread each time: a
+		 * task's first scan waits for numa_balancing's scan_delay of its
+		 * own CPU time, read when the task is created (1 s by default;
+		 * the cell set it to 0, which an older task never sees).
+		 */
+		pthread_t t;
+		int e = pthread_create(&t, NULL, numab_reader, c);
 
-		while (pb_now_ns() < end)
-			for (size_t off = 0; off < c->len; off += 4096)
-				sum += c->buf[off];
-		(void)sum;
-		return 0;
+		return e ? e : pthread_join(t, NULL);
 	}
 	return EINVAL;
 }

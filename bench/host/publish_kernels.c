@@ -274,7 +274,7 @@ static void headline_text(struct json_object *c, const struct pb_headline *h, ch
 		return;
 	}
 	snprintf(path, sizeof(path), "metrics.%s%s%s", h->metric, *h->field ? "." : "", h->field);
-	v = pb_json_get(c, path);
+	v = pb_json_get(pb_json_get(c, "metrics"), h->metric);
 	if (v && json_object_is_type(v, json_type_string))
 		snprintf(out, len, "%s", json_object_get_string(v));
 	else
