@@ -20,11 +20,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "guest.h"
 #include "pinbench_uapi.h"
 #include "util.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
 
 #define PMD_SIZE_ (2ul << 20)
 
@@ -37,6 +42,11 @@
  * that would cross it is refused here instead.
  */
 #define PC_MAX_FILES 40
+
+/* What reclaim did with the page (MADV_PAGEOUT with swap on), from its pagemap entry. */
+enum { PC_RECLAIM_NOT_TRIED, PC_RECLAIM_KEPT, PC_RECLAIM_SWAPPED, PC_RECLAIM_OTHER };
+static const char *const pc_reclaim_words[] = { "not tried", "kept mapped", "unmapped to swap",
+						"unmapped" };
 #define PC_REFCOUNT_MAX 2147483647LL
 
 struct pc_result {
@@ -45,6 +55,7 @@ struct pc_result {
 	int err;			/* errno of the step that failed, or 0 */
 	char step[64];			/* which */
 	int copied;			/* the child's frame differs from the parent's */
+	int reclaim;			/* after MADV_PAGEOUT: PC_RECLAIM_* */
 	int large_wanted_got;		/* folio=large: the page was in a large folio */
 };
 
@@ -80,7 +91,7 @@ static int pc_call(int fd, uint32_t mode, uint32_t refs, uint32_t flags, void *a
 
 /* The cell's work, in a fresh process; the result goes back through r (shared memory). */
 static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool prior_pin,
-		      struct pc_result *r)
+		      bool reclaim_on, struct pc_result *r)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = large ? 2 * PMD_SIZE_ : 2 * page;
 	struct pinbench_pin_count other;
@@ -164,9 +175,78 @@ static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool 
 	if (!mine || !childs)
 		FAIL_AT(r, "reading the frames from pagemap", EIO);
 	r->copied = mine != childs;
+	/*
+	 * Reclaim of this one page, with the references held: an anon page
+	 * that looks pinned is left mapped (try_to_unmap() refuses to unshare
+	 * a maybe-pinned exclusive page), one that does not is unmapped to
+	 * swap, though the references keep it in memory.
+	 */
+	if (reclaim_on && !large) {
+		uint64_t e8 = 0;
+		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+		if (madvise(buf, page, MADV_PAGEOUT) < 0)
+			FAIL_AT(r, "MADV_PAGEOUT", errno);
+		if (fd < 0 || pread(fd, &e8, 8, (off_t)((uintptr_t)buf / page) * 8) != 8)
+			FAIL_AT(r, "reading pagemap after MADV_PAGEOUT", errno ? errno : EIO);
+		close(fd);
+		r->reclaim = (e8 >> 63) & 1 ? PC_RECLAIM_KEPT : (e8 >> 62) & 1 ? PC_RECLAIM_SWAPPED :
+			     PC_RECLAIM_OTHER;
+	}
 	e = pc_call(devfd, 0, 0, 0, NULL, &other);	/* give them back */
 	if (e)
 		FAIL_AT(r, "giving them back", e);
+}
+
+/*
+ * A swap file for the cell (reclaim has nowhere to put an anon page
+ * without one): 16 MiB on the ext4 of a memory-backed null_blk, its header
+ * written here as mkswap writes it (version 1, the last page, the magic),
+ * swapon()ed; 0, or -1 with why.
+ */
+#define PC_SWAP_PAGES 4096u
+static int swap_setup(char *path, size_t len, char *why, size_t whylen)
+{
+	char dir[256], err[256];
+	static char page[4096];
+	int fd;
+
+	if (pb_fs_get(PB_FS_EXT4, dir, sizeof(dir), err, sizeof(err)) < 0) {
+		snprintf(why, whylen, "no ext4 for a swap file: %s", err);
+		return -1;
+	}
+	snprintf(path, len, "%s/pin-count.swap", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(page, 0, sizeof(page));
+	for (unsigned int i = 0; i < PC_SWAP_PAGES; i++) {
+		if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
+			snprintf(why, whylen, "writing %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	{
+		uint32_t hdr[3] = { 1, PC_SWAP_PAGES - 1, 0 };	/* version, last_page, nr_badpages */
+
+		memcpy(page + 1024, hdr, sizeof(hdr));
+		memcpy(page + sizeof(page) - 10, "SWAPSPACE2", 10);
+	}
+	if (pwrite(fd, page, sizeof(page), 0) != (ssize_t)sizeof(page) || fsync(fd) < 0) {
+		snprintf(why, whylen, "writing the swap header: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (swapon(path, 0) < 0) {
+		snprintf(why, whylen, "swapon %s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
 }
 
 static void pin_count_run(struct pb_cell *cell)
@@ -176,6 +256,8 @@ static void pin_count_run(struct pb_cell *cell)
 	bool prior = pb_param_u64(cell, "prior_pin");
 	uint32_t refs = (uint32_t)pb_param_u64(cell, "refs");
 	struct pc_result *r;
+	char swap[300], swap_why[640] = "";
+	bool swap_on = false;
 	int status = 0;
 	pid_t pid;
 
@@ -184,6 +266,8 @@ static void pin_count_run(struct pb_cell *cell)
 		pb_cell_fail(cell, PB_FAILED, "mmap: %s", strerror(errno));
 		return;
 	}
+	if (!large)
+		swap_on = swap_setup(swap, sizeof(swap), swap_why, sizeof(swap_why)) == 0;
 	memset(r, 0, sizeof(*r));
 	pid = fork();
 	if (pid < 0) {
@@ -192,7 +276,7 @@ static void pin_count_run(struct pb_cell *cell)
 	}
 	if (pid == 0) {
 		pc_worker(cell->devfd, strcmp(mode, "pin") ? PINBENCH_PC_GET : PINBENCH_PC_PIN, refs,
-			  large, prior, r);
+			  large, prior, swap_on, r);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
@@ -218,7 +302,15 @@ static void pin_count_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "take_ns", json_object_new_uint64(r->a.take_ns));
 	json_object_object_add(cell->raw, "holders", json_object_new_uint64(r->holders));
 	json_object_object_add(cell->raw, "copied_at_fork", json_object_new_boolean(r->copied));
+	json_object_object_add(cell->raw, "reclaim", json_object_new_string(pc_reclaim_words[r->reclaim]));
+	if (!large && !swap_on)
+		json_object_object_add(cell->raw, "reclaim_why", json_object_new_string(swap_why));
 out:
+	if (swap_on) {
+		if (swapoff(swap) < 0)
+			pb_cell_fail(cell, PB_FAILED, "swapoff %s: %s", swap, strerror(errno));
+		unlink(swap);
+	}
 	munmap(r, sizeof(*r));
 }
 

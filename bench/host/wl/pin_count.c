@@ -43,6 +43,7 @@ static int pin_count_metrics(struct json_object *raw, struct json_object *m, cha
 	json_object_object_add(m, "maybe_dma_pinned", json_object_new_string(maybe ? "yes" : "no"));
 	json_object_object_add(m, "copied_at_fork", json_object_new_string(
 		json_object_get_boolean(copied) ? "yes" : "no"));
+	json_object_object_add(m, "reclaim", json_object_new_string(pb_json_str(raw, "reclaim", "not tried")));
 	json_object_object_add(m, "verdict", json_object_new_string(
 		pin ? (maybe ? "pinned" : "pin missed") : (maybe ? "false positive" : "not pinned")));
 	return 0;
@@ -62,6 +63,11 @@ static const struct pb_metric_def metrics[] = {
 	{ "refcount_per_ref", "count", PB_NEITHER, NULL,
 	  "the folio's refcount increase per reference or pin taken (1 per FOLL_GET, 1024 per "
 	  "FOLL_PIN on a small folio, 1 on a large one, whose pins are counted apart)" },
+	{ "reclaim", "word", PB_NEITHER, "",
+	  "(small folio) what reclaim did with the page, the references held: MADV_PAGEOUT with a "
+	  "swap file on, then the page's pagemap entry: `kept mapped` (an anon page that looks "
+	  "pinned is not unmapped: try_to_unmap() will not unshare it) or `unmapped to swap` (the "
+	  "references keep it in memory, in the swap cache); `not tried` for a THP" },
 	{ "refs_to_wrap", "count", PB_NEITHER, NULL,
 	  "more of the same (references, or pins at 1024 each on a small folio) the refcount could "
 	  "take with them held before it passes INT_MAX: GUP adds unchecked and only the call "
@@ -126,7 +132,8 @@ static void report(struct pb_text *b, struct json_object *root)
 				    "1024 for a small folio, the exact pin count for a large one), and what "
 				    "fork() then does with the page (**copied**: the child got a frame of its "
 				    "own instead of sharing the page; fork copies only once the mm has ever "
-				    "pinned, **prior pin**). **refcount** the folio's, before and with them held "
+				    "pinned, **prior pin**), and what reclaim does with it (**reclaim**: "
+				    "MADV_PAGEOUT with swap on; a page that looks pinned stays mapped). **refcount** the folio's, before and with them held "
 				    "(before: the mapping's reference and the module's own); **+refcount/ref** "
 				    "its growth per reference or pin; **ns/ref** one GUP call.\n\n");
 			t = pb_table_new();
@@ -138,6 +145,7 @@ static void report(struct pb_text *b, struct json_object *root)
 			pb_table_col_metric(t, "+refcount/ref", "pin_count", "refcount_per_ref");
 			pb_table_col(t, "maybe pinned", false, PB_NEITHER, false);
 			pb_table_col(t, "copied at fork", false, PB_NEITHER, false);
+			pb_table_col(t, "reclaim", false, PB_NEITHER, false);
 			pb_table_col_metric(t, "ns/ref", "pin_count", "ns_per_ref");
 			pb_table_col(t, "verdict", false, PB_NEITHER, false);
 			pb_table_col(t, "status", false, PB_NEITHER, false);
@@ -152,6 +160,7 @@ static void report(struct pb_text *b, struct json_object *root)
 		md_tnum(t, md_obj(m, "refcount_per_ref"), md_num);
 		pb_table_text(t, "%s", pb_json_str(m, "maybe_dma_pinned", "-"));
 		pb_table_text(t, "%s", pb_json_str(m, "copied_at_fork", "-"));
+		pb_table_text(t, "%s", pb_json_str(m, "reclaim", "-"));
 		md_tnum(t, md_obj(m, "ns_per_ref"), md_num);
 		pb_table_text(t, "%s", pb_json_str(m, "verdict", "-"));
 		md_tstatus(t, c);
