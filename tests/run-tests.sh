@@ -304,6 +304,12 @@ result "fuzz: afterwards the module holds nothing and FOLL_PIN pins balance" \
 result "fuzz: every ioctl answered EPROTO, EINVAL and EFAULT at least once, and succeeded" \
 	test "$(json "$f" '[.structured.answers | to_entries[] | select(.key != "UNKNOWN" and .key != "INFO") | .value | has("OK") and has("EPROTO") and has("EINVAL") and has("EFAULT")] | all')" = true
 echo "fuzz: $(json "$f" '"\(.random.calls_per_s | floor) calls/s, \(.random.mm_ops) mm operations, \(.random.forks) forks"')"
+# A guest that never comes up ran nothing: exec boots it again (the first boot hangs on purpose here).
+PINBENCH_GUEST_APPEND=pinbench.test_hang_boot=1 "$pinbench" exec --boot-timeout 30 --out "$out/exec-hang" -- /bin/true \
+	> "$out/exec-hang.log" 2>&1; rc=$?
+result "exec: a boot that hangs before the guest is ready is booted again, and the program then runs (exit 0)" \
+	test $rc = 0 -a "$(grep -c 'the guest never came up (no PINBENCH-READY within the boot timeout); booting again (1 of 2)' "$out/exec-hang.log")" = 1
+
 # The verdict can fail: with EINVAL taken out of the documented answers, the same fuzzer must say so.
 "$pinbench" exec --out "$out/fuzz-forbid" -- "$repo/bench/pinbench-fuzz" --calls 2000 --seed 1 --no-scenarios \
 	--forbid EINVAL > "$out/fuzz-forbid.log" 2>&1; rc=$?

@@ -234,6 +234,8 @@ char *console_emulator_fault(const char *path, long offset)
 	return out;
 }
 
+#define PB_EXEC_BOOT_RETRIES 2
+
 void guest_exec(struct config *c, const struct guest_setup *g, const char *dir, const char *prog,
 		       int argc, char **argv, struct guest_exec *x)
 {
@@ -245,8 +247,29 @@ void guest_exec(struct config *c, const struct guest_setup *g, const char *dir, 
 	write_guest_conf(x->share, "test", g->k.ko, prog, argc, argv);
 	x->console = pb_asprintf("%s/console.log", dir);
 	boot_init(&b, g, c, x->share, x->console);
-	if (pb_boot_run(&b, &x->br) < 0)
-		pb_die("cannot start QEMU: %s", strerror(errno));
+	/*
+	 * A guest that never came up ran nothing of the program: a boot that
+	 * hung, or that an emulator fault ended, before PINBENCH-READY is
+	 * booted again (QEMU 7.2's multi-threaded TCG hung a boot of 6.1 at
+	 * ACPI here, once, with three guests on two cores). One that came up
+	 * and failed, or ended early for a reason of its own (insmod
+	 * refused), is the result.
+	 */
+	for (int boot = 0;; boot++) {
+		char *fault;
+
+		if (pb_boot_run(&b, &x->br) < 0)
+			pb_die("cannot start QEMU: %s", strerror(errno));
+		if (x->br.ready_s >= 0 || boot == PB_EXEC_BOOT_RETRIES)
+			break;
+		fault = console_emulator_fault(x->console, x->br.console_offset);
+		if (!fault && !x->br.timed_out)
+			break;
+		fprintf(stderr, "pinbench: the guest never came up (%s); booting again (%d of %d)\n",
+			fault ? fault : "no PINBENCH-READY within the boot timeout", boot + 1,
+			PB_EXEC_BOOT_RETRIES);
+		free(fault);
+	}
 	x->rc = read_status_file(x->share, "exit-status");
 	x->unload = read_status_file(x->share, "unload");
 	x->splats = console_splats(x->console);
