@@ -152,7 +152,7 @@ static const struct pb_metric_def metrics[] = {
 static const struct pb_headline headlines[] = {
 	{ "first_pin_ns_per_page", "", "first pin of a fresh buffer, ns per page" },
 	{ "hugepages_lost", "", "2 MiB blocks lost to held pages" },
-	{ "thp_split", "", "a THP with one held page" },
+	{ "thp_split", "", "fate of a THP with one held page" },
 };
 
 static const char *const scenario_values[] = { "longterm", "longterm_fail", "fragmentation",
