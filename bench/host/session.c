@@ -272,7 +272,16 @@ void guest_exec(struct config *c, const struct guest_setup *g, const char *dir, 
 	}
 	x->rc = read_status_file(x->share, "exit-status");
 	x->unload = read_status_file(x->share, "unload");
-	x->splats = console_splats(x->console);
+	{
+		/* A boot an emulator fault ended (and that was booted again) is said, not judged: as run does. */
+		struct json_object *faults;
+
+		x->splats = console_splats_faults(x->console, &faults);
+		for (size_t i = 0; i < json_object_array_length(faults); i++)
+			fprintf(stderr, "pinbench: a boot lost to the emulator, not counted as a kernel splat: %s\n",
+				json_object_get_string(json_object_array_get_idx(faults, i)));
+		json_object_put(faults);
+	}
 }
 
 void guest_exec_free(struct guest_exec *x)
