@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "guest.h"
 #include "pinbench_uapi.h"
 
@@ -27,4 +29,28 @@ uint32_t pb_cell_revoke(struct pb_cell *cell)
 		PINBENCH_REVOKE_TRUNCATE_UNMAP) |
 	       (strcmp(pb_param_str_or(cell, "after_revoke", "drop"), "reacquire") ? 0 :
 		PINBENCH_REVOKE_REACQUIRE);
+}
+
+int pb_pagemap_read(const void *addr, size_t n, uint64_t *entry)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	while (done < n) {
+		ssize_t r = pread(fd, entry + done, (n - done) * 8,
+				  (off_t)(((uintptr_t)addr / 4096 + done) * 8));
+
+		if (r <= 0)
+			break;
+		done += (size_t)r / 8;
+	}
+	close(fd);
+	return done == n ? 0 : -1;
+}
+
+uint64_t pb_pagemap_pfn(uint64_t entry)
+{
+	return (entry >> 63) & 1 ? entry & ((1ull << 55) - 1) : 0;
 }

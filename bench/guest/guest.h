@@ -92,6 +92,10 @@ int pb_nullb_get(enum pb_nullb_mode mode, unsigned int completion_nsec, unsigned
  */
 struct pinbench_dev_stats;
 struct pinbench_page_fate;
+/* n raw /proc/self/pagemap entries from addr (root sees PFNs): 0, or -1 with errno. */
+int pb_pagemap_read(const void *addr, size_t n, uint64_t *entry);
+/* An entry's frame, or 0 for a page not present. */
+uint64_t pb_pagemap_pfn(uint64_t entry);
 int pb_dev_stats(int devfd, unsigned long cmd, uint32_t id, struct pinbench_dev_stats *st,
 		 struct pinbench_page_fate *fates, unsigned int pages);
 uint32_t pb_cell_revoke(struct pb_cell *cell);

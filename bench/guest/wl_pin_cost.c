@@ -179,23 +179,11 @@ static int zone_get(struct pb_cell *cell, const char *zone, struct zone_span *z)
 /* The frames of n pages from addr (pagemap; 0 for a page not present). */
 static int frames_of(const char *addr, size_t n, uint64_t *pfn)
 {
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	size_t done = 0;
-
-	if (fd < 0)
+	if (pb_pagemap_read(addr, n, pfn) < 0)
 		return -1;
-	while (done < n) {
-		ssize_t r = pread(fd, pfn + done, (n - done) * 8,
-				  (off_t)(((uintptr_t)addr / PC_PAGE + done) * 8));
-
-		if (r <= 0)
-			break;
-		done += (size_t)r / 8;
-	}
-	close(fd);
 	for (size_t i = 0; i < n; i++)
-		pfn[i] = i < done && (pfn[i] >> 63) & 1 ? pfn[i] & ((1ull << 55) - 1) : 0;
-	return done == n ? 0 : -1;
+		pfn[i] = pb_pagemap_pfn(pfn[i]);
+	return 0;
 }
 
 static size_t count_in_span(const struct zone_span *z, const uint64_t *pfn, size_t n)

@@ -63,15 +63,8 @@ struct pc_result {
 static uint64_t frame_of(const void *addr)
 {
 	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / (uintptr_t)sysconf(_SC_PAGESIZE)) * 8) !=
-	    (ssize_t)sizeof(e))
-		e = 0;
-	close(fd);
-	return (e >> 63) & 1 ? e & ((1ull << 55) - 1) : 0;
+	return pb_pagemap_read(addr, 1, &e) == 0 ? pb_pagemap_pfn(e) : 0;
 }
 
 static int pc_call(int fd, uint32_t mode, uint32_t refs, uint32_t flags, void *addr,
@@ -183,13 +176,11 @@ static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool 
 	 */
 	if (reclaim_on && !large) {
 		uint64_t e8 = 0;
-		int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 
 		if (madvise(buf, page, MADV_PAGEOUT) < 0)
 			FAIL_AT(r, "MADV_PAGEOUT", errno);
-		if (fd < 0 || pread(fd, &e8, 8, (off_t)((uintptr_t)buf / page) * 8) != 8)
+		if (pb_pagemap_read(buf, 1, &e8) < 0)
 			FAIL_AT(r, "reading pagemap after MADV_PAGEOUT", errno ? errno : EIO);
-		close(fd);
 		r->reclaim = (e8 >> 63) & 1 ? PC_RECLAIM_KEPT : (e8 >> 62) & 1 ? PC_RECLAIM_SWAPPED :
 			     PC_RECLAIM_OTHER;
 	}
