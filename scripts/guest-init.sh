@@ -12,9 +12,12 @@
 # chroot, as virtme does, so host binaries (fio, ndctl, our own) run as is.
 /bin/busybox --install -s /bin
 export PATH=/bin
+# The boot timeline (results.json run.boot_timeline): each stage's guest uptime, on the console.
+stage() { read -r up _ < /proc/uptime; echo "PINBENCH-STAGE $1 $up"; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+stage init
 
 say() { echo "pinbench-init: $*"; }
 finish() {
@@ -23,10 +26,18 @@ finish() {
 	sleep 5
 }
 
-while read -r m args; do
-	# shellcheck disable=SC2086
-	insmod "/lib/modules/$m" $args || say "insmod $m failed"
-done < /modules.load
+load_modules() {
+	while read -r m args; do
+		# shellcheck disable=SC2086
+		insmod "/lib/modules/$m" $args || say "insmod $m failed"
+	done < "$1"
+}
+# What the mounts need, then the rest (null_blk, pmem, ext4) beside them:
+# the host's program starts only once both are in.
+load_modules /modules.load
+stage modules
+load_modules /modules.later &
+later=$!
 
 if grep -q 'pinbench.probe' /proc/cmdline; then
 	echo "PINBENCH-PROBE-OK"
@@ -36,6 +47,7 @@ fi
 share=/host/run/pinbench
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
 	say "cannot mount the host root over 9p"; finish; }
+stage hostroot
 # /tmp must be writable in the guest, yet the host's /tmp must stay
 # visible: a clone (CI's, say) may live there. An overlay gives both; a
 # kernel without overlayfs gets a plain tmpfs and is told what it hides.
@@ -52,6 +64,7 @@ mount -t tmpfs -o mode=0755 tmpfs /host/run
 mkdir -p "$share"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
 	say "cannot mount the result share"; finish; }
+stage share
 mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
@@ -77,6 +90,8 @@ if ! insmod "/host$PB_KO"; then
 	status "insmod failed" init-error
 	finish
 fi
+wait $later
+stage modules_later
 echo "PINBENCH-READY uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 export HOME=/root TERM=${TERM:-linux} PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -422,12 +423,23 @@ static void usage(void)
 	exit(2);
 }
 
+/* A stage of the boot timeline (results.json run.boot_timeline), as the init says its own. */
+static void boot_stage(const char *name)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	printf("PINBENCH-STAGE %s %.2f\n", name, ts.tv_sec + ts.tv_nsec / 1e9);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct json_object *plan, *cells, *v;
 	const char *share;
 	char *path;
 	size_t i, n;
+	bool first_done = false;
 	int devfd;
 
 	if (argc < 2)
@@ -469,6 +481,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--share") || argc != 3)
 		usage();
+	boot_stage("program");
 	share = argv[2];
 	if (mod_info.hist_buckets != PINBENCH_HIST_BUCKETS)
 		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
@@ -481,6 +494,7 @@ int main(int argc, char **argv)
 	set_calibration(plan);
 	write_guest_facts(share, &mod_info);
 	pb_counters_hold();
+	boot_stage("program_ready");
 	path = pb_asprintf("%s/cells", share);
 	pb_mkdir_p(path, 0755);
 	free(path);
@@ -498,6 +512,10 @@ int main(int argc, char **argv)
 	for (; i < n; i++) {
 		/* A cell with a result was run, or failed in an earlier boot. */
 		path = pb_asprintf("%s/cells/%04zu.json", share, i);
+		if (!pb_file_exists(path) && !first_done) {
+			boot_stage("first_cell");
+			first_done = true;
+		}
 		if (!pb_file_exists(path) && !run_cell(share, devfd, (int)i, json_object_array_get_idx(cells, i))) {
 			/*
 			 * What the module still holds would fail every later cell

@@ -11,7 +11,9 @@
 #define PB_DEFAULT_KERNEL_PKG "linux-image-amd64"
 
 struct pb_kernel {
-	char *bzimage;		/* kernel image to boot */
+	char *bzimage;		/* kernel image (--kernel, /boot/vmlinuz-R) */
+	char *boot_image;	/* what QEMU boots: the ELF inside bzimage (PVH)
+				 * when it has a PVH entry, else bzimage */
 	char *kdir;		/* build tree kmod is built against */
 	char *release;		/* its kernel.release */
 	char *moddir;		/* /lib/modules/<release>-like dir */

@@ -120,6 +120,8 @@ struct json_object *guest_facts(const char *share, const struct config *c,
 	}
 	json_object_object_add(o, "qemu_version", json_object_new_string(pb_qemu_version()));
 	json_object_object_add(o, "kernel_image", json_object_new_string(g->k.bzimage));
+	/* The ELF inside it when QEMU boots that (PVH), else the image itself. */
+	json_object_object_add(o, "kernel_boot_image", json_object_new_string(g->k.boot_image ? g->k.boot_image : g->k.bzimage));
 	json_object_object_add(o, "kernel_build_tree", json_object_new_string(g->k.kdir));
 	json_object_object_add(o, "qemu_cmdline", json_object_new_string(qemu_cmdline));
 	return o;

@@ -155,6 +155,7 @@ struct run_side {
 	size_t total;			/* guest plan entries */
 	int boots;
 	double ready, first_cell;
+	struct json_object *timeline;	/* the first ready boot's stages */
 	char last_problem[256];
 };
 
@@ -278,8 +279,10 @@ static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 		if (pb_boot_run(&sd->b, &br) < 0)
 			pb_die("cannot start QEMU: %s", strerror(errno));
 		booted_before = sd->ready >= 0;
-		if (sd->ready < 0 && br.ready_s >= 0)
+		if (sd->ready < 0 && br.ready_s >= 0) {
 			sd->ready = br.ready_s;
+			sd->timeline = pb_boot_timeline(sd->console, br.console_offset);
+		}
 		if (sd->first_cell < 0 && br.first_cell_s >= 0)
 			sd->first_cell = br.first_cell_s;
 		if (sd->prog.tty)
@@ -434,6 +437,25 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 	json_object_object_add(run, "boot_ready_s", sd->ready >= 0 ? json_object_new_double(sd->ready) : NULL);
 	json_object_object_add(run, "boot_to_first_cell_s",
 			       sd->first_cell >= 0 ? json_object_new_double(sd->first_cell) : NULL);
+	/*
+	 * Where the first boot's time went, in the guest's clock; in wall
+	 * mode, what came before the kernel's clock started (QEMU, firmware,
+	 * loading the kernel) is the host's time to ready less the guest's.
+	 */
+	json_object_object_add(run, "boot_timeline", sd->timeline ? json_object_get(sd->timeline) : NULL);
+	{
+		struct json_object *ready = NULL;
+
+		for (size_t i = 0; sd->timeline && i < json_object_array_length(sd->timeline); i++) {
+			struct json_object *e = json_object_array_get_idx(sd->timeline, i);
+
+			if (!strcmp(pb_json_str(e, "stage", ""), "ready"))
+				ready = pb_json_get(e, "guest_s");
+		}
+		json_object_object_add(run, "boot_before_kernel_s",
+				       ready && sd->ready >= 0 && !strcmp(c->mode, "wall") ?
+				       json_object_new_double(sd->ready - json_object_get_double(ready)) : NULL);
+	}
 	unload = read_status_file(sd->share, "unload");
 	json_object_object_add(run, "module_unload", json_object_new_string(unload ? unload : "not reached"));
 	/* What went wrong with a guest, if anything did (the last problem seen). */
@@ -514,6 +536,7 @@ static void side_free(struct run_side *sd)
 		free(sd->prog.labels[i]);
 	free(sd->prog.labels);
 	json_object_put(sd->guest_plan);
+	json_object_put(sd->timeline);
 	free(sd->dir), free(sd->share), free(sd->console), free(sd->qcmd);
 }
 

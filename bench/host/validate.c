@@ -206,6 +206,7 @@ static const struct field run_fields[] = {
 	{ "repeat", T_INT }, { "boots", T_INT }, { "calibrate_ns_per_page", T_INT },
 	{ "shard", T_STR }, { "plan_cells", T_INT }, { "merged_from", T_ARR, false, T_OBJ },
 	{ "boot_ready_s", T_NUM | T_NULL }, { "boot_to_first_cell_s", T_NUM | T_NULL },
+	{ "boot_timeline", T_ARR | T_NULL, false, T_OBJ }, { "boot_before_kernel_s", T_NUM | T_NULL },
 	{ "module_unload", T_STR }, { "kernel_log_splats", T_ARR, false, T_STR },
 	{ "emulator_faults", T_ARR, false, T_STR }, { "guest_problem", T_STR | T_NULL },
 	{ "ab_side", T_STR }, { "ab_order", T_STR },
@@ -218,7 +219,7 @@ static const struct field host_fields[] = {
 static const struct field guest_fields[] = {
 	{ "kernel_release", T_STR }, { "kernel_version", T_STR }, { "vcpus", T_INT }, { "mem_mib", T_INT },
 	{ "qemu_version", T_STR }, { "clocksource", T_STR }, { "clock_read_ns", T_NUM | T_NULL },
-	{ "thp_enabled", T_STR }, { "abi_version", T_INT }, { "kernel_image", T_STR },
+	{ "thp_enabled", T_STR }, { "abi_version", T_INT }, { "kernel_image", T_STR }, { "kernel_boot_image", T_STR },
 	{ "kernel_build_tree", T_STR }, { "qemu_cmdline", T_STR }, { "topology", T_OBJ },
 	{ "calibrate_ns_per_page", T_INT }, { "boot_profiles", T_OBJ, false, T_STR },
 };

@@ -47,6 +47,8 @@ struct pb_boot {
 	void *tick_arg;
 };
 
+struct json_object;
+
 struct pb_boot_result {
 	int qemu_status;	/* waitpid status */
 	bool timed_out;
@@ -58,6 +60,8 @@ struct pb_boot_result {
 };
 
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
+/* The stages of the boot whose console output starts at offset: [{"stage", "guest_s"}]. */
+struct json_object *pb_boot_timeline(const char *console, long offset);
 
 /* A guest memory layout a cell may ask for (struct pb_workload's boot()). */
 struct pb_boot_profile {
