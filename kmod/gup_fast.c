@@ -16,7 +16,9 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0 || a->reserved2 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+		return -EINVAL;
+	if (a->release_whole > 1 || (a->release_whole && a->breakdown))
 		return -EINVAL;
 	if (a->breakdown > 1 || (a->part_hist && !a->breakdown))
 		return -EINVAL;
@@ -41,6 +43,8 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 	if (ret)
 		return ret;
 	if (a->breakdown && !(s->caps & PINBENCH_CAP_BREAKDOWN))
+		return -EOPNOTSUPP;
+	if (a->release_whole && !s->release_any_range)
 		return -EOPNOTSUPP;
 	*sp = s;
 	return 0;
@@ -210,7 +214,21 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	}
 	cond_resched();
 
-	/* Release phase. */
+	/*
+	 * Release phase. Whole: the round's pins are one run of pages
+	 * (pins[c].pages = pages + c * ppc, each ppc long), released with
+	 * one call as mm/gup_test.c's put_back_pages() does.
+	 */
+	if (kind == ROUND_PHASE && a->release_whole) {
+		struct pinbench_pin whole = r->pins[0];
+
+		whole.pages = r->pages;
+		whole.nr = a->nr_pages;
+		phase0 = ktime_get_ns();
+		s->release(&whole);
+		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
+		goto released;
+	}
 	if (kind == ROUND_PHASE)
 		phase0 = ktime_get_ns();
 	for (c = 0; c < r->calls; c++) {
@@ -231,6 +249,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	}
 	if (kind == ROUND_PHASE)
 		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
+released:
 	atomic64_sub(a->nr_pages, &pinbench_pages_held);
 	if (kind != ROUND_WARMUP)
 		a->pages_done += a->nr_pages;

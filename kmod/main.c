@@ -148,7 +148,8 @@ static long pinbench_strategy_ioctl(struct pinbench_strategy_info __user *uarg)
 		   (s->release_by_issuer ? PINBENCH_PROP_RELEASE_BY_ISSUER : 0) |
 		   (s->holds ? PINBENCH_PROP_HOLDS : 0) |
 		   (s->walk ? PINBENCH_PROP_WALK : 0) |
-		   (s->device_fault ? PINBENCH_PROP_DEVICE_FAULTS : 0);
+		   (s->device_fault ? PINBENCH_PROP_DEVICE_FAULTS : 0) |
+		   (s->release_any_range ? PINBENCH_PROP_RELEASE_ANY_RANGE : 0);
 	return copy_to_user(uarg, &si, sizeof(si)) ? -EFAULT : 0;
 }
 

@@ -158,6 +158,11 @@ struct pinbench_strategy {
 	 * which die with the mm (see strategy_fake_vma.c).
 	 */
 	bool needs_mm;
+	/*
+	 * Holds nothing but the pages (no per-acquire state): any set of
+	 * held pages, however acquired, may be released with one call.
+	 */
+	bool release_any_range;
 	long (*acquire)(struct pinbench_pin *pin, unsigned long addr,
 			unsigned int nr_pages);
 	void (*release)(struct pinbench_pin *pin);

@@ -60,11 +60,12 @@
  *   ENOENT     a strategy id of the ABI this module does not build
  */
 
-#define PINBENCH_ABI_VERSION	6	/* 2: INFO's leak counters; 3: read_retries;
+#define PINBENCH_ABI_VERSION	7	/* 2: INFO's leak counters; 3: read_retries;
 					 * 4: revoke policies, per-page fates;
 					 * 5: PINBENCH_IOC_STRATEGY, _NOOP;
 					 * 6: hmm_mirror, device_faults,
-					 *    PINBENCH_IOC_PIN_COUNT */
+					 *    PINBENCH_IOC_PIN_COUNT;
+					 * 7: GUP_FAST's release_whole */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -131,7 +132,9 @@ enum { PINBENCH_CAPS(PINBENCH_X_CAP) };
 	X(HOLDS,             3, "holds")              /* it can say whether a page is held */	\
 	X(WALK,              4, "rmap_walk")          /* it models the rmap walker's tax */	\
 	X(DEVICE_FAULTS,     5, "device_faults")      /* it holds no page: the device	\
-							 * faults an invalidated entry back in */
+							 * faults an invalidated entry back in */ \
+	X(RELEASE_ANY_RANGE, 6, "release_any_range")  /* it holds nothing but the pages:	\
+							 * any of them go back in one call */
 #define PINBENCH_X_PROP(sym, bit, name) PINBENCH_PROP_##sym = 1u << (bit),
 enum { PINBENCH_PROPS(PINBENCH_X_PROP) };
 #undef PINBENCH_X_PROP
@@ -408,7 +411,13 @@ struct pinbench_gup_fast {
 	__u32 breakdown;		/* (in)  1: time the strategy's parts
 					 *       (needs PINBENCH_CAP_BREAKDOWN);
 					 *       0: do not */
-	__u32 reserved2;		/* (in)  zero */
+	__u32 release_whole;		/* (in)  1: phase rounds release the
+					 *       whole buffer with one release
+					 *       call, as mm/gup_test.c times it
+					 *       (strategies that hold nothing
+					 *       but the pages: gup_ref,
+					 *       pin_counter; else EOPNOTSUPP);
+					 *       0: call by call */
 	__u64 part_hist;		/* (in)  user __u64[PINBENCH_MAX_PARTS]
 					 *       [hist_buckets] or 0; needs
 					 *       hist_buckets set */

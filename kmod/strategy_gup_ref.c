@@ -59,6 +59,7 @@ const struct pinbench_strategy pinbench_gup_ref = {
 	.supported_flags = PINBENCH_PIN_WRITE | PINBENCH_PIN_DIRTY,
 	/* put_page() is fine in hardirq; set_page_dirty_lock() is not (DIRTY). */
 	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_RELEASE_ATOMIC,
+	.release_any_range = true,
 	.acquire = gup_ref_acquire,
 	.release = gup_ref_release,
 	.holds = gup_ref_holds,

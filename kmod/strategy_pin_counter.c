@@ -48,6 +48,7 @@ const struct pinbench_strategy pinbench_pin_counter = {
 	/* unpin_user_pages() is fine in hardirq; the _dirty_lock variant is not. */
 	.caps = PINBENCH_CAP_LOCKLESS | PINBENCH_CAP_RELEASE_ATOMIC,
 	.foll_pin = true,
+	.release_any_range = true,
 	.acquire = pin_counter_acquire,
 	.release = pin_counter_release,
 	.holds = pin_counter_holds,

@@ -92,7 +92,7 @@ static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, registration, FC_ENUM, .max = PINBENCH_REG_PER_BUFFER),
 	F(struct pinbench_gup_fast, revokes, FC_OUT),
 	F(struct pinbench_gup_fast, breakdown, FC_FLAGS, .max = 1),
-	F(struct pinbench_gup_fast, reserved2, FC_RESERVED),
+	F(struct pinbench_gup_fast, release_whole, FC_FLAGS, .max = 1),	/* not with breakdown */
 	F(struct pinbench_gup_fast, part_hist, FC_FREE),	/* needs breakdown */
 	F(struct pinbench_gup_fast, part, FC_OUT),
 	F(struct pinbench_gup_fast, read_retries, FC_OUT),

@@ -190,6 +190,7 @@ static void gup_fast_breakdown(struct pb_cell *cell, const struct pinbench_gup_f
 
 	hist = pb_xcalloc((size_t)PINBENCH_MAX_PARTS * PINBENCH_HIST_BUCKETS, sizeof(uint64_t));
 	a.acquire_hist = a.release_hist = 0;
+	a.release_whole = 0;	/* the parts are timed call by call */
 	a.breakdown = 1;
 	a.part_hist = (uintptr_t)hist;
 	if (ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, &a) < 0) {
@@ -242,6 +243,7 @@ static void gup_fast_run(struct pb_cell *cell)
 		  (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
 	a.registration = strcmp(pb_param_str(cell, "registration"), "per_buffer") ?
 			 PINBENCH_REG_PER_IO : PINBENCH_REG_PER_BUFFER;
+	a.release_whole = !strcmp(pb_param_str(cell, "release"), "whole");
 	a.pages_per_call = (uint32_t)ppc;
 	a.addr = (uintptr_t)buf.addr;
 	a.nr_pages = nr_pages;
@@ -256,7 +258,11 @@ static void gup_fast_run(struct pb_cell *cell)
 	if (ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, &a) < 0) {
 		int e = errno;
 
-		if (e == EOPNOTSUPP)
+		if (e == EOPNOTSUPP && a.release_whole &&
+		    !(pb_strategy_props(strategy) & PINBENCH_PROP_RELEASE_ANY_RANGE))
+			pb_cell_fail(cell, PB_UNSUPPORTED, "%s keeps state per acquire: its pages cannot be "
+				     "released with one call (release=whole)", strategy);
+		else if (e == EOPNOTSUPP)
 			pb_cell_fail(cell, PB_UNSUPPORTED, "%s cannot honour this cell: %s", strategy,
 				     pb_unsupported_why(strategy, a.flags, a.registration));
 		else

@@ -682,6 +682,8 @@ static int expand(struct parser *p, const struct section *job, const struct sect
 			if (o->revoke_only &&
 			    (!(strategy && pb_strategy_revokes(strategy)) || !strcmp(axes[q].values[idx[q]], o->def)))
 				continue;
+			if (o->id_unless_default && !strcmp(axes[q].values[idx[q]], o->def))
+				continue;
 			used = strlen(id);
 			snprintf(id + used, sizeof(id) - used, "%s%s=%s", id[used - 1] == '/' ? "" : ",", o->name,
 				 axes[q].values[idx[q]]);

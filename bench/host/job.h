@@ -32,6 +32,8 @@ struct pb_option {
 	 * the default, so that the default cells keep their ids.
 	 */
 	bool revoke_only;
+	/* In the cell id only when it is not the default (an option added later keeps old ids). */
+	bool id_unless_default;
 	const char *help;
 };
 

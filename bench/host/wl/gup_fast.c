@@ -381,6 +381,17 @@ static const struct pb_option opt_min_rounds = {
 		" one interrupt",
 };
 
+static const char *const release_values[] = { "per_call", "whole", NULL };
+
+static const struct pb_option opt_release = {
+	.name = "release", .type = PB_OPT_ENUM, .def = "per_call", .allowed = release_values,
+	.list = true, .in_id = true, .id_unless_default = true,
+	.help = "how the phase rounds release (release_phase_ns_per_page): per_call, as each acquire "
+		"is given back, or whole, the whole buffer with one call, as mm/gup_test.c times its "
+		"put (strategies that hold nothing but the pages: gup_ref, pin_counter; others report "
+		"unsupported). Sampled rounds release call by call either way",
+};
+
 /* The job options it takes, in the order its cells are expanded. */
 static const struct pb_wl_option options[] = {
 	{ &opt_backing },
@@ -394,6 +405,7 @@ static const struct pb_wl_option options[] = {
 	{ &pb_opt_calls },
 	{ &opt_warmup_calls },
 	{ &opt_min_rounds },
+	{ &opt_release },
 };
 
 const struct pb_workload pb_wl_gup_fast = {
