@@ -536,6 +536,24 @@ result "merge with a shard missing: exit 2, says which" test $rc = 2 -a ! -e "$o
 	-a "${msg#*shard 2/2 is missing}" != "$msg"
 msg=$("$pinbench" merge --out "$out/merged-bad" "$out/shard1" "$out/det1" 2>&1); rc=$?
 result "merge with a whole run: exit 2, not a shard" test $rc = 2 -a "${msg#*is not a shard}" != "$msg"
+# --jobs 2: the same shards, two guests at once, merged by run itself.
+"$pinbench" run --job data/deterministic.job --mode deterministic --jobs 2 --out "$out/jobs2" > "$out/jobs2.log" 2>&1; rc=$?
+result "run --jobs 2 (deterministic): exit 0, each guest's run under shards/, merged in the plan's order" \
+	test $rc = 0 -a -s "$out/jobs2/shards/1/results.json" -a -s "$out/jobs2/shards/2/results.json" -a \
+	"$(json "$out/jobs2/results.json" '[.cells[].id]')" = "$(json "$out/det1/results.json" '[.cells[].id]')" -a \
+	"$(json "$out/jobs2/results.json" '.run.jobs')" = 2
+result "run --jobs 2 gives a serial run's medians" \
+	./check_results "$out/jobs2/results.json" --all-ok --same-medians "$out/det1/results.json"
+# Two guests of more than half the host's available memory (where --mem's 64 GiB can say so).
+big=$(( $(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo) / 2 + 256 ))
+[ "$big" -le 65536 ] && big="--jobs 2 --mode deterministic --mem $big" || big=""
+for bad in "--jobs 0 --mode deterministic" "--jobs 5 --mode deterministic" "--jobs 2 --mode wall" \
+	${big:+"$big"} "--jobs 2 --mode deterministic --shard 1/2"; do
+	# shellcheck disable=SC2086
+	msg=$("$pinbench" run --job data/deterministic.job $bad --out "$out/jobs-bad" 2>&1); rc=$?
+	result "run $bad: exit 2, nothing booted or written ($(echo "$msg" | head -c 60)...)" \
+		test $rc = 2 -a ! -e "$out/jobs-bad" -a -n "$msg"
+done
 
 fi
 if group publish "publish: results/README.md from one run" smoke deterministic; then

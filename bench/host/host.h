@@ -29,6 +29,7 @@ struct config {
 	int repeat;		/* 0: the mode's default */
 	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
 	unsigned int shard_k, shard_n;	/* 0/0: the whole plan */
+	int jobs;		/* run: guests at once (parallel.c); 1: one */
 	double boot_timeout, cell_timeout;
 	bool cell_timeout_set;
 	bool verbose;
@@ -91,6 +92,9 @@ void render_all(struct json_object *root, const char *dir);
 void write_results(struct json_object *root, const char *dir);
 int cmd_run(int argc, char **argv, struct config *c);
 int cmd_nightly(int argc, char **argv, struct config *c);
+
+/* parallel.c: run --jobs N */
+int cmd_run_parallel(int argc, char **argv, struct config *c);
 
 /* commands.c: the commands beside run */
 int cmd_shell(struct config *c);

@@ -57,6 +57,8 @@ static const struct cli_opt {
 	{ "files", "N", CMD_FUZZ, "fuzz: open files of /dev/pinbench they share (default 3)" },
 	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic, 3 in a deterministic A/B run)" },
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
+	{ "jobs", "N", CMD_RUN, "run the plan in N guests at once, split as --shard splits it, then merged "
+	  "(deterministic mode; default 1)" },
 	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
 	{ "baseline", "FILE", CMD_NIGHTLY, "nightly: the results to compare with (default: results/baseline.json)" },
 	{ "resume", NULL, CMD_RUNS, "finish the interrupted run in --out: the same plan (checked), its cell results kept" },
@@ -220,6 +222,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "repeat")) c->repeat = (int)parse_num(o->name, optarg, 1, 1000);
 		else if (!strcmp(o->name, "calibrate-ns-per-page"))
 			c->calibrate = (int)parse_num(o->name, optarg, 0, 10000);
+		else if (!strcmp(o->name, "jobs")) c->jobs = (int)parse_num(o->name, optarg, 1, 64);
 		else if (!strcmp(o->name, "shard")) {
 			if (sscanf(optarg, "%u/%u", &c->shard_k, &c->shard_n) != 2 || !c->shard_n ||
 			    c->shard_n > 1000 || !c->shard_k || c->shard_k > c->shard_n ||
@@ -281,7 +284,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1,
+	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1, .jobs = 1,
 			    .threshold = -1, .calls = 1000000, .threads = 4, .files = 3,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;

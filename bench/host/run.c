@@ -726,6 +726,10 @@ int cmd_run(int argc, char **argv, struct config *c)
 	int nsides = c->nkernels > 1 ? c->nkernels : 1, exit_code = 0;
 	size_t failed = 0, nrep;
 
+	if (c->jobs > 1) {
+		free(started_at);
+		return cmd_run_parallel(argc, argv, c);
+	}
 	if (!c->job)
 		c->job = "workloads/gup_fast.job";
 	if (pb_jobs_load(c->job, &plan, err, sizeof(err)) < 0) {

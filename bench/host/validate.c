@@ -209,7 +209,7 @@ static const struct field run_fields[] = {
 	{ "boot_timeline", T_ARR | T_NULL, false, T_OBJ }, { "boot_before_kernel_s", T_NUM | T_NULL },
 	{ "module_unload", T_STR }, { "kernel_log_splats", T_ARR, false, T_STR },
 	{ "emulator_faults", T_ARR, false, T_STR }, { "guest_problem", T_STR | T_NULL },
-	{ "ab_side", T_STR }, { "ab_order", T_STR },
+	{ "ab_side", T_STR }, { "ab_order", T_STR }, { "jobs", T_INT }, { "wall_s", T_NUM },
 };
 
 static const struct field host_fields[] = {
