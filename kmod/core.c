@@ -2,6 +2,8 @@
 /* core.c: what every workload shares: request checks, registrations, release from any context. */
 #include <linux/completion.h>
 #include <linux/gfp.h>
+#include <linux/hardirq.h>
+#include <linux/kernel_stat.h>
 #include <linux/mm.h>
 #include <linux/delay.h>
 #include <linux/math64.h>
@@ -135,6 +137,38 @@ void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v)
 		st->max_ns = v;
 	st->n++;
 	st->sum_ns += v;
+}
+
+/* Every interrupt a CPU has taken: device IRQs, and on x86 the local APIC's own vectors and NMIs. */
+static u64 cpu_interrupts(int cpu)
+{
+	u64 n = kstat_cpu_irqs_sum(cpu);
+#ifdef CONFIG_X86
+	const irq_cpustat_t *st = &per_cpu(irq_stat, cpu);
+
+	n += st->__nmi_count + st->x86_platform_ipis + st->apic_perf_irqs + st->apic_irq_work_irqs +
+	     st->irq_tlb_count;
+#ifdef CONFIG_X86_LOCAL_APIC
+	n += st->apic_timer_irqs + st->irq_spurious_count;
+#endif
+#ifdef CONFIG_SMP
+	n += st->irq_resched_count + st->irq_call_count;
+#endif
+#endif
+	return n;
+}
+
+void pinbench_quiet_start(struct pinbench_quiet *q)
+{
+	q->cpu = raw_smp_processor_id();
+	q->irqs = cpu_interrupts(q->cpu);
+	q->csw = current->nvcsw + current->nivcsw;
+}
+
+bool pinbench_quiet_held(const struct pinbench_quiet *q)
+{
+	return raw_smp_processor_id() == q->cpu && cpu_interrupts(q->cpu) == q->irqs &&
+	       current->nvcsw + current->nivcsw == q->csw;
 }
 
 /* Charge the time since *t to part, then restart *t (the bookkeeping is charged to nobody). */

@@ -16,7 +16,7 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0 || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
+	if (a->reserved0)
 		return -EINVAL;
 	if (a->release_whole > 1 || (a->release_whole && a->breakdown))
 		return -EINVAL;
@@ -61,6 +61,9 @@ static bool page_in_pmd_folio(struct page *page)
 
 enum round_kind { ROUND_WARMUP, ROUND_SAMPLED, ROUND_PHASE };
 
+/* Attempts of one round in a row that are disturbed before the run stops running rounds again. */
+#define REDO_GIVE_UP	4
+
 struct gup_fast_run {
 	const struct pinbench_strategy *s;
 	struct pinbench_gup_fast *a;
@@ -70,6 +73,14 @@ struct gup_fast_run {
 	struct pinbench_breakdown *bd;	/* breakdown runs only */
 	u64 *hist_acq, *hist_rel;
 	unsigned int calls;	/* acquire calls per round */
+	/*
+	 * The round's figures, kept here until the round is known to have
+	 * run undisturbed (see the rounds loop): per-call samples of a
+	 * sampled round, the two phase times of a phase round.
+	 */
+	u64 *acq_ns, *rel_ns;
+	u64 phase_acq, phase_rel;
+	bool checked;		/* the holds/THP checks ran (first sampled round) */
 };
 
 /* Give back calls [0, held_calls), then whatever the failed call still holds. */
@@ -171,15 +182,14 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		if (unlikely(n != ppc))
 			return round_failed(r, c, n);
 		if (kind == ROUND_SAMPLED) {
-			pinbench_stats_add(&a->acquire, t1 - t0);
-			r->hist_acq[pinbench_hist_index(t1 - t0)]++;
+			r->acq_ns[c] = t1 - t0;
 			cond_resched();
 		}
 		if (bd)
 			pinbench_bd_commit(r->bd, kind != ROUND_WARMUP);
 	}
 	if (kind == ROUND_PHASE)
-		pinbench_stats_add(&a->acquire_phase, ktime_get_ns() - phase0);
+		r->phase_acq = ktime_get_ns() - phase0;
 	for (c = 0; c < r->calls; c++) {
 		a->foll_pins += (s->foll_pin ? r->pins[c].nr : 0) + r->pins[c].extra_foll_pins;
 		a->read_retries += r->pins[c].read_retries;
@@ -188,7 +198,8 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 	atomic64_add(a->nr_pages, &pinbench_pages_held);
 
 	/* Checks, outside every timed region (as mm/gup_test.c does). */
-	if (kind == ROUND_SAMPLED && a->acquire.n == r->calls) {
+	if (kind == ROUND_SAMPLED && !r->checked) {
+		r->checked = true;
 		unsigned long i;
 
 		if (s->walk)
@@ -226,7 +237,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 		whole.nr = a->nr_pages;
 		phase0 = ktime_get_ns();
 		s->release(&whole);
-		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
+		r->phase_rel = ktime_get_ns() - phase0;
 		goto released;
 	}
 	if (kind == ROUND_PHASE)
@@ -238,8 +249,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 			t0 = ktime_get_ns();
 			s->release(pin);
 			t1 = ktime_get_ns();
-			pinbench_stats_add(&a->release, t1 - t0);
-			r->hist_rel[pinbench_hist_index(t1 - t0)]++;
+			r->rel_ns[c] = t1 - t0;
 			cond_resched();
 		} else {
 			s->release(pin);
@@ -248,7 +258,7 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 			pinbench_bd_commit(r->bd, kind != ROUND_WARMUP);
 	}
 	if (kind == ROUND_PHASE)
-		pinbench_stats_add(&a->release_phase, ktime_get_ns() - phase0);
+		r->phase_rel = ktime_get_ns() - phase0;
 released:
 	atomic64_sub(a->nr_pages, &pinbench_pages_held);
 	if (kind != ROUND_WARMUP)
@@ -270,6 +280,25 @@ GUP_FAST_ROUND(round_warmup_bd, ROUND_WARMUP, true)
 GUP_FAST_ROUND(round_sampled_bd, ROUND_SAMPLED, true)
 GUP_FAST_ROUND(round_phase_bd, ROUND_PHASE, true)
 
+/* A round that ran undisturbed (or may not be run again): its figures count. */
+static void round_commit(struct gup_fast_run *r, enum round_kind kind)
+{
+	struct pinbench_gup_fast *a = r->a;
+	unsigned int c;
+
+	if (kind == ROUND_PHASE) {
+		pinbench_stats_add(&a->acquire_phase, r->phase_acq);
+		pinbench_stats_add(&a->release_phase, r->phase_rel);
+		return;
+	}
+	for (c = 0; c < r->calls; c++) {
+		pinbench_stats_add(&a->acquire, r->acq_ns[c]);
+		r->hist_acq[pinbench_hist_index(r->acq_ns[c])]++;
+		pinbench_stats_add(&a->release, r->rel_ns[c]);
+		r->hist_rel[pinbench_hist_index(r->rel_ns[c])]++;
+	}
+}
+
 static int gup_fast_round(struct gup_fast_run *r, enum round_kind kind)
 {
 	switch (kind) {
@@ -289,8 +318,9 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf, void __user *arg)
 	struct pinbench_gup_fast a;
 	struct gup_fast_run r = { .a = &a };
 	struct pinbench_reg reg;
-	unsigned int i, total;
+	unsigned int i, total, in_a_row = 0;
 	s64 revokes0;
+	bool redo;
 	int ret;
 
 	if (copy_from_user(&a, uarg, sizeof(a)))
@@ -311,8 +341,10 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf, void __user *arg)
 	r.calls = a.nr_pages / a.pages_per_call;
 	r.pages = kvmalloc_array(a.nr_pages, sizeof(*r.pages), GFP_KERNEL);
 	r.pins = kvcalloc(r.calls, sizeof(*r.pins), GFP_KERNEL);
+	r.acq_ns = kvmalloc_array(r.calls, sizeof(*r.acq_ns), GFP_KERNEL);
+	r.rel_ns = kvmalloc_array(r.calls, sizeof(*r.rel_ns), GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!r.pages || !r.pins)
+	if (!r.pages || !r.pins || !r.acq_ns || !r.rel_ns)
 		goto out_free;
 	if (a.breakdown) {
 		r.bd = kzalloc(sizeof(*r.bd), GFP_KERNEL);
@@ -347,14 +379,43 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf, void __user *arg)
 	memset(&a.walk, 0, sizeof(a.walk));
 	memset(&a.walk_miss, 0, sizeof(a.walk_miss));
 	a.walk_vmas = 0;
+	a.rounds_redone = 0;
+	a.rounds_disturbed = 0;
+	/*
+	 * A measured round that an interrupt, a context switch or a move to
+	 * another CPU reached (the tick, mostly) is run again, its figures
+	 * dropped: they would hold the interrupt's cost, and where it lands
+	 * depends on the moment, which a deterministic run does not repeat
+	 * (under -icount, on the host's I/O before it). At most a.rounds
+	 * times per run; and once REDO_GIVE_UP attempts in a row are reached,
+	 * rounds are longer than the gaps between ticks and are kept as they
+	 * are (rounds_disturbed). Breakdown runs keep every round: their
+	 * parts are committed call by call.
+	 */
+	redo = !r.bd;
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :
 			((i - a.warmup_rounds) & 1) ? ROUND_PHASE : ROUND_SAMPLED;
+		struct pinbench_quiet q;
 
+		pinbench_quiet_start(&q);
 		ret = gup_fast_round(&r, kind);
 		if (ret)
 			break;
+		if (kind != ROUND_WARMUP) {
+			if (pinbench_quiet_held(&q)) {
+				in_a_row = 0;
+				round_commit(&r, kind);
+			} else if (redo && a.rounds_redone < a.rounds && ++in_a_row < REDO_GIVE_UP) {
+				a.rounds_redone++;
+				i--;	/* this round again */
+			} else {
+				redo = false;
+				a.rounds_disturbed++;
+				round_commit(&r, kind);
+			}
+		}
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -388,5 +449,7 @@ out_free:
 	kfree(r.bd);
 	kvfree(r.pages);
 	kvfree(r.pins);
+	kvfree(r.acq_ns);
+	kvfree(r.rel_ns);
 	return ret;
 }

@@ -78,6 +78,19 @@ struct pinbench_breakdown {
 };
 
 void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v);
+
+/*
+ * Was a stretch of this task's time its own? Snapshot before, ask after:
+ * no hardirq, NMI or IPI on its CPU (the tick among them), no context
+ * switch, no move to another CPU in between. Read outside timed regions.
+ */
+struct pinbench_quiet {
+	int cpu;
+	u64 irqs;
+	unsigned long csw;
+};
+void pinbench_quiet_start(struct pinbench_quiet *q);
+bool pinbench_quiet_held(const struct pinbench_quiet *q);
 void pinbench_bd_charge(struct pinbench_breakdown *bd, unsigned int part, u64 *t);
 void pinbench_bd_commit(struct pinbench_breakdown *bd, bool keep);
 

@@ -65,7 +65,8 @@
 					 * 5: PINBENCH_IOC_STRATEGY, _NOOP;
 					 * 6: hmm_mirror, device_faults,
 					 *    PINBENCH_IOC_PIN_COUNT;
-					 * 7: GUP_FAST's release_whole */
+					 * 7: GUP_FAST's release_whole,
+					 *    rounds_redone/_disturbed */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -438,7 +439,15 @@ struct pinbench_gup_fast {
 	struct pinbench_phase_stats walk;	/* (out) */
 	struct pinbench_phase_stats walk_miss;	/* (out) */
 	__u64 walk_vmas;		/* (out) tracking objects one walk met */
-	__u64 reserved[1];		/* (in)  zero */
+	/*
+	 * Measured rounds that an interrupt, a context switch or a CPU move
+	 * reached: run again with their figures dropped (redone, at most
+	 * rounds), or kept, figures and all, once four attempts in a row
+	 * were reached (disturbed: rounds longer than the gaps between
+	 * ticks). Breakdown runs keep every round.
+	 */
+	__u32 rounds_redone;		/* (out) */
+	__u32 rounds_disturbed;		/* (out) */
 };
 #define PINBENCH_WALKS	32
 

@@ -39,6 +39,8 @@ ministat
 clang
 libclang-rt-14-dev
 stress-ng
+slurm-wlm
+munge
 "
 
 if [ "${1:-}" = "--list" ]; then

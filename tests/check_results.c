@@ -6,6 +6,8 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "metrics.h"
+#include "util.h"
+#include "workload.h"
 
 static int failures;
 
@@ -189,61 +191,70 @@ static void check_contract(struct json_object *r, const char *want_strategies, i
 	free(strategies);
 }
 
-/* Deterministic mode: every cell's per-page medians must be identical. */
-static void compare_medians(struct json_object *a, struct json_object *b)
+/*
+ * Deterministic mode: every figure compare judges (each workload's
+ * metric definitions say which), in every cell both runs have ok, is the
+ * same number to the last bit, or the same word.
+ */
+static void compare_judged(struct json_object *a, struct json_object *b)
 {
 	struct json_object *ca = need(a, "cells"), *cb = need(b, "cells");
-	static const char *const metrics[] = { "acquire_ns_per_page.p50", "release_ns_per_page.p50" };
 	size_t compared = 0;
 
 	if (!ca || !cb)
 		return;
 	for (size_t i = 0; i < json_object_array_length(ca); i++) {
-		struct json_object *x = json_object_array_get_idx(ca, i);
-		const char *id = json_object_get_string(json_object_object_get(x, "id"));
+		struct json_object *x = json_object_array_get_idx(ca, i), *y = NULL;
+		const char *id = pb_json_str(x, "id", "?");
+		const struct pb_workload *w = pb_workload_find(pb_json_str(x, "workload", "?"));
 
-		for (size_t j = 0; j < json_object_array_length(cb); j++) {
-			struct json_object *y = json_object_array_get_idx(cb, j);
+		for (size_t j = 0; j < json_object_array_length(cb) && !y; j++)
+			if (!strcmp(id, pb_json_str(json_object_array_get_idx(cb, j), "id", "")))
+				y = json_object_array_get_idx(cb, j);
+		if (!y || !w || strcmp(pb_json_str(x, "status", "?"), "ok") ||
+		    strcmp(pb_json_str(y, "status", "?"), "ok"))
+			continue;
+		for (size_t k = 0; k < w->nr_metrics; k++) {
+			const char *f = w->metrics[k].judged;
 
-			if (strcmp(id, json_object_get_string(json_object_object_get(y, "id"))))
+			if (!f)
 				continue;
-			for (size_t k = 0; k < 2; k++) {
-				struct json_object *mx = json_object_object_get(x, "metrics");
-				struct json_object *my = json_object_object_get(y, "metrics");
-				double vx, vy;
+			do {
+				size_t flen = strcspn(f, ",");
+				char path[160];
+				struct json_object *vx, *vy;
 
-				if (!json_object_object_length(mx) || !json_object_object_length(my))
+				snprintf(path, sizeof(path), "metrics.%s%s%.*s", w->metrics[k].name,
+					 flen ? "." : "", (int)flen, f);
+				vx = pb_json_path(x, path);
+				vy = pb_json_path(y, path);
+				f += flen + (f[flen] == ',');
+				if (!vx && !vy)
 					continue;
-				vx = json_object_get_double(need(mx, metrics[k]));
-				vy = json_object_get_double(need(my, metrics[k]));
 				compared++;
-				/*
-				 * The same at the histogram's resolution: one bucket is 1/128
-				 * of its power of two (exact below 256 ns). A quantile is the
-				 * middle of its bucket cut to [min, max], so where the extremes
-				 * fall inside the median's bucket (a tight deterministic
-				 * distribution) and differ between two boots, so does the
-				 * median, by less than a bucket.
-				 */
-				if (fabs(vx - vy) > fmax(fabs(vx), fabs(vy)) / 128)
-					FAIL("%s: %s differs by more than a histogram bucket: %.3f vs %.3f", id,
-					     metrics[k], vx, vy);
-			}
+				if (!vx || !vy || json_object_get_type(vx) != json_object_get_type(vy) ||
+				    (json_object_is_type(vx, json_type_string) ?
+				     strcmp(json_object_get_string(vx), json_object_get_string(vy)) :
+				     json_object_get_double(vx) != json_object_get_double(vy)))
+					FAIL("%s: %s is %s in one run and %s in the other", id, path + 8,
+					     vx ? json_object_to_json_string(vx) : "absent",
+					     vy ? json_object_to_json_string(vy) : "absent");
+			} while (*f);
 		}
 	}
 	if (!compared)
-		FAIL("no cells in common to compare");
-	printf("check_results: compared %zu medians\n", compared);
+		FAIL("no judged figures in common to compare");
+	printf("check_results: compared %zu judged figures, to the last bit\n", compared);
 }
 
 int main(int argc, char **argv)
 {
-	struct json_object *r, *other = NULL;
-	const char *strategies = NULL, *same = NULL;
+	struct json_object *r;
+	const char *strategies = NULL, *identical = NULL;
 	int all_ok = 0;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: check_results RESULTS.json [--strategies a,b] [--all-ok] [--same-medians OTHER.json]\n");
+		fprintf(stderr, "usage: check_results RESULTS.json [--strategies a,b] [--all-ok] [--identical-judged OTHER.json]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -251,8 +262,8 @@ int main(int argc, char **argv)
 			strategies = argv[++i];
 		else if (!strcmp(argv[i], "--all-ok"))
 			all_ok = 1;
-		else if (!strcmp(argv[i], "--same-medians") && i + 1 < argc)
-			same = argv[++i];
+		else if (!strcmp(argv[i], "--identical-judged") && i + 1 < argc)
+			identical = argv[++i];
 		else
 			return 2;
 	}
@@ -262,14 +273,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	check_contract(r, strategies, all_ok);
-	if (same) {
-		other = json_object_from_file(same);
-		if (!other)
-			FAIL("%s: %s", same, json_util_get_last_err());
+	if (identical) {
+		struct json_object *o = json_object_from_file(identical);
+
+		if (!o)
+			FAIL("%s: %s", identical, json_util_get_last_err());
 		else
-			compare_medians(r, other);
+			compare_judged(r, o);
+		json_object_put(o);
 	}
 	json_object_put(r);
-	json_object_put(other);
 	return failures ? 1 : 0;
 }

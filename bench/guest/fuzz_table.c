@@ -96,7 +96,8 @@ static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, part_hist, FC_FREE),	/* needs breakdown */
 	F(struct pinbench_gup_fast, part, FC_OUT),
 	F(struct pinbench_gup_fast, read_retries, FC_OUT),
-	F(struct pinbench_gup_fast, reserved, FC_RESERVED),
+	F(struct pinbench_gup_fast, rounds_redone, FC_OUT),
+	F(struct pinbench_gup_fast, rounds_disturbed, FC_OUT),
 };
 
 static const struct fz_field reg_fields[] = {

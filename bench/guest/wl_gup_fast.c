@@ -301,6 +301,8 @@ static void gup_fast_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "strategy_caps", json_object_new_uint64(a.strategy_caps));
 	json_object_object_add(cell->raw, "revokes", json_object_new_uint64(a.revokes));
 	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
+	json_object_object_add(cell->raw, "rounds_redone", json_object_new_uint64(a.rounds_redone));
+	json_object_object_add(cell->raw, "rounds_disturbed", json_object_new_uint64(a.rounds_disturbed));
 	json_object_object_add(cell->raw, "pages_per_call", json_object_new_uint64(ppc));
 	json_object_object_add(cell->raw, "nr_pages", json_object_new_uint64(nr_pages));
 	json_object_object_add(cell->raw, "calls_per_round", json_object_new_uint64(calls_per_round));

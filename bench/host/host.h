@@ -10,7 +10,7 @@
 #include "vm.h"
 
 enum cmd { CMD_RUN = 1, CMD_SHELL = 2, CMD_EXEC = 4, CMD_REPORT = 8, CMD_CELLS = 16, CMD_NIGHTLY = 32,
-	   CMD_FUZZ = 64 };
+	   CMD_FUZZ = 64, CMD_SUBMIT = 128 /* takes run's options too */ };
 #define CMD_GUEST (CMD_RUN | CMD_SHELL | CMD_EXEC | CMD_NIGHTLY | CMD_FUZZ)
 #define CMD_RUNS (CMD_RUN | CMD_NIGHTLY)
 
@@ -30,6 +30,9 @@ struct config {
 	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
 	unsigned int shard_k, shard_n;	/* 0/0: the whole plan */
 	int jobs;		/* run: guests at once (parallel.c); 1: one */
+	/* submit */
+	bool slurm, wait;
+	unsigned int shards;
 	double boot_timeout, cell_timeout;
 	bool cell_timeout_set;
 	bool verbose;
@@ -95,6 +98,9 @@ int cmd_nightly(int argc, char **argv, struct config *c);
 
 /* parallel.c: run --jobs N */
 int cmd_run_parallel(int argc, char **argv, struct config *c);
+
+/* submit.c: submit --slurm: the plan's shards as a Slurm job array, then a merge job */
+int cmd_submit(int argc, char **argv, struct config *c);
 
 /* commands.c: the commands beside run */
 int cmd_shell(struct config *c);

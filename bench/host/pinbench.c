@@ -59,6 +59,9 @@ static const struct cli_opt {
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
 	{ "jobs", "N", CMD_RUN, "run the plan in N guests at once, split as --shard splits it, then merged "
 	  "(deterministic mode; default 1)" },
+	{ "slurm", NULL, CMD_SUBMIT, "submit: to Slurm (sbatch): the shards as a job array, then a merge job" },
+	{ "shards", "N", CMD_SUBMIT, "submit: split the plan into N shards (array tasks 1..N)" },
+	{ "wait", NULL, CMD_SUBMIT, "submit: wait for the merge job, and exit as it did" },
 	{ "calibrate-ns-per-page", "NS", CMD_RUNS, "charge NS extra per page acquired (testing compare; default 0)" },
 	{ "baseline", "FILE", CMD_NIGHTLY, "nightly: the results to compare with (default: results/baseline.json)" },
 	{ "resume", NULL, CMD_RUNS, "finish the interrupted run in --out: the same plan (checked), its cell results kept" },
@@ -92,6 +95,9 @@ static void usage(FILE *f, int code)
 		"                                             with results/baseline.json, write JUnit; exit 1 on\n"
 		"                                             a regression or a failed cell\n"
 		"       pinbench merge --out DIR SHARD...     join the runs of pinbench run --shard K/N into one\n"
+		"       pinbench submit --slurm --shards N --out DIR [--wait] [run options]\n"
+		"                                             the plan's N shards as a Slurm job array, and a\n"
+		"                                             merge job after them, into DIR (a shared directory)\n"
 		"       pinbench publish RUN [--out DIR]      results/README.md (tables, figures, provenance,\n"
 		"                                             a paragraph per workload) from one run\n"
 		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
@@ -195,7 +201,7 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		if (ch < 1000)
 			usage(stderr, 2);
 		o = &cli_opts[ch - 1000];
-		if (!(o->cmds & cmd))
+		if (!(o->cmds & (cmd == CMD_SUBMIT ? CMD_SUBMIT | CMD_RUN : cmd)))
 			pb_die("--%s does not apply to this command", o->name);
 		if (!strcmp(o->name, "job")) c->job = optarg;
 		else if (!strcmp(o->name, "name")) c->name = optarg;
@@ -223,6 +229,9 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "calibrate-ns-per-page"))
 			c->calibrate = (int)parse_num(o->name, optarg, 0, 10000);
 		else if (!strcmp(o->name, "jobs")) c->jobs = (int)parse_num(o->name, optarg, 1, 64);
+		else if (!strcmp(o->name, "slurm")) c->slurm = true;
+		else if (!strcmp(o->name, "wait")) c->wait = true;
+		else if (!strcmp(o->name, "shards")) c->shards = (unsigned int)parse_num(o->name, optarg, 1, 1000);
 		else if (!strcmp(o->name, "shard")) {
 			if (sscanf(optarg, "%u/%u", &c->shard_k, &c->shard_n) != 2 || !c->shard_n ||
 			    c->shard_n > 1000 || !c->shard_k || c->shard_k > c->shard_n ||
@@ -300,6 +309,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "publish"))
 		return cmd_publish(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "run")) cmd = CMD_RUN;
+	else if (!strcmp(argv[1], "submit")) cmd = CMD_SUBMIT;
 	else if (!strcmp(argv[1], "shell")) cmd = CMD_SHELL;
 	else if (!strcmp(argv[1], "exec")) cmd = CMD_EXEC;
 	else if (!strcmp(argv[1], "report")) cmd = CMD_REPORT;
@@ -346,6 +356,10 @@ int main(int argc, char **argv)
 		if (first != argc)
 			pb_die("run: unexpected argument '%s'", argv[first]);
 		return cmd_run(argc, argv, &c);
+	case CMD_SUBMIT:
+		if (first != argc)
+			pb_die("submit: unexpected argument '%s'", argv[first]);
+		return cmd_submit(argc, argv, &c);
 	case CMD_SHELL:
 		return cmd_shell(&c);
 	case CMD_EXEC:

@@ -89,6 +89,14 @@ uint32_t strategy_by_cap(uint32_t cap, int have)
 	return 0;
 }
 
+uint32_t strategy_by_prop(uint32_t prop, int have)
+{
+	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++)
+		if (strategy_info(id) && !!(strategy_info(id)->props & prop) == !!have)
+			return id;
+	return 0;
+}
+
 uint32_t strategy_without_flag(uint32_t flag)
 {
 	for (uint32_t id = 1; id < PINBENCH_STRATEGY_NR; id++)

@@ -27,6 +27,8 @@ uint32_t strategy_caps(uint32_t id, uint32_t registration);
 uint32_t strategy_props(uint32_t id);
 /* The first strategy with (have) or without (!have) cap, or 0 when there is none. */
 uint32_t strategy_by_cap(uint32_t cap, int have);
+/* The first strategy that has (have) or lacks (!have) property prop (PINBENCH_PROP_*), or 0. */
+uint32_t strategy_by_prop(uint32_t prop, int have);
 /* The first strategy that does not honour PINBENCH_PIN_* flag, or 0. */
 uint32_t strategy_without_flag(uint32_t flag);
 /* Print "skip: ..." for a check no built-in strategy can make. */

@@ -71,7 +71,7 @@ static void test_summary_exact_small(void **state)
 	pb_hist_free(&h);
 }
 
-/* Large values: percentiles within the 0.4% the layout promises. */
+/* Large values: a percentile is its bucket's lowest value, within 1/128 (0.8%) below the true one. */
 static void test_quantile_error_bound(void **state)
 {
 	struct pb_hist h;
@@ -84,7 +84,7 @@ static void test_quantile_error_bound(void **state)
 		uint64_t rank = (uint64_t)ceil(q * 10000);
 		double exact = 1000.0 + (double)rank * 97, got = pb_hist_quantile(&h, q);
 
-		assert_true(fabs(got - exact) / exact <= 0.004);
+		assert_true(got <= exact && (exact - got) / exact <= 1.0 / 128);
 	}
 	assert_true(pb_hist_quantile(&h, 1.0) == (double)h.max);
 	assert_true(pb_hist_quantile(&h, 0.0) == (double)h.min);
@@ -94,9 +94,11 @@ static void test_quantile_error_bound(void **state)
 /*
  * Every quantile is a value the run could have had, in order:
  * min <= p50 <= p90 <= p99 <= p99.9 <= max. A median bucket that holds
- * neither extreme gives its midpoint whatever the extremes are; one that
- * holds them gives the middle of the part observed. (The published
- * baseline once had p50 565.5 above a max of 564.)
+ * neither extreme gives its lowest value whatever the extremes are; one
+ * that holds the minimum gives the minimum, and the maximum never takes
+ * part. (The published baseline once had p50 565.5 above a max of 564;
+ * and a deterministic run's p50 moved by half a bucket with one call a
+ * nanosecond slower than the others.)
  */
 static void test_quantile_within_observed_range(void **state)
 {
@@ -111,7 +113,9 @@ static void test_quantile_within_observed_range(void **state)
 		pb_hist_add(&a, 3714 + (i % 5));	/* 3714..3718, in bucket [3712, 3728) */
 		pb_hist_add(&b, 1000 + (i % 50) * 100);	/* a spread: the median bucket holds no extreme */
 	}
-	assert_true(pb_hist_quantile(&a, 0.5) == 3716);	/* the middle of [3714, 3718] */
+	assert_true(pb_hist_quantile(&a, 0.5) == 3714);	/* the smallest value seen, in its bucket */
+	pb_hist_add(&a, 3727);				/* a slower call in the same bucket */
+	assert_true(pb_hist_quantile(&a, 0.5) == 3714);	/* moves nothing */
 	pb_hist_summary(&a, 1, &s);
 	assert_true(s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p99 && s.p99 <= s.p99_9 &&
 		    s.p99_9 <= s.max);

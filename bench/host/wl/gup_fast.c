@@ -48,6 +48,8 @@ static int gup_fast_metrics(struct json_object *raw, struct json_object *m, char
 			       json_object_new_double((double)(an * cpr) * 1e9 / (double)(asum + rsum)));
 	json_object_object_add(m, "revokes", json_object_new_uint64(pb_raw_u64(raw, "revokes")));
 	json_object_object_add(m, "read_retries", json_object_new_uint64(pb_raw_u64(raw, "read_retries")));
+	json_object_object_add(m, "rounds_redone", json_object_new_uint64(pb_raw_u64(raw, "rounds_redone")));
+	json_object_object_add(m, "rounds_disturbed", json_object_new_uint64(pb_raw_u64(raw, "rounds_disturbed")));
 	/* The strategy's own steps (a separate run), per acquire or release call. */
 	if (json_object_object_get_ex(raw, "part_call_ns", &parts)) {
 		json_object_object_foreach(parts, name, h) {
@@ -104,6 +106,14 @@ static const struct pb_metric_def metrics[] = {
 	  "stays mapped)" },
 	{ "read_retries", "count", PB_LOWER, NULL,
 	  "acquires redone because an invalidation raced them" },
+	{ "rounds_redone", "count", PB_NEITHER, NULL,
+	  "measured rounds run again because an interrupt (the tick, mostly), a context switch or a "
+	  "move to another CPU reached them; their figures are dropped, so that a figure holds the "
+	  "operation alone (at most one per measured round)" },
+	{ "rounds_disturbed", "count", PB_LOWER, NULL,
+	  "measured rounds kept although disturbed: once four attempts in a row were, the cell's "
+	  "rounds are longer than the gaps between ticks (wall mode under TCG, slow strategies); "
+	  "their figures hold interrupt time" },
 	{ "part_*", "ns", PB_LOWER, NULL,
 	  "one step of the strategy's own work within an acquire or release call (`<step>` from "
 	  "`PINBENCH_PARTS`: gup, alloc, lock_wait, tree_insert, tree_remove, account, put, free,"
