@@ -139,7 +139,7 @@ void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v)
 	st->sum_ns += v;
 }
 
-/* Every interrupt a CPU has taken: device IRQs, and on x86 the local APIC's own vectors and NMIs. */
+/* Every interrupt a CPU has taken: device IRQs; on x86 also the local APIC's vectors and NMIs. */
 static u64 cpu_interrupts(int cpu)
 {
 	u64 n = kstat_cpu_irqs_sum(cpu);

@@ -61,7 +61,7 @@ static bool page_in_pmd_folio(struct page *page)
 
 enum round_kind { ROUND_WARMUP, ROUND_SAMPLED, ROUND_PHASE };
 
-/* Attempts of one round in a row that are disturbed before the run stops running rounds again. */
+/* Disturbed attempts of one round in a row after which rounds are no longer run again. */
 #define REDO_GIVE_UP	4
 
 struct gup_fast_run {
