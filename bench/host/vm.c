@@ -448,6 +448,17 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 		 * The clocksource is recorded with every result.
 		 */
 		tcg_extra = " tsc=reliable";
+		/*
+		 * Under -icount the TSC counts emulated nanoseconds: 1 GHz
+		 * exactly. Calibrated, it came out 999.999 MHz (against the
+		 * HPET), and converting each clock read to nanoseconds then
+		 * rounded by where the read fell, a nanosecond more or less in
+		 * a timed call from one run to the next. Told the frequency,
+		 * with no HPET or PM timer to refine it against, the kernel
+		 * keeps 1 GHz, and a nanosecond is a cycle.
+		 */
+		if (b->mode == PB_MODE_DETERMINISTIC)
+			tcg_extra = " tsc=reliable tsc_early_khz=1000000 nohpet pmtmr=0";
 	}
 	/*
 	 * qboot, where QEMU ships it, instead of SeaBIOS: it loads the kernel
