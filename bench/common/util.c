@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "util.h"
@@ -380,4 +381,50 @@ double pb_json_num(struct json_object *o, const char *path)
 	if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
 		return NAN;
 	return json_object_get_double(v);
+}
+
+int pb_capture(char *const argv[], char *buf, size_t len, bool with_stderr)
+{
+	int fd[2], status;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe(fd) < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(fd[1], 1);
+		if (with_stderr)
+			dup2(fd[1], 2);
+		else if (null >= 0)
+			dup2(null, 2);
+		close(fd[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fd[1]);
+	while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -24,6 +24,12 @@ char *pb_xstrdup(const char *s);
 int pb_write_file_atomic(const char *path, const char *data, size_t len);
 /* Read a whole file; NULL (errno set) on failure. */
 char *pb_read_file(const char *path, size_t *len);
+/*
+ * Run argv (no shell); its standard output (and standard error, with
+ * with_stderr; else that goes to /dev/null) into buf, up to len - 1 bytes,
+ * NUL-terminated. Its exit status, or -1 if it could not run or was killed.
+ */
+int pb_capture(char *const argv[], char *buf, size_t len, bool with_stderr);
 /* A file's first line without its newline; NULL (errno set) on failure. */
 char *pb_read_first_line(const char *path);
 int pb_mkdir_p(const char *path, unsigned int mode);

@@ -2,13 +2,11 @@
 /* kernels.c: which guest kernel: the installed ones, the default, and a --kernel argument resolved to image, headers and modules. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kernels.h"
 #include "util.h"
@@ -141,49 +139,6 @@ const char *pb_kernel_problem(const struct pb_installed_kernel *k, char *buf, si
 	return buf;
 }
 
-/* argv's standard output, up to len - 1 bytes; -1 if it could not run or failed. */
-static int capture(char *const argv[], char *buf, size_t len)
-{
-	int fd[2], status;
-	size_t got = 0;
-	ssize_t r;
-	pid_t pid;
-
-	if (pipe(fd) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(fd[1], 1);
-		if (null >= 0)
-			dup2(null, 2);
-		close(fd[0]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)r;
-	}
-	buf[got] = '\0';
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 /*
  * The default guest kernel: the release Debian's linux-image-amd64 depends
  * on, which is Debian's default kernel for the release (6.1 on Debian 12).
@@ -198,7 +153,7 @@ char *pb_kernel_default(char *why, size_t whylen)
 			       NULL };
 	char out[1024], *dep, *end;
 
-	if (capture(argv, out, sizeof(out)) < 0) {
+	if (pb_capture(argv, out, sizeof(out), false) != 0) {
 		snprintf(why, whylen, "%s (Debian's default kernel) is not installed", PB_DEFAULT_KERNEL_PKG);
 		return NULL;
 	}

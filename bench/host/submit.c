@@ -66,49 +66,6 @@ static bool in_path(const char *prog)
 	return found;
 }
 
-/* Run argv, its stdout (and stderr, when errout) into out (NUL-terminated); the exit status, or -1. */
-static int capture(char *const argv[], char *out, size_t outlen, bool errout)
-{
-	int fd[2], status;
-	size_t n = 0;
-	pid_t pid;
-
-	out[0] = '\0';
-	if (pipe(fd) < 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fd[0]);
-		dup2(fd[1], 1);
-		if (errout)
-			dup2(fd[1], 2);
-		close(fd[1]);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fd[1]);
-	for (;;) {
-		ssize_t r = read(fd[0], out + n, outlen - 1 - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (n == outlen - 1)
-			break;
-	}
-	out[n] = '\0';
-	close(fd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static char *first_line(char *s)
 {
 	s[strcspn(s, "\n")] = '\0';
@@ -311,7 +268,7 @@ int cmd_submit(int argc, char **argv, struct config *c)
 	{
 		char *sinfo[] = { "timeout", "30", "sinfo", "-h", "-o", "%P %a", NULL };
 
-		if (capture(sinfo, msg, sizeof(msg), true) != 0) {
+		if (pb_capture(sinfo, msg, sizeof(msg), true) != 0) {
 			fprintf(stderr, "pinbench: submit: Slurm is not reachable: sinfo says: %s\n",
 				*msg ? first_line(msg) : "(nothing; it timed out)");
 			return 2;
@@ -371,7 +328,7 @@ int cmd_submit(int argc, char **argv, struct config *c)
 		sb_build(&a, c, false, array, out, cwd);
 		sb_add(&a, "--parsable", false);
 		sb_add(&a, shard_sh, false);
-		rc = capture(a.v, msg, sizeof(msg), true);
+		rc = pb_capture(a.v, msg, sizeof(msg), true);
 		sb_free(&a);
 		free(array);
 		if (rc != 0 || !*msg) {
@@ -394,7 +351,7 @@ int cmd_submit(int argc, char **argv, struct config *c)
 		sb_add(&a, merge_sh, false);
 		printf("pinbench: submitted %u shards of %s as Slurm array job %s (tasks 1-%u); shard K's run in "
 		       "%s/shards/K, its log in %s/shards/K.log\n", c->shards, c->job, id, c->shards, out, out);
-		mrc = capture(a.v, msg, sizeof(msg), true);
+		mrc = pb_capture(a.v, msg, sizeof(msg), true);
 		sb_free(&a);
 		free(dep);
 		snprintf(mid, sizeof(mid), "%.63s", *msg ? first_line(msg) : "?");
