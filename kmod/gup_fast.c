@@ -199,9 +199,9 @@ static __always_inline int gup_fast_round_x(struct gup_fast_run *r, enum round_k
 
 	/* Checks, outside every timed region (as mm/gup_test.c does). */
 	if (kind == ROUND_SAMPLED && !r->checked) {
-		r->checked = true;
 		unsigned long i;
 
+		r->checked = true;
 		if (s->walk)
 			measure_walk(r);
 		/*

@@ -602,6 +602,15 @@ void pb_cells_scan(const char *share, double after, struct pb_cells *c)
  * real time in wall mode, emulated time (instructions) in deterministic
  * mode. A stage the boot did not reach is absent.
  */
+static void timeline_add(struct json_object *st, const char *stage, double guest_s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "stage", json_object_new_string(stage));
+	json_object_object_add(o, "guest_s", json_object_new_double(guest_s));
+	json_object_array_add(st, o);
+}
+
 struct json_object *pb_boot_timeline(const char *console, long offset)
 {
 	struct json_object *st = json_object_new_array();
@@ -612,13 +621,7 @@ struct json_object *pb_boot_timeline(const char *console, long offset)
 		free(s);
 		return st;
 	}
-	{
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "stage", json_object_new_string("kernel"));
-		json_object_object_add(o, "guest_s", json_object_new_double(0));
-		json_object_array_add(st, o);
-	}
+	timeline_add(st, "kernel", 0);
 	for (line = strtok_r(s + offset, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
 		char name[32];
 		double up;
@@ -631,13 +634,7 @@ struct json_object *pb_boot_timeline(const char *console, long offset)
 		}
 		if (!isfinite(up) || up < 0)
 			continue;
-		{
-			struct json_object *o = json_object_new_object();
-
-			json_object_object_add(o, "stage", json_object_new_string(name));
-			json_object_object_add(o, "guest_s", json_object_new_double(up));
-			json_object_array_add(st, o);
-		}
+		timeline_add(st, name, up);
 		if (!strcmp(name, "first_cell"))
 			break;
 	}
