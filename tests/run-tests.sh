@@ -220,14 +220,16 @@ host_input_tests() {
 	# Numbers on the command line are whole numbers (or, for a threshold, a plain decimal): nothing else runs.
 	bad=""
 	for a in "--repeat nan" "--repeat 1.5" "--repeat 1e3" "--repeat 03" "--repeat -1" "--vcpus 2x" \
-		 "--threshold nan" "--threshold 0x10"; do
+		 "--threshold nan" "--threshold 0x10" "--ci-target nan" "--ci-target 101" "--ci-target -2" \
+		 "--ci-target 2 --mode deterministic" "--repeat-max 5 --repeat 3" "--ci-target 2 --repeat 6 --repeat-max 5" \
+		 "--ci-target 2 --repeat 1" "--ci-target 2 --repeat-max 1"; do
 		# shellcheck disable=SC2086
 		"$pinbench" run --job data/deterministic.job --out "$out/never" $a > /dev/null 2>&1
 		[ $? = 2 ] || bad="$bad [$a]"
 	done
 	"$pinbench" compare "$repo/results/baseline.json" "$repo/results/baseline.json" --threshold nan > /dev/null 2>&1
 	[ $? = 2 ] || bad="$bad [compare --threshold nan]"
-	result "command-line numbers that are not numbers (nan, 1.5, 1e3, 03, -1, 2x, 0x10): exit 2, nothing run${bad:+; accepted:$bad}" \
+	result "command-line numbers that are not numbers (nan, 1.5, 1e3, 03, -1, 2x, 0x10), adaptive settings that cannot work: exit 2, nothing run${bad:+; accepted:$bad}" \
 		test -z "$bad" -a ! -e "$out/never"
 	unset -f result
 	result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
@@ -372,12 +374,30 @@ result "smoke run wrote report.md and console.log" test -s "$out/smoke/report.md
 # What the walk costs is judged in the costs group (deterministic); here, what it met.
 result "fake_vma bracket: fake_vma_fast takes no mmap_lock (lockless cap); the walker's tax met every tracked object (64)" test \
 	"$(json "$out/smoke/results.json" '[.cells[] | select(.strategy | startswith("fake_vma")) | select(.params.pages_per_call == 1 and .params.backing == "shmem" and .params.thp == "off" and .params.longterm == 0) | .metrics.walk_vmas == 64 and .metrics.walk_ns > 0 and .metrics.walk_miss_ns > 0 and ((.strategy == "fake_vma_fast") == ((.capabilities | index("lockless_fast_path")) != null))] | (length == 2 and all)')" = true
-result "--repeat 3: every cell ran three times; n, mean, CV and CI95 per figure" test "$(json "$out/smoke/results.json" \
-	'[.run.repeat == 3] + [.cells[] | (.repetitions | length) == 3 and .stats["acquire_ns_per_page.p50"].n == 3
+result "--repeat 3: every cell ran three times; n (with those set aside), mean, CV and CI95 per figure" test "$(json "$out/smoke/results.json" \
+	'[.run.repeat == 3, (.run.adaptive == null)] + [.cells[] | (.repetitions | length) == 3
+	 and .stats["acquire_ns_per_page.p50"].n + (.repetitions_set_aside // 0) == 3
+	 and ([.repetitions[] | select(.set_aside)] | length) == (.repetitions_set_aside // 0)
 	 and (.stats["acquire_ns_per_page.p50"] | has("cv") and has("ci95") and has("p99_9"))] | all')" = true
-result "--repeat 3: histograms merged over the repetitions" test "$(json "$out/smoke/results.json" \
-	'[.cells[] | .merged_histograms.acquire_call_ns.n > .raw.acquire_call_ns.n] | all')" = true
+result "--repeat 3: histograms merged over the repetitions kept" test "$(json "$out/smoke/results.json" \
+	'[.cells[] | .merged_histograms.acquire_call_ns.n == .raw.acquire_call_ns.n * .stats["acquire_ns_per_page.p50"].n] | all')" = true
+result "wall mode: the emulator's speed probed before and after every repetition, each judged against the run's" test \
+	"$(json "$out/smoke/results.json" '[.run.speed_probe_reference_ns > 0] + [.cells[].repetitions[] |
+	 (.speed_probe_ns | length) == 2 and (.speed_probe_ns | all(. > 0)) and .slowdown > 0] | all')" = true
 result "--repeat 3: progress names the repetition" grep -q 'repetition 3/3)' "$out/smoke.log"
+# Adaptive repetitions: two first, at most four, to a 2% interval; each cell says what it reached.
+"$pinbench" run --ci-target 2 --repeat 2 --repeat-max 4 --job data/adaptive.job --out "$out/adaptive" > "$out/adaptive.log" 2>&1
+result "--ci-target: exits 0, results hold the contract, every cell ok" test $? = 0 -a \
+	"$(./check_results "$out/adaptive/results.json" --all-ok > /dev/null 2>&1; echo $?)" = 0
+result "--ci-target: 2 to 4 repetitions a cell; a cell short of 2% only at the cap; met means within 2%; the run counts them" test \
+	"$(json "$out/adaptive/results.json" '[.run.adaptive | .ci_target_pct == 2 and .repeat_min == 2 and .repeat_max == 4
+	 and .cells_met + .cells_not_met == 2] + [.cells[] | (.repetitions | length) as $n | $n >= 2 and $n <= 4
+	 and .adaptive.repetitions == $n and (.adaptive.met or $n == 4)
+	 and (.adaptive.met == (.adaptive.widest_ci95_pct != null and .adaptive.widest_ci95_pct <= 2))] | all')" = true
+result "--ci-target: more repetitions only in rounds of their own, each said; report.md says what was reached" test \
+	"$(json "$out/adaptive/results.json" '(.run.adaptive.rounds > 0) == ([.cells[] | (.repetitions | length) > 2] | any)')" = true -a \
+	"$(grep -c 'adaptive round' "$out/adaptive.log")" = "$(json "$out/adaptive/results.json" '.run.adaptive.rounds')" -a \
+	-n "$(grep 'adaptive repetitions' "$out/adaptive/report.md")"
 result "release=whole: gup_ref and pin_counter cells, the option in their ids, a release phase timed" test \
 	"$(json "$out/smoke/results.json" '[.cells[] | select(.params.release == "whole") | (.id | endswith(",release=whole")) and .metrics.release_phase_ns_per_page > 0] | (length == 2 and all)')" = true
 result "the boot timeline: every stage, in order, the first cell last" test \

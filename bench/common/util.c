@@ -70,9 +70,7 @@ char **pb_dir_names(const char *dir, const char *suffix, size_t *n)
 
 		if (e->d_name[0] == '.' || l <= sl || strcmp(e->d_name + l - sl, suffix))
 			continue;
-		names = realloc(names, (*n + 1) * sizeof(*names));
-		if (!names)
-			pb_die("out of memory");
+		names = pb_xrealloc(names, (*n + 1) * sizeof(*names));
 		names[(*n)++] = pb_xstrdup(e->d_name);
 	}
 	if (d)
@@ -103,9 +101,7 @@ void pb_text_put(struct pb_text *t, const char *fmt, ...)
 		if (n < 0)
 			pb_die("pb_text_put: %s", fmt);
 		t->cap = t->cap * 2 + (size_t)n + 64;
-		t->s = realloc(t->s, t->cap);
-		if (!t->s)
-			pb_die("out of memory");
+		t->s = pb_xrealloc(t->s, t->cap);
 	}
 }
 
@@ -122,6 +118,14 @@ void *pb_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
+	if (!p)
+		pb_die("out of memory");
+	return p;
+}
+
+void *pb_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
 	if (!p)
 		pb_die("out of memory");
 	return p;

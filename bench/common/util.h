@@ -15,6 +15,7 @@ void pb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *pb_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *pb_xmalloc(size_t n);
 void *pb_xcalloc(size_t n, size_t size);
+void *pb_xrealloc(void *p, size_t n);
 char *pb_xstrdup(const char *s);
 
 /*

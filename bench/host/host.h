@@ -27,6 +27,8 @@ struct config {
 	double threshold;
 	int vcpus, mem_mib;
 	int repeat;		/* 0: the mode's default */
+	double ci_target;	/* adaptive repetitions: 95% half-width in % of the mean; 0 off, <0 unset */
+	int repeat_max;		/* their cap */
 	int calibrate;		/* ns per page, or -1: leave the module's default (0) */
 	unsigned int shard_k, shard_n;	/* 0/0: the whole plan */
 	int jobs;		/* run: guests at once (parallel.c); 1: one */

@@ -55,7 +55,11 @@ static const struct cli_opt {
 	{ "seed", "S", CMD_FUZZ, "fuzz: seed of the random calls (default: from the clock; printed, to replay)" },
 	{ "threads", "N", CMD_FUZZ, "fuzz: threads making random calls (default 4)" },
 	{ "files", "N", CMD_FUZZ, "fuzz: open files of /dev/pinbench they share (default 3)" },
-	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic, 3 in a deterministic A/B run)" },
+	{ "repeat", "N", CMD_RUN, "run every cell N times, interleaved (default 5 in wall mode, 1 in deterministic, 3 in a deterministic A/B run); "
+	  "with --ci-target, the first N" },
+	{ "ci-target", "PCT", CMD_RUN, "adaptive repetitions: repeat a cell until the 95% interval of each judged figure is within "
+	  "PCT% of its mean, or --repeat-max (default in a wall-mode run of one kernel without --repeat: 2; 0: off)" },
+	{ "repeat-max", "N", CMD_RUN, "the most repetitions a cell gets with --ci-target (default 15)" },
 	{ "shard", "K/N", CMD_RUN, "run only shard K of N of the cells (join the shards with pinbench merge)" },
 	{ "jobs", "N", CMD_RUN, "run the plan in N guests at once, split as --shard splits it, then merged "
 	  "(deterministic mode; default 1)" },
@@ -226,6 +230,8 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 		else if (!strcmp(o->name, "threads")) c->threads = (int)parse_num(o->name, optarg, 1, 64);
 		else if (!strcmp(o->name, "files")) c->files = (int)parse_num(o->name, optarg, 1, 8);
 		else if (!strcmp(o->name, "repeat")) c->repeat = (int)parse_num(o->name, optarg, 1, 1000);
+		else if (!strcmp(o->name, "ci-target")) c->ci_target = parse_pct(o->name, optarg, 100);
+		else if (!strcmp(o->name, "repeat-max")) c->repeat_max = (int)parse_num(o->name, optarg, 2, 1000);
 		else if (!strcmp(o->name, "calibrate-ns-per-page"))
 			c->calibrate = (int)parse_num(o->name, optarg, 0, 10000);
 		else if (!strcmp(o->name, "jobs")) c->jobs = (int)parse_num(o->name, optarg, 1, 64);
@@ -286,15 +292,35 @@ static int parse_args(int argc, char **argv, enum cmd cmd, struct config *c)
 	 * two boots of one kernel) show their spread instead of passing for
 	 * a kernel difference.
 	 */
+	/*
+	 * Adaptive repetitions are wall mode's default where one kernel runs
+	 * and nobody chose a count: a deterministic figure repeats exactly,
+	 * and an A/B run alternates the kernels pass by pass, which cells
+	 * repeating on their own would undo.
+	 */
+	if (c->ci_target > 0 && !strcmp(c->mode, "deterministic"))
+		pb_die("--ci-target: deterministic figures repeat exactly; adaptive repetitions are for wall mode");
+	if (c->ci_target > 0 && c->nkernels > 1)
+		pb_die("--ci-target: an A/B run repeats both kernels alike, pass by pass; give --repeat N");
+	if (c->ci_target < 0)
+		c->ci_target = !strcmp(c->mode, "wall") && !c->repeat && c->nkernels < 2 && cmd == CMD_RUN ? 2 : 0;
+	if (c->repeat_max && c->ci_target == 0)
+		pb_die("--repeat-max caps adaptive repetitions: it needs --ci-target (in wall mode)");
 	if (!c->repeat)
 		c->repeat = strcmp(c->mode, "deterministic") ? 5 : c->nkernels > 1 ? 3 : 1;
+	if (c->ci_target > 0 && !c->repeat_max)
+		c->repeat_max = c->repeat > 15 ? c->repeat : 15;
+	if (c->ci_target > 0 && c->repeat_max < c->repeat)
+		pb_die("--repeat-max %d is fewer than --repeat %d", c->repeat_max, c->repeat);
+	if (c->ci_target > 0 && c->repeat < 2)
+		pb_die("--ci-target needs at least two first repetitions (--repeat 2 or more) to see a spread");
 	return optind;
 }
 
 int main(int argc, char **argv)
 {
 	struct config c = { .mode = "wall", .accel = "auto", .vcpus = 0, .mem_mib = 3072, .calibrate = -1, .jobs = 1,
-			    .threshold = -1, .calls = 1000000, .threads = 4, .files = 3,
+			    .threshold = -1, .ci_target = -1, .calls = 1000000, .threads = 4, .files = 3,
 			    .boot_timeout = 180, .cell_timeout = 900 };
 	enum cmd cmd;
 	int first;

@@ -14,6 +14,14 @@ static bool is_number(struct json_object *v)
 	return v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int));
 }
 
+/* Was this repetition measured while the emulator ran slow (run.c's "slowdown")? */
+static bool is_slowed(struct json_object *rep)
+{
+	struct json_object *v = pb_json_get(rep, "slowdown");
+
+	return is_number(v) && json_object_get_double(v) > PB_SLOWDOWN_LIMIT;
+}
+
 /* A histogram as results keep it: {"n","sum","min","max","buckets"}. */
 static bool is_hist(struct json_object *v)
 {
@@ -236,7 +244,7 @@ static struct json_object *combine_module_counts(struct json_object **reps, size
 struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 {
 	struct json_object *c, *stats, *list, *mc, **ok, **ms, **raws, *bal, *klog;
-	size_t nok = 0, nunsup = 0, first_failed = n, first_unsup = n;
+	size_t nok = 0, nunsup = 0, first_failed = n, first_unsup = n, nclean = 0, nset_aside = 0;
 	uint64_t acq = 0, rel = 0;
 	bool bal_known = true;
 	char *reason = NULL;
@@ -244,10 +252,20 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 	if (n == 1)
 		return json_object_get(reps[0]);
 	ok = pb_xcalloc(n, sizeof(*ok));
+	/*
+	 * Repetitions measured on a slowed emulator are set aside when there
+	 * are others: the figures are the emulator's normal speed's, and the
+	 * repetitions list says which were left out and by how much they
+	 * were slowed. If every repetition was slowed, none is left out.
+	 */
+	for (size_t i = 0; i < n; i++)
+		nclean += !strcmp(pb_json_str(reps[i], "status", ""), "ok") && !is_slowed(reps[i]);
 	for (size_t i = 0; i < n; i++) {
 		const char *st = pb_json_str(reps[i], "status", "");
 
-		if (!strcmp(st, "ok"))
+		if (!strcmp(st, "ok") && nclean && is_slowed(reps[i]))
+			nset_aside++;
+		else if (!strcmp(st, "ok"))
 			ok[nok++] = reps[i];
 		else if (!strcmp(st, "unsupported") && (nunsup++, first_unsup == n))
 			first_unsup = i;
@@ -317,6 +335,14 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 				       json_object_new_string(pb_json_str(reps[i], "status", "")));
 		json_object_object_add(r, "reason",
 				       json_object_new_string(pb_json_str(reps[i], "reason", "")));
+		if (pb_json_get(reps[i], "speed_probe_ns"))
+			json_object_object_add(r, "speed_probe_ns",
+					       json_object_get(pb_json_get(reps[i], "speed_probe_ns")));
+		if (pb_json_get(reps[i], "slowdown")) {
+			json_object_object_add(r, "slowdown", json_object_get(pb_json_get(reps[i], "slowdown")));
+			json_object_object_add(r, "set_aside", json_object_new_boolean(
+				nclean && is_slowed(reps[i]) && !strcmp(pb_json_str(reps[i], "status", ""), "ok")));
+		}
 		json_object_array_add(list, r);
 	}
 	json_object_object_add(bal, "acquired", bal_known ? json_object_new_uint64(acq) : NULL);
@@ -327,6 +353,8 @@ struct json_object *pb_cell_combine(struct json_object **reps, size_t n)
 	if (mc)
 		json_object_object_add(c, "module_counts", mc);
 	json_object_object_add(c, "repetitions", list);
+	if (nset_aside)
+		json_object_object_add(c, "repetitions_set_aside", json_object_new_uint64(nset_aside));
 	/* Raw data: the first good repetition's (each one's is in guest/cells/). */
 	json_object_object_add(c, "raw", json_object_get(pb_json_get(nok ? ok[0] : reps[0], "raw")));
 	free(ok);

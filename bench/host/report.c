@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* report.c: render results.json as the Markdown report a person reads. */
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "results.h"
 #include "table.h"
 #include "render.h"
+#include "repeat.h"
 #include "workload.h"
 #include "util.h"
 
@@ -213,17 +215,34 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 					continue;
 				if (!any) {
 					pb_text_put(b, "## Variation over repetitions\n\nEach judged figure as mean ± "
-						 "half-width of its 95%% confidence interval (Student's t), and its "
-						 "coefficient of variation.\n\n| cell | figure | mean | ±95%% | CV | n |\n"
-						 "|---|---|---:|---:|---:|---:|\n");
+						 "half-width of its 95%% confidence interval (Student's t), that "
+						 "half-width as a share of the mean, and the coefficient of variation; "
+						 "n counts the repetitions the figure is from, and those set aside "
+						 "(measured while the emulator ran slow) after a +.%s\n\n"
+						 "| cell | figure | mean | ±95%% | ±%% | CV | n |\n"
+						 "|---|---|---:|---:|---:|---:|---:|\n",
+						 md_obj(c, "adaptive") ? " A cell marked *short* did not reach "
+						 "the adaptive target within its cap of repetitions." : "");
 					any = true;
 				}
-				pb_text_put(b, "| %s | %s (%s) | %.4g | %.3g | %.1f%% | %s |\n",
-					    row ? "" : pb_json_str(c, "id", "?"), path, d->unit,
-					    json_object_get_double(md_obj(s, "mean")),
-					    json_object_get_double(md_obj(s, "ci95")),
-					    100.0 * json_object_get_double(md_obj(s, "cv")),
-					    pb_json_str(s, "n", "?"));
+				{
+					double mean = json_object_get_double(md_obj(s, "mean"));
+					double hw = json_object_get_double(md_obj(s, "ci95"));
+					struct json_object *a = md_obj(c, "adaptive");
+					char n[48];
+
+					if (md_obj(c, "repetitions_set_aside"))
+						snprintf(n, sizeof(n), "%s +%s", pb_json_str(s, "n", "?"),
+							 pb_json_str(c, "repetitions_set_aside", "?"));
+					else
+						snprintf(n, sizeof(n), "%s", pb_json_str(s, "n", "?"));
+					pb_text_put(b, "| %s%s | %s (%s) | %.4g | %.3g | %.1f%% | %.1f%% | %s |\n",
+						    row ? "" : pb_json_str(c, "id", "?"),
+						    !row && a && !json_object_get_boolean(md_obj(a, "met")) ? " *short*" : "",
+						    path, d->unit, mean, hw,
+						    mean != 0 ? 100.0 * hw / fabs(mean) : 0.0,
+						    100.0 * json_object_get_double(md_obj(s, "cv")), n);
+				}
 				row = true;
 			} while (*f);
 		}
@@ -276,10 +295,24 @@ char *pb_report_md_view(struct json_object *root)
 			    pb_json_str(run, "started_at", "?"), boot);
 	}
 	pb_text_put(&b, "- command: `%s`\n", pb_json_str(run, "cmdline", "?"));
-	if (json_object_get_int(md_obj(run, "repeat")) > 1)
+	if (md_obj(run, "adaptive"))
+		pb_text_put(&b, "- **adaptive repetitions**: every cell ran %d times, then more until the 95%% "
+			 "interval of each figure compare judges was within %s%% of its mean, at most %d times "
+			 "(adaptive rounds: %s); cells that reached it: %s, that did not: %s (marked *short* in \"Variation "
+			 "over repetitions\"). Every figure below is the mean over the repetitions that were ok, "
+			 "less those measured while the emulator ran slow (its speed probe, read around "
+			 "every cell, more than %.0f%% above the run's unslowed speed)\n",
+			 json_object_get_int(md_obj(md_obj(run, "adaptive"), "repeat_min")),
+			 pb_json_str(run, "adaptive.ci_target_pct", "?"),
+			 json_object_get_int(md_obj(md_obj(run, "adaptive"), "repeat_max")),
+			 pb_json_str(run, "adaptive.rounds", "?"), pb_json_str(run, "adaptive.cells_met", "?"),
+			 pb_json_str(run, "adaptive.cells_not_met", "?"), (PB_SLOWDOWN_LIMIT - 1) * 100);
+	else if (json_object_get_int(md_obj(run, "repeat")) > 1)
 		pb_text_put(&b, "- **%d repetitions** per cell: every figure below is the mean over the "
-			 "repetitions that were ok; the section \"Variation over repetitions\" gives the "
-			 "95%% interval of the figures compare judges\n", json_object_get_int(md_obj(run, "repeat")));
+			 "repetitions that were ok%s; the section \"Variation over repetitions\" gives the "
+			 "95%% interval of the figures compare judges\n", json_object_get_int(md_obj(run, "repeat")),
+			 md_obj(run, "speed_probe_reference_ns") ? ", less those measured while the emulator "
+			 "ran slow" : "");
 	if (json_object_get_int(md_obj(run, "calibrate_ns_per_page")))
 		pb_text_put(&b, "- **CALIBRATION: %d ns extra per page acquired** (a test of pinbench compare; "
 			 "these figures are not the strategies' own)\n",

@@ -96,6 +96,10 @@ struct json_object *pb_cell_result(struct json_object *plan_cell, struct json_ob
 		json_object_object_get_ex(raw_cell, "pin_balance", &bal);
 		json_object_object_get_ex(raw_cell, "kernel_log", &klog);
 		json_object_object_get_ex(raw_cell, "module_counts", &mc);
+		/* The emulator's speed around the cell (wall mode): run.c judges it. */
+		if (json_object_object_get_ex(raw_cell, "speed_probe_ns", &v) &&
+		    json_object_is_type(v, json_type_array))
+			json_object_object_add(c, "speed_probe_ns", json_object_get(v));
 	}
 	if (!strcmp(status, "ok") && pb_metrics_compute(workload, raw, metrics, why, sizeof(why)) < 0) {
 		status = "failed";

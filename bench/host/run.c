@@ -153,6 +153,9 @@ struct run_side {
 	struct pb_boot b;
 	struct progress prog;
 	size_t total;			/* guest plan entries */
+	size_t *entry_cell;		/* each entry's cell (index into the plan) */
+	size_t *cell_reps;		/* each cell's entries: its repetitions */
+	int rounds;			/* adaptive rounds run after the first passes */
 	int boots;
 	double ready, first_cell;
 	struct json_object *timeline;	/* the first ready boot's stages */
@@ -173,6 +176,34 @@ static size_t results_in(const char *share, size_t from, size_t to)
 	return n;
 }
 
+/*
+ * One more guest plan entry: cell i's next repetition (of nrep planned,
+ * or 0 when adaptive rounds decide how many). Its result will be
+ * guest/cells/<entry>.json.
+ */
+static void side_add_entry(struct run_side *sd, const struct pb_plan *plan, struct json_object *plan_json,
+			   size_t i, size_t nrep)
+{
+	struct json_object *gc = json_object_new_object();
+	size_t e = sd->total++, r = ++sd->cell_reps[i];
+
+	json_object_object_foreach(json_object_array_get_idx(json_object_object_get(plan_json, "cells"), i), k, v)
+		json_object_object_add(gc, k, json_object_get(v));
+	json_object_object_add(gc, "repetition", json_object_new_uint64(r));
+	json_object_array_add(json_object_object_get(sd->guest_plan, "cells"), gc);
+	sd->entry_cell = pb_xrealloc(sd->entry_cell, sd->total * sizeof(*sd->entry_cell));
+	sd->entry_cell[e] = i;
+	sd->prog.labels = pb_xrealloc(sd->prog.labels, (sd->total + 1) * sizeof(char *));
+	sd->prog.labels[e] = nrep == 1 ?
+		pb_asprintf("%s%s%s", sd->label ? sd->label : "", sd->label ? ": " : "", plan->cells[i].id) :
+		nrep ? pb_asprintf("%s%s%s (repetition %zu/%zu)", sd->label ? sd->label : "",
+				   sd->label ? ": " : "", plan->cells[i].id, r, nrep) :
+		pb_asprintf("%s%s%s (repetition %zu, adaptive)", sd->label ? sd->label : "",
+			    sd->label ? ": " : "", plan->cells[i].id, r);
+	sd->prog.labels[sd->total] = NULL;
+	sd->prog.total = sd->total;
+}
+
 /* Create the side's directory and its guest plan (every repetition); its kernel is set up already. */
 static void side_init(struct run_side *sd, const struct config *c, const char *dir,
 		      const struct pb_plan *plan, struct json_object *plan_json, size_t nrep)
@@ -184,7 +215,6 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
 	sd->share = pb_asprintf("%s/guest", dir);
 	sd->console = pb_asprintf("%s/console.log", dir);
 	sd->ready = sd->first_cell = -1;
-	sd->total = plan->nr * nrep;
 	/*
 	 * The guest's plan: the whole plan once per repetition, in passes, so
 	 * that a drift of the host (another load, thermal) spreads over every
@@ -192,26 +222,17 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
 	 * cell has its own warm-up, which every repetition runs and discards.
 	 */
 	sd->guest_plan = json_object_new_object();
-	sd->prog.labels = pb_xcalloc(sd->total + 1, sizeof(char *));
-	for (size_t r = 0; r < nrep; r++) {
-		for (size_t i = 0; i < plan->nr; i++) {
-			struct json_object *gc = json_object_new_object();
-
-			json_object_object_foreach(json_object_array_get_idx(
-				json_object_object_get(plan_json, "cells"), i), k, v)
-				json_object_object_add(gc, k, json_object_get(v));
-			json_object_object_add(gc, "repetition", json_object_new_uint64(r + 1));
-			json_object_array_add(gcells, gc);
-			sd->prog.labels[r * plan->nr + i] = nrep > 1 ?
-				pb_asprintf("%s%s%s (repetition %zu/%zu)", sd->label ? sd->label : "",
-					    sd->label ? ": " : "", plan->cells[i].id, r + 1, nrep) :
-				pb_asprintf("%s%s%s", sd->label ? sd->label : "", sd->label ? ": " : "",
-					    plan->cells[i].id);
-		}
-	}
 	json_object_object_add(sd->guest_plan, "cells", gcells);
+	sd->total = 0;
+	sd->cell_reps = pb_xcalloc(plan->nr ? plan->nr : 1, sizeof(*sd->cell_reps));
+	for (size_t r = 0; r < nrep; r++)
+		for (size_t i = 0; i < plan->nr; i++)
+			side_add_entry(sd, plan, plan_json, i, nrep);
 	if (c->calibrate >= 0)
 		json_object_object_add(sd->guest_plan, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
+	/* The emulator's speed around every cell, where figures are wall time (repeat.h). */
+	if (!strcmp(c->mode, "wall"))
+		json_object_object_add(sd->guest_plan, "speed_probe", json_object_new_boolean(1));
 
 	path = pb_asprintf("%s/cells", sd->share);
 	if (pb_mkdir_p(path, 0755) < 0)
@@ -394,6 +415,226 @@ static struct json_object *profile_record(const char *p, const struct config *c)
 }
 
 /* The side's results.json, from the plan and the guest's per-cell files; *failed counts failed cells. */
+/* Every guest plan entry's result as the guest wrote it (NULL where it wrote none). */
+static struct json_object **side_load(const struct run_side *sd)
+{
+	struct json_object **raws = pb_xcalloc(sd->total, sizeof(*raws));
+
+	for (size_t e = 0; e < sd->total; e++) {
+		char *rp = pb_asprintf("%s/cells/%04zu.json", sd->share, e);
+
+		raws[e] = pb_file_exists(rp) ? json_object_from_file(rp) : NULL;
+		free(rp);
+	}
+	return raws;
+}
+
+static void side_unload(struct json_object **raws, size_t n)
+{
+	for (size_t e = 0; e < n; e++)
+		json_object_put(raws[e]);
+	free(raws);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The slower of a result's two speed probes (before and after its cell), or 0. */
+static double entry_probe(struct json_object *raw)
+{
+	struct json_object *sp = pb_json_get(raw, "speed_probe_ns");
+	double worst = 0;
+
+	for (size_t k = 0; sp && json_object_is_type(sp, json_type_array) &&
+	     k < json_object_array_length(sp); k++) {
+		double x = json_object_get_double(json_object_array_get_idx(sp, k));
+
+		worst = x > worst ? x : worst;
+	}
+	return worst;
+}
+
+/*
+ * The emulator's unslowed speed in this run: the 10th percentile, over
+ * every cell, of its slower probe; 0 when nothing was probed
+ * (deterministic mode). Not the median: on a bad hour here the slow
+ * phases held half of a run.
+ */
+static double probe_reference(struct json_object **raws, size_t n)
+{
+	double *x = pb_xcalloc(n, sizeof(*x)), m = 0;
+	size_t k = 0;
+
+	for (size_t e = 0; e < n; e++)
+		if (raws[e] && entry_probe(raws[e]) > 0)
+			x[k++] = entry_probe(raws[e]);
+	if (k) {
+		qsort(x, k, sizeof(*x), cmp_double);
+		m = x[(k - 1) / 10];
+	}
+	free(x);
+	return m;
+}
+
+/* Cell i from every repetition the guest plan gave it, each with its slowdown against ref. */
+static struct json_object *cell_combined(const struct run_side *sd, struct json_object **raws, double ref,
+					 struct json_object *plan_json, size_t i)
+{
+	struct json_object *pc = json_object_array_get_idx(json_object_object_get(plan_json, "cells"), i);
+	struct json_object **reps = pb_xcalloc(sd->cell_reps[i], sizeof(*reps)), *cell;
+	size_t n = 0;
+
+	for (size_t e = 0; e < sd->total; e++) {
+		char *reason = NULL;
+
+		if (sd->entry_cell[e] != i)
+			continue;
+		if (!raws[e]) {
+			char *tail = console_tail(sd->console, 0, 40);
+			char *ie = read_status_file(sd->share, "init-error");
+
+			reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
+					     ie ? ": " : "", ie ? ie : "", sd->last_problem[0] ? ": " : "",
+					     sd->last_problem, tail);
+			free(tail);
+			free(ie);
+		}
+		reps[n] = pb_cell_result(pc, raws[e], "failed", reason);
+		if (ref > 0 && entry_probe(raws[e]) > 0)
+			json_object_object_add(reps[n], "slowdown",
+					       json_object_new_double(round(entry_probe(raws[e]) / ref * 1000) / 1000));
+		n++;
+		free(reason);
+	}
+	cell = pb_cell_combine(reps, n);
+	for (size_t r = 0; r < n; r++)
+		json_object_put(reps[r]);
+	free(reps);
+	return cell;
+}
+
+/*
+ * The widest 95% interval among a cell's judged figures, as a percentage
+ * of the figure's mean; *which names it, *st its statistics. -1 when the
+ * cell has no judged figure with statistics (one repetition, or verdicts).
+ */
+static double judged_ci_pct(struct json_object *cell, const char **which, struct pb_sample_stats *st)
+{
+	const char *workload = pb_json_str(cell, "workload", "");
+	struct json_object *stats = pb_json_get(cell, "stats");
+	double worst = -1;
+
+	if (!stats || !json_object_is_type(stats, json_type_object))
+		return -1;
+	json_object_object_foreach(stats, key, v) {
+		const char *dot = strchr(key, '.');
+		char name[128];
+		const struct pb_metric_def *d;
+		struct pb_sample_stats s;
+		double pct;
+
+		snprintf(name, sizeof(name), "%.*s", dot ? (int)(dot - key) : (int)strlen(key), key);
+		d = pb_metric_find(workload, name);
+		if (!d || !pb_metric_judged(d, dot ? dot + 1 : "") || pb_stats_from_json(v, &s) < 0)
+			continue;
+		pct = s.n < 2 ? INFINITY : s.mean != 0 ? 100 * s.ci95 / fabs(s.mean) : s.ci95 ? INFINITY : 0;
+		if (pct > worst) {
+			worst = pct;
+			*which = key;
+			*st = s;
+		}
+	}
+	return worst;
+}
+
+/* The cell's record of its adaptive repetitions; whether it met the target. */
+static bool cell_adaptive_record(struct json_object *cell, const struct config *c, size_t reps)
+{
+	struct json_object *a = json_object_new_object();
+	struct pb_sample_stats s;
+	const char *which = NULL;
+	double pct = judged_ci_pct(cell, &which, &s);
+	bool met = pct <= c->ci_target;
+
+	json_object_object_add(a, "target_pct", json_object_new_double(c->ci_target));
+	json_object_object_add(a, "repetitions", json_object_new_uint64(reps));
+	json_object_object_add(a, "widest_figure", which ? json_object_new_string(which) : NULL);
+	json_object_object_add(a, "widest_ci95_pct", pct >= 0 && isfinite(pct) ?
+			       json_object_new_double(round(pct * 1000) / 1000) : NULL);
+	json_object_object_add(a, "met", json_object_new_boolean(met));
+	json_object_object_add(cell, "adaptive", a);
+	return met;
+}
+
+/*
+ * Adaptive repetitions (--ci-target): after the first passes, every ok
+ * cell whose widest judged 95% interval is wider than the target gets
+ * more repetitions, as many as its spread says it needs (n of about
+ * (2 CV / target)^2, at least two more, since some may be set aside),
+ * up to --repeat-max; they run in passes in a guest booted for them, and
+ * the cells are judged again, until every cell meets the target or is at
+ * the cap. What each cell reached is in its "adaptive" record.
+ */
+static void side_adapt(struct run_side *sd, const struct config *c, const struct pb_plan *plan,
+		       struct json_object *plan_json)
+{
+	size_t *add = pb_xcalloc(plan->nr, sizeof(*add));
+
+	for (;;) {
+		struct json_object **raws = side_load(sd);
+		double ref = probe_reference(raws, sd->total);
+		size_t ncells = 0, nadd = 0, maxadd = 0, from = sd->total;
+
+		for (size_t i = 0; i < plan->nr; i++) {
+			struct json_object *cell = cell_combined(sd, raws, ref, plan_json, i);
+			struct pb_sample_stats st;
+			const char *which = NULL;
+			double pct = judged_ci_pct(cell, &which, &st);
+
+			add[i] = 0;
+			if (!strcmp(pb_json_str(cell, "status", ""), "ok") && pct > c->ci_target &&
+			    sd->cell_reps[i] < (size_t)c->repeat_max) {
+				double want = isfinite(st.cv) && st.n >= 2 ?
+					ceil(pow(2 * st.cv * 100 / c->ci_target, 2)) : 0;
+				size_t room = (size_t)c->repeat_max - sd->cell_reps[i];
+
+				add[i] = want > (double)(st.n + 2) ? (size_t)(want - (double)st.n) : 2;
+				add[i] = add[i] < room ? add[i] : room;
+				ncells++;
+				nadd += add[i];
+				maxadd = add[i] > maxadd ? add[i] : maxadd;
+			}
+			json_object_put(cell);
+		}
+		side_unload(raws, sd->total);
+		if (!ncells)
+			break;
+		sd->rounds++;
+		for (size_t p = 0; p < maxadd; p++)
+			for (size_t i = 0; i < plan->nr; i++)
+				if (add[i] > p) {
+					/* An interrupted run's results there were for other cells. */
+					char *f = pb_asprintf("%s/cells/%04zu.json", sd->share, sd->total);
+
+					unlink(f);
+					free(f);
+					f = pb_asprintf("%s/cells/%04zu.started", sd->share, sd->total);
+					unlink(f);
+					free(f);
+					side_add_entry(sd, plan, plan_json, i, 0);
+				}
+		fprintf(stderr, "pinbench: %s%sadaptive round %d: %zu cells short of a %.3g%% interval, "
+			"%zu more repetitions\n", sd->label ? sd->label : "", sd->label ? ": " : "",
+			sd->rounds, ncells, c->ci_target, nadd);
+		side_run(sd, from, sd->total);
+	}
+	free(add);
+}
+
 static struct json_object *side_results(struct run_side *sd, const struct config *c, int argc, char **argv,
 					const struct pb_plan *plan, struct json_object *plan_json, size_t nrep,
 					const char *started_at, size_t *failed)
@@ -485,38 +726,33 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 	}
 
 	cells = json_object_new_array();
-	for (size_t i = 0; i < plan->nr; i++) {
-		struct json_object *pc = json_object_array_get_idx(
-			json_object_object_get(plan_json, "cells"), i);
-		struct json_object **reps = pb_xcalloc(nrep, sizeof(*reps)), *cell;
+	{
+		struct json_object **raws = side_load(sd);
+		double ref = probe_reference(raws, sd->total);
+		size_t met = 0;
 
-		for (size_t r = 0; r < nrep; r++) {
-			char *rp = pb_asprintf("%s/cells/%04zu.json", sd->share, r * plan->nr + i);
-			struct json_object *raw = json_object_from_file(rp);
-			char *reason = NULL;
+		for (size_t i = 0; i < plan->nr; i++) {
+			struct json_object *cell = cell_combined(sd, raws, ref, plan_json, i);
 
-			if (!raw) {
-				char *tail = console_tail(sd->console, 0, 40);
-				char *ie = read_status_file(sd->share, "init-error");
-
-				reason = pb_asprintf("the guest never ran this cell%s%s%s%s; console tail:\n%s",
-						     ie ? ": " : "", ie ? ie : "", sd->last_problem[0] ? ": " : "",
-						     sd->last_problem, tail);
-				free(tail);
-				free(ie);
-			}
-			reps[r] = pb_cell_result(pc, raw, "failed", reason);
-			json_object_put(raw);
-			free(reason);
-			free(rp);
+			if (c->ci_target > 0)
+				met += cell_adaptive_record(cell, c, sd->cell_reps[i]);
+			if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
+				(*failed)++;
+			json_object_array_add(cells, cell);
 		}
-		cell = pb_cell_combine(reps, nrep);
-		for (size_t r = 0; r < nrep; r++)
-			json_object_put(reps[r]);
-		free(reps);
-		if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
-			(*failed)++;
-		json_object_array_add(cells, cell);
+		side_unload(raws, sd->total);
+		if (c->ci_target > 0) {
+			struct json_object *a = json_object_new_object();
+
+			json_object_object_add(a, "ci_target_pct", json_object_new_double(c->ci_target));
+			json_object_object_add(a, "repeat_min", json_object_new_int((int)nrep));
+			json_object_object_add(a, "repeat_max", json_object_new_int(c->repeat_max));
+			json_object_object_add(a, "rounds", json_object_new_int(sd->rounds));
+			json_object_object_add(a, "cells_met", json_object_new_uint64(met));
+			json_object_object_add(a, "cells_not_met", json_object_new_uint64(plan->nr - met));
+			json_object_object_add(run, "adaptive", a);
+		}
+		json_object_object_add(run, "speed_probe_reference_ns", ref > 0 ? json_object_new_double(ref) : NULL);
 	}
 	json_object_object_add(root, "cells", cells);
 	/* Clean: no failed cell (counted by the caller), no splat, the module unloaded. */
@@ -538,6 +774,7 @@ static void side_free(struct run_side *sd)
 	json_object_put(sd->guest_plan);
 	json_object_put(sd->timeline);
 	free(sd->dir), free(sd->share), free(sd->console), free(sd->qcmd);
+	free(sd->entry_cell), free(sd->cell_reps);
 }
 
 /*
@@ -598,6 +835,10 @@ static struct json_object *run_plan(const struct config *c, const struct run_sid
 	json_object_object_add(o, "vcpus", json_object_new_int(c->vcpus));
 	json_object_object_add(o, "mem_mib", json_object_new_int(c->mem_mib));
 	json_object_object_add(o, "repeat", json_object_new_int(c->repeat));
+	if (c->ci_target > 0) {
+		json_object_object_add(o, "ci_target_pct", json_object_new_double(c->ci_target));
+		json_object_object_add(o, "repeat_max", json_object_new_int(c->repeat_max));
+	}
 	json_object_object_add(o, "calibrate_ns_per_page", json_object_new_int(c->calibrate));
 	if (c->shard_n) {
 		char shard[32];
@@ -800,6 +1041,8 @@ int cmd_run(int argc, char **argv, struct config *c)
 		nrep > 1 ? "s" : "", nsides > 1 ? " per kernel, alternating between them" : "", rundir);
 
 	run_sides(sides, nsides, nrep, plan.nr);
+	if (c->ci_target > 0)
+		side_adapt(&sides[0], c, &plan, plan_json);
 	for (int k = 0; k < nsides; k++)
 		failed += side_finish(&sides[k], c, argc, argv, &plan, plan_json, nrep, started_at, &roots[k]);
 	if (nsides > 1) {

@@ -210,6 +210,7 @@ static const struct field run_fields[] = {
 	{ "module_unload", T_STR }, { "kernel_log_splats", T_ARR, false, T_STR },
 	{ "emulator_faults", T_ARR, false, T_STR }, { "guest_problem", T_STR | T_NULL },
 	{ "ab_side", T_STR }, { "ab_order", T_STR }, { "jobs", T_INT }, { "wall_s", T_NUM },
+	{ "adaptive", T_OBJ }, { "speed_probe_reference_ns", T_NUM | T_NULL },
 };
 
 static const struct field host_fields[] = {
@@ -249,6 +250,8 @@ static const struct field cell_fields[] = {
 	{ "stats", T_OBJ, false, T_OBJ },
 	{ "merged_histograms", T_OBJ, false, T_OBJ },
 	{ "repetitions", T_ARR, false, T_OBJ },
+	{ "speed_probe_ns", T_ARR, false, T_NUM }, { "slowdown", T_NUM },
+	{ "repetitions_set_aside", T_INT }, { "adaptive", T_OBJ },
 };
 
 static const struct field pin_balance_fields[] = {
@@ -257,6 +260,7 @@ static const struct field pin_balance_fields[] = {
 
 static const struct field repetition_fields[] = {
 	{ "status", T_STR | T_IDENT, true }, { "reason", T_STR },
+	{ "speed_probe_ns", T_ARR, false, T_NUM }, { "slowdown", T_NUM }, { "set_aside", T_BOOL },
 };
 
 /*

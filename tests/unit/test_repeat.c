@@ -115,6 +115,47 @@ static void test_failed_repetition(void **state)
 		json_object_put(r[i]), json_object_put(u[i]);
 }
 
+/*
+ * Repetitions measured on a slowed emulator are set aside, and listed;
+ * when every one was slowed, none is.
+ */
+static void test_slowed_set_aside(void **state)
+{
+	struct json_object *r[4] = { rep("ok", 10, "blocks", true, 1, 2), rep("ok", 15, "blocks", true, 1, 2),
+				     rep("ok", 12, "blocks", true, 1, 2), rep("failed", 10, "blocks", true, 1, 2) };
+	struct json_object *c, *l;
+	const double slow[4] = { 1.0, 1.5, PB_SLOWDOWN_LIMIT, 2.0 };
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		json_object_object_add(r[i], "slowdown", json_object_new_double(slow[i]));
+	c = pb_cell_combine(r, 3);
+	/* 15 (1.5x) is out; 12, at the limit, is in. */
+	assert_int_equal(json_object_get_int(pb_json_get(pb_json_get(pb_json_get(c, "stats"), "truncate_ns.p50"), "n")), 2);
+	assert_true(fabs(json_object_get_double(pb_json_path(pb_json_get(c, "metrics"), "truncate_ns.p50")) - 11) < 1e-9);
+	assert_int_equal(json_object_get_int(pb_json_get(c, "repetitions_set_aside")), 1);
+	assert_int_equal(json_object_get_int(pb_json_path(pb_json_get(c, "merged_histograms"), "truncate_ns.n")), 4);
+	l = pb_json_get(c, "repetitions");
+	assert_true(json_object_get_boolean(pb_json_get(json_object_array_get_idx(l, 1), "set_aside")));
+	assert_false(json_object_get_boolean(pb_json_get(json_object_array_get_idx(l, 0), "set_aside")));
+	assert_true(fabs(json_object_get_double(pb_json_get(json_object_array_get_idx(l, 1), "slowdown")) - 1.5) < 1e-9);
+	assert_string_equal(json_object_get_string(pb_json_get(c, "status")), "ok");
+	json_object_put(c);
+	/* A slowed failed repetition still fails the cell. */
+	c = pb_cell_combine(r + 1, 3);
+	assert_string_equal(json_object_get_string(pb_json_get(c, "status")), "failed");
+	json_object_put(c);
+	/* Every one slowed: all kept. */
+	json_object_object_add(r[0], "slowdown", json_object_new_double(1.3));
+	json_object_object_add(r[2], "slowdown", json_object_new_double(1.3));
+	c = pb_cell_combine(r, 3);
+	assert_int_equal(json_object_get_int(pb_json_get(pb_json_get(pb_json_get(c, "stats"), "truncate_ns.p50"), "n")), 3);
+	assert_null(pb_json_get(c, "repetitions_set_aside"));
+	json_object_put(c);
+	for (int i = 0; i < 4; i++)
+		json_object_put(r[i]);
+}
+
 /* A wall run of one gup_fast cell with five repetitions of acquire p50. */
 static struct json_object *wall_run(const double v[5])
 {
@@ -254,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_three),
 		cmocka_unit_test(test_missing_number),
 		cmocka_unit_test(test_failed_repetition),
+		cmocka_unit_test(test_slowed_set_aside),
 		cmocka_unit_test(test_welch),
 		cmocka_unit_test(test_metric_table),
 		cmocka_unit_test(test_merge),
