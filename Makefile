@@ -55,7 +55,7 @@ nightly: build
 	bench/pinbench nightly $(NIGHTLY_ARGS)
 
 # The whole default suite in deterministic mode, one guest, then the cells that need two
-# CPUs (workloads/contended.job) in wall mode with 5 repetitions, then results/README.md and
+# CPUs (workloads/contended.job) in wall mode with adaptive repetitions, then results/README.md and
 # results/plots/ from both (commit them). A failed cell fails the target after publishing.
 comma := ,
 empty :=

@@ -24,6 +24,7 @@ static int cmp_plan_index(const void *a, const void *b)
 static const char *const same[] = {
 	"run.job", "run.mode", "run.accel", "run.repeat", "run.calibrate_ns_per_page", "run.plan_cells",
 	"pinbench.git_sha", "guest.kernel_release", "guest.vcpus", "guest.mem_mib", "guest.qemu_version",
+	"run.adaptive.ci_target_pct", "run.adaptive.repeat_max",
 };
 
 struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, size_t errlen)
@@ -136,6 +137,13 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 			json_object_object_add(f, "started_at", json_object_get(pb_json_get(r, "started_at")));
 			json_object_object_add(f, "boots", json_object_get(pb_json_get(r, "boots")));
 			json_object_object_add(f, "module_unload", json_object_get(pb_json_get(r, "module_unload")));
+			/* Each shard judged its emulator's speed, and repeated its cells, on its own. */
+			if (pb_json_get(r, "speed_probe_reference_ns"))
+				json_object_object_add(f, "speed_probe_reference_ns",
+						       json_object_get(pb_json_get(r, "speed_probe_reference_ns")));
+			if (pb_json_path(r, "adaptive.rounds"))
+				json_object_object_add(f, "adaptive_rounds",
+						       json_object_get(pb_json_path(r, "adaptive.rounds")));
 			json_object_array_add(from, f);
 			json_object_array_add(hosts, json_object_get(pb_json_get(shards[i], "host")));
 			boots += json_object_get_uint64(pb_json_get(r, "boots"));
@@ -164,6 +172,25 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 		json_object_array_add(cells, c);
 	}
 	json_object_object_add(out, "cells", cells);
+	if (pb_json_get(run, "adaptive")) {
+		/* The run's adaptive record over every shard's cells: the most rounds any shard took. */
+		struct json_object *a = NULL;
+		uint64_t met = 0, rounds = 0;
+
+		json_object_deep_copy(pb_json_get(run, "adaptive"), &a, NULL);
+		for (size_t j = 0; j < ncells; j++)
+			met += json_object_get_boolean(pb_json_path(all[j], "adaptive.met"));
+		for (size_t i = 0; i < n; i++) {
+			uint64_t r = json_object_get_uint64(pb_json_path(shards[i], "run.adaptive.rounds"));
+
+			rounds = r > rounds ? r : rounds;
+		}
+		json_object_object_add(a, "rounds", json_object_new_uint64(rounds));
+		json_object_object_add(a, "cells_met", json_object_new_uint64(met));
+		json_object_object_add(a, "cells_not_met", json_object_new_uint64(ncells - met));
+		json_object_object_add(run, "adaptive", a);
+	}
+	json_object_object_del(run, "speed_probe_reference_ns");
 fail:
 	free(seen);
 	free(all);

@@ -254,6 +254,17 @@ static const struct field cell_fields[] = {
 	{ "repetitions_set_aside", T_INT }, { "adaptive", T_OBJ },
 };
 
+/* Adaptive repetitions: the run's record, and each cell's. */
+static const struct field run_adaptive_fields[] = {
+	{ "ci_target_pct", T_NUM, true }, { "repeat_min", T_INT, true }, { "repeat_max", T_INT, true },
+	{ "rounds", T_INT, true }, { "cells_met", T_INT, true }, { "cells_not_met", T_INT, true },
+};
+
+static const struct field cell_adaptive_fields[] = {
+	{ "target_pct", T_NUM, true }, { "repetitions", T_INT, true }, { "widest_figure", T_STR | T_NULL },
+	{ "widest_ci95_pct", T_NUM | T_NULL }, { "met", T_BOOL, true },
+};
+
 static const struct field pin_balance_fields[] = {
 	{ "acquired", T_INT | T_NULL, true }, { "released", T_INT | T_NULL, true },
 };
@@ -323,6 +334,11 @@ static int check_cell(struct vctx *v, struct json_object *c, size_t i)
 	if (check_fields(v, pb_json_get(c, "pin_balance"), sub, pin_balance_fields,
 			 ARRAY_SIZE(pin_balance_fields)) < 0)
 		return -1;
+	snprintf(sub, sizeof(sub), "%s.adaptive", path);
+	if (pb_json_get(c, "adaptive") &&
+	    check_fields(v, pb_json_get(c, "adaptive"), sub, cell_adaptive_fields,
+			 ARRAY_SIZE(cell_adaptive_fields)) < 0)
+		return -1;
 	json_object_object_foreach(pb_json_get(c, "metrics"), mk, mv) {
 		snprintf(sub, sizeof(sub), "%s.metrics.%s", path, mk);
 		if (json_object_is_type(mv, json_type_object) && check_summary(v, mv, sub) < 0)
@@ -388,7 +404,10 @@ int pb_results_check(struct json_object *root, char *err, size_t len)
 			 ARRAY_SIZE(pinbench_fields)) < 0 ||
 	    check_fields(&v, pb_json_get(root, "run"), "run", run_fields, ARRAY_SIZE(run_fields)) < 0 ||
 	    check_fields(&v, pb_json_get(root, "host"), "host", host_fields, ARRAY_SIZE(host_fields)) < 0 ||
-	    check_fields(&v, pb_json_get(root, "guest"), "guest", guest_fields, ARRAY_SIZE(guest_fields)) < 0)
+	    check_fields(&v, pb_json_get(root, "guest"), "guest", guest_fields, ARRAY_SIZE(guest_fields)) < 0 ||
+	    (pb_json_path(root, "run.adaptive") &&
+	     check_fields(&v, pb_json_path(root, "run.adaptive"), "run.adaptive", run_adaptive_fields,
+			  ARRAY_SIZE(run_adaptive_fields)) < 0))
 		return -1;
 	if ((o = pb_json_get(pb_json_get(root, "guest"), "topology")) &&
 	    check_fields(&v, o, "guest.topology", topology_fields, ARRAY_SIZE(topology_fields)) < 0)
@@ -409,7 +428,8 @@ int pb_results_check(struct json_object *root, char *err, size_t len)
 	for (size_t i = 0; o && i < json_object_array_length(o); i++) {
 		static const struct field merged_fields[] = {
 			{ "shard", T_STR }, { "cmdline", T_STR }, { "started_at", T_STR }, { "boots", T_INT },
-			{ "module_unload", T_STR },
+			{ "module_unload", T_STR }, { "speed_probe_reference_ns", T_NUM | T_NULL },
+			{ "adaptive_rounds", T_INT },
 		};
 		char path[64];
 
