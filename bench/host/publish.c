@@ -678,13 +678,18 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 				"`placement=split`) and two submitters. Their costs are the contended ones "
 				"the designs differ in: the rmap rwsems, the per-mm notifier lock, the "
 				"pincount cacheline shared across CPUs. They come from a separate run in "
-				"**wall mode** (%s, %s vCPU(s), %s repetition(s) per cell, jobs `%s`), so "
+				"**wall mode** (%s, %s vCPU(s), %s repetition(s) per cell%s%s%s, jobs `%s`), so "
 				"each figure is a mean over the repetitions with the half-width of its 95%% "
 				"interval in the variation table at the end; wall time under TCG is noisy, "
 				"and a difference inside the intervals is not one.\n\n",
 				pb_json_str(contended, "run.accel", "?"),
 				pb_json_str(contended, "guest.vcpus", "?"),
 				pb_json_str(contended, "run.repeat", "?"),
+				pb_json_path(contended, "run.adaptive") ? ", then more, up to " : "",
+				pb_json_path(contended, "run.adaptive") ?
+					pb_json_str(contended, "run.adaptive.repeat_max", "?") : "",
+				pb_json_path(contended, "run.adaptive") ? ", to a 95% interval within "
+					"the adaptive target where they could" : "",
 				pb_json_str(contended, "run.job", "?"));
 			skipped = (struct pb_text){ 0 };
 			list_unsupported(contended, &skipped);
