@@ -175,11 +175,13 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 	if (pb_json_get(run, "adaptive")) {
 		/* The run's adaptive record over every shard's cells: the most rounds any shard took. */
 		struct json_object *a = NULL;
-		uint64_t met = 0, rounds = 0;
+		uint64_t met = 0, judged = 0, rounds = 0;
 
 		json_object_deep_copy(pb_json_get(run, "adaptive"), &a, NULL);
-		for (size_t j = 0; j < ncells; j++)
+		for (size_t j = 0; j < ncells; j++) {
 			met += json_object_get_boolean(pb_json_path(all[j], "adaptive.met"));
+			judged += pb_json_get(all[j], "adaptive") != NULL;
+		}
 		for (size_t i = 0; i < n; i++) {
 			uint64_t r = json_object_get_uint64(pb_json_path(shards[i], "run.adaptive.rounds"));
 
@@ -187,7 +189,7 @@ struct json_object *pb_merge(struct json_object **shards, size_t n, char *err, s
 		}
 		json_object_object_add(a, "rounds", json_object_new_uint64(rounds));
 		json_object_object_add(a, "cells_met", json_object_new_uint64(met));
-		json_object_object_add(a, "cells_not_met", json_object_new_uint64(ncells - met));
+		json_object_object_add(a, "cells_not_met", json_object_new_uint64(judged - met));
 		json_object_object_add(run, "adaptive", a);
 	}
 	json_object_object_del(run, "speed_probe_reference_ns");

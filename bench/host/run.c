@@ -729,13 +729,16 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 	{
 		struct json_object **raws = side_load(sd);
 		double ref = probe_reference(raws, sd->total);
-		size_t met = 0;
+		size_t met = 0, judged = 0;
 
 		for (size_t i = 0; i < plan->nr; i++) {
 			struct json_object *cell = cell_combined(sd, raws, ref, plan_json, i);
 
-			if (c->ci_target > 0)
+			/* A cell that failed or is unsupported has no figures to judge. */
+			if (c->ci_target > 0 && !strcmp(pb_json_str(cell, "status", ""), "ok")) {
 				met += cell_adaptive_record(cell, c, sd->cell_reps[i]);
+				judged++;
+			}
 			if (!strcmp(json_object_get_string(json_object_object_get(cell, "status")), "failed"))
 				(*failed)++;
 			json_object_array_add(cells, cell);
@@ -749,7 +752,7 @@ static struct json_object *side_results(struct run_side *sd, const struct config
 			json_object_object_add(a, "repeat_max", json_object_new_int(c->repeat_max));
 			json_object_object_add(a, "rounds", json_object_new_int(sd->rounds));
 			json_object_object_add(a, "cells_met", json_object_new_uint64(met));
-			json_object_object_add(a, "cells_not_met", json_object_new_uint64(plan->nr - met));
+			json_object_object_add(a, "cells_not_met", json_object_new_uint64(judged - met));
 			json_object_object_add(run, "adaptive", a);
 		}
 		json_object_object_add(run, "speed_probe_reference_ns", ref > 0 ? json_object_new_double(ref) : NULL);
@@ -937,6 +940,62 @@ static void run_sides(struct run_side *sides, int nsides, size_t nrep, size_t nc
 	}
 }
 
+/*
+ * After an adaptive run: how many cells reached the target, and the five
+ * widest that did not (all of them are marked in report.md).
+ */
+static void adaptive_summary(struct json_object *root)
+{
+	struct json_object *a = pb_json_path(root, "run.adaptive"), *cells = pb_json_get(root, "cells");
+	size_t shown = 0, n = json_object_array_length(cells);
+	bool *done = pb_xcalloc(n + 1, sizeof(*done));
+
+	if (!a) {
+		free(done);
+		return;
+	}
+	fprintf(stderr, "pinbench: adaptive repetitions: %s of %llu ok cells reached a %s%% interval in %s rounds%s\n",
+		pb_json_str(a, "cells_met", "?"),
+		(unsigned long long)(json_object_get_uint64(pb_json_get(a, "cells_met")) +
+				     json_object_get_uint64(pb_json_get(a, "cells_not_met"))),
+		pb_json_str(a, "ci_target_pct", "?"),
+		pb_json_str(a, "rounds", "?"), json_object_get_int(pb_json_get(a, "cells_not_met")) ?
+		"; the widest of the others:" : "");
+	while (shown < 5) {
+		double widest = -1;
+		size_t w = n;
+
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *ca = pb_json_get(json_object_array_get_idx(cells, i), "adaptive");
+			struct json_object *pct = pb_json_get(ca, "widest_ci95_pct");
+
+			/* No interval (one repetition kept) is the widest of all. */
+			double x = pct ? json_object_get_double(pct) : INFINITY;
+
+			if (done[i] || !ca || json_object_get_boolean(pb_json_get(ca, "met")))
+				continue;
+			if (x > widest) {
+				widest = x;
+				w = i;
+			}
+		}
+		if (w == n)
+			break;
+		done[w] = true;
+		shown++;
+		if (isfinite(widest))
+			fprintf(stderr, "pinbench:   %s: %s ±%.1f%% after %s repetitions\n",
+				pb_json_str(json_object_array_get_idx(cells, w), "id", "?"),
+				pb_json_str(json_object_array_get_idx(cells, w), "adaptive.widest_figure", "?"),
+				widest, pb_json_str(json_object_array_get_idx(cells, w), "adaptive.repetitions", "?"));
+		else
+			fprintf(stderr, "pinbench:   %s: no interval, one repetition kept of %s\n",
+				pb_json_str(json_object_array_get_idx(cells, w), "id", "?"),
+				pb_json_str(json_object_array_get_idx(cells, w), "adaptive.repetitions", "?"));
+	}
+	free(done);
+}
+
 /* A side's results written and rendered, and said where; how many cells failed. */
 static size_t side_finish(struct run_side *sd, const struct config *c, int argc, char **argv,
 			  const struct pb_plan *plan, struct json_object *plan_json, size_t nrep,
@@ -951,6 +1010,7 @@ static size_t side_finish(struct run_side *sd, const struct config *c, int argc,
 		sd->label ? sd->label : "", sd->label ? ": " : "", sd->ready, sd->first_cell, sd->g.accel);
 	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
 		"console.log)\n", sd->dir);
+	adaptive_summary(*root);
 	if (f)
 		fprintf(stderr, "pinbench: %s%s%zu failed cells or guest problems\n",
 			sd->label ? sd->label : "", sd->label ? ": " : "", f);
