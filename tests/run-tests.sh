@@ -396,7 +396,7 @@ result "--ci-target: 2 to 4 repetitions a cell; a cell short of 2% only at the c
 	 and (.adaptive.met == (.adaptive.widest_ci95_pct != null and .adaptive.widest_ci95_pct <= 2))] | all')" = true
 result "--ci-target: more repetitions only in rounds of their own, each said; report.md says what was reached" test \
 	"$(json "$out/adaptive/results.json" '(.run.adaptive.rounds > 0) == ([.cells[] | (.repetitions | length) > 2] | any)')" = true -a \
-	"$(grep -c 'adaptive round' "$out/adaptive.log")" = "$(json "$out/adaptive/results.json" '.run.adaptive.rounds')" -a \
+	"$(grep -c '^pinbench: adaptive round [0-9]' "$out/adaptive.log")" = "$(json "$out/adaptive/results.json" '.run.adaptive.rounds')" -a \
 	-n "$(grep 'adaptive repetitions' "$out/adaptive/report.md")"
 result "release=whole: gup_ref and pin_counter cells, the option in their ids, a release phase timed" test \
 	"$(json "$out/smoke/results.json" '[.cells[] | select(.params.release == "whole") | (.id | endswith(",release=whole")) and .metrics.release_phase_ns_per_page > 0] | (length == 2 and all)')" = true
