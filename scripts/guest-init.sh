@@ -85,6 +85,10 @@ fi
 
 status() { echo "$1" > "$share/$2.tmp" && mv "$share/$2.tmp" "$share/$2"; }
 
+# The program and its libraries into the page cache while the modules load (session.c).
+if [ -r "$share/guest.preload" ]; then
+	(while IFS= read -r f; do cat "/host$f" > /dev/null; done < "$share/guest.preload") 2> /dev/null &
+fi
 if ! insmod "/host$PB_KO"; then
 	say "insmod $PB_KO failed"
 	status "insmod failed" init-error

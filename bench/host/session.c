@@ -36,6 +36,36 @@ static void check_conf_value(const char *what, const char *v)
 		pb_die("%s '%s' contains a quote or newline; guest.conf cannot carry it", what, v);
 }
 
+/*
+ * guest.preload: the program and the libraries it is linked with (ldd),
+ * one path a line, which the guest's init reads into its page cache over
+ * 9p while the last modules load, instead of the program paging them in
+ * a fault at a time once it runs. In deterministic mode each of those
+ * round trips, on an idle guest, moved its clock to the next timer: the
+ * first cell came at 2.1-2.2 s of emulated time, 1.65-2.1 s with this
+ * (three boots each, idle host); in wall mode 2.7 s instead of 2.8 s.
+ * When ldd fails the file names the program alone.
+ */
+static void write_preload(const char *share, const char *exec)
+{
+	char *argv[] = { "ldd", (char *)exec, NULL }, out[8192], *save = NULL, *tok;
+	char *path = pb_asprintf("%s/guest.preload", share), *list = pb_asprintf("%s\n", exec), *t;
+
+	if (pb_capture(argv, out, sizeof(out), false) == 0) {
+		for (tok = strtok_r(out, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+			if (tok[0] != '/' || access(tok, R_OK))
+				continue;
+			t = pb_asprintf("%s%s\n", list, tok);
+			free(list);
+			list = t;
+		}
+	}
+	if (pb_write_file_atomic(path, list, strlen(list)) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	free(list);
+}
+
 /* guest.conf for the init script; the program's arguments go one per line to guest.args. */
 void write_guest_conf(const char *share, const char *cmd, const char *ko,
 			     const char *exec, int argc, char **argv)
@@ -65,6 +95,7 @@ void write_guest_conf(const char *share, const char *cmd, const char *ko,
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
 	free(args);
+	write_preload(share, exec);
 }
 
 /* Resolve kernel (NULL: the default), build the module and the initramfs for it, pick the accelerator. */
