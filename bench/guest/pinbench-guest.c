@@ -144,11 +144,10 @@ static const char *status_name(enum pb_status st)
 	return st == PB_OK ? "ok" : st == PB_UNSUPPORTED ? "unsupported" : "failed";
 }
 
-/* Runs one cell and writes its result; false if the module was left holding state. */
 /*
  * The emulator's speed, read around every cell in wall mode (the plan's
  * "speed_probe"): nanoseconds per step of a fixed chain of dependent
- * integer multiply-adds, the best of three runs of 100,000 steps (0.5 ms
+ * integer multiply-adds, the best of three runs of 100,000 steps (0.4 ms
  * under TCG here). Under TCG on this machine kind the whole vCPU runs
  * 1.4-1.6x slower for seconds at a time, every cell and this loop alike,
  * while QEMU does the same work (perf on the host: the same profile
@@ -177,6 +176,7 @@ static double speed_probe_ns(void)
 
 static bool speed_probe;	/* the plan's "speed_probe" (wall mode) */
 
+/* Runs one cell and writes its result; false if the module was left holding state. */
 static bool run_cell(const char *share, int devfd, int index, struct json_object *plan_cell)
 {
 	struct json_object *id, *wl, *params, *out, *bal, *v;
