@@ -37,21 +37,28 @@ static void check_conf_value(const char *what, const char *v)
 }
 
 /*
- * guest.preload: the program and the libraries it is linked with (ldd),
+ * guest.preload: the program and the libraries it is linked with,
  * one path a line, which the guest's init reads into its page cache over
  * 9p while the last modules load, instead of the program paging them in
  * a fault at a time once it runs. In deterministic mode each of those
  * round trips, on an idle guest, moved its clock to the next timer: the
  * first cell came at 2.1-2.2 s of emulated time, 1.65-2.1 s with this
  * (three boots each, idle host); in wall mode 2.7 s instead of 2.8 s.
- * When ldd fails the file names the program alone.
+ * The list comes from the host's own dynamic loader (--list), not from
+ * ldd, which may run the interpreter the program names: `pinbench exec`
+ * takes any program. When the loader refuses it (not a dynamic
+ * executable), the file names the program alone; with no program (a
+ * shell), the file is empty.
  */
+#define PB_HOST_LDSO "/lib64/ld-linux-x86-64.so.2"
+
 static void write_preload(const char *share, const char *exec)
 {
-	char *argv[] = { "ldd", (char *)exec, NULL }, out[8192], *save = NULL, *tok;
-	char *path = pb_asprintf("%s/guest.preload", share), *list = pb_asprintf("%s\n", exec), *t;
+	char *argv[] = { PB_HOST_LDSO, "--list", (char *)exec, NULL }, out[8192], *save = NULL, *tok;
+	char *path = pb_asprintf("%s/guest.preload", share), *list, *t;
 
-	if (pb_capture(argv, out, sizeof(out), false) == 0) {
+	list = exec[0] == '/' ? pb_asprintf("%s\n", exec) : pb_xstrdup("");
+	if (exec[0] == '/' && pb_capture(argv, out, sizeof(out), false) == 0) {
 		for (tok = strtok_r(out, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
 			if (tok[0] != '/' || access(tok, R_OK))
 				continue;
