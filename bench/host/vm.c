@@ -593,15 +593,7 @@ void pb_cells_scan(const char *share, double after, struct pb_cells *c)
 	free(dir);
 }
 
-/*
- * The boot's stages as the guest saw them, from its console from offset
- * on: the kernel's start (0), each PINBENCH-STAGE of the init (init,
- * modules, hostroot, share, modules_later), PINBENCH-READY (pinbench.ko
- * loaded), and the guest program's (program, program_ready, first_cell:
- * the first cell's start). Guest uptime in seconds:
- * real time in wall mode, emulated time (instructions) in deterministic
- * mode. A stage the boot did not reach is absent.
- */
+/* One stage of the boot timeline: its name and the guest's uptime then. */
 static void timeline_add(struct json_object *st, const char *stage, double guest_s)
 {
 	struct json_object *o = json_object_new_object();
@@ -611,6 +603,15 @@ static void timeline_add(struct json_object *st, const char *stage, double guest
 	json_object_array_add(st, o);
 }
 
+/*
+ * The boot's stages as the guest saw them, from its console from offset
+ * on: the kernel's start (0), each PINBENCH-STAGE of the init (init,
+ * modules, hostroot, share, modules_later), PINBENCH-READY (pinbench.ko
+ * loaded), and the guest program's (program, program_ready, first_cell:
+ * the first cell's start). Guest uptime in seconds:
+ * real time in wall mode, emulated time (instructions) in deterministic
+ * mode. A stage the boot did not reach is absent.
+ */
 struct json_object *pb_boot_timeline(const char *console, long offset)
 {
 	struct json_object *st = json_object_new_array();
