@@ -183,9 +183,9 @@ static void other_cells_section(struct pb_text *b, struct json_object *cells)
  * With repetitions: per cell, each judged figure as mean ± the 95%
  * interval's half-width (both in the figure's unit) and the CV, so a
  * reader sees which differences in the tables above are larger than the
- * noise.
+ * noise; in an adaptive run (adaptive), the cells short of the target.
  */
-static void variation_section(struct pb_text *b, struct json_object *cells)
+static void variation_section(struct pb_text *b, struct json_object *cells, bool adaptive)
 {
 	bool any = false;
 
@@ -221,7 +221,7 @@ static void variation_section(struct pb_text *b, struct json_object *cells)
 						 "(measured while the emulator ran slow) after a +.%s\n\n"
 						 "| cell | figure | mean | ±95%% | ±%% | CV | n |\n"
 						 "|---|---|---:|---:|---:|---:|---:|\n",
-						 md_obj(c, "adaptive") ? " A cell marked *short* did not reach "
+						 adaptive ? " A cell marked *short* did not reach "
 						 "the adaptive target within its cap of repetitions." : "");
 					any = true;
 				}
@@ -325,7 +325,7 @@ char *pb_report_md_view(struct json_object *root)
 		if (pb_workloads[i]->report)
 			pb_workloads[i]->report(&b, root);
 	other_cells_section(&b, cells);
-	variation_section(&b, cells);
+	variation_section(&b, cells, md_obj(run, "adaptive") != NULL);
 
 	splats = md_obj(run, "kernel_log_splats");
 	pb_text_put(&b, "## Guest kernel log\n\n");
