@@ -44,37 +44,63 @@ if grep -q 'pinbench.probe' /proc/cmdline; then
 	finish
 fi
 
-share=/host/run/pinbench
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
-	say "cannot mount the host root over 9p"; finish; }
-stage hostroot
-# /tmp must be writable in the guest, yet the host's /tmp must stay
-# visible: a clone (CI's, say) may live there. An overlay gives both; a
-# kernel without overlayfs gets a plain tmpfs and is told what it hides.
-mkdir -p /scratch
-mount -t tmpfs -o mode=0755 tmpfs /scratch
-mkdir -p /scratch/upper /scratch/work
-chmod 1777 /scratch/upper
-if ! mount -t overlay overlay -o lowerdir=/host/tmp,upperdir=/scratch/upper,workdir=/scratch/work /host/tmp; then
-	say "no overlayfs: the guest's /tmp is empty, host files under /tmp are not visible"
-	mount -t tmpfs -o mode=1777 tmpfs /host/tmp
+# The host root over 9p (read-only) and the result share (writable).
+mount_host() {
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
+		say "cannot mount the host root over 9p"; finish; }
+	stage hostroot
+	# /tmp must be writable in the guest, yet the host's /tmp must stay
+	# visible: a clone (CI's, say) may live there. An overlay gives both; a
+	# kernel without overlayfs gets a plain tmpfs and is told what it hides.
+	mkdir -p /scratch
+	mount -t tmpfs -o mode=0755 tmpfs /scratch
+	mkdir -p /scratch/upper /scratch/work
+	chmod 1777 /scratch/upper
+	if ! mount -t overlay overlay -o lowerdir=/host/tmp,upperdir=/scratch/upper,workdir=/scratch/work /host/tmp; then
+		say "no overlayfs: the guest's /tmp is empty, host files under /tmp are not visible"
+		mount -t tmpfs -o mode=1777 tmpfs /host/tmp
+	fi
+	# The share lives under the guest's own /run, where no host path can clash.
+	mount -t tmpfs -o mode=0755 tmpfs /host/run
+	mkdir -p "$share"
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
+		say "cannot mount the result share"; finish; }
+	stage share
+}
+
+# Sealed (deterministic runs; bench/host/seal.c): the host put the share's
+# inputs under /pinbench-seal and the files the program runs under
+# /sealroot at their host paths; nothing goes over 9p, and each share file
+# the host reads goes back over ttyS1 too ("PBFILE <name> <length>").
+seal_root() {
+	for d in proc sys dev tmp run; do mkdir -p "$root/$d"; done
+	mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+	mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+	mkdir -p "$share"
+	cp -r /pinbench-seal/. "$share/"
+	stty -F "$channel" raw -echo || { say "no $channel for the sealed guest's results"; finish; }
+	stage sealed
+}
+
+if [ -r /pinbench-seal/guest.conf ]; then
+	root=/sealroot channel=/dev/ttyS1
+	share=$root/run/pinbench
+	seal_root
+else
+	root=/host channel=
+	share=$root/run/pinbench
+	mount_host
 fi
-# The share lives under the guest's own /run, where no host path can clash.
-mount -t tmpfs -o mode=0755 tmpfs /host/run
-mkdir -p "$share"
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
-	say "cannot mount the result share"; finish; }
-stage share
-mount -t proc proc /host/proc
-mount -t sysfs sysfs /host/sys
-mount -t devtmpfs devtmpfs /host/dev
-mount -t debugfs debugfs /host/sys/kernel/debug 2>/dev/null
+mount -t proc proc "$root/proc"
+mount -t sysfs sysfs "$root/sys"
+mount -t devtmpfs devtmpfs "$root/dev"
+mount -t debugfs debugfs "$root/sys/kernel/debug" 2>/dev/null
 # cgroup v2, for cells that reclaim under a cgroup's memory.high (mm_churn source=reclaim).
-mount -t cgroup2 cgroup2 /host/sys/fs/cgroup 2>/dev/null
+mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup" 2>/dev/null
 
 # Test hook (make check): the first boot of a share hangs before PINBENCH-READY, as QEMU 7.2's
 # multi-threaded TCG once hung a boot under load; the host must boot again.
-if grep -q 'pinbench.test_hang_boot=1' /proc/cmdline && [ ! -e "$share/hang-once" ]; then
+if [ -z "$channel" ] && grep -q 'pinbench.test_hang_boot=1' /proc/cmdline && [ ! -e "$share/hang-once" ]; then
 	: > "$share/hang-once"
 	say "pinbench.test_hang_boot=1: this boot hangs before the guest is ready (a test)"
 	while :; do sleep 3600; done
@@ -83,13 +109,16 @@ fi
 # shellcheck disable=SC1091
 . "$share/guest.conf"
 
-status() { echo "$1" > "$share/$2.tmp" && mv "$share/$2.tmp" "$share/$2"; }
+status() {
+	echo "$1" > "$share/$2.tmp" && mv "$share/$2.tmp" "$share/$2"
+	[ -z "$channel" ] || printf 'PBFILE %s %d\n%s\n\n' "$2" $((${#1} + 1)) "$1" > "$channel"
+}
 
 # The program and its libraries into the page cache while the modules load (session.c).
 if [ -r "$share/guest.preload" ]; then
-	(while IFS= read -r f; do cat "/host$f" > /dev/null; done < "$share/guest.preload") 2> /dev/null &
+	(while IFS= read -r f; do cat "$root$f" > /dev/null; done < "$share/guest.preload") 2> /dev/null &
 fi
-if ! insmod "/host$PB_KO"; then
+if ! insmod "$root$PB_KO"; then
 	say "insmod $PB_KO failed"
 	status "insmod failed" init-error
 	finish
@@ -103,7 +132,7 @@ case "$PB_CMD" in
 shell)
 	echo "pinbench shell: /dev/pinbench is loaded; the host root is / (read-only), /tmp is writable; 'exit' powers off"
 	# No login profile: the host's would run against a read-only root.
-	setsid cttyhack chroot /host /bin/sh -c \
+	setsid cttyhack chroot "$root" /bin/sh -c \
 		"cd '${PB_CWD:-/}' && PS1='pinbench-guest:\\w# ' exec bash --norc --noprofile -i"
 	rc=$?
 	;;
@@ -112,7 +141,7 @@ run|test)
 	while IFS= read -r a; do
 		set -- "$@" "$a"
 	done < "$share/guest.args"
-	chroot /host "$PB_EXEC" "$@"
+	PINBENCH_CHANNEL=$channel chroot "$root" "$PB_EXEC" "$@"
 	rc=$?
 	;;
 *)

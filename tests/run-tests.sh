@@ -461,6 +461,20 @@ result "--resume with another plan (wall for deterministic): exit 2, names what 
 result "--resume finishes the run: exit 0, 4 cells ok, the finished cells kept as they were (the old exit-status in its share did not end the guest)" \
 	test $rc = 0 -a "$(json "$out/resume/results.json" '[.cells[] | select(.status == "ok")] | length')" = 4 \
 	-a "$(sha256sum < "$out/resume/guest/cells/0000.json")" = "$kept"
+# I/O cells (block layer, interrupts, timers) in a sealed guest: every figure, not only the judged ones.
+for i in 1 2; do
+	"$pinbench" run --job data/deterministic-io.job --mode deterministic --out "$out/detio$i" > "$out/detio$i.log" 2>&1
+	eval "rcio$i=\$?"
+done
+result "two deterministic runs of small_dio, irq_completion and truncate cells: exit 0, every metric of every cell equal to the last bit" \
+	sh -c "test $rcio1 = 0 -a $rcio2 = 0 && ./check_results '$out/detio2/results.json' --all-ok --identical-judged '$out/detio1/results.json' > /dev/null && \
+	       test \"\$(jq -Sc '[.cells[].metrics]' '$out/detio1/results.json')\" = \"\$(jq -Sc '[.cells[].metrics]' '$out/detio2/results.json')\""
+result "the deterministic guest was sealed (no 9p; stage 'sealed'), and booted to its first cell at the same emulated time both times: $(json "$out/detio1/results.json" '.run.boot_timeline[-1].guest_s') s" \
+	test "$(json "$out/detio1/results.json" '[.run.boot_timeline[].stage] | join(" ")')" = \
+	"kernel init modules sealed modules_later ready program program_ready first_cell" -a \
+	"$(json "$out/detio1/results.json" '.run.boot_timeline')" = "$(json "$out/detio2/results.json" '.run.boot_timeline')" -a \
+	"$(json "$out/detio1/results.json" '.guest.qemu_cmdline | test("-virtfs") or (test("-seed ") and test("clock=vm") | not)')" = false \
+	-a ! -e "$out/detio1/guest/sealed-initrd.cpio"
 result "the committed baseline is valid results for workloads/nightly.job's cells" test \
 	"$(json "$repo/results/baseline.json" '[.cells[].id] | sort | join(" ")')" = \
 	"$("$pinbench" cells --job "$repo/workloads/nightly.job" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//')"

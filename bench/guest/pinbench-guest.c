@@ -9,6 +9,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <unistd.h>
 #include "guest.h"
 #include "names.h"
@@ -177,6 +178,69 @@ static double speed_probe_ns(void)
 static bool speed_probe;	/* the plan's "speed_probe" (wall mode) */
 
 /* Runs one cell and writes its result; false if the module was left holding state. */
+/*
+ * A sealed guest (deterministic mode, scripts/guest-init.sh) has no 9p
+ * share: the host's own I/O would land between cells at host-timed
+ * moments and move every later figure. The share is then a tmpfs of the
+ * guest's own, and each file the host reads from it is also sent, as it
+ * is written, over a second serial port (PINBENCH_CHANNEL, /dev/ttyS1),
+ * which QEMU writes to a file: "PBFILE <name> <length>\n<bytes>\n".
+ * The host writes the same file into its share (vm.c), so the runner
+ * sees cells start and end as it does with 9p. A UART's writes are
+ * synchronous in the emulator: they take emulated time, but the same
+ * time in every run.
+ */
+static int channel_fd = -1;
+
+static void channel_open(void)
+{
+	const char *dev = getenv("PINBENCH_CHANNEL");
+	struct termios t;
+
+	if (!dev || !*dev)
+		return;
+	channel_fd = open(dev, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (channel_fd < 0)
+		pb_die("cannot open the result channel %s: %s", dev, strerror(errno));
+	/* Bytes as they are: no \n -> \r\n. */
+	if (tcgetattr(channel_fd, &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(channel_fd, TCSANOW, &t);
+	}
+}
+
+static void channel_write(const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(channel_fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			pb_die("cannot write the result channel: %s", strerror(errno));
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+/* share/name gets data, atomically; a sealed guest sends it to the host too. */
+static void share_put(const char *share, const char *name, const char *data, size_t len)
+{
+	char *path = pb_asprintf("%s/%s", share, name);
+
+	if (pb_write_file_atomic(path, data, len) < 0)
+		pb_die("cannot write %s: %s", path, strerror(errno));
+	free(path);
+	if (channel_fd >= 0) {
+		char *head = pb_asprintf("PBFILE %s %zu\n", name, len);
+
+		channel_write(head, strlen(head));
+		channel_write(data, len);
+		channel_write("\n", 1);
+		free(head);
+	}
+}
+
 static bool run_cell(const char *share, int devfd, int index, struct json_object *plan_cell)
 {
 	struct json_object *id, *wl, *params, *out, *bal, *v;
@@ -198,8 +262,8 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	cell.devfd = devfd;
 	cell.share = share;
 
-	path = pb_asprintf("%s/cells/%04d.started", share, index);
-	pb_write_file_atomic(path, cell.id, strlen(cell.id));
+	path = pb_asprintf("cells/%04d.started", index);
+	share_put(share, path, cell.id, strlen(cell.id));
 	free(path);
 
 	kfd = pb_kmsg_open_at_end();
@@ -302,9 +366,8 @@ static bool run_cell(const char *share, int devfd, int index, struct json_object
 	json_object_object_add(out, "raw", cell.raw);
 
 	js = json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN);
-	path = pb_asprintf("%s/cells/%04d.json", share, index);
-	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
-		pb_die("cannot write %s: %s", path, strerror(errno));
+	path = pb_asprintf("cells/%04d.json", index);
+	share_put(share, path, js, strlen(js));
 	printf("pinbench-guest: cell %d %s: %s%s%s\n", index, cell.id, status_name(cell.status),
 	       cell.reason[0] ? ": " : "", cell.reason);
 	fflush(stdout);
@@ -409,7 +472,6 @@ static void write_guest_facts(const char *share, const struct pinbench_info *inf
 	struct utsname u;
 	char *cs = read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource");
 	char *thp = read_line("/sys/kernel/mm/transparent_hugepage/enabled");
-	char *path = pb_asprintf("%s/guest.json", share);
 	const char *js;
 
 	uname(&u);
@@ -431,11 +493,9 @@ static void write_guest_facts(const char *share, const struct pinbench_info *inf
 		free(cal);
 	}
 	js = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
-	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
-		pb_die("cannot write %s: %s", path, strerror(errno));
+	share_put(share, "guest.json", js, strlen(js));
 	free(cs);
 	free(thp);
-	free(path);
 	json_object_put(o);
 }
 
@@ -524,6 +584,7 @@ int main(int argc, char **argv)
 		usage();
 	boot_stage("program");
 	share = argv[2];
+	channel_open();
 	if (mod_info.hist_buckets != PINBENCH_HIST_BUCKETS)
 		pb_die("module histogram layout (%u buckets) differs from ours (%u)",
 		       mod_info.hist_buckets, PINBENCH_HIST_BUCKETS);

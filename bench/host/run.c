@@ -248,8 +248,15 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
 
 		write_guest_conf(sd->share, "run", sd->g.k.ko, guest_exec, 2, args);
 	}
-	free(guest_exec);
 	boot_init(&sd->b, &sd->g, c, sd->share, sd->console);
+	/*
+	 * A deterministic run's guest is sealed (seal.c): with the share over
+	 * 9p, the host's replies land at host-timed moments and two runs
+	 * differ. The list lives as long as the run.
+	 */
+	if (sd->g.mode == PB_MODE_DETERMINISTIC)
+		sd->b.seal_files = pb_seal_files(guest_exec, sd->g.k.ko, plan);
+	free(guest_exec);
 	pmem_for_plan(&sd->b, plan);
 	sd->prog.share = sd->share;
 	sd->prog.last_running = -1;

@@ -50,23 +50,10 @@ static void check_conf_value(const char *what, const char *v)
  * executable), the file names the program alone; with no program (a
  * shell), the file is empty.
  */
-#define PB_HOST_LDSO "/lib64/ld-linux-x86-64.so.2"
-
 static void write_preload(const char *share, const char *exec)
 {
-	char *argv[] = { PB_HOST_LDSO, "--list", (char *)exec, NULL }, out[8192], *save = NULL, *tok;
-	char *path = pb_asprintf("%s/guest.preload", share), *list, *t;
+	char *path = pb_asprintf("%s/guest.preload", share), *list = pb_ldso_list(exec);
 
-	list = exec[0] == '/' ? pb_asprintf("%s\n", exec) : pb_xstrdup("");
-	if (exec[0] == '/' && pb_capture(argv, out, sizeof(out), false) == 0) {
-		for (tok = strtok_r(out, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
-			if (tok[0] != '/' || access(tok, R_OK))
-				continue;
-			t = pb_asprintf("%s%s\n", list, tok);
-			free(list);
-			list = t;
-		}
-	}
 	if (pb_write_file_atomic(path, list, strlen(list)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);

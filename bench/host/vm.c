@@ -439,6 +439,16 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 		if (b->mode == PB_MODE_DETERMINISTIC) {
 			arg(a, pb_xstrdup("-icount"));
 			arg(a, pb_xstrdup("shift=0,sleep=off"));
+			/*
+			 * What else the guest takes from the host (seal.c):
+			 * random numbers (RDRAND, which seeds KASLR and the
+			 * kernel's pool) from a fixed seed, and a clock of a
+			 * fixed date that runs with the emulated one.
+			 */
+			arg(a, pb_xstrdup("-seed"));
+			arg(a, pb_xstrdup(PB_DET_SEED));
+			arg(a, pb_xstrdup("-rtc"));
+			arg(a, pb_xstrdup("base=" PB_DET_DATE ",clock=vm"));
 		}
 		/*
 		 * TCG's TSC is one QEMU-wide clock, but the guest's TSC sync
@@ -477,7 +487,7 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup("-kernel"));
 	arg(a, pb_xstrdup(b->k->boot_image));
 	arg(a, pb_xstrdup("-initrd"));
-	arg(a, pb_xstrdup(b->k->initramfs));
+	arg(a, b->seal_files ? pb_asprintf("%s/" SEAL_INITRD, b->share) : pb_xstrdup(b->k->initramfs));
 	arg(a, pb_xstrdup("-append"));
 	/* loglevel=5: warnings reach the console, so a splat before a crash is kept. */
 	/* PINBENCH_GUEST_APPEND: extra kernel arguments, for debugging (slub_debug=..., ...). */
@@ -506,6 +516,17 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 	arg(a, pb_xstrdup("-serial"));
 	arg(a, pb_xstrdup(b->console ? "stdio" : "mon:stdio"));
 	arg(a, pb_xstrdup("-no-reboot"));
+	if (b->seal_files) {
+		/* ttyS1: the sealed guest's files, to a file of the share (seal.c). */
+		char *chan = pb_asprintf("%s/" SEAL_CHANNEL, b->share), *v = qemu_opt_value(chan);
+
+		arg(a, pb_xstrdup("-chardev"));
+		arg(a, pb_asprintf("file,id=pbchannel,path=%s", v));
+		arg(a, pb_xstrdup("-serial"));
+		arg(a, pb_xstrdup("chardev:pbchannel"));
+		free(chan);
+		free(v);
+	}
 	/* PINBENCH_QEMU_EXTRA: extra QEMU arguments, space-separated, for debugging (-gdb tcp::1234). */
 	if (getenv("PINBENCH_QEMU_EXTRA")) {
 		char *extra = pb_xstrdup(getenv("PINBENCH_QEMU_EXTRA")), *save = NULL, *tok;
@@ -514,6 +535,8 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 			arg(a, pb_xstrdup(tok));
 		free(extra);
 	}
+	if (b->seal_files)
+		return;
 	arg(a, pb_xstrdup("-virtfs"));
 	arg(a, pb_xstrdup("local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"));
 	arg(a, pb_xstrdup("-virtfs"));
@@ -732,6 +755,8 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 {
 	double wall0 = wall_now(), ready_wall = 0;
 	struct argv_buf a = { 0 };
+	char *chan = NULL;
+	long chan_off = 0;
 	double t0 = pb_now_s(), last_check = 0;
 	struct stat st;
 	pid_t pid;
@@ -768,6 +793,16 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 		fclose(f);
 		r->console_offset = stat(b->console, &st) == 0 ? (long)st.st_size : 0;
 	}
+	if (b->seal_files) {
+		char err[1024] = "", *initrd = pb_asprintf("%s/" SEAL_INITRD, b->share);
+
+		chan = pb_asprintf("%s/" SEAL_CHANNEL, b->share);
+		if (unlink(chan) < 0 && errno != ENOENT)
+			pb_die("cannot remove %s: %s", chan, strerror(errno));
+		if (pb_seal_initrd(b, initrd, err, sizeof(err)) < 0)
+			pb_die("the sealed guest's initramfs: %s", err);
+		free(initrd);
+	}
 	build_argv(b, &a);
 	pid = fork();
 	if (pid < 0)
@@ -803,6 +838,8 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 			break;
 		usleep(50000);
 		now = pb_now_s();
+		if (chan && pb_seal_channel_poll(chan, b->share, &chan_off) < 0)
+			pb_die("cannot read %s: %s", chan, strerror(errno));
 		if (!b->console)	/* interactive: no watchdog */
 			continue;
 		/* Every 50 ms until ready (boot_ready_s is a figure), then every 200 ms. */
@@ -829,6 +866,17 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 	}
 	r->qemu_status = status;
 	r->elapsed_s = pb_now_s() - t0;
+	if (chan) {
+		char *initrd = pb_asprintf("%s/" SEAL_INITRD, b->share);
+
+		if (pb_seal_channel_poll(chan, b->share, &chan_off) < 0)
+			pb_die("cannot read %s: %s", chan, strerror(errno));
+		/* The share now holds what the channel carried; the archive is the run's inputs again. */
+		unlink(initrd);
+		unlink(chan);
+		free(initrd);
+		free(chan);
+	}
 	{
 		struct pb_cells c;
 

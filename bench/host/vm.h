@@ -33,6 +33,13 @@ struct pb_boot {
 	 */
 	const char *profile;
 	const char *share;	/* writable 9p export (guest.conf inside) */
+	/*
+	 * Sealed (deterministic runs; seal.c): the host files the guest runs,
+	 * one absolute path a line, go into its initramfs with the share's
+	 * inputs; no 9p; results come back over a second serial port. NULL:
+	 * not sealed.
+	 */
+	const char *seal_files;
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */
 	double cell_timeout_s;	/* a cell, an exec, or any stall after ready */
@@ -87,5 +94,25 @@ void pb_cells_scan(const char *share, double after, struct pb_cells *c);
 char *pb_boot_cmdline(const struct pb_boot *b);
 /* First line of qemu-system-x86_64 --version, e.g. "7.2.22". */
 char *pb_qemu_version(void);
+
+/*
+ * Deterministic mode's fixed inputs (vm.c): QEMU's guest random seed and
+ * the date its clock starts at. A seed is a configuration like a kernel:
+ * figures are identical for one seed and move with another (the kernel's
+ * layout: 8 ns an I/O in small_dio, measured), so it is fixed here and
+ * recorded with QEMU's command line in every result.
+ */
+#define PB_DET_SEED "1"
+#define PB_DET_DATE "2025-01-01T00:00:00"
+
+/* seal.c: a sealed guest's initramfs and the files it sends back (in its share) */
+#define SEAL_INITRD "sealed-initrd.cpio"
+#define SEAL_CHANNEL "channel.log"
+struct pb_plan;
+char *pb_ldso_list(const char *exec);	/* exec and what the host's dynamic loader loads with it, a line each */
+char *pb_seal_files(const char *exec, const char *ko, const struct pb_plan *plan);
+int pb_seal_initrd(const struct pb_boot *b, const char *out, char *err, size_t errlen);
+/* Share files completed in channel since *offset, written into share; their number, or -1. */
+int pb_seal_channel_poll(const char *channel, const char *share, long *offset);
 
 #endif
