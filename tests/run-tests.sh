@@ -58,6 +58,8 @@ skip() { echo "SKIP: $1${2:+ ($2)}"; skipped=$((skipped + 1)); }
 result() { local n=$1; shift; if "$@"; then pass "$n"; else fail "$n"; fi; }
 # json FILE FILTER: a jq query (jq -r, compact)
 json() { jq -rc "$2" "$1"; }
+# same_metrics A B: every metric of every cell of two results.json equal, to the last bit
+same_metrics() { test "$(jq -Sc '[.cells[].metrics]' "$1")" = "$(jq -Sc '[.cells[].metrics]' "$2")"; }
 # The release each of Debian 12's kernel metapackages depends on (scripts/deps.sh installs both).
 release_of() { dpkg-query -W -f='${Depends}' "$1" 2>/dev/null | grep -o 'linux-image-[^ ,]*' | head -n 1 | sed 's/^linux-image-//'; }
 # The sanitizer builds stop at the first undefined behaviour, as at the first bad access.
@@ -467,8 +469,8 @@ for i in 1 2; do
 	eval "rcio$i=\$?"
 done
 result "two deterministic runs of small_dio, irq_completion and truncate cells: exit 0, every metric of every cell equal to the last bit" \
-	sh -c "test $rcio1 = 0 -a $rcio2 = 0 && ./check_results '$out/detio2/results.json' --all-ok --identical-judged '$out/detio1/results.json' > /dev/null && \
-	       test \"\$(jq -Sc '[.cells[].metrics]' '$out/detio1/results.json')\" = \"\$(jq -Sc '[.cells[].metrics]' '$out/detio2/results.json')\""
+	eval "test $rcio1 = 0 -a $rcio2 = 0 && ./check_results '$out/detio2/results.json' --all-ok --identical-judged '$out/detio1/results.json' > /dev/null && \
+	      same_metrics '$out/detio1/results.json' '$out/detio2/results.json'"
 result "the deterministic guest was sealed (no 9p; stage 'sealed'), and booted to its first cell at the same emulated time both times: $(json "$out/detio1/results.json" '.run.boot_timeline[-1].guest_s') s" \
 	test "$(json "$out/detio1/results.json" '[.run.boot_timeline[].stage] | join(" ")')" = \
 	"kernel init modules sealed modules_later ready program program_ready first_cell" -a \
@@ -568,6 +570,8 @@ result "merge joins them in the plan's order (exit 0)" test $rc = 0 -a \
 	"$(json "$out/merged/results.json" '[.cells[].id]')" = "$(json "$out/det1/results.json" '[.cells[].id]')"
 result "the merged run holds the contract and judges as the whole run, to the last bit" \
 	./check_results "$out/merged/results.json" --all-ok --identical-judged "$out/det1/results.json"
+result "the merged run has the whole run's every metric, to the last bit" \
+	same_metrics "$out/merged/results.json" "$out/det1/results.json"
 result "merged: report.md and gup_fast.csv" test -s "$out/merged/report.md" -a -s "$out/merged/gup_fast.csv"
 "$pinbench" compare "$out/det1" "$out/merged" > "$out/compare-merged.log" 2>&1
 result "the merged run compares with a whole one as no regression" test $? = 0
@@ -584,10 +588,17 @@ result "run --jobs 2 (deterministic): exit 0, each guest's run under shards/, me
 	"$(json "$out/jobs2/results.json" '.run.jobs')" = 2
 result "run --jobs 2 gives a serial run's judged figures, to the last bit" \
 	./check_results "$out/jobs2/results.json" --all-ok --identical-judged "$out/det1/results.json"
+result "run --jobs 2 gives a serial run's every metric, to the last bit" \
+	same_metrics "$out/jobs2/results.json" "$out/det1/results.json"
+if [ -s "$out/detio1/results.json" ]; then
+	"$pinbench" run --job data/deterministic-io.job --mode deterministic --jobs 2 --out "$out/detio-jobs2" > "$out/detio-jobs2.log" 2>&1; rc=$?
+	result "I/O cells (three units) in two guests at once: exit 0, every metric as in the serial run, to the last bit" \
+		eval "test $rc = 0 && same_metrics '$out/detio-jobs2/results.json' '$out/detio1/results.json'"
+fi
 # Two guests of more than half the host's available memory (where --mem's 64 GiB can say so).
 big=$(( $(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo) / 2 + 256 ))
 [ "$big" -le 65536 ] && big="--jobs 2 --mode deterministic --mem $big" || big=""
-for bad in "--jobs 0 --mode deterministic" "--jobs 5 --mode deterministic" "--jobs 2 --mode wall" \
+for bad in "--jobs 0 --mode deterministic" "--jobs 5 --mode deterministic" "--jobs 3 --mode deterministic" "--jobs 2 --mode wall" \
 	${big:+"$big"} "--jobs 2 --mode deterministic --shard 1/2"; do
 	# shellcheck disable=SC2086
 	msg=$("$pinbench" run --job data/deterministic.job $bad --out "$out/jobs-bad" 2>&1); rc=$?

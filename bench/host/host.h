@@ -81,6 +81,7 @@ void guest_setup_kernel(struct guest_setup *g, const struct config *c, const cha
 void guest_setup(struct guest_setup *g, const struct config *c);
 void boot_init(struct pb_boot *b, const struct guest_setup *g, const struct config *c,
 		      const char *share, const char *console);
+void pmem_for_cell(struct pb_boot *b, struct json_object *params);
 void pmem_for_plan(struct pb_boot *b, const struct pb_plan *plan);
 char *console_tail(const char *path, long offset, int lines);
 struct json_object *console_splats_faults(const char *path, struct json_object **faults);

@@ -859,7 +859,22 @@ int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errl
 		return -1;
 	}
 	plan_group_by_boot(plan);
+	for (size_t i = 0; i < plan->nr; i++)
+		plan->cells[i].unit = !i ? 0 : plan->cells[i - 1].unit +
+			(strcmp(plan->cells[i].job, plan->cells[i - 1].job) ||
+			 strcmp(plan->cells[i].boot ? plan->cells[i].boot : "",
+				plan->cells[i - 1].boot ? plan->cells[i - 1].boot : "") != 0);
 	return 0;
+}
+
+size_t pb_plan_units(const struct pb_plan *plan)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < plan->nr; i++)
+		if (!i || plan->cells[i].unit != plan->cells[i - 1].unit)
+			n++;
+	return n;
 }
 
 void pb_plan_free(struct pb_plan *plan)
@@ -880,15 +895,51 @@ void pb_plan_free(struct pb_plan *plan)
  * one swept value, so every shard gets a like share of each workload and
  * of each costly sweep point, and the split depends on the job alone.
  */
-void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n)
+/*
+ * By unit (deterministic runs): each unit whole, the units by size
+ * (cells, largest first, the earlier first among equals) each to the
+ * shard with the fewest cells so far (the lowest numbered among equals).
+ * Computed from the whole plan alone, so every shard agrees on it.
+ */
+static unsigned int *unit_shards(const struct pb_plan *plan, unsigned int n)
 {
+	size_t units = plan->nr ? plan->cells[plan->nr - 1].unit + 1 : 0;
+	size_t *size = pb_xcalloc(units + 1, sizeof(*size)), *load = pb_xcalloc(n, sizeof(*load));
+	unsigned int *shard = pb_xcalloc(units + 1, sizeof(*shard));
+	bool *done = pb_xcalloc(units + 1, sizeof(*done));
+
+	for (size_t i = 0; i < plan->nr; i++)
+		size[plan->cells[i].unit]++;
+	for (size_t placed = 0; placed < units; placed++) {
+		size_t best = units;
+		unsigned int to = 0;
+
+		for (size_t u = 0; u < units; u++)
+			if (!done[u] && (best == units || size[u] > size[best]))
+				best = u;
+		for (unsigned int s = 1; s < n; s++)
+			if (load[s] < load[to])
+				to = s;
+		done[best] = true;
+		shard[best] = to;
+		load[to] += size[best];
+	}
+	free(size);
+	free(load);
+	free(done);
+	return shard;
+}
+
+void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n, bool by_unit)
+{
+	unsigned int *shard = by_unit ? unit_shards(plan, n) : NULL;
 	size_t kept = 0;
 
 	plan->total = plan->nr;
 	for (size_t i = 0; i < plan->nr; i++) {
 		struct pb_cellspec *c = &plan->cells[i];
 
-		if (i % n == k - 1) {
+		if (shard ? shard[c->unit] == k - 1 : i % n == k - 1) {
 			c->plan_index = i;
 			plan->cells[kept++] = *c;
 			continue;
@@ -900,6 +951,7 @@ void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n)
 		json_object_put(c->params);
 	}
 	plan->nr = kept;
+	free(shard);
 }
 
 struct json_object *pb_plan_to_json(const struct pb_plan *plan)

@@ -80,6 +80,14 @@ struct pb_cellspec {
 	struct json_object *params;	/* every option, typed */
 	size_t plan_index;	/* its place in the whole plan (when sharded) */
 	const char *boot;	/* the guest memory layout it needs (struct pb_workload's boot()), or NULL */
+	/*
+	 * Its unit: a stretch of the whole plan's cells of one job section
+	 * and one memory layout, numbered from 0 in plan order. A
+	 * deterministic run boots a guest per unit and repetition, so that
+	 * a cell's figures depend on its unit alone, never on how a run was
+	 * split: shards and --jobs split by unit there (pb_plan_shard()).
+	 */
+	size_t unit;
 };
 
 /*
@@ -109,8 +117,14 @@ int pb_job_load(const char *path, struct pb_plan *plan, char *err, size_t errlen
  */
 int pb_jobs_load(const char *paths, struct pb_plan *plan, char *err, size_t errlen);
 void pb_plan_free(struct pb_plan *plan);
-/* Keep only shard k of n (1 <= k <= n): the cells whose index is k - 1 modulo n. */
-void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n);
+/*
+ * Keep only shard k of n (1 <= k <= n): the cells whose index is k - 1
+ * modulo n; by_unit: whole units, the largest first to the least loaded
+ * shard (deterministic runs).
+ */
+void pb_plan_shard(struct pb_plan *plan, unsigned int k, unsigned int n, bool by_unit);
+/* How many units the plan has (struct pb_cellspec's unit). */
+size_t pb_plan_units(const struct pb_plan *plan);
 /* The plan in the form the guest driver reads. */
 struct json_object *pb_plan_to_json(const struct pb_plan *plan);
 /* Option reference, for --help and the README. */

@@ -35,7 +35,7 @@ static long host_mem_available_mib(void)
 }
 
 /* Refusals before anything is built or booted: exit 2 with what is wrong. */
-static int jobs_check(const struct config *c, size_t cells)
+static int jobs_check(const struct config *c, size_t cells, size_t units)
 {
 	long avail = host_mem_available_mib();
 
@@ -59,6 +59,12 @@ static int jobs_check(const struct config *c, size_t cells)
 	if ((size_t)c->jobs > cells) {
 		fprintf(stderr, "pinbench: --jobs %d: more guests than the plan's %zu cells; use --jobs "
 			"%zu or fewer\n", c->jobs, cells, cells);
+		return 2;
+	}
+	if ((size_t)c->jobs > units) {
+		fprintf(stderr, "pinbench: --jobs %d: more guests than the plan's %zu units (a deterministic "
+			"guest runs one job section, of one memory layout, whole; docs/running.md); use "
+			"--jobs %zu or fewer, or split the job into more sections\n", c->jobs, units, units);
 		return 2;
 	}
 	if (avail >= 0 && (long)c->jobs * c->mem_mib > avail) {
@@ -99,7 +105,7 @@ int cmd_run_parallel(int argc, char **argv, struct config *c)
 		fprintf(stderr, "pinbench: %s\n", err);
 		return 2;
 	}
-	rc = jobs_check(c, plan.nr);
+	rc = jobs_check(c, plan.nr, pb_plan_units(&plan));
 	if (rc)
 		goto out_plan;
 	/* Built once here (a lock serialises the shards' checks of it). */

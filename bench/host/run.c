@@ -190,6 +190,7 @@ static void side_add_entry(struct run_side *sd, const struct pb_plan *plan, stru
 	json_object_object_foreach(json_object_array_get_idx(json_object_object_get(plan_json, "cells"), i), k, v)
 		json_object_object_add(gc, k, json_object_get(v));
 	json_object_object_add(gc, "repetition", json_object_new_uint64(r));
+	json_object_object_add(gc, "unit", json_object_new_uint64(plan->cells[i].unit));
 	json_object_array_add(json_object_object_get(sd->guest_plan, "cells"), gc);
 	sd->entry_cell = pb_xrealloc(sd->entry_cell, sd->total * sizeof(*sd->entry_cell));
 	sd->entry_cell[e] = i;
@@ -281,6 +282,35 @@ static void side_init(struct run_side *sd, const struct config *c, const char *d
  */
 #define PB_BOOT_RETRIES 2
 
+/*
+ * A sealed guest's plan (struct pb_boot's seal_plan): entries [from, to)
+ * alone, and nothing that says which run they belong to (a shard's
+ * plan_index, the range), so that a unit's guest reads the same bytes in
+ * a serial run, a shard, or --jobs.
+ */
+static char *seal_plan(const struct run_side *sd, size_t from, size_t to)
+{
+	struct json_object *o = json_object_new_object(), *cells = json_object_new_array();
+	struct json_object *all = json_object_object_get(sd->guest_plan, "cells");
+	char *s;
+
+	json_object_object_foreach(sd->guest_plan, k, v)
+		if (strcmp(k, "cells") && strcmp(k, "run_from") && strcmp(k, "run_to"))
+			json_object_object_add(o, k, json_object_get(v));
+	for (size_t i = from; i < to; i++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_foreach(json_object_array_get_idx(all, i), k2, v2)
+			if (strcmp(k2, "plan_index"))
+				json_object_object_add(e, k2, json_object_get(v2));
+		json_object_array_add(cells, e);
+	}
+	json_object_object_add(o, "cells", cells);
+	s = pb_xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
 static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 {
 	struct pb_boot_result br;
@@ -296,6 +326,20 @@ static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 	if (pb_write_file_atomic(path, js, strlen(js)) < 0)
 		pb_die("cannot write %s: %s", path, strerror(errno));
 	free(path);
+	if (sd->b.seal_files) {
+		struct json_object *all = json_object_object_get(sd->guest_plan, "cells");
+
+		sd->b.seal_plan = seal_plan(sd, from, to);
+		sd->b.seal_from = from;
+		/*
+		 * Persistent memory (pmem_for_plan()) where this guest's own
+		 * cells need it, not where the run's plan does: a shard's guest
+		 * must boot as the serial run's guest for the same unit.
+		 */
+		sd->b.pmem_mib = sd->b.pmem_start_mib = 0;
+		for (size_t i = from; i < to; i++)
+			pmem_for_cell(&sd->b, json_object_object_get(json_object_array_get_idx(all, i), "params"));
+	}
 	while (results_in(sd->share, from, to) < to - from && boots < (int)(to - from) + 1 + retries) {
 		size_t before = results_in(sd->share, from, to);
 		int cell;
@@ -378,6 +422,8 @@ static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 			free(splat);
 		}
 	}
+	free((char *)sd->b.seal_plan);
+	sd->b.seal_plan = NULL;
 }
 
 /* The boot profile of guest plan entry i ("" for the plain guest). */
@@ -392,13 +438,31 @@ static const char *entry_boot(const struct run_side *sd, size_t i)
  * need the same memory layout (a plan's cells come grouped by layout:
  * pb_jobs_load()), booted with it. The guest runs only its stretch.
  */
+/*
+ * Whether entries a and b run in one guest: the same memory layout; in a
+ * deterministic run also the same unit and repetition (struct
+ * pb_cellspec's unit), so that a cell's figures do not depend on how the
+ * plan was split into shards or --jobs: the serial run boots as often.
+ */
+static bool entry_same_guest(const struct run_side *sd, size_t a, size_t b)
+{
+	struct json_object *cells = json_object_object_get(sd->guest_plan, "cells");
+	struct json_object *x = json_object_array_get_idx(cells, a), *y = json_object_array_get_idx(cells, b);
+
+	if (strcmp(entry_boot(sd, a), entry_boot(sd, b)))
+		return false;
+	return sd->g.mode != PB_MODE_DETERMINISTIC ||
+	       (pb_json_num(x, "unit") == pb_json_num(y, "unit") &&
+		pb_json_num(x, "repetition") == pb_json_num(y, "repetition"));
+}
+
 static void side_run(struct run_side *sd, size_t from, size_t to)
 {
 	while (from < to) {
 		const char *profile = entry_boot(sd, from);
 		size_t end = from + 1;
 
-		while (end < to && !strcmp(entry_boot(sd, end), profile))
+		while (end < to && entry_same_guest(sd, from, end))
 			end++;
 		sd->b.profile = profile;
 		if (*profile)
@@ -1046,10 +1110,12 @@ int cmd_run(int argc, char **argv, struct config *c)
 		return 2;
 	}
 	if (c->shard_n) {
-		pb_plan_shard(&plan, c->shard_k, c->shard_n);
+		pb_plan_shard(&plan, c->shard_k, c->shard_n, !strcmp(c->mode, "deterministic"));
 		if (!plan.nr) {
-			fprintf(stderr, "pinbench: shard %u/%u of %s is empty: the plan has %zu cells\n",
-				c->shard_k, c->shard_n, c->job, plan.total);
+			fprintf(stderr, "pinbench: shard %u/%u of %s is empty: the plan has %zu cells%s\n",
+				c->shard_k, c->shard_n, c->job, plan.total,
+				strcmp(c->mode, "deterministic") ? "" :
+				", and a deterministic shard runs whole units (job sections of one memory layout)");
 			free(started_at);
 			return 2;
 		}

@@ -21,9 +21,11 @@
  * seed is part of the configuration, like the kernel (results.json has
  * QEMU's command line).
  *
- * What goes in. The host's share files the guest reads (guest.conf,
- * guest.args, plan.json), a marker for each cell that already has a
- * result (a boot after a crash skips them, as with 9p), and under
+ * What goes in. The share files the guest reads (guest.conf,
+ * guest.args), its plan: the entries of its unit alone, numbered from 0
+ * (struct pb_boot's seal_plan; a serial run, a shard and --jobs give a
+ * unit's guest the same bytes), a marker for each of them that already
+ * has a result (a boot after a crash skips them, as with 9p), and under
  * /sealroot the host files the guest runs, at their host paths: the
  * program and the libraries the host's dynamic loader lists for it,
  * pinbench.ko, and the tools the plan's cells run (pb_seal_files()).
@@ -31,7 +33,14 @@
  * What comes back. The guest program and its init write each share file
  * to /dev/ttyS1 as "PBFILE <name> <length>\n<bytes>\n"; QEMU writes that
  * port to a file, and pb_seal_channel_poll() writes each file into the
- * host's share, where the runner reads it as it would from 9p.
+ * host's share (a cell's number shifted to the run's), where the runner
+ * reads it as it would from 9p.
+ *
+ * What it costs. Nothing in a cell: the guest writes a cell's files
+ * between cells, and a UART write is as synchronous and as repeatable as
+ * any other instruction. Per boot, the host copies about 12 MB (the
+ * kernel's archive and the program's files; fio's libraries add 80 MB
+ * where a cell runs fio).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -247,7 +256,7 @@ static int cpio_host_file(struct cpio *c, const char *name, const char *src, cha
 
 int pb_seal_initrd(const struct pb_boot *b, const char *out, char *err, size_t errlen)
 {
-	static const char *const inputs[] = { "guest.conf", "guest.args", "plan.json" };
+	static const char *const inputs[] = { "guest.conf", "guest.args" };
 	char *tmp = pb_asprintf("%s.tmp", out), *base, *save = NULL, *tok, *files, *dir;
 	struct cpio c = { .dirs = pb_xstrdup("") };
 	size_t len;
@@ -285,16 +294,20 @@ int pb_seal_initrd(const struct pb_boot *b, const char *out, char *err, size_t e
 		if (ret < 0)
 			goto out_close;
 	}
-	ret = cpio_entry(&c, "pinbench-seal/cells", S_IFDIR | 0755, NULL, 0);
+	ret = cpio_file(&c, "pinbench-seal/plan.json", 0644, b->seal_plan ? b->seal_plan : "{}",
+			b->seal_plan ? strlen(b->seal_plan) : 2);
+	if (ret == 0)
+		ret = cpio_entry(&c, "pinbench-seal/cells", S_IFDIR | 0755, NULL, 0);
 	dir = pb_asprintf("%s/cells", b->share);
 	d = opendir(dir);
 	free(dir);
 	while (ret == 0 && d && (e = readdir(d))) {
 		size_t digits = strspn(e->d_name, "0123456789");
+		unsigned long idx = strtoul(e->d_name, NULL, 10);
 
-		/* A cell with a result: the guest program skips it (exists is all it asks). */
-		if (digits >= 4 && !strcmp(e->d_name + digits, ".json")) {
-			char *name = pb_asprintf("pinbench-seal/cells/%s", e->d_name);
+		/* A cell of this plan with a result: the guest program skips it (exists is all it asks). */
+		if (digits >= 4 && !strcmp(e->d_name + digits, ".json") && idx >= b->seal_from) {
+			char *name = pb_asprintf("pinbench-seal/cells/%04lu.json", idx - b->seal_from);
 
 			ret = cpio_file(&c, name, 0644, "{}", 2);
 			free(name);
@@ -351,7 +364,7 @@ static bool channel_name_ok(const char *n)
 	return digits >= 4 && digits <= 9 && (!strcmp(n + digits, ".started") || !strcmp(n + digits, ".json"));
 }
 
-int pb_seal_channel_poll(const char *channel, const char *share, long *offset)
+int pb_seal_channel_poll(const char *channel, const char *share, size_t from, long *offset)
 {
 	int fd = open(channel, O_RDONLY | O_CLOEXEC), files = 0;
 	char *buf, *p, *end;
@@ -395,7 +408,13 @@ int pb_seal_channel_poll(const char *channel, const char *share, long *offset)
 		}
 		if ((size_t)(end - (nl + 1)) < size + 1)
 			break;	/* its contents still being written */
-		path = pb_asprintf("%s/%s", share, name);
+		if (!strncmp(name, "cells/", 6)) {
+			const char *suffix = name + 6 + strspn(name + 6, "0123456789");
+
+			path = pb_asprintf("%s/cells/%04zu%s", share, strtoul(name + 6, NULL, 10) + from, suffix);
+		} else {
+			path = pb_asprintf("%s/%s", share, name);
+		}
 		dir = pb_asprintf("%s/cells", share);
 		pb_mkdir_p(dir, 0755);
 		free(dir);

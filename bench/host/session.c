@@ -136,18 +136,21 @@ void boot_init(struct pb_boot *b, const struct guest_setup *g, const struct conf
  * PLATFORM.md verified with -m 3G (a range inside the guest's RAM, below
  * the PCI hole). With less memory there is none, and those cells say why.
  */
+void pmem_for_cell(struct pb_boot *b, struct json_object *params)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(params, "filesystem", &v) &&
+	    !strcmp(json_object_get_string(v), "ext4_dax") && b->mem_mib >= 3072) {
+		b->pmem_mib = 512;
+		b->pmem_start_mib = 2048;
+	}
+}
+
 void pmem_for_plan(struct pb_boot *b, const struct pb_plan *plan)
 {
-	for (size_t i = 0; i < plan->nr; i++) {
-		struct json_object *v;
-
-		if (json_object_object_get_ex(plan->cells[i].params, "filesystem", &v) &&
-		    !strcmp(json_object_get_string(v), "ext4_dax") && b->mem_mib >= 3072) {
-			b->pmem_mib = 512;
-			b->pmem_start_mib = 2048;
-			return;
-		}
-	}
+	for (size_t i = 0; i < plan->nr; i++)
+		pmem_for_cell(b, plan->cells[i].params);
 }
 
 /* The last n lines of the console from offset on. */

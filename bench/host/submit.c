@@ -257,6 +257,12 @@ int cmd_submit(int argc, char **argv, struct config *c)
 		pb_plan_free(&plan);
 		return 2;
 	}
+	if (!strcmp(c->mode, "deterministic") && c->shards > pb_plan_units(&plan)) {
+		fprintf(stderr, "pinbench: submit: --shards %u: a deterministic shard runs whole units (job "
+			"sections of one memory layout), and the plan has %zu\n", c->shards, pb_plan_units(&plan));
+		pb_plan_free(&plan);
+		return 2;
+	}
 	pb_plan_free(&plan);
 	/* Scheduler there and answering, before anything is written. */
 	if (!in_path("sbatch") || !in_path("sinfo")) {

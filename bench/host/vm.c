@@ -838,7 +838,7 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 			break;
 		usleep(50000);
 		now = pb_now_s();
-		if (chan && pb_seal_channel_poll(chan, b->share, &chan_off) < 0)
+		if (chan && pb_seal_channel_poll(chan, b->share, b->seal_from, &chan_off) < 0)
 			pb_die("cannot read %s: %s", chan, strerror(errno));
 		if (!b->console)	/* interactive: no watchdog */
 			continue;
@@ -869,7 +869,7 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 	if (chan) {
 		char *initrd = pb_asprintf("%s/" SEAL_INITRD, b->share);
 
-		if (pb_seal_channel_poll(chan, b->share, &chan_off) < 0)
+		if (pb_seal_channel_poll(chan, b->share, b->seal_from, &chan_off) < 0)
 			pb_die("cannot read %s: %s", chan, strerror(errno));
 		/* The share now holds what the channel carried; the archive is the run's inputs again. */
 		unlink(initrd);

@@ -40,6 +40,15 @@ struct pb_boot {
 	 * not sealed.
 	 */
 	const char *seal_files;
+	/*
+	 * A sealed guest's plan: exactly the entries it runs, numbered from
+	 * 0 (JSON text), and where entry 0 is in the share's numbering. A
+	 * unit's guest then reads the same bytes whichever run it is part
+	 * of (serial, a shard, --jobs): what it parses moves its memory and
+	 * its clock as surely as what it measures.
+	 */
+	const char *seal_plan;
+	size_t seal_from;
 	const char *console;	/* console log, appended; NULL = interactive stdio */
 	double boot_timeout_s;	/* until PINBENCH-READY */
 	double cell_timeout_s;	/* a cell, an exec, or any stall after ready */
@@ -112,7 +121,10 @@ struct pb_plan;
 char *pb_ldso_list(const char *exec);	/* exec and what the host's dynamic loader loads with it, a line each */
 char *pb_seal_files(const char *exec, const char *ko, const struct pb_plan *plan);
 int pb_seal_initrd(const struct pb_boot *b, const char *out, char *err, size_t errlen);
-/* Share files completed in channel since *offset, written into share; their number, or -1. */
-int pb_seal_channel_poll(const char *channel, const char *share, long *offset);
+/*
+ * Share files completed in channel since *offset, written into share (a
+ * cell's number shifted by from); their number, or -1.
+ */
+int pb_seal_channel_poll(const char *channel, const char *share, size_t from, long *offset);
 
 #endif

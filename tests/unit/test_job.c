@@ -124,6 +124,56 @@ static void test_boot_profiles(void **state)
 	free(path);
 }
 
+/*
+ * Units (a deterministic guest each): a job section's stretch of one
+ * layout. Sharded by unit, each unit lands whole in one shard, the
+ * largest first to the least loaded; both shards agree on the split.
+ */
+static void test_shard_by_unit(void **state)
+{
+	static const char job[] =
+		"[global]\n"
+		"workload=mm_churn\n"
+		"strategy=pin_counter\n"
+		"[a]\n"
+		"source=fork,migration,ksm,numa_balancing\n"
+		"[b]\n"
+		"workload=pin_cost\n"
+		"scenario=thp_split\n"
+		"zone=cma,movable,normal\n";
+	static const size_t units[] = { 0, 0, 1, 2, 2, 3, 4 };
+	static const size_t shard1[] = { 0, 1, 2, 6 }, shard2[] = { 3, 4, 5 };
+	char *path = write_job(job), err[1024];
+	struct pb_plan plan;
+
+	(void)state;
+	assert_int_equal(pb_jobs_load(path, &plan, err, sizeof(err)), 0);
+	assert_int_equal(plan.nr, 7);
+	for (size_t i = 0; i < plan.nr; i++)
+		assert_int_equal(plan.cells[i].unit, units[i]);
+	assert_int_equal(pb_plan_units(&plan), 5);
+	pb_plan_shard(&plan, 1, 2, true);
+	assert_int_equal(plan.nr, 4);
+	for (size_t i = 0; i < plan.nr; i++)
+		assert_int_equal(plan.cells[i].plan_index, shard1[i]);
+	pb_plan_free(&plan);
+	assert_int_equal(pb_jobs_load(path, &plan, err, sizeof(err)), 0);
+	pb_plan_shard(&plan, 2, 2, true);
+	assert_int_equal(plan.nr, 3);
+	for (size_t i = 0; i < plan.nr; i++)
+		assert_int_equal(plan.cells[i].plan_index, shard2[i]);
+	pb_plan_free(&plan);
+	/* Round robin, as wall-mode shards split. */
+	assert_int_equal(pb_jobs_load(path, &plan, err, sizeof(err)), 0);
+	pb_plan_shard(&plan, 2, 2, false);
+	assert_int_equal(plan.nr, 3);
+	assert_int_equal(plan.cells[0].plan_index, 1);
+	assert_int_equal(plan.cells[2].plan_index, 5);
+	pb_plan_free(&plan);
+	unlink(path);
+	free(path);
+}
+
 static void test_defaults_cover_all_strategies(void **state)
 {
 	char *path = write_job("[only]\nworkload=gup_fast\npages_per_call=1\n");
@@ -252,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_revoke_policies),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_shard_by_unit),
 		cmocka_unit_test(test_shipped_jobs),
 	};
 

@@ -57,30 +57,31 @@ static void test_channel(void **state)
 	    "PBFILE cells/0003.json 99999999999\n"		/* too long */
 	    "PBFILE exit-status 2\n0\n\n"
 	    "PBFILE cells/0003.json 11\n{\"st", "w");		/* still being written */
-	assert_int_equal(pb_seal_channel_poll(chan, share, &off), 3);
+	assert_int_equal(pb_seal_channel_poll(chan, share, 10, &off), 3);
 	s = get("share/guest.json");
 	assert_string_equal(s, "{\"a\":1}\n");
 	free(s);
-	s = get("share/cells/0003.started");
+	/* The guest numbers its own plan from 0; the share, the whole run's (from 10 here). */
+	s = get("share/cells/0013.started");
 	assert_string_equal(s, "cell3");
 	free(s);
 	s = get("share/exit-status");
 	assert_string_equal(s, "0\n");
 	free(s);
-	assert_null(get("share/cells/0003.json"));
+	assert_null(get("share/cells/0013.json"));
 	assert_null(get("escape"));
 	assert_int_equal(stat(dir, &st), 0);
 	/* The rest of the record arrives: written then, once. */
 	put("channel.log", "\":\"ok\"}\n", "a");
-	assert_int_equal(pb_seal_channel_poll(chan, share, &off), 1);
-	s = get("share/cells/0003.json");
+	assert_int_equal(pb_seal_channel_poll(chan, share, 10, &off), 1);
+	s = get("share/cells/0013.json");
 	assert_string_equal(s, "{\"st\":\"ok\"}");
 	free(s);
-	assert_int_equal(pb_seal_channel_poll(chan, share, &off), 0);
+	assert_int_equal(pb_seal_channel_poll(chan, share, 10, &off), 0);
 	/* No channel yet (QEMU has not opened it): nothing, no error. */
 	unlink(chan);
 	off = 0;
-	assert_int_equal(pb_seal_channel_poll(chan, share, &off), 0);
+	assert_int_equal(pb_seal_channel_poll(chan, share, 10, &off), 0);
 	free(chan);
 	free(share);
 }
@@ -105,11 +106,15 @@ static void test_initrd(void **state)
 	free(t);
 	put("seal-share/guest.conf", "PB_CMD='run'\n", "w");
 	put("seal-share/guest.args", "--share\n/run/pinbench\n", "w");
-	put("seal-share/plan.json", "{\"cells\":[]}", "w");
-	put("seal-share/cells/0000.json", "{\"status\":\"ok\"}", "w");
-	put("seal-share/cells/0001.started", "x", "w");	/* started, no result: runs again */
+	put("seal-share/plan.json", "{\"not\":\"this one\"}", "w");
+	/* This guest's plan is the run's entries 10.. (a unit), numbered from 0 in the guest. */
+	put("seal-share/cells/0005.json", "{\"status\":\"ok\"}", "w");	/* another unit's */
+	put("seal-share/cells/0010.json", "{\"status\":\"ok\"}", "w");
+	put("seal-share/cells/0011.started", "x", "w");	/* started, no result: runs again */
 	b.k = &k;
 	b.share = share;
+	b.seal_plan = "{\"cells\":[]}";
+	b.seal_from = 10;
 	files = pb_asprintf("%s\n", tool);
 	b.seal_files = files;
 	assert_int_equal(pb_seal_initrd(&b, out, err, sizeof(err)), 0);
@@ -126,9 +131,22 @@ static void test_initrd(void **state)
 	assert_non_null(strstr(listing, "pinbench-seal/plan.json\n"));
 	assert_non_null(strstr(listing, "pinbench-seal/cells/0000.json\n"));
 	assert_null(strstr(listing, "0001"));
+	assert_null(strstr(listing, "0005"));
+	assert_null(strstr(listing, "0010"));
 	t = pb_asprintf("sealroot%s\n", tool);
 	assert_non_null(strstr(listing, t));
 	free(t);
+	/* The guest's plan is the one given, not the share's. */
+	{
+		char *x = pb_asprintf("cpio -i --quiet --to-stdout pinbench-seal/plan.json < '%s'", out), buf[64] = "";
+		FILE *q = popen(x, "r");
+
+		assert_non_null(q);
+		assert_non_null(fgets(buf, sizeof(buf), q));
+		assert_int_equal(pclose(q), 0);
+		assert_string_equal(buf, "{\"cells\":[]}");
+		free(x);
+	}
 	/* Parents come before what they hold, once each. */
 	t = pb_asprintf("sealroot%s", dir);
 	assert_non_null(strstr(listing, t));
