@@ -17,6 +17,7 @@ secs=${1:-60}
 out=$repo/build/fuzz-host
 case $secs in '' | *[!0-9]*) echo "fuzz-host.sh: SECONDS must be a whole number" >&2; exit 2 ;; esac
 
+mkdir -p "$repo/build"
 make -C bench fuzz-host FUZZ_OUT="$out" > "$out.build.log" 2>&1 ||
 	{ tail -20 "$out.build.log"; echo "fuzz-host: the fuzzers do not build (clang and libclang-rt-14-dev: make deps)"; exit 1; }
 mkdir -p "$out/bin" "$out/artifacts" "$out/corpus-job" "$out/corpus-results"

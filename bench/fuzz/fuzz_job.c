@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pb_job_load(path, &plan, err, sizeof(err)) == 0) {
 		struct json_object *j;
 
-		/* A plan that loaded shards and serialises whole. */
-		pb_plan_shard(&plan, 1, 3);
+		/* A plan that loaded shards (round robin or by unit) and serialises whole. */
+		pb_plan_shard(&plan, 1, 3, size & 1);
 		j = pb_plan_to_json(&plan);
 		json_object_put(j);
 		pb_plan_free(&plan);
