@@ -629,7 +629,7 @@ static void timeline_add(struct json_object *st, const char *stage, double guest
 /*
  * The boot's stages as the guest saw them, from its console from offset
  * on: the kernel's start (0), each PINBENCH-STAGE of the init (init,
- * modules, hostroot, share, modules_later), PINBENCH-READY (pinbench.ko
+ * modules, hostroot and share or sealed, modules_later), PINBENCH-READY (pinbench.ko
  * loaded), and the guest program's (program, program_ready, first_cell:
  * the first cell's start). Guest uptime in seconds:
  * real time in wall mode, emulated time (instructions) in deterministic
