@@ -1077,8 +1077,10 @@ static size_t side_finish(struct run_side *sd, const struct config *c, int argc,
 	*root = side_results(sd, c, argc, argv, plan, plan_json, nrep, started_at, &f);
 	write_results(*root, sd->dir);
 	render_all(*root, sd->dir);
-	fprintf(stderr, "pinbench: %s%sguest ready after %.1f s, first cell after %.1f s (wall, %s)\n",
-		sd->label ? sd->label : "", sd->label ? ": " : "", sd->ready, sd->first_cell, sd->g.accel);
+	/* Host time since QEMU started, whatever the mode: what the user waited. */
+	fprintf(stderr, "pinbench: %s%sguest ready after %.1f s, first cell after %.1f s (host time; %s, %s mode)\n",
+		sd->label ? sd->label : "", sd->label ? ": " : "", sd->ready, sd->first_cell, sd->g.accel,
+		c->mode);
 	fprintf(stderr, "pinbench: results in %s (results.json, report.md, <workload>.csv, plots/, "
 		"console.log)\n", sd->dir);
 	adaptive_summary(*root);
