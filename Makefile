@@ -57,7 +57,7 @@ bench-full: build
 nightly: build
 	bench/pinbench nightly $(NIGHTLY_ARGS)
 
-# The whole default suite in deterministic mode, one guest, then the cells that need two
+# The whole default suite in deterministic mode (a guest per job section), then the cells that need two
 # CPUs (workloads/contended.job) in wall mode with adaptive repetitions, then results/README.md and
 # results/plots/ from both (commit them). A failed cell fails the target after publishing.
 comma := ,
