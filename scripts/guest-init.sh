@@ -44,24 +44,26 @@ if grep -q 'pinbench.probe' /proc/cmdline; then
 	finish
 fi
 
+# writable_over DIR MODE: the host's DIR under a writable overlay.
+writable_over() {
+	mkdir -p "/scratch$1/upper" "/scratch$1/work"
+	chmod "$2" "/scratch$1/upper"
+	mount -t overlay overlay -o "lowerdir=/host$1,upperdir=/scratch$1/upper,workdir=/scratch$1/work" "/host$1" && return
+	say "no overlayfs: the guest's $1 is empty, host files under $1 are not visible"
+	mount -t tmpfs -o "mode=$2" tmpfs "/host$1"
+}
+
 # The host root over 9p (read-only) and the result share (writable).
 mount_host() {
 	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host || {
 		say "cannot mount the host root over 9p"; finish; }
 	stage hostroot
-	# /tmp must be writable in the guest, yet the host's /tmp must stay
-	# visible: a clone (CI's, say) may live there. An overlay gives both; a
-	# kernel without overlayfs gets a plain tmpfs and is told what it hides.
-	mkdir -p /scratch
-	mount -t tmpfs -o mode=0755 tmpfs /scratch
-	mkdir -p /scratch/upper /scratch/work
-	chmod 1777 /scratch/upper
-	if ! mount -t overlay overlay -o lowerdir=/host/tmp,upperdir=/scratch/upper,workdir=/scratch/work /host/tmp; then
-		say "no overlayfs: the guest's /tmp is empty, host files under /tmp are not visible"
-		mount -t tmpfs -o mode=1777 tmpfs /host/tmp
-	fi
-	# The share lives under the guest's own /run, where no host path can clash.
-	mount -t tmpfs -o mode=0755 tmpfs /host/run
+	# /tmp and /run must be writable in the guest, yet what the host has
+	# there must stay visible: a clone (CI's, say) may live under either.
+	# An overlay gives both; a kernel without overlayfs gets a plain tmpfs
+	# and is told what it hides.
+	writable_over /tmp 1777
+	writable_over /run 0755
 	mkdir -p "$share"
 	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 share "$share" || {
 		say "cannot mount the result share"; finish; }
@@ -72,10 +74,12 @@ mount_host() {
 # inputs under /pinbench-seal and the files the program runs under
 # /sealroot at their host paths; nothing goes over 9p, and each share file
 # the host reads goes back over ttyS1 too ("PBFILE <name> <length>").
+# /sealroot is part of the initramfs's root, which is writable already:
+# /tmp and /run are made, never mounted over, since the host files under
+# them (a checkout in /tmp, say) are in the archive at their host paths.
 seal_root() {
 	for d in proc sys dev tmp run; do mkdir -p "$root/$d"; done
-	mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
-	mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+	chmod 1777 "$root/tmp"
 	mkdir -p "$share"
 	cp -r /pinbench-seal/. "$share/"
 	stty -F "$channel" raw -echo || { say "no $channel for the sealed guest's results"; finish; }

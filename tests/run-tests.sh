@@ -273,6 +273,27 @@ result "a run directory named 'comma,path=x': QEMU's -virtfs takes it as one pat
 	test $rc = 0 -a "${msg#*guest-ok}" != "$msg"
 
 fi
+if group checkout-path "a checkout under /tmp whose path has a space: deterministic (sealed) and wall guests run from it"; then
+# CI and users clone anywhere: the sealed guest carries host files at their
+# host paths (a tmpfs over its /tmp once hid a clone under /tmp), the wall
+# guest sees /tmp and /run through an overlay, and kbuild takes no space in
+# M= (bench/host/vm.c builds through a link then). A copy of this tree (no
+# .git, no build/), the host binaries with it, under a new directory in /tmp.
+clone=$(mktemp -d /tmp/pinbench-check.XXXXXX)/"a clone"
+mkdir -p "$clone"
+tar -C "$repo" --exclude=./build --exclude=./.git -cf - . | tar -C "$clone" -xf -
+(cd "$clone" && "$clone/bench/pinbench" run --mode deterministic --job "$clone/tests/data/checkout-path.job" \
+	--out "$clone/build/det") > "$out/checkout-path-det.log" 2>&1; rc=$?
+result "deterministic run from '$clone': exit 0, its cell ok, module loaded from there" test $rc = 0 -a \
+	"$(json "$clone/build/det/results.json" '[.cells[] | select(.status == "ok")] | length' 2>/dev/null)" = 1
+[ $rc = 0 ] || tail -20 "$out/checkout-path-det.log"
+msg=$(cd "$clone" && "$clone/bench/pinbench" exec --out "$clone/build/exec" -- /bin/sh -c \
+	'cd "$0" && test -r kmod/core.c && : > /tmp/guest-writes; echo "guest-sees-clone=$?"; ls /run/pinbench/guest.conf' "$clone" 2>&1); rc=$?
+result "wall guest from the same clone: sees it under /tmp, its /tmp is the guest's to write, the share at /run/pinbench" \
+	test $rc = 0 -a "${msg#*guest-sees-clone=0}" != "$msg" -a "${msg#*/run/pinbench/guest.conf}" != "$msg"
+rm -rf "${clone%/*}"
+
+fi
 if group guest-suite "guest: integration suite (ioctl validation, strategies, pin balance, unload, kernel log)"; then
 "$pinbench" exec --out "$out/guest" -- "$tests/guest/run.sh" > "$out/guest.log" 2>&1
 rc=$?
