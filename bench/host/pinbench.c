@@ -76,49 +76,127 @@ static const struct cli_opt {
 	{ "help", NULL, 0xff, "this help" },
 };
 
-static void usage(FILE *f, int code)
+/*
+ * Every command, once: its synopsis lines for the whole usage, and for
+ * `pinbench CMD --help`, which prints its own lines and the options whose
+ * mask names it (cmd 0: a command with no shared options).
+ */
+static const struct cli_cmd {
+	const char *name;
+	unsigned int cmd;
+	const char *text;
+} cli_cmds[] = {
+	{ "run", CMD_RUN,
+	  "pinbench run   [options]              run a job in a guest, print and save the table;\n"
+	  "                                      with --kernel A --kernel B an A/B run: the same cells\n"
+	  "                                      on both, repetitions alternating, compared side by\n"
+	  "                                      side (ab.md); exit codes as compare's\n" },
+	{ "shell", CMD_SHELL,
+	  "pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n" },
+	{ "exec", CMD_EXEC,
+	  "pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n" },
+	{ "fuzz", CMD_FUZZ,
+	  "pinbench fuzz  [options]              fuzz every ioctl in a guest (structured cases, mm\n"
+	  "                                      scenarios, seeded random calls from several threads);\n"
+	  "                                      exit 0: every answer documented, nothing left held,\n"
+	  "                                      no kernel log splat, module unloaded; 1 otherwise\n" },
+	{ "report", 0,
+	  "pinbench report DIR                   re-render DIR/report.md, DIR/<workload>.csv, DIR/plots/\n"
+	  "                                      from DIR/results.json\n" },
+	{ "compare", 0,
+	  "pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose] [--kernels]\n"
+	  "                 [--markdown FILE]    compare two runs (directories or results.json); runs\n"
+	  "                                      on different kernels only with --kernels;\n"
+	  "                                      exit 0: no regression, 1: regression, 2: bad input\n" },
+	{ "nightly", CMD_NIGHTLY,
+	  "pinbench nightly [options]            run workloads/nightly.job deterministically, compare\n"
+	  "                                      with results/baseline.json, write JUnit; exit 1 on\n"
+	  "                                      a regression or a failed cell\n" },
+	{ "merge", 0,
+	  "pinbench merge --out DIR SHARD...     join the runs of pinbench run --shard K/N into one\n" },
+	{ "submit", CMD_SUBMIT,
+	  "pinbench submit --slurm --shards N --out DIR [--wait] [run options]\n"
+	  "                                      the plan's N shards as a Slurm job array, and a\n"
+	  "                                      merge job after them, into DIR (a shared directory)\n" },
+	{ "publish", 0,
+	  "pinbench publish RUN [--contended WALLRUN] [--out DIR]\n"
+	  "                                      results/README.md (tables, figures, provenance,\n"
+	  "                                      a paragraph per workload) from one run\n"
+	  "pinbench publish --kernels AB_RUN [--reference TABLE.md]... [--out DIR]\n"
+	  "                                      the kernels page from an A/B run of two kernels\n" },
+	{ "cells", CMD_CELLS,
+	  "pinbench cells [--job FILE]           check a job file and list its cells\n" },
+	{ "kernels", 0,
+	  "pinbench kernels [--resolve [K]]      the guest kernels that can be used here, the default,\n"
+	  "                                      and what any other one lacks (--resolve: K's release,\n"
+	  "                                      build tree and image, tab-separated)\n" },
+	{ "options", 0,
+	  "pinbench options                      job file options\n" },
+	{ "metrics", 0,
+	  "pinbench metrics [--markdown]         every workload's metrics: unit, better, what compare\n"
+	  "                                      judges, meaning (results/schema.md's second part)\n" },
+};
+
+/* One command's lines (or every command's, with cmd NULL), each after PREFIX, then its options. */
+static void usage_of(FILE *f, const struct cli_cmd *only)
 {
-	fprintf(f,
-		"usage: pinbench run   [options]              run a job in a guest, print and save the table;\n"
-		"                                             with --kernel A --kernel B an A/B run: the same cells\n"
-		"                                             on both, repetitions alternating, compared side by\n"
-		"                                             side (ab.md); exit codes as compare's\n"
-		"       pinbench shell [options]              boot the guest with pinbench.ko loaded, interactive\n"
-		"       pinbench exec  [options] -- PROG ARGS  run a host program in the guest, exit with its status\n"
-		"       pinbench fuzz  [options]              fuzz every ioctl in a guest (structured cases, mm\n"
-		"                                             scenarios, seeded random calls from several threads);\n"
-		"                                             exit 0: every answer documented, nothing left held,\n"
-		"                                             no kernel log splat, module unloaded; 1 otherwise\n"
-		"       pinbench report DIR                   re-render DIR/report.md, DIR/<workload>.csv, DIR/plots/\n"
-		"                                             from DIR/results.json\n"
-		"       pinbench compare BASE NEW [--threshold PCT] [--junit FILE] [--verbose] [--kernels]\n"
-		"                        [--markdown FILE]    compare two runs (directories or results.json); runs\n"
-		"                                             on different kernels only with --kernels;\n"
-		"                                             exit 0: no regression, 1: regression, 2: bad input\n"
-		"       pinbench nightly [options]            run workloads/nightly.job deterministically, compare\n"
-		"                                             with results/baseline.json, write JUnit; exit 1 on\n"
-		"                                             a regression or a failed cell\n"
-		"       pinbench merge --out DIR SHARD...     join the runs of pinbench run --shard K/N into one\n"
-		"       pinbench submit --slurm --shards N --out DIR [--wait] [run options]\n"
-		"                                             the plan's N shards as a Slurm job array, and a\n"
-		"                                             merge job after them, into DIR (a shared directory)\n"
-		"       pinbench publish RUN [--out DIR]      results/README.md (tables, figures, provenance,\n"
-		"                                             a paragraph per workload) from one run\n"
-		"       pinbench cells [--job FILE]           check a job file and list its cells\n"
-		"       pinbench kernels [--resolve [K]]      the guest kernels that can be used here, the default,\n"
-		"                                             and what any other one lacks (--resolve: K's release,\n"
-		"                                             build tree and image, tab-separated)\n"
-		"       pinbench options                      job file options\n"
-		"       pinbench metrics [--markdown]         every workload's metrics: unit, better, what compare\n"
-		"                                             judges, meaning (results/schema.md's second part)\n\noptions:\n");
+	unsigned int mask = 0;
+	bool first = true;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cli_cmds); i++) {
+		const char *line = cli_cmds[i].text;
+
+		if (only && only != &cli_cmds[i])
+			continue;
+		mask |= cli_cmds[i].cmd == CMD_SUBMIT ? CMD_SUBMIT | CMD_RUN : cli_cmds[i].cmd;
+		while (*line) {
+			size_t n = strcspn(line, "\n");
+
+			fprintf(f, "%s%.*s\n", first ? "usage: " : "       ", (int)n, line);
+			first = false;
+			line += n + (line[n] == '\n');
+		}
+	}
+	if (!mask) {
+		fprintf(f, "\n(no options beyond those above; --help: this help)\n");
+		return;
+	}
+	fprintf(f, "\noptions:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cli_opts); i++) {
 		char left[64];
 
+		if (!(cli_opts[i].cmds & mask))
+			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", cli_opts[i].name,
 			 cli_opts[i].metavar ? " " : "", cli_opts[i].metavar ? cli_opts[i].metavar : "");
 		fprintf(f, "  %-22s %s\n", left, cli_opts[i].help);
 	}
+}
+
+static void usage(FILE *f, int code)
+{
+	usage_of(f, NULL);
 	exit(code);
+}
+
+/*
+ * `pinbench CMD --help` (or -h) anywhere before a `--`: CMD's usage on
+ * stdout, exit 0, whatever else the line holds. After `--` an argument
+ * belongs to the program exec runs.
+ */
+static void help_if_asked(int argc, char **argv)
+{
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		if (strcmp(argv[i], "--help") && strcmp(argv[i], "-h"))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(cli_cmds); k++) {
+			if (!strcmp(argv[1], cli_cmds[k].name)) {
+				usage_of(stdout, &cli_cmds[k]);
+				exit(0);
+			}
+		}
+		return;
+	}
 }
 
 /*
@@ -328,6 +406,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		usage(argc < 2 ? stderr : stdout, argc < 2 ? 2 : 0);
+	help_if_asked(argc, argv);
 	if (!strcmp(argv[1], "compare"))
 		return cmd_compare(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "merge"))
