@@ -16,7 +16,7 @@ static int gup_fast_validate(const struct pinbench_gup_fast *a,
 
 	if (a->abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (a->reserved0)
+	if (a->options & ~PINBENCH_GF_ALL)
 		return -EINVAL;
 	if (a->release_whole > 1 || (a->release_whole && a->breakdown))
 		return -EINVAL;
@@ -390,9 +390,11 @@ long pinbench_gup_fast_ioctl(struct pinbench_file *pf, void __user *arg)
 	 * times per run; and once REDO_GIVE_UP attempts in a row are reached,
 	 * rounds are longer than the gaps between ticks and are kept as they
 	 * are (rounds_disturbed). Breakdown runs keep every round: their
-	 * parts are committed call by call.
+	 * parts are committed call by call. So do one-shot runs
+	 * (PINBENCH_GF_ONE_SHOT): a round that changed its pages (a
+	 * migrating first long-term pin) cannot be run again as it was.
 	 */
-	redo = !r.bd;
+	redo = !r.bd && !(a.options & PINBENCH_GF_ONE_SHOT);
 	total = a.warmup_rounds + 2 * a.rounds;
 	for (i = 0; i < total; i++) {
 		enum round_kind kind = i < a.warmup_rounds ? ROUND_WARMUP :

@@ -377,6 +377,18 @@ struct pinbench_pin_count {
  * asserting it. Correctness checks (the count returned, the pages) run
  * outside every timed region.
  */
+/*
+ * PINBENCH_GF_ONE_SHOT: every round is the measurement and is never run
+ * again, whatever reached it. A round whose pages change under it (a
+ * FOLL_LONGTERM first pin that migrates them out of ZONE_MOVABLE) cannot
+ * be repeated: a second try finds them moved and times a pin without the
+ * migration. Its interrupts, sleeps and context switches are the design's
+ * own cost (migration sleeps on page locks and drains the LRU caches) and
+ * stay in the figure; they are counted in rounds_disturbed.
+ */
+#define PINBENCH_GF_ONE_SHOT	(1u << 0)
+#define PINBENCH_GF_ALL		PINBENCH_GF_ONE_SHOT
+
 struct pinbench_gup_fast {
 	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
 	__u32 strategy;			/* (in)  enum pinbench_strategy_id */
@@ -392,7 +404,8 @@ struct pinbench_gup_fast {
 	__u64 release_hist;		/* (in)  user __u64[hist_buckets] or 0 */
 	__u32 hist_buckets;		/* (in)  PINBENCH_HIST_BUCKETS if a
 					 *       histogram pointer is set, else 0 */
-	__u32 reserved0;		/* (in)  zero */
+	__u32 options;			/* (in)  PINBENCH_GF_*; other bits:
+					 *       EINVAL */
 	struct pinbench_phase_stats acquire;	   /* (out) per call */
 	struct pinbench_phase_stats release;	   /* (out) per call */
 	struct pinbench_phase_stats acquire_phase; /* (out) per phase round */

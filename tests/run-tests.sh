@@ -551,6 +551,10 @@ result "zone=movable cells ran in a guest booted with movablecore=, zone=cma one
 result "longterm, ZONE_MOVABLE: a long-term pin migrates every page out of the zone first; a plain pin leaves them there" test \
 	"$(json "$pc" "[$(pc_cell longterm movable pin_counter 1) | .metrics.in_zone_before_pct > 90 and .metrics.in_zone_after_pct == 0 and .metrics.pages_migrated >= 1024]
 		+ [$(pc_cell longterm movable pin_counter 0) | .metrics.in_zone_before_pct > 90 and .metrics.in_zone_after_pct == .metrics.in_zone_before_pct] | (length == 2 and all)")" = true
+# The first long-term pin is one round that migrates the pages: never run again (a second try
+# finds them moved), so its migration stays in it (kmod/gup_fast.c, PINBENCH_GF_ONE_SHOT).
+result "longterm, ZONE_MOVABLE: the first pin keeps its migration (one-shot, no round redone): migration > 10x the second pin per page, pgmigrate_success = the pages ($(json "$pc" "[$(pc_cell longterm movable pin_counter 1) | \"\(.metrics.migration_ns_per_page | round) vs \(.metrics.again_pin_ns_per_page | round) ns/page, \(.metrics.pages_migrated) migrated\"] | first" 2>/dev/null))" test \
+	"$(json "$pc" "[$(pc_cell longterm movable pin_counter 1) | .raw.rounds_redone == 0 and .metrics.migration_ns_per_page > 10 * .metrics.again_pin_ns_per_page and .metrics.pages_migrated == .raw.iterations * .raw.pages] | (length == 1 and all)")" = true
 result "longterm_fail: with one page already pinned, the long-term pin fails (ENOMEM) in ZONE_MOVABLE, every time; in the plain guest it succeeds" test \
 	"$(json "$pc" "[$(pc_cell longterm_fail movable pin_counter 1) | .metrics.pin_failures == 2 and .metrics.pin_error == \"Cannot allocate memory\"]
 		+ [$(pc_cell longterm_fail normal pin_counter 1) | .metrics.pin_failures == 0 and .metrics.pins_done == 2] | (length == 2 and all)")" = true

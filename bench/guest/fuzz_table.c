@@ -87,7 +87,7 @@ static const struct fz_field gup_fields[] = {
 	F(struct pinbench_gup_fast, acquire_hist, FC_UPTR),
 	F(struct pinbench_gup_fast, release_hist, FC_UPTR),
 	F(struct pinbench_gup_fast, hist_buckets, FC_FREE),
-	F(struct pinbench_gup_fast, reserved0, FC_RESERVED),
+	F(struct pinbench_gup_fast, options, FC_FLAGS, .max = PINBENCH_GF_ALL),
 	OUT_SPAN(struct pinbench_gup_fast, acquire, registration),
 	F(struct pinbench_gup_fast, registration, FC_ENUM, .max = PINBENCH_REG_PER_BUFFER),
 	F(struct pinbench_gup_fast, revokes, FC_OUT),

@@ -218,7 +218,13 @@ static uint32_t cell_flags(struct pb_cell *cell)
 	return PINBENCH_PIN_WRITE | (pb_param_u64(cell, "longterm") ? PINBENCH_PIN_LONGTERM : 0);
 }
 
-/* One acquire of the buffer in one sampled round, then one phase round (gup_fast's request). */
+/*
+ * One acquire of the buffer in one sampled round, then one phase round
+ * (gup_fast's request), neither ever run again (PINBENCH_GF_ONE_SHOT):
+ * the first is the migrating pin itself, and a second try would find
+ * the pages moved. What reached a round (a tick, a sleep on a page lock
+ * during migration) stays in it and is counted (rounds_disturbed).
+ */
 static int gup_once(struct pb_cell *cell, char *buf, size_t pages, struct pinbench_gup_fast *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -229,6 +235,7 @@ static int gup_once(struct pb_cell *cell, char *buf, size_t pages, struct pinben
 	a->addr = (uintptr_t)buf;
 	a->nr_pages = pages;
 	a->rounds = 1;
+	a->options = PINBENCH_GF_ONE_SHOT;
 	a->registration = PINBENCH_REG_PER_IO;
 	return ioctl(cell->devfd, PINBENCH_IOC_GUP_FAST, a) < 0 ? errno : 0;
 }
@@ -251,7 +258,7 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 	unsigned int iters = (unsigned int)pb_param_u64(cell, "iterations");
 	size_t pages = PC_PMD / PC_PAGE;
 	uint64_t first = 0, again = 0, before = 0, after = 0, failures = 0, fail_ns = 0, pinned = 0;
-	uint64_t pfn[PC_PMD / PC_PAGE], vm0[NR_VM], vm1[NR_VM];
+	uint64_t redone = 0, disturbed = 0, pfn[PC_PMD / PC_PAGE], vm0[NR_VM], vm1[NR_VM];
 	char first_err[64] = "";
 
 	pb_vmstat_read(vm_counters, NR_VM, vm0);
@@ -311,6 +318,8 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 		} else {
 			first += a.acquire.sum_ns;
 			again += a.acquire_phase.sum_ns;
+			redone += a.rounds_redone;
+			disturbed += a.rounds_disturbed;
 			pinned++;
 		}
 		if (frames_of(buf, pages, pfn) == 0)
@@ -323,6 +332,8 @@ static void run_longterm(struct pb_cell *cell, const struct zone_span *z, bool f
 	json_object_object_add(cell->raw, "pins_done", json_object_new_uint64(pinned));
 	json_object_object_add(cell->raw, "first_acquire_ns", json_object_new_uint64(first));
 	json_object_object_add(cell->raw, "again_acquire_ns", json_object_new_uint64(again));
+	json_object_object_add(cell->raw, "rounds_redone", json_object_new_uint64(redone));
+	json_object_object_add(cell->raw, "rounds_disturbed", json_object_new_uint64(disturbed));
 	json_object_object_add(cell->raw, "pages_in_zone_before", json_object_new_uint64(before));
 	json_object_object_add(cell->raw, "pages_in_zone_after", json_object_new_uint64(after));
 	json_object_object_add(cell->raw, "pin_failures", json_object_new_uint64(failures));
