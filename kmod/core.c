@@ -162,13 +162,13 @@ void pinbench_quiet_start(struct pinbench_quiet *q)
 {
 	q->cpu = raw_smp_processor_id();
 	q->irqs = cpu_interrupts(q->cpu);
-	q->csw = current->nvcsw + current->nivcsw;
+	q->preempted = current->nivcsw;
 }
 
 bool pinbench_quiet_held(const struct pinbench_quiet *q)
 {
 	return raw_smp_processor_id() == q->cpu && cpu_interrupts(q->cpu) == q->irqs &&
-	       current->nvcsw + current->nivcsw == q->csw;
+	       current->nivcsw == q->preempted;
 }
 
 /* Charge the time since *t to part, then restart *t (the bookkeeping is charged to nobody). */

@@ -81,13 +81,18 @@ void pinbench_stats_add(struct pinbench_phase_stats *st, u64 v);
 
 /*
  * Was a stretch of this task's time its own? Snapshot before, ask after:
- * no hardirq, NMI or IPI on its CPU (the tick among them), no context
- * switch, no move to another CPU in between. Read outside timed regions.
+ * no hardirq, NMI or IPI on its CPU (the tick, a device's completion),
+ * no preemption (nivcsw: what an interrupt woke ran instead, or the
+ * scheduler moved it), no move to another CPU in between. A voluntary
+ * sleep (nvcsw: a lock the design takes, migration's page locks, an LRU
+ * drain it waits for) is the design's own cost and does not disturb;
+ * the interrupt that ends it, on this CPU, does. Read outside timed
+ * regions.
  */
 struct pinbench_quiet {
 	int cpu;
 	u64 irqs;
-	unsigned long csw;
+	unsigned long preempted;
 };
 void pinbench_quiet_start(struct pinbench_quiet *q);
 bool pinbench_quiet_held(const struct pinbench_quiet *q);

@@ -777,7 +777,13 @@ struct pinbench_small_dio {
 	__u64 revoke_wait_sum_ns;	/* (out) how long they waited */
 	__u64 revoke_wait_max_ns;	/* (out) the longest */
 	__u64 revoke_refused;		/* (out) non-blockable ones refused */
-	__u64 reserved[2];		/* (in)  zero */
+	__u64 acquires_disturbed;	/* (out) measured acquires left out of
+					 *       acquire: an interrupt reached
+					 *       its CPU during it (a completion,
+					 *       the tick), it was preempted (the
+					 *       release work a completion woke)
+					 *       or moved; voluntary sleeps stay */
+	__u64 reserved;			/* (in)  zero */
 };
 
 /*

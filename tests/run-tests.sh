@@ -752,6 +752,12 @@ result "costs run exits 0" test $? = 0
 q='[.cells[] | select(.workload == "small_dio")] | group_by([.strategy, .params.rw]) | map({k: "\(.[0].strategy)/\(.[0].params.rw)", r: ((map(select(.params.completion == "inline"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.params.completion == "hardirq"))[0].metrics.acquire_ns_per_io.p50))})'
 result "small_dio acquire: the same with inline completion as with hardirq, every strategy (release work queued on this CPU runs before the next timed acquire): $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000)\") | join(\" \")" 2>/dev/null)" \
 	test "$(json "$out/acq/results.json" "$q | map(.r > 0.98 and .r < 1.02) | (length > 0 and all)")" = true
+# Deeper queues, hardirq completion, one vCPU: completions land inside acquires. Those are left
+# out and counted; the mean of the rest is QD1's (it read 7341 against 2009 ns for fake_vma at QD 8
+# when they were kept; the p50 hid it, half of them being hit).
+q='[.cells[] | select(.workload == "small_dio" and .params.block_size == 8192)] | group_by(.strategy) | map(. as $g | ($g | map(select(.params.queue_depth == 1)) | last | .metrics.acquire_ns_per_io.mean) as $one | $g | map(select(.params.queue_depth > 1)) | map({k: "\(.strategy)/qd\(.params.queue_depth)", r: (.metrics.acquire_ns_per_io.mean / $one), d: .metrics.acquires_disturbed_pct})) | add'
+result "small_dio at queue depth 8 and 32, hardirq completion: disturbed acquires left out and counted, the mean of the rest within 3% of depth 1's: $(json "$out/acq/results.json" "$q | map(\"\(.k)=\(.r * 1000 | round / 1000) (\(.d)% out)\") | join(\" \")" 2>/dev/null)" \
+	test "$(json "$out/acq/results.json" "$q | (length == 4) and (map(.r > 0.97 and .r < 1.03 and .d != null) | all) and (map(select(.k | startswith(\"fake_vma/\")) | .d > 0) | length == 2 and all)")" = true
 q='[.cells[] | select(.strategy == "gup_ref" or .strategy == "pin_counter") | select(.workload == "gup_fast" or (.params.rw == "write" and .params.completion == "inline"))] | group_by(.strategy) | map((map(select(.workload == "small_dio"))[0].metrics.acquire_ns_per_io.p50) / (map(select(.workload == "gup_fast"))[0].metrics.acquire_ns_per_page.p50))'
 result "small_dio 4 KiB write acquire against gup_fast's one-page acquire (gup_ref, pin_counter): within 3% ($(json "$out/acq/results.json" "$q | map(. * 1000 | round / 1000) | join(\" \")" 2>/dev/null))" \
 	test "$(json "$out/acq/results.json" "$q | map(. > 0.97 and . < 1.03) | (length > 0 and all)")" = true

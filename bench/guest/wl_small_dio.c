@@ -107,6 +107,7 @@ static void dio_merge(struct pinbench_small_dio *d, uint64_t **dh, const struct 
 	d->stalls += a->stalls;
 	d->foll_pins += a->foll_pins;
 	d->read_retries += a->read_retries;
+	d->acquires_disturbed += a->acquires_disturbed;
 	d->revoke_waits += a->revoke_waits;
 	d->revoke_wait_sum_ns += a->revoke_wait_sum_ns;
 	d->revoke_wait_max_ns = d->revoke_wait_max_ns > a->revoke_wait_max_ns ?
@@ -355,6 +356,7 @@ static void small_dio_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "redirtied", json_object_new_uint64(a.redirtied));
 	json_object_object_add(cell->raw, "stalls", json_object_new_uint64(a.stalls));
 	json_object_object_add(cell->raw, "read_retries", json_object_new_uint64(a.read_retries));
+	json_object_object_add(cell->raw, "acquires_disturbed", json_object_new_uint64(a.acquires_disturbed));
 	/* Invalidations that met an I/O's pages: they waited for its release (notifier_revoke). */
 	json_object_object_add(cell->raw, "revoke_waits", json_object_new_uint64(a.revoke_waits));
 	json_object_object_add(cell->raw, "revoke_wait_sum_ns", json_object_new_uint64(a.revoke_wait_sum_ns));

@@ -44,6 +44,11 @@ static int small_dio_metrics(struct json_object *raw, struct json_object *m, cha
 	json_object_object_add(m, "stalls", json_object_new_uint64(pb_raw_u64(raw, "stalls")));
 	json_object_object_add(m, "redirtied", json_object_new_uint64(pb_raw_u64(raw, "redirtied")));
 	json_object_object_add(m, "read_retries", json_object_new_uint64(pb_raw_u64(raw, "read_retries")));
+	/* Results from before 2026-12-07 have no count: every acquire was in the figure then. */
+	if (json_object_object_get_ex(raw, "acquires_disturbed", &c))
+		json_object_object_add(m, "acquires_disturbed_pct", json_object_new_double(
+			100.0 * (double)json_object_get_uint64(c) /
+			(double)(pb_raw_u64(acq, "n") + json_object_get_uint64(c))));
 	json_object_object_add(m, "revoke_waits", json_object_new_uint64(pb_raw_u64(raw, "revoke_waits")));
 	if (pb_raw_u64(raw, "revoke_waits"))
 		json_object_object_add(m, "revoke_wait_max_us", json_object_new_double(
@@ -83,7 +88,13 @@ static const struct pb_metric_def metrics[] = {
 	  " release included) covers, so the table's \"I/O\" column compares like with like; "
 	  "`latency_ns` stays the bio alone (submit_bio() to end_io)" },
 	{ "acquire_ns_per_io", "ns", PB_LOWER, "p50",
-	  "the strategy's acquire, plus dirtying the pages for reads" },
+	  "the strategy's acquire, plus dirtying the pages for reads; acquires that an interrupt, "
+	  "a preemption or a CPU move reached are left out (`acquires_disturbed_pct`)" },
+	{ "acquires_disturbed_pct", "%", PB_NEITHER, NULL,
+	  "measured acquires left out of `acquire_ns_per_io`: an interrupt on the submitter's CPU "
+	  "during it (a completion with I/Os in flight, the tick), a preemption (the release work "
+	  "a completion woke) or a move; their time is in `iops`, the handlers' in `latency_ns` "
+	  "and `deferred_work_ns` (`raw.acquires_disturbed`)" },
 	{ "release_ns_per_io", "ns", PB_LOWER, "p50",
 	  "the release call in `end_io`'s own context (queueing, when deferred)" },
 	{ "residency_ns", "ns", PB_LOWER, "p50",
