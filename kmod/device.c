@@ -129,6 +129,8 @@ static bool dev_access(struct dev_buf *b)
 		spin_unlock_irqrestore(&b->reg.lock, flags);
 		return false;
 	}
+	if (page == pinbench_dummy_page && b->s->device_hole)
+		b->s->device_hole(&b->pins[i / b->pages_per_call]);
 	if (page == pinbench_dummy_page && !b->s->device_fault && b->reg.rc.reacquire_pending) {
 		b->stalls++;
 		spin_unlock_irqrestore(&b->reg.lock, flags);
@@ -316,6 +318,7 @@ static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
 	st->revoke_callback_max_ns = c->callback_max_ns;
 	st->revoke_callback_sum_ns = c->callback_sum_ns;
 	st->device_faults = c->device_faults;
+	st->reacquire_rearms = c->reacquire_rearms;
 	spin_unlock_irqrestore(&b->reg.lock, flags);
 	st->engine_ticks = b->ticks;
 	st->stalls = b->stalls;
@@ -338,7 +341,8 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	if (memchr_inv(a.reserved, 0, sizeof(a.reserved)) || a.buffer_id)
 		return -EINVAL;
 	s = pinbench_strategy_get(a.strategy);
-	if (!s || !a.pages_per_call || (a.revoke & ~PINBENCH_REVOKE_ALL))
+	if (!s || !a.pages_per_call || (a.revoke & ~PINBENCH_REVOKE_ALL) ||
+	    ((a.revoke & PINBENCH_REVOKE_TEST_GIVE_UP_ONCE) && !(a.revoke & PINBENCH_REVOKE_REACQUIRE)))
 		return -EINVAL;
 	if (a.pages_per_call > PINBENCH_MAX_PAGES_PER_CALL)
 		return -E2BIG;
@@ -566,7 +570,7 @@ static long dev_stop_or_unregister(struct pinbench_file *pf, bool unregister,
 		return -EFAULT;
 	if (st.abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (st.reserved0 || st.reserved1 || memchr_inv(st.reserved, 0, sizeof(st.reserved)))
+	if (st.reserved0 || st.reserved1)
 		return -EINVAL;
 	if (unregister ? (st.release_ctx != PINBENCH_CTX_PROCESS &&
 			  st.release_ctx != PINBENCH_CTX_HARDIRQ) : st.release_ctx)

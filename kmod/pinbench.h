@@ -129,6 +129,8 @@ struct pinbench_revoke_counts {
 	u64 reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns;
 	/* device_fault strategies: faults the device raised (each served by the worker above). */
 	u64 device_faults;
+	/* device_hole: accesses to a revoked entry that queued a worker which had given up. */
+	u64 reacquire_rearms;
 	/* Notifiers with revoked entries their worker has yet to serve: the device waits. */
 	u32 reacquire_pending;
 };
@@ -232,6 +234,15 @@ struct pinbench_strategy {
 	 * entry holds them: nothing else may touch them.
 	 */
 	void (*device_fault)(struct pinbench_pin *pin);
+	/*
+	 * Optional, for a strategy that points revoked entries at the dummy
+	 * page and may pin them again (notifier_revoke's REACQUIRE): a device
+	 * access met such an entry of pin. Under the device lock, in any
+	 * context. If the strategy's worker had given up with entries it
+	 * never tried, it queues the worker again and counts it in
+	 * reacquire_pending, so the access waits, as a device fault would.
+	 */
+	void (*device_hole)(struct pinbench_pin *pin);
 };
 
 /*

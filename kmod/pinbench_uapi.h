@@ -561,11 +561,20 @@ enum pinbench_event {
  *               the entries back at the pages; until then the device writes
  *               into the dummy page. Pages that cannot be pinned again
  *               (past the end of a truncated file) stay on the dummy page
- *               and are counted (reacquire_failed).
+ *               and are counted (reacquire_failed). A worker that gives up
+ *               (invalidations kept racing it for PINBENCH_REVOKE_RETRY_MS)
+ *               leaves entries it never tried; the next device access to
+ *               one queues it again, as a device fault would
+ *               (reacquire_rearms), and waits for it.
+ *   TEST_GIVE_UP_ONCE: with REACQUIRE, testing only: the worker's first
+ *               run gives up at once, as if its time budget were spent,
+ *               so that the re-arming can be seen to work.
  */
 #define PINBENCH_REVOKE_TRUNCATE_UNMAP	(1u << 0)
 #define PINBENCH_REVOKE_REACQUIRE	(1u << 1)
-#define PINBENCH_REVOKE_ALL		(PINBENCH_REVOKE_TRUNCATE_UNMAP | PINBENCH_REVOKE_REACQUIRE)
+#define PINBENCH_REVOKE_TEST_GIVE_UP_ONCE (1u << 2)
+#define PINBENCH_REVOKE_ALL		(PINBENCH_REVOKE_TRUNCATE_UNMAP | PINBENCH_REVOKE_REACQUIRE | \
+					 PINBENCH_REVOKE_TEST_GIVE_UP_ONCE)
 
 /* Where one page's device accesses went, as classified at each access. */
 struct pinbench_page_fate {
@@ -681,7 +690,10 @@ struct pinbench_dev_stats {
 					 *       faults the device raised (one
 					 *       per service by the worker, which
 					 *       the reacquire_* fields count) */
-	__u64 reserved[1];		/* (in)  zero */
+	__u64 reacquire_rearms;		/* (out) REACQUIRE: device accesses
+					 *       to a revoked entry that queued
+					 *       the worker again after it had
+					 *       given up */
 };
 
 /*

@@ -62,6 +62,11 @@
  *    fault through pin_user_pages_remote() goes through page_mkwrite, so a
  *    page writeback had cleaned is dirty again before the device writes
  *    into it. Unmap and release are not re-pinned: the range is gone.
+ *    A worker that gives up (its time budget spent on lost races) leaves
+ *    entries it never tried, and a later revocation skips entries already
+ *    on the dummy page, so nothing would queue it again: the device's next
+ *    access to such an entry does (->device_hole), as an ODP device's
+ *    fault would, and waits for it.
  *
  * A pin whose pages a bio targets (pin->bio: small_dio) cannot be revoked:
  * the block device holds the page pointers and cannot be pointed at a
@@ -85,6 +90,14 @@ struct revoke_sub {
 	unsigned int gup_flags;		/* FOLL_* to pin again with */
 	struct work_struct reacquire;	/* REACQUIRE: pins the revoked entries again */
 	u64 pending_ns;			/* end of the first revocation not yet served, or 0 */
+	/*
+	 * The worker gave up with entries it never tried (under the device
+	 * lock): the next device access to a revoked entry queues it again.
+	 * No later revocation may come to do it (one that finds an entry
+	 * already on the dummy page skips it), and nothing else would.
+	 */
+	bool gave_up;
+	bool test_give_up;		/* PINBENCH_REVOKE_TEST_GIVE_UP_ONCE, not yet used */
 	wait_queue_head_t bio_wq;	/* woken when a pin a bio targets leaves the list */
 };
 
@@ -337,6 +350,7 @@ static void revoke_reacquire_work(struct work_struct *work)
 	unsigned long cursor = 0, addr, flags, seq;
 	struct page *pages[REACQUIRE_BATCH];
 	u64 pin_ns = 0, t0, t1;
+	bool gave_up = false;
 	unsigned int nr, k;
 	long n;
 
@@ -350,6 +364,11 @@ static void revoke_reacquire_work(struct work_struct *work)
 		spin_unlock_irqrestore(sub->lock, flags);
 		if (!nr)
 			break;
+		if (sub->test_give_up) {
+			sub->test_give_up = false;
+			gave_up = true;
+			break;
+		}
 		/* The cost of pinning again: the pin call, faults and mmap_lock included. */
 		t0 = ktime_get_ns();
 		mmap_read_lock(mm);
@@ -361,8 +380,11 @@ static void revoke_reacquire_work(struct work_struct *work)
 			c->reacquire_retries++;
 			spin_unlock_irqrestore(sub->lock, flags);
 			unpin_user_pages(pages, n);
-			if (time_after(jiffies, deadline) || fatal_signal_pending(current))
-				break;	/* the next revocation queues us again */
+			if (time_after(jiffies, deadline) || fatal_signal_pending(current)) {
+				/* The entries from cursor on are untried: a device access re-arms us. */
+				gave_up = true;
+				break;
+			}
 			continue;
 		}
 		if (n > 0) {
@@ -385,6 +407,7 @@ static void revoke_reacquire_work(struct work_struct *work)
 out:
 	spin_lock_irqsave(sub->lock, flags);
 	t1 = ktime_get_ns();
+	sub->gave_up = gave_up;
 	c->reacquire_work_ns += pin_ns;
 	if (sub->pending_ns) {
 		c->reacquire_wait_max_ns = max(c->reacquire_wait_max_ns, t1 - sub->pending_ns);
@@ -393,6 +416,29 @@ out:
 		c->reacquire_pending--;
 	}
 	spin_unlock_irqrestore(sub->lock, flags);
+}
+
+/*
+ * The device met a revoked entry of pin (under the device lock). After a
+ * worker that gave up, nothing else would ever pin it again: queue the
+ * worker, as a device fault would, and hold the device's accesses until
+ * it is done (reacquire_pending). Entries the worker tried and could not
+ * pin (past the end of the file) do not re-arm it: it finished, it did
+ * not give up.
+ */
+static void notifier_revoke_device_hole(struct pinbench_pin *pin)
+{
+	struct revoke_sub *sub = pin->priv;
+
+	if (!sub || !(sub->policy & PINBENCH_REVOKE_REACQUIRE) || !sub->gave_up)
+		return;
+	sub->gave_up = false;
+	sub->counts->reacquire_rearms++;
+	if (!sub->pending_ns) {
+		sub->pending_ns = ktime_get_ns();
+		sub->counts->reacquire_pending++;
+	}
+	pinbench_queue_other(&sub->reacquire);
 }
 
 static const struct mmu_interval_notifier_ops revoke_ops = {
@@ -417,6 +463,7 @@ static struct revoke_sub *revoke_sub_create(struct pinbench_pin *pin, struct pin
 	sub->per_io = per_io;
 	/* A policy needs the registration's counts; a bare acquire has the default. */
 	sub->policy = reg ? reg->revoke : 0;
+	sub->test_give_up = sub->policy & PINBENCH_REVOKE_TEST_GIVE_UP_ONCE;
 	if (reg && (reg->flags & PINBENCH_PIN_WRITE))
 		sub->gup_flags |= FOLL_WRITE;
 	if (reg && (reg->flags & PINBENCH_PIN_LONGTERM))
@@ -660,6 +707,7 @@ const struct pinbench_strategy pinbench_notifier_revoke = {
 	.acquire = notifier_revoke_acquire,
 	.release = notifier_revoke_release,
 	.holds = notifier_revoke_holds,
+	.device_hole = notifier_revoke_device_hole,
 	.reg_init = notifier_revoke_reg_init,
 	.reg_fini = notifier_revoke_reg_fini,
 	.release_atomic = notifier_revoke_release_atomic,

@@ -857,6 +857,12 @@ else
 		"$(json "$out/truncate/results.json" "[$d | select(.status == \"ok\") | .metrics.verdict == (if .params.longterm == 1 then \"refuses\" elif (.capabilities | index(\"revoke\")) or (.properties | index(\"device_faults\")) then \"revokes\" else \"blocks\" end)] | (length > 0 and all)")" = true
 fi
 
+# notifier_revoke's re-pinning worker made to give up once: the device's next access to a revoked
+# entry queues it again (kmod/strategy_notifier_revoke.c, device_hole); without that, every later
+# write went to the dummy page ("drops writes", 3514 of 31841 redirected here).
+"$pinbench" run --repeat 1 --job data/rearm.job --cell-timeout 120 --out "$out/rearm" > "$out/rearm.log" 2>&1; rc=$?
+result "after_revoke=reacquire, the worker given up once: re-armed by the device's next access, no write redirected, safe ($(json "$out/rearm/results.json" '[.cells[] | "give_up=\(.params.debug_reacquire_give_up): \(.metrics.verdict), \(.raw.reacquire_rearms) re-armed, \(.raw.fates.redirected) redirected"] | join("; ")' 2>/dev/null))" \
+	test $rc = 0 -a "$(json "$out/rearm/results.json" '[.cells[] | .status == "ok" and .raw.fates.redirected == 0 and .metrics.verdict == "safe" and .raw.revocations > 0 and ((.params.debug_reacquire_give_up == 1) == (.raw.reacquire_rearms > 0))] | (length == 2 and all)')" = true
 s='.cells[] | select(.workload == "truncate_stock" and .status == "ok")'
 result "stock kernel: io_uring fixed buffers over the file refused on ext4 and ext4_dax (EOPNOTSUPP), taken on tmpfs" test \
 	"$(json "$out/truncate/results.json" "[$s | select(.params.fixedbufs == 1) | \"\(.params.filesystem)=\(.metrics.verdict)/\(.raw.refused_errno // \"-\")\"]")" = \

@@ -28,7 +28,8 @@ uint32_t pb_cell_revoke(struct pb_cell *cell)
 	return (strcmp(pb_param_str_or(cell, "revoke_events", "all"), "truncate_unmap") ? 0 :
 		PINBENCH_REVOKE_TRUNCATE_UNMAP) |
 	       (strcmp(pb_param_str_or(cell, "after_revoke", "drop"), "reacquire") ? 0 :
-		PINBENCH_REVOKE_REACQUIRE);
+		PINBENCH_REVOKE_REACQUIRE) |
+	       (pb_param_u64_or(cell, "debug_reacquire_give_up", 0) ? PINBENCH_REVOKE_TEST_GIVE_UP_ONCE : 0);
 }
 
 int pb_pagemap_read(const void *addr, size_t n, uint64_t *entry)

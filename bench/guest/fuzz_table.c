@@ -13,6 +13,10 @@
 #define OUT_SPAN(T, from, to)						\
 	{ .name = #from ".." #to, .off = offsetof(T, from),		\
 	  .size = offsetof(T, to) - offsetof(T, from), .cls = FC_OUT }
+/* The (out) fields from `from` to the end of struct T. */
+#define OUT_TAIL(T, from)						\
+	{ .name = #from "..", .off = offsetof(T, from),			\
+	  .size = sizeof(T) - offsetof(T, from), .cls = FC_OUT }
 
 enum fz_errno fz_errno_class(int err)
 {
@@ -139,8 +143,7 @@ static const struct fz_field stop_fields[] = {
 	F(struct pinbench_dev_stats, fates_addr, FC_FREE),
 	F(struct pinbench_dev_stats, fates_nr, FC_FREE),
 	F(struct pinbench_dev_stats, reserved1, FC_RESERVED),
-	OUT_SPAN(struct pinbench_dev_stats, ignored, reserved),
-	F(struct pinbench_dev_stats, reserved, FC_RESERVED),
+	OUT_TAIL(struct pinbench_dev_stats, ignored),
 };
 
 static const struct fz_field unregister_fields[] = {
@@ -154,8 +157,7 @@ static const struct fz_field unregister_fields[] = {
 	F(struct pinbench_dev_stats, fates_addr, FC_FREE),
 	F(struct pinbench_dev_stats, fates_nr, FC_FREE),
 	F(struct pinbench_dev_stats, reserved1, FC_RESERVED),
-	OUT_SPAN(struct pinbench_dev_stats, ignored, reserved),
-	F(struct pinbench_dev_stats, reserved, FC_RESERVED),
+	OUT_TAIL(struct pinbench_dev_stats, ignored),
 };
 
 static const struct fz_field dio_fields[] = {

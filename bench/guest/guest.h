@@ -65,6 +65,7 @@ void pb_cell_fail(struct pb_cell *cell, enum pb_status st, const char *fmt, ...)
 void pb_cell_note(struct pb_cell *cell, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *pb_param_str(struct pb_cell *cell, const char *key);
 const char *pb_param_str_or(struct pb_cell *cell, const char *key, const char *def);
+uint64_t pb_param_u64_or(struct pb_cell *cell, const char *key, uint64_t def);
 uint64_t pb_param_u64(struct pb_cell *cell, const char *key);
 /* PINBENCH_CAP_* of a strategy, as the loaded module declares them. */
 uint32_t pb_strategy_caps(const char *strategy);

@@ -69,6 +69,14 @@ uint64_t pb_param_u64(struct pb_cell *cell, const char *key)
 	return json_object_get_uint64(v);
 }
 
+/* A parameter a cell may lack (revoking strategies' options), or def. */
+uint64_t pb_param_u64_or(struct pb_cell *cell, const char *key, uint64_t def)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(cell->params, key, &v) ? json_object_get_uint64(v) : def;
+}
+
 static void kmsg_mark(int fd, const char *fmt, ...)
 {
 	char buf[512];

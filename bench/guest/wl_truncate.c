@@ -133,7 +133,7 @@ struct totals {
 	struct fates fate_before_release;
 	uint64_t ignored, stalls, reacquires, pages_reacquired, reacquire_failed, reacquire_retries;
 	uint64_t reacquire_work_ns, reacquire_wait_max_ns, reacquire_wait_sum_ns, capped;
-	uint64_t device_faults, engine_ticks;
+	uint64_t device_faults, engine_ticks, reacquire_rearms;
 	uint64_t events[PINBENCH_EV_NR], ignored_events[PINBENCH_EV_NR];
 	uint64_t accesses, in_place, lost, redirected, invalidations, revocations, spurious;
 	uint64_t pages_revoked;
@@ -240,6 +240,7 @@ static void add_stats(struct totals *t, const struct pinbench_dev_stats *st)
 	t->reacquire_work_ns += st->reacquire_work_ns;
 	t->reacquire_wait_sum_ns += st->reacquire_wait_sum_ns;
 	t->device_faults += st->device_faults;
+	t->reacquire_rearms += st->reacquire_rearms;
 	t->engine_ticks += st->engine_ticks;
 	if (st->reacquire_wait_max_ns > t->reacquire_wait_max_ns)
 		t->reacquire_wait_max_ns = st->reacquire_wait_max_ns;
@@ -950,6 +951,7 @@ static void emit_device(struct pb_cell *cell, const struct totals *t)
 	json_object_object_add(o, "reacquire_wait_sum_ns",
 			       json_object_new_uint64(t->reacquire_wait_sum_ns));
 	json_object_object_add(o, "device_faults", json_object_new_uint64(t->device_faults));
+	json_object_object_add(o, "reacquire_rearms", json_object_new_uint64(t->reacquire_rearms));
 	json_object_object_add(o, "engine_ticks", json_object_new_uint64(t->engine_ticks));
 	json_object_object_add(o, "engine_rate_hz", json_object_new_uint64(pb_param_u64(cell, "dma_rate_hz")));
 }

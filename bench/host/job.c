@@ -147,6 +147,14 @@ const struct pb_option pb_opt_after_revoke = {
 		"revoking strategies only",
 };
 
+const struct pb_option pb_opt_debug_reacquire_give_up = {
+	.name = "debug_reacquire_give_up", .type = PB_OPT_BOOL, .def = "0", .min = 0, .max = 1,
+	.list = true, .in_id = true, .revoke_only = true,
+	.help = "testing only, with after_revoke=reacquire: the re-pinning worker's first run gives up"
+		" at once, as if invalidations had raced it for its whole time budget; the device's "
+		"next access to a revoked entry must queue it again (raw.reacquire_rearms)",
+};
+
 const struct pb_option pb_opt_dma_rate_hz = {
 	.name = "dma_rate_hz", .type = PB_OPT_UINT, .def = "10000", .min = 1,
 	.max = PINBENCH_MAX_RATE_HZ,

@@ -65,6 +65,7 @@ extern const struct pb_option pb_opt_dma_ms;
 extern const struct pb_option pb_opt_block_ms;
 extern const struct pb_option pb_opt_revoke_events;
 extern const struct pb_option pb_opt_after_revoke;
+extern const struct pb_option pb_opt_debug_reacquire_give_up;
 extern const struct pb_option pb_opt_dma_rate_hz;
 extern const struct pb_option pb_opt_dma_burst;
 extern const struct pb_option pb_opt_engine;

@@ -225,6 +225,7 @@ static const struct pb_wl_option options[] = {
 	{ &opt_dirty_on_release },
 	{ &pb_opt_revoke_events },
 	{ &pb_opt_after_revoke },
+	{ &pb_opt_debug_reacquire_give_up },
 	{ &pb_opt_dma_rate_hz },
 	{ &pb_opt_dma_burst },
 };
