@@ -4,6 +4,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -324,6 +325,63 @@ static void dev_fill_stats(struct dev_buf *b, struct pinbench_dev_stats *st)
 	st->stalls = b->stalls;
 }
 
+/*
+ * Every entry's origin as its address maps it now (the registrant's mm,
+ * process context): a shared mapping of a file is that file's page at
+ * that offset, anything else (anonymous, private: a write would COW it)
+ * anon. The pages the entries hold override this where they have one.
+ */
+static void dev_origins_from_vmas(struct dev_buf *b)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma = NULL;
+	unsigned long i, addr;
+
+	mmap_read_lock(mm);
+	for (i = 0; i < b->reg.nr_pages; i++) {
+		struct page_origin *o = &b->origin[i];
+
+		addr = b->reg.addr + (i << PAGE_SHIFT);
+		if (!vma || addr < vma->vm_start || addr >= vma->vm_end)
+			vma = vma_lookup(mm, addr);
+		o->kind = KIND_OTHER;
+		if (!vma)
+			continue;
+		/* hugetlb's indices are in huge pages (page_file_index() above): left to its pages. */
+		if (is_vm_hugetlb_page(vma) || (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP)))
+			continue;
+		if (vma->vm_file && (vma->vm_flags & VM_SHARED)) {
+			o->kind = KIND_FILE;
+			o->mapping = vma->vm_file->f_mapping;
+			o->index = linear_page_index(vma, addr);
+		} else {
+			o->kind = KIND_ANON;
+		}
+	}
+	mmap_read_unlock(mm);
+}
+
+/* PINBENCH_DEV_TEST_UNMAP_FIRST: the first page's file range unmapped everywhere. */
+static int dev_test_unmap_first(struct dev_buf *b)
+{
+	struct address_space *mapping = NULL;
+	struct page *page;
+	pgoff_t index = 0;
+
+	spin_lock_irq(&b->reg.lock);
+	page = b->dpt[0];
+	if (page && page != pinbench_dummy_page && !is_zero_page(page) && !PageAnon(page)) {
+		/* The file is the registrant's, mapped: its address_space outlives this call. */
+		mapping = READ_ONCE(page_folio(page)->mapping);
+		index = page_file_index(page);
+	}
+	spin_unlock_irq(&b->reg.lock);
+	if (!mapping)
+		return -EINVAL;
+	unmap_mapping_range(mapping, (loff_t)index << PAGE_SHIFT, PAGE_SIZE, 0);
+	return 0;
+}
+
 static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register __user *uarg)
 {
 	struct pinbench_dev_register a;
@@ -338,7 +396,7 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 		return -EFAULT;
 	if (a.abi_version != PINBENCH_ABI_VERSION)
 		return -EPROTO;
-	if (memchr_inv(a.reserved, 0, sizeof(a.reserved)) || a.buffer_id)
+	if (a.reserved || a.reserved0 || a.buffer_id || (a.test & ~PINBENCH_DEV_TEST_ALL))
 		return -EINVAL;
 	s = pinbench_strategy_get(a.strategy);
 	if (!s || !a.pages_per_call || (a.revoke & ~PINBENCH_REVOKE_ALL) ||
@@ -405,13 +463,27 @@ static long dev_register(struct pinbench_file *pf, struct pinbench_dev_register 
 	b->pages_held = a.nr_pages;
 	atomic64_add(b->pages_held, &pinbench_pages_held);
 
-	/* What each entry is now: an early revoke leaves the dummy page (KIND_OTHER). */
+	if (a.test & PINBENCH_DEV_TEST_UNMAP_FIRST) {
+		ret = dev_test_unmap_first(b);
+		if (ret)
+			goto out_release;
+	}
+	/*
+	 * What each entry is now. An entry without its page (an invalidation
+	 * raced the registration: a mirror's NULL, a revoked entry's dummy
+	 * page) is what its address maps: the device may fault it in or pin
+	 * it again later, and a page that then leaves the file is lost like
+	 * any other. Only the zero page (a read-only device) is no one's.
+	 */
+	dev_origins_from_vmas(b);
 	spin_lock_irq(&b->reg.lock);
 	for (i = 0; i < a.nr_pages; i++) {
 		struct page *page = b->dpt[i];
 		struct page_origin *o = &b->origin[i];
 
-		if (!page || page == pinbench_dummy_page || is_zero_page(page)) {
+		if (!page || page == pinbench_dummy_page) {
+			continue;	/* as its address says, above */
+		} else if (is_zero_page(page)) {
 			o->kind = KIND_OTHER;
 		} else if (PageAnon(page)) {
 			o->kind = KIND_ANON;

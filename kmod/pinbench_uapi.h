@@ -599,8 +599,23 @@ struct pinbench_dev_register {
 	__u32 revoke;			/* (in)  PINBENCH_REVOKE_*, or zero */
 	__u64 read_retries;		/* (out) acquires redone because an
 					 *       invalidation raced them */
-	__u64 reserved[2];		/* (in)  zero */
+	__u32 test;			/* (in)  PINBENCH_DEV_TEST_*, testing
+					 *       only; zero */
+	__u32 reserved0;		/* (in)  zero */
+	__u64 reserved;			/* (in)  zero */
 };
+
+/*
+ * PINBENCH_DEV_TEST_UNMAP_FIRST: between the acquire and the record of
+ * what each entry is, the first page's file range is unmapped from every
+ * address space (unmap_mapping_range(): an MMU_NOTIFY_CLEAR, as reclaim's
+ * unmap or a truncate through another mapping racing the registration
+ * would send), so that the registration meets an entry without its page
+ * (hmm_mirror: NULL; notifier_revoke: the dummy page). The first page
+ * must be a page of a file; EINVAL otherwise.
+ */
+#define PINBENCH_DEV_TEST_UNMAP_FIRST	(1u << 0)
+#define PINBENCH_DEV_TEST_ALL		PINBENCH_DEV_TEST_UNMAP_FIRST
 
 /* PINBENCH_IOC_DEV_START: start the DMA engine on a registered buffer. */
 struct pinbench_dev_start {

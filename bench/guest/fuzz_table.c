@@ -118,6 +118,8 @@ static const struct fz_field reg_fields[] = {
 	F(struct pinbench_dev_register, strategy_caps, FC_OUT),
 	F(struct pinbench_dev_register, revoke, FC_FLAGS, .max = PINBENCH_REVOKE_ALL),
 	F(struct pinbench_dev_register, read_retries, FC_OUT),
+	F(struct pinbench_dev_register, test, FC_FLAGS, .max = PINBENCH_DEV_TEST_ALL),
+	F(struct pinbench_dev_register, reserved0, FC_RESERVED),
 	F(struct pinbench_dev_register, reserved, FC_RESERVED),
 };
 

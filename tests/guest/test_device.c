@@ -509,6 +509,85 @@ out:
 }
 
 /*
+ * An entry that enters the registration without its page (an invalidation
+ * raced the registration: PINBENCH_DEV_TEST_UNMAP_FIRST unmaps the first
+ * page for real) is judged by what its address maps, like the others.
+ * A mirror's entries are then moved to another file (mmap MAP_FIXED over
+ * the range): the device faults in that file's pages, and its writes are
+ * lost to the registered file, entry 0's as much as the rest. Judged "in
+ * place" whatever page it held, entry 0's once hid that.
+ */
+static void test_origin_without_page(int fd, uint32_t id, uint32_t registration)
+{
+	const unsigned int pages = 4;
+	size_t len = pages * page_size;
+	struct pinbench_page_fate pf[4];
+	struct pinbench_dev_register a;
+	struct pinbench_dev_start s;
+	struct pinbench_dev_stats st;
+	int mfd = memfd_create("pinbench-origin-a", 0), mfd2 = memfd_create("pinbench-origin-b", 0);
+	char *buf, what[96];
+	int r;
+
+	snprintf(what, sizeof(what), "%s (%s), first entry invalidated at registration",
+		 pb_strategy_name(id), reg_name(registration));
+	if (mfd < 0 || mfd2 < 0 || ftruncate(mfd, len) < 0 || ftruncate(mfd2, len) < 0) {
+		check(0, "%s: memfd: %s", what, strerror(errno));
+		return;
+	}
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	memset(buf, 0, len);
+	memset(&a, 0, sizeof(a));
+	a.abi_version = PINBENCH_ABI_VERSION;
+	a.strategy = id;
+	a.flags = PINBENCH_PIN_WRITE;
+	a.registration = registration;
+	a.addr = (uintptr_t)buf;
+	a.nr_pages = pages;
+	a.pages_per_call = pages;
+	a.test = PINBENCH_DEV_TEST_UNMAP_FIRST;
+	if (ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a)) {
+		check(0, "%s: register: %s", what, strerror(errno));
+		goto out;
+	}
+	/* The range now maps the other file: the mirror's entries go, and fault into it. */
+	r = mmap(buf, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, mfd2, 0) == buf ? 0 : -1;
+	start_request(&s, a.buffer_id, PINBENCH_ENGINE_KTHREAD, 10000, 4, 64);
+	r |= ioctl(fd, PINBENCH_IOC_DEV_START, &s);
+	msleep(50);
+	memset(&st, 0, sizeof(st));
+	st.abi_version = PINBENCH_ABI_VERSION;
+	st.buffer_id = a.buffer_id;
+	st.fates_addr = (uintptr_t)pf;
+	st.fates_nr = pages;
+	r |= ioctl(fd, PINBENCH_IOC_DEV_STOP, &st);
+	check(r == 0 && st.accesses > 0 && pf[0].lost > 0 && pf[0].in_place == 0 && pf[1].lost > 0 &&
+	      pf[1].in_place == 0 && st.device_faults > 0,
+	      "%s: the device's writes into the other file are lost, entry 0's too: entry 0 %llu lost, "
+	      "%llu in place; entry 1 %llu lost, %llu in place; %llu device faults", what,
+	      (unsigned long long)pf[0].lost, (unsigned long long)pf[0].in_place,
+	      (unsigned long long)pf[1].lost, (unsigned long long)pf[1].in_place,
+	      (unsigned long long)st.device_faults);
+	r = dev_stats(fd, PINBENCH_IOC_DEV_UNREGISTER, a.buffer_id, PINBENCH_CTX_PROCESS, &st);
+	check(r == 0, "%s: unregistered", what);
+	memset(&a, 0, sizeof(a));
+	a.abi_version = PINBENCH_ABI_VERSION;
+	a.strategy = id;
+	a.flags = PINBENCH_PIN_WRITE;
+	a.registration = registration;
+	a.addr = (uintptr_t)map_anon(pages);
+	a.nr_pages = pages;
+	a.pages_per_call = pages;
+	a.test = PINBENCH_DEV_TEST_UNMAP_FIRST;
+	EXPECT(ioctl(fd, PINBENCH_IOC_DEV_REGISTER, &a), EINVAL, "register: TEST_UNMAP_FIRST on anon memory");
+	munmap((void *)(uintptr_t)a.addr, len);
+out:
+	munmap(buf, len);
+	close(mfd);
+	close(mfd2);
+}
+
+/*
  * The driver goes away mid-DMA, by close() or by SIGKILL: the file's
  * release stops the engine and gives back everything; nothing is left.
  */
@@ -609,6 +688,9 @@ int main(void)
 			test_revoke_policy(fd, id, reg, PINBENCH_REVOKE_REACQUIRE, PE_TRUNCATE);
 		}
 	}
+	for (id = 1; id < PINBENCH_STRATEGY_NR; id++)
+		if (strategy_props(id) & PINBENCH_PROP_DEVICE_FAULTS)
+			test_origin_without_page(fd, id, PINBENCH_REG_PER_BUFFER);
 	for (id = 1; id < PINBENCH_STRATEGY_NR; id++) {
 		test_gone_mid_dma(id, 0);
 		test_gone_mid_dma(id, 1);
