@@ -3,9 +3,15 @@
  * pin_count.c: the pin count's edge cases on one page. A small folio's pin
  * count is its refcount: FOLL_PIN adds GUP_PIN_COUNTING_BIAS (1024) per
  * pin, and folio_maybe_dma_pinned() reads refcount >= 1024, so 1024
- * ordinary references look like a pin to everything that asks (fork's
- * early copy, anon-exclusive unsharing, the writeback and migration
- * checks). A large folio keeps an exact pin count beside its refcount.
+ * ordinary references look like a pin to everything that asks. On 6.1
+ * that is fork's early copy (page_try_dup_anon_rmap() ->
+ * page_needs_cow_for_dma(), include/linux/rmap.h), anon-exclusive
+ * unsharing (page_try_share_anon_rmap(), which try_to_unmap_one() and
+ * try_to_migrate_one() in mm/rmap.c call, so such a page is neither
+ * unmapped nor migrated) and reclaim's keep before add_to_swap()
+ * (shrink_folio_list(), mm/vmscan.c); no writeback path reads it. 6.12
+ * adds more readers (NUMA hinting in mm/mprotect.c, KSM, uffd moves).
+ * A large folio keeps an exact pin count beside its refcount.
  * This takes references or pins on one page and reports what core mm then
  * believes, with what it cost.
  */

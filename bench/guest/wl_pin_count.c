@@ -55,17 +55,11 @@ struct pc_result {
 	int err;			/* errno of the step that failed, or 0 */
 	char step[64];			/* which */
 	int copied;			/* the child's frame differs from the parent's */
+	uint32_t folio_pages;		/* pages of the folio compared at fork (1, or 512 for a THP) */
+	uint32_t pages_copied;		/* of them, the child's frames that differ from the parent's */
 	int reclaim;			/* after MADV_PAGEOUT: PC_RECLAIM_* */
 	int large_wanted_got;		/* folio=large: the page was in a large folio */
 };
-
-/* The frame of the page at addr in this process (root reads pagemap's PFNs); 0 if none. */
-static uint64_t frame_of(const void *addr)
-{
-	uint64_t e = 0;
-
-	return pb_pagemap_read(addr, 1, &e) == 0 ? pb_pagemap_pfn(e) : 0;
-}
 
 static int pc_call(int fd, uint32_t mode, uint32_t refs, uint32_t flags, void *addr,
 		   struct pinbench_pin_count *a)
@@ -88,6 +82,8 @@ static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool 
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = large ? 2 * PMD_SIZE_ : 2 * page;
 	struct pinbench_pin_count other;
+	static uint64_t mine_all[PMD_SIZE_ / 4096], childs_all[PMD_SIZE_ / 4096];
+	size_t n = large ? PMD_SIZE_ / page : 1;
 	uint64_t mine, childs;
 	int p[2], e;
 	char *map, *buf;
@@ -146,33 +142,55 @@ static void pc_worker(int devfd, uint32_t mode, uint32_t refs, bool large, bool 
 		(void)extra;
 	}
 	r->large_wanted_got = r->a.folio_order > 0;
-	mine = frame_of(buf);
+	/*
+	 * Every page of the folio, not only the one held: fork's test is per
+	 * folio (6.1: copy_huge_pmd() finds the THP maybe pinned, splits the
+	 * PMD and retries; copy_present_pte() then asks
+	 * page_try_dup_anon_rmap() -> page_needs_cow_for_dma() ->
+	 * folio_maybe_dma_pinned() of the whole folio for each of its PTEs).
+	 */
+	if (pb_pagemap_read(buf, n, mine_all) < 0)
+		FAIL_AT(r, "reading the frames from pagemap", errno ? errno : EIO);
 	if (pipe(p) < 0)
 		FAIL_AT(r, "pipe", errno);
 	pid = fork();
 	if (pid < 0)
 		FAIL_AT(r, "fork", errno);
 	if (pid == 0) {
-		uint64_t f = frame_of(buf);
-
 		/* Read only: a write would copy the page whatever fork did. */
-		if (write(p[1], &f, sizeof(f)) != (ssize_t)sizeof(f))
+		if (pb_pagemap_read(buf, n, childs_all) < 0)
+			memset(childs_all, 0, sizeof(childs_all));
+		if (write(p[1], childs_all, n * sizeof(uint64_t)) != (ssize_t)(n * sizeof(uint64_t)))
 			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	if (read(p[0], &childs, sizeof(childs)) != (ssize_t)sizeof(childs))
-		childs = 0;
+	{
+		size_t got = 0;
+		ssize_t k;
+
+		while (got < n * sizeof(uint64_t) &&
+		       (k = read(p[0], (char *)childs_all + got, n * sizeof(uint64_t) - got)) > 0)
+			got += (size_t)k;
+		if (got != n * sizeof(uint64_t))
+			memset(childs_all, 0, sizeof(childs_all));
+	}
 	close(p[0]);
 	waitpid(pid, NULL, 0);
+	mine = pb_pagemap_pfn(mine_all[0]);
+	childs = pb_pagemap_pfn(childs_all[0]);
 	if (!mine || !childs)
 		FAIL_AT(r, "reading the frames from pagemap", EIO);
 	r->copied = mine != childs;
+	r->folio_pages = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		r->pages_copied += pb_pagemap_pfn(mine_all[i]) != pb_pagemap_pfn(childs_all[i]);
 	/*
 	 * Reclaim of this one page, with the references held: an anon page
-	 * that looks pinned is left mapped (try_to_unmap() refuses to unshare
-	 * a maybe-pinned exclusive page), one that does not is unmapped to
-	 * swap, though the references keep it in memory.
+	 * that looks pinned is left mapped (shrink_folio_list() keeps a
+	 * maybe-pinned anon folio before add_to_swap(), mm/vmscan.c, 6.1 and
+	 * 6.12), one that does not is unmapped to swap, though the references
+	 * keep it in memory.
 	 */
 	if (reclaim_on && !large) {
 		uint64_t e8 = 0;
@@ -293,6 +311,8 @@ static void pin_count_run(struct pb_cell *cell)
 	json_object_object_add(cell->raw, "take_ns", json_object_new_uint64(r->a.take_ns));
 	json_object_object_add(cell->raw, "holders", json_object_new_uint64(r->holders));
 	json_object_object_add(cell->raw, "copied_at_fork", json_object_new_boolean(r->copied));
+	json_object_object_add(cell->raw, "folio_pages", json_object_new_uint64(r->folio_pages));
+	json_object_object_add(cell->raw, "pages_copied_at_fork", json_object_new_uint64(r->pages_copied));
 	json_object_object_add(cell->raw, "reclaim", json_object_new_string(pc_reclaim_words[r->reclaim]));
 	if (!large && !swap_on)
 		json_object_object_add(cell->raw, "reclaim_why", json_object_new_string(swap_why));

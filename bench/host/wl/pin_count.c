@@ -43,6 +43,10 @@ static int pin_count_metrics(struct json_object *raw, struct json_object *m, cha
 	json_object_object_add(m, "maybe_dma_pinned", json_object_new_string(maybe ? "yes" : "no"));
 	json_object_object_add(m, "copied_at_fork", json_object_new_string(
 		json_object_get_boolean(copied) ? "yes" : "no"));
+	/* Results from before 2026-12-07 compared the held page only. */
+	if (json_object_object_get_ex(raw, "pages_copied_at_fork", &copied))
+		json_object_object_add(m, "kib_copied_at_fork", json_object_new_uint64(
+			4 * json_object_get_uint64(copied)));
 	json_object_object_add(m, "reclaim", json_object_new_string(pb_json_str(raw, "reclaim", "not tried")));
 	json_object_object_add(m, "verdict", json_object_new_string(
 		pin ? (maybe ? "pinned" : "pin missed") : (maybe ? "false positive" : "not pinned")));
@@ -56,6 +60,11 @@ static const struct pb_metric_def metrics[] = {
 	{ "maybe_dma_pinned", "word", PB_NEITHER, NULL,
 	  "folio_maybe_dma_pinned() with them held: refcount >= 1024 for a small folio, the exact "
 	  "pin count for a large one" },
+	{ "kib_copied_at_fork", "KiB", PB_NEITHER, NULL,
+	  "what fork() copied of the folio the page is in (every page's frame compared): the test is"
+	  " per folio, so a THP with one page held is copied whole, 2048 KiB (6.1: copy_huge_pmd() "
+	  "splits the PMD, then copy_present_pte() asks folio_maybe_dma_pinned() of the whole folio "
+	  "for each PTE); `raw.pages_copied_at_fork`" },
 	{ "copied_at_fork", "word", PB_NEITHER, "",
 	  "whether fork() gave the child a copy of the page (a frame of its own) instead of "
 	  "sharing it: what the kernel does with an anon page it believes pinned, once the mm has "
