@@ -60,13 +60,17 @@
  *   ENOENT     a strategy id of the ABI this module does not build
  */
 
-#define PINBENCH_ABI_VERSION	7	/* 2: INFO's leak counters; 3: read_retries;
+#define PINBENCH_ABI_VERSION	8	/* 2: INFO's leak counters; 3: read_retries;
 					 * 4: revoke policies, per-page fates;
 					 * 5: PINBENCH_IOC_STRATEGY, _NOOP;
 					 * 6: hmm_mirror, device_faults,
 					 *    PINBENCH_IOC_PIN_COUNT;
 					 * 7: GUP_FAST's release_whole,
-					 *    rounds_redone/_disturbed */
+					 *    rounds_redone/_disturbed;
+					 * 8: GUP_FAST's options, SMALL_DIO's
+					 *    acquires_disturbed, DEV_REGISTER's
+					 *    test, reacquire_rearms,
+					 *    PINBENCH_IOC_PTE_CENSUS */
 #define PINBENCH_IOC_MAGIC	0xB8	/* unassigned in ioctl-number.rst (6.1) */
 
 /*
@@ -359,6 +363,27 @@ struct pinbench_pin_count {
 	__u32 pinned_before;		/* (out) folio_maybe_dma_pinned() before */
 	__u32 pinned_after;		/* (out) and with them taken */
 	__u64 take_ns;			/* (out) the GUP calls, all of them */
+	__u64 reserved[2];		/* (in)  zero */
+};
+
+/*
+ * PINBENCH_IOC_PTE_CENSUS: what the caller's page tables hold for
+ * [addr, addr + nr_pages pages) now, read under the mmap lock and each
+ * page table's lock (apply_to_existing_page_range()): the present PTEs,
+ * and of them those NUMA balancing's scanner made PROT_NONE to take a
+ * hinting fault (change_prot_numa() -> change_pte_range(), pte_protnone()):
+ * the marks on a buffer alone, where /proc/vmstat's numa_pte_updates
+ * counts the whole system's. Every vma in the range must be MADV_NOHUGEPAGE
+ * and not hugetlb (EINVAL): a range that may be mapped by a huge PMD,
+ * now or by a fault meanwhile, is not one of PTEs.
+ */
+struct pinbench_pte_census {
+	__u32 abi_version;		/* (in)  PINBENCH_ABI_VERSION */
+	__u32 reserved0;		/* (in)  zero */
+	__u64 addr;			/* (in)  page-aligned user address */
+	__u64 nr_pages;			/* (in)  1..PINBENCH_MAX_BUFFER_PAGES */
+	__u64 present;			/* (out) present PTEs */
+	__u64 protnone;			/* (out) of them, NUMA hinting marks */
 	__u64 reserved[2];		/* (in)  zero */
 };
 
@@ -939,6 +964,7 @@ struct pinbench_irq_completion {
 #define PINBENCH_IOC_STRATEGY	_IOWR(PINBENCH_IOC_MAGIC, 9, struct pinbench_strategy_info)
 #define PINBENCH_IOC_NOOP	_IOWR(PINBENCH_IOC_MAGIC, 10, struct pinbench_noop)
 #define PINBENCH_IOC_PIN_COUNT	_IOWR(PINBENCH_IOC_MAGIC, 11, struct pinbench_pin_count)
+#define PINBENCH_IOC_PTE_CENSUS	_IOWR(PINBENCH_IOC_MAGIC, 12, struct pinbench_pte_census)
 
 /*
  * The workloads' requests, one line each: (command, name). The module runs
@@ -951,6 +977,7 @@ struct pinbench_irq_completion {
 	X(PINBENCH_IOC_SMALL_DIO, small_dio)		\
 	X(PINBENCH_IOC_IRQ_COMPLETION, irq_completion)	\
 	X(PINBENCH_IOC_NOOP, noop)			\
-	X(PINBENCH_IOC_PIN_COUNT, pin_count)
+	X(PINBENCH_IOC_PIN_COUNT, pin_count)		\
+	X(PINBENCH_IOC_PTE_CENSUS, pte_census)
 
 #endif /* PINBENCH_UAPI_H */

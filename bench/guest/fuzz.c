@@ -315,6 +315,8 @@ static void env_setup(void)
 	env.page = sysconf(_SC_PAGESIZE);
 	env.nr_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	env.anon = map(FZ_ANON_PAGES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	/* Never mapped huge: PINBENCH_IOC_PTE_CENSUS takes only such a range. */
+	madvise(env.anon, FZ_ANON_PAGES * env.page, MADV_NOHUGEPAGE);
 	memset(env.anon, 1, FZ_ANON_PAGES * env.page);
 	env.ro = map(FZ_ANON_PAGES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	memset(env.ro, 1, FZ_ANON_PAGES * env.page);
@@ -464,6 +466,10 @@ static void good_request(enum fz_op op, uint32_t strategy, uint32_t id, union fz
 		r->pc.mode = PINBENCH_PC_PIN;
 		r->pc.refs = 4;
 		r->pc.addr = (uintptr_t)env.anon;
+		break;
+	case OP_PTE_CENSUS:
+		r->census.addr = (uintptr_t)env.anon;
+		r->census.nr_pages = FZ_GOOD_PAGES;
 		break;
 	case OP_NOOP:
 		r->noop.calls = 4;
@@ -761,7 +767,7 @@ static unsigned int first_unused_nr(void)
 static void unknown_commands(struct fz_structured *s)
 {
 	const struct fz_case enotty = { .expect = EXPECT_EXACT, .exact = FE_ENOTTY };
-	unsigned long cmds[64];
+	unsigned long cmds[8 + 5 * OP_UNKNOWN];
 	union fz_req r;
 	size_t n = 0;
 	char what[96];
@@ -837,7 +843,8 @@ static void phase_structured(struct fz_counts *total, uint64_t *cases)
 	for (int op = OP_INFO; op < OP_UNKNOWN; op++) {
 		const struct fz_op_desc *d = &fz_ops[op];
 		/* Requests that name no strategy are tried once. */
-		uint32_t first = 1, last = op == OP_INFO || op == OP_NOOP || op == OP_PIN_COUNT ?
+		uint32_t first = 1, last = op == OP_INFO || op == OP_NOOP || op == OP_PIN_COUNT ||
+					     op == OP_PTE_CENSUS ?
 					     1 : PINBENCH_STRATEGY_NR - 1;
 
 		if (op == OP_SMALL_DIO && env.bdev_rw < 0)
@@ -1385,6 +1392,7 @@ static bool random_call(struct fz_thread *t)
 		{ OP_INFO, 40 }, { OP_GUP_FAST, 300 }, { OP_DEV_REGISTER, 170 }, { OP_DEV_START, 100 },
 		{ OP_DEV_STOP, 80 }, { OP_DEV_UNREGISTER, 150 }, { OP_SMALL_DIO, 100 },
 		{ OP_IRQ_COMPLETION, 4 }, { OP_STRATEGY, 20 }, { OP_NOOP, 20 }, { OP_PIN_COUNT, 20 },
+		{ OP_PTE_CENSUS, 20 },
 		{ OP_UNKNOWN, 30 },
 	};
 	uint64_t *s = &t->seed, w, total = 0;

@@ -32,7 +32,7 @@ const char *fz_errno_name(enum fz_errno e);
 /* The ioctls, and one pseudo-op for commands the module must not know. */
 enum fz_op {
 	OP_INFO, OP_GUP_FAST, OP_DEV_REGISTER, OP_DEV_START, OP_DEV_STOP,
-	OP_DEV_UNREGISTER, OP_SMALL_DIO, OP_IRQ_COMPLETION, OP_STRATEGY, OP_NOOP, OP_PIN_COUNT, OP_UNKNOWN, OP_NR
+	OP_DEV_UNREGISTER, OP_SMALL_DIO, OP_IRQ_COMPLETION, OP_STRATEGY, OP_NOOP, OP_PIN_COUNT, OP_PTE_CENSUS, OP_UNKNOWN, OP_NR
 };
 
 /*
@@ -81,6 +81,7 @@ union fz_req {
 	struct pinbench_strategy_info strat;
 	struct pinbench_noop noop;
 	struct pinbench_pin_count pc;
+	struct pinbench_pte_census census;
 	struct pinbench_gup_fast gup;
 	struct pinbench_dev_register reg;
 	struct pinbench_dev_start start;

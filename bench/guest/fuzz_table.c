@@ -68,6 +68,15 @@ static const struct fz_field pin_count_fields[] = {
 	F(struct pinbench_pin_count, reserved, FC_RESERVED),
 };
 
+static const struct fz_field pte_census_fields[] = {
+	F(struct pinbench_pte_census, abi_version, FC_ABI),
+	F(struct pinbench_pte_census, reserved0, FC_RESERVED),
+	F(struct pinbench_pte_census, addr, FC_ADDR),
+	F(struct pinbench_pte_census, nr_pages, FC_COUNT, .max = PINBENCH_MAX_BUFFER_PAGES),
+	OUT_SPAN(struct pinbench_pte_census, present, reserved),
+	F(struct pinbench_pte_census, reserved, FC_RESERVED),
+};
+
 static const struct fz_field noop_fields[] = {
 	F(struct pinbench_noop, abi_version, FC_ABI),
 	F(struct pinbench_noop, calls, FC_COUNT, .max = PINBENCH_MAX_NOOP_CALLS, .costly = true),
@@ -258,5 +267,8 @@ const struct fz_op_desc fz_ops[OP_NR] = {
 	   noop_fields),
 	OP(PIN_COUNT, PINBENCH_IOC_PIN_COUNT, struct pinbench_pin_count, DOC_ACQUIRE, true,
 	   pin_count_fields),
+	/* apply_to_existing_page_range() may answer ENOMEM. */
+	OP(PTE_CENSUS, PINBENCH_IOC_PTE_CENSUS, struct pinbench_pte_census,
+	   DOC_REQUEST | DOC_LOCK | FE(EOVERFLOW) | FE(E2BIG) | FE(ENOMEM), true, pte_census_fields),
 	[OP_UNKNOWN] = { .name = "UNKNOWN", .documented = FE(ENOTTY) },
 };

@@ -87,6 +87,10 @@ struct churn {
 	uint64_t migrated, not_migrated;	/* migration, numa_balancing: pages that moved, and stayed */
 	bool in_cgroup;			/* reclaim: this process is in CHURN_CGROUP */
 	char numab_old;			/* numa2: kernel.numa_balancing before the cell, or 0 */
+	int devfd;			/* /dev/pinbench, for PINBENCH_IOC_PTE_CENSUS */
+	/* numa_balancing: hinting marks found on the buffer's PTEs, over how many looks */
+	uint64_t numa_marked, censuses;
+	int census_err;			/* the first failed look's errno, or 0 */
 };
 
 #define CHURN_CGROUP "/sys/fs/cgroup/pinbench-reclaim"
@@ -353,15 +357,42 @@ static void numab_tune(char saved[3][32])
 	}
 }
 
+/*
+ * The reader on node 0, for 20 ms, in rounds: first it spins on nothing
+ * of the buffer for longer than the scanner's period (the cell set it to
+ * 10 ms), so that the scanner, which runs in this task on its way back to
+ * user mode (task_numa_work()), marks what it will; then it counts the
+ * marks on the buffer's PTEs (PINBENCH_IOC_PTE_CENSUS: PROT_NONE ones),
+ * before a read of every page takes the hinting faults they set up and
+ * migrates the pages home. Marks are counted on the buffer alone, where
+ * vmstat's numa_pte_updates counts every page of the system. A mark the
+ * scanner makes during a read pass is taken by that pass uncounted: the
+ * count is a lower bound, and zero only where the scanner marked nothing.
+ */
+#define NUMAB_IDLE_NS 12000000ull
+
 static void *numab_reader(void *arg)
 {
-	const struct churn *c = arg;
+	struct churn *c = arg;
 	uint64_t end = pb_now_ns() + 20000000ull;
 	volatile char sum = 0;
 
-	while (pb_now_ns() < end)
+	while (pb_now_ns() < end) {
+		struct pinbench_pte_census pc = { .abi_version = PINBENCH_ABI_VERSION,
+						  .addr = (uintptr_t)c->buf, .nr_pages = c->len / 4096 };
+		uint64_t idle = pb_now_ns() + NUMAB_IDLE_NS;
+
+		while (pb_now_ns() < idle)
+			;
+		if (ioctl(c->devfd, PINBENCH_IOC_PTE_CENSUS, &pc) == 0) {
+			c->numa_marked += pc.protnone;
+			c->censuses++;
+		} else if (!c->census_err) {
+			c->census_err = errno;
+		}
 		for (size_t off = 0; off < c->len; off += 4096)
 			sum += c->buf[off];
+	}
 	(void)sum;
 	return NULL;
 }
@@ -491,7 +522,7 @@ static void mm_churn_run(struct pb_cell *cell)
 	struct pinbench_dev_start start;
 	struct pinbench_dev_stats st;
 	uint64_t vm0[NR_VM], vm1[NR_VM], t0, t_end, merged = 0;
-	struct churn c = { 0 };
+	struct churn c = { .devfd = cell->devfd };
 	struct json_object *ev;
 	bool registered = false;
 	unsigned int i;
@@ -588,6 +619,15 @@ static void mm_churn_run(struct pb_cell *cell)
 	if (numab || !strcmp(source, "migration")) {
 		json_object_object_add(cell->raw, "pages_migrated", json_object_new_uint64(c.migrated));
 		json_object_object_add(cell->raw, "pages_not_migrated", json_object_new_uint64(c.not_migrated));
+	}
+	if (numab) {
+		if (c.census_err || !c.censuses) {
+			pb_cell_fail(cell, PB_FAILED, "PINBENCH_IOC_PTE_CENSUS: %s",
+				     c.census_err ? strerror(c.census_err) : "never ran");
+			goto out;
+		}
+		json_object_object_add(cell->raw, "numa_marked", json_object_new_uint64(c.numa_marked));
+		json_object_object_add(cell->raw, "numa_censuses", json_object_new_uint64(c.censuses));
 	}
 	if (c.in_cgroup) {
 		json_object_object_add(cell->raw, "memcg_pgscan", json_object_new_uint64(memcg_stat("pgscan") - scan0));

@@ -37,7 +37,7 @@ static int mm_churn_metrics(struct json_object *raw, struct json_object *m, char
 				       json_object_new_uint64(pb_raw_u64(raw, "pages_reclaimed")));
 	{
 		static const char *const opt[] = { "pages_migrated", "pages_not_migrated", "memcg_pgscan",
-						    "memcg_pgsteal" };
+						    "memcg_pgsteal", "numa_marked" };
 
 		for (size_t i = 0; i < ARRAY_SIZE(opt); i++)
 			if (json_object_object_get_ex(raw, opt[i], NULL))
@@ -97,6 +97,13 @@ static const struct pb_metric_def metrics[] = {
 	  "task's node 0: a pinned page stays" },
 	{ "pages_not_migrated", "count", PB_NEITHER, NULL,
 	  "those that stayed where they were" },
+	{ "numa_marked", "count", PB_NEITHER, NULL,
+	  "(numa_balancing) NUMA hinting marks found on the buffer's own PTEs (PROT_NONE, "
+	  "PINBENCH_IOC_PTE_CENSUS), summed over the reader's looks after each idle spell: a lower "
+	  "bound, 0 where the scanner marked none. 6.1's change_pte_range() skips any page with "
+	  "references beyond its mapping (page_count() != 1), 6.12's only a maybe-pinned or "
+	  "shared one (mm/mprotect.c), so gup_ref's and fake_vma's pages are marked on 6.12 alone; "
+	  "vm_numa_pte_updates is the whole system's" },
 	{ "memcg_pgscan", "count", PB_NEITHER, NULL,
 	  "(reclaim) pages the cgroup's reclaim scanned (its memory.stat pgscan)" },
 	{ "memcg_pgsteal", "count", PB_NEITHER, NULL,
@@ -191,9 +198,10 @@ static void report(struct pb_text *b, struct json_object *root)
 			snprintf(what, sizeof(what), "%s pages migrated, %s stayed",
 				 pb_json_str(m, "pages_migrated", "?"), pb_json_str(m, "pages_not_migrated", "?"));
 		else if (md_obj(m, "pages_migrated"))
-			snprintf(what, sizeof(what), "%s of 512 pages brought home; %s PTEs marked, %s hinting faults",
-				 pb_json_str(m, "pages_migrated", "?"), pb_json_str(m, "vm_numa_pte_updates", "?"),
-				 pb_json_str(m, "vm_numa_hint_faults", "?"));
+			snprintf(what, sizeof(what), "%s of 512 pages brought home; %s marks on the buffer's PTEs "
+				 "(system: %s PTEs marked, %s hinting faults)",
+				 pb_json_str(m, "pages_migrated", "?"), pb_json_str(m, "numa_marked", "?"),
+				 pb_json_str(m, "vm_numa_pte_updates", "?"), pb_json_str(m, "vm_numa_hint_faults", "?"));
 		else if (md_obj(m, "ksm_pages_merged"))
 			snprintf(what, sizeof(what), "%s pages merged", pb_json_str(m, "ksm_pages_merged", "?"));
 		else if (md_obj(m, "vm_pgmigrate_success"))
