@@ -17,6 +17,9 @@ stage() { read -r up _ < /proc/uptime; echo "PINBENCH-STAGE $1 $up"; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# Every sysrq key: before it stops a hung guest, the host asks through the
+# emulated keyboard where its tasks wait (sysrq-w, sysrq-t; bench/host/vm.c).
+echo 1 > /proc/sys/kernel/sysrq
 stage init
 
 say() { echo "pinbench-init: $*"; }

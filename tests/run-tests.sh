@@ -951,6 +951,10 @@ t1=$(date +%s)
 result "run exits 1 within a minute, both cells ok, unload not reached, the problem recorded ($((t1 - t0)) s)" \
 	test $rc = 1 -a $((t1 - t0)) -lt 60 -a "$(json "$out/hang-at-exit/results.json" \
 	'"\([.cells[].status] | join(","))/\(.run.module_unload)/\(.run.guest_problem | test("did not end"))"')" = "ok,ok/not reached/true"
+# Before it stops the guest, the runner asks its kernel where the tasks wait (sysrq-8, -w, -t through
+# the emulated keyboard): the report names the program's stack, a pause() here.
+result "the problem says where the guest program waited: $(json "$out/hang-at-exit/results.json" '.run.guest_problem | sub(".*where it waited[^:]*: "; "")' 2>/dev/null | cut -c1-120)" \
+	test "$(json "$out/hang-at-exit/results.json" '.run.guest_problem | test("where it waited \\(sysrq-w, sysrq-t\\): pinbench-guest \\(S\\): [^;]*sys_pause")')" = true
 
 fi
 if group leak "guest: the module's own leak accounting fails a cell, and a clean guest runs the rest"; then

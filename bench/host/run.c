@@ -159,7 +159,7 @@ struct run_side {
 	int boots;
 	double ready, first_cell;
 	struct json_object *timeline;	/* the first ready boot's stages */
-	char last_problem[256];
+	char last_problem[1536];
 };
 
 /* Results among guest plan entries [from, to). */
@@ -360,7 +360,9 @@ static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 		if (sd->prog.tty)
 			fputc('\n', stderr);
 		if (br.timed_out)
-			snprintf(sd->last_problem, sizeof(sd->last_problem), "guest timed out: %s", br.timeout_what);
+			snprintf(sd->last_problem, sizeof(sd->last_problem), "guest timed out: %s%s%s",
+				 br.timeout_what, br.waited[0] ? "; where it waited (sysrq-w, sysrq-t): " : "",
+				 br.waited);
 		else if (!WIFEXITED(br.qemu_status) || WEXITSTATUS(br.qemu_status))
 			snprintf(sd->last_problem, sizeof(sd->last_problem), "QEMU ended with status 0x%x",
 				 br.qemu_status);
@@ -390,7 +392,9 @@ static void side_run_layout(struct run_side *sd, size_t from, size_t to)
 		}
 		if (cell >= 0) {
 			char *tail = console_tail(sd->console, br.console_offset, 40);
-			char *why = br.timed_out ? pb_asprintf("guest timed out: %s", br.timeout_what)
+			char *why = br.timed_out ? pb_asprintf("guest timed out: %s%s%s", br.timeout_what,
+							       br.waited[0] ? "; where it waited (sysrq-w, sysrq-t): " : "",
+							       br.waited)
 						 : pb_xstrdup("guest died during the cell (panic or oops)");
 			struct json_object *f = json_object_new_object();
 			char *reason = pb_asprintf("%s; console tail:\n%s", why, tail);

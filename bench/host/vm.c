@@ -585,6 +585,23 @@ static void build_argv(const struct pb_boot *b, struct argv_buf *a)
 		free(chan);
 		free(v);
 	}
+	/*
+	 * A monitor on two FIFOs of the share (pb_boot_run() makes them), for
+	 * the watchdog: before it stops a guest it sends sysrq keys through
+	 * the emulated keyboard, and the guest's kernel dumps where its tasks
+	 * wait (guest_dump_tasks()). Not in an interactive shell, whose
+	 * console already multiplexes a monitor.
+	 */
+	if (b->console) {
+		char *mon = pb_asprintf("%s/" MONITOR_FIFO, b->share), *v = qemu_opt_value(mon);
+
+		arg(a, pb_xstrdup("-chardev"));
+		arg(a, pb_asprintf("pipe,id=pbmon,path=%s", v));
+		arg(a, pb_xstrdup("-mon"));
+		arg(a, pb_xstrdup("chardev=pbmon,mode=readline"));
+		free(mon);
+		free(v);
+	}
 	/* PINBENCH_QEMU_EXTRA: extra QEMU arguments, space-separated, for debugging (-gdb tcp::1234). */
 	if (getenv("PINBENCH_QEMU_EXTRA")) {
 		char *extra = pb_xstrdup(getenv("PINBENCH_QEMU_EXTRA")), *save = NULL, *tok;
@@ -757,6 +774,109 @@ static double mtime_of(const char *path)
 
 #define SHUTDOWN_GRACE_S 60
 
+/* Keep up to max bytes of the stack frames in a task block of a sysrq dump, as "f < g < h". */
+static void frames_of(const char *block, char *out, size_t max)
+{
+	const char *l = strstr(block, "Call Trace:");
+	size_t n = 0;
+
+	out[0] = 0;
+	while (l && (l = strchr(l, '\n'))) {
+		char fn[96];
+		const char *p = ++l;
+
+		/* "[   12.345678]  func+0x12/0x34" (a timestamp, maybe) then the frame. */
+		if (*p == '[' && (p = strchr(p, ']')))
+			p++;
+		while (p && *p == ' ')
+			p++;
+		if (!p || !strncmp(p, "task:", 5) || !strncmp(p, "sysrq:", 6) || !strncmp(p, "</TASK>", 7) ||
+		    *p == '\n' || !*p)
+			break;
+		if (*p == '<' || *p == '?')	/* <TASK>, <IRQ>; a frame the unwinder is not sure of */
+			continue;
+		/* A frame is "func+0xoff/0xlen"; the user registers after it ("RIP: ...") are not. */
+		if (sscanf(p, "%95[A-Za-z0-9_.]", fn) != 1 || p[strlen(fn)] != '+')
+			break;
+		if (n + strlen(fn) + 4 >= max)
+			break;
+		n += (size_t)snprintf(out + n, max - n, "%s%s", n ? " < " : "", fn);
+	}
+}
+
+/*
+ * Where the guest's tasks wait, from the dumps in the console since
+ * offset: the guest program's (any state) and every task in D state.
+ */
+static void summarize_dump(const char *console, long offset, char *out, size_t max)
+{
+	char *s = pb_read_file(console, NULL), *t;
+	size_t n = 0;
+
+	out[0] = 0;
+	if (!s || (long)strlen(s) < offset) {
+		free(s);
+		return;
+	}
+	for (t = strstr(s + offset, "task:"); t && n + 64 < max; t = strstr(t + 5, "task:")) {
+		char name[64] = "", state[8] = "", frames[512];
+
+		if (sscanf(t, "task:%63s state:%7s", name, state) != 2)
+			continue;
+		if (strcmp(name, "pinbench-guest") && strcmp(state, "D"))
+			continue;
+		frames_of(t, frames, sizeof(frames));
+		n += (size_t)snprintf(out + n, max - n, "%s%s (%s): %s", n ? "; " : "", name, state,
+				      frames[0] ? frames : "no stack");
+	}
+	if (n >= max)
+		out[max - 1] = 0;
+	free(s);
+}
+
+/*
+ * Before a hung guest is stopped: console log level 8 (sysrq-8: the dumps
+ * print at KERN_INFO, below the guest's loglevel=5), the tasks in D state
+ * (sysrq-w), then every task (sysrq-t), through the emulated keyboard
+ * (the init set kernel.sysrq=1). Waits for the console to fall quiet, at
+ * most DUMP_WAIT_S, and keeps the summary in r->waited.
+ */
+#define DUMP_WAIT_S 15
+
+static void guest_dump_tasks(const struct pb_boot *b, struct pb_boot_result *r)
+{
+	static const char *const keys[] = { "sendkey alt-sysrq-8\n", "sendkey alt-sysrq-w\n",
+					    "sendkey alt-sysrq-t\n" };
+	char *in = pb_asprintf("%s/" MONITOR_FIFO ".in", b->share);
+	int fd = open(in, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	long before, size = -1, was;
+	struct stat st;
+	double t0 = pb_now_s(), still = t0;
+
+	free(in);
+	if (fd < 0)
+		return;
+	before = stat(b->console, &st) == 0 ? (long)st.st_size : r->console_offset;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		if (write(fd, keys[i], strlen(keys[i])) < 0)
+			break;
+		usleep(300000);
+	}
+	close(fd);
+	was = before;
+	while (pb_now_s() - t0 < DUMP_WAIT_S) {
+		usleep(250000);
+		size = stat(b->console, &st) == 0 ? (long)st.st_size : -1;
+		if (size != was) {
+			was = size;
+			still = pb_now_s();
+		} else if (size > before && pb_now_s() - still > 1.5) {
+			break;
+		}
+	}
+	summarize_dump(b->console, before, r->waited, sizeof(r->waited));
+}
+
 /*
  * After init is ready, the guest must make progress: a running cell must
  * end within the cell timeout, nothing may stall longer than that between
@@ -861,6 +981,20 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 			pb_die("the sealed guest's initramfs: %s", err);
 		free(initrd);
 	}
+	if (b->console) {
+		static const char *const ends[] = { ".in", ".out" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+			char *f = pb_asprintf("%s/" MONITOR_FIFO "%s", b->share, ends[i]);
+
+			unlink(f);
+			if (mkfifo(f, 0600) < 0) {
+				free(f);
+				return -1;
+			}
+			free(f);
+		}
+	}
 	build_argv(b, &a);
 	pid = fork();
 	if (pid < 0)
@@ -916,6 +1050,7 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 			break;
 		}
 		if (r->ready_s >= 0 && watchdog(b, r, ready_wall)) {
+			guest_dump_tasks(b, r);
 			kill_qemu(pid, &status);
 			break;
 		}
@@ -924,6 +1059,16 @@ int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r)
 	}
 	r->qemu_status = status;
 	r->elapsed_s = pb_now_s() - t0;
+	if (b->console) {
+		static const char *const ends[] = { ".in", ".out" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+			char *f = pb_asprintf("%s/" MONITOR_FIFO "%s", b->share, ends[i]);
+
+			unlink(f);
+			free(f);
+		}
+	}
 	if (chan) {
 		char *initrd = pb_asprintf("%s/" SEAL_INITRD, b->share);
 

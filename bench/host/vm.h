@@ -73,6 +73,13 @@ struct pb_boot_result {
 	double first_cell_s;	/* wall time to the first cell start, <0 if none */
 	double elapsed_s;
 	long console_offset;	/* where this boot's console output starts */
+	/*
+	 * When the watchdog stopped the guest: where its tasks waited, from
+	 * the sysrq-w and sysrq-t dumps it asked for first ("task (state):
+	 * frame < frame < ..."; the guest program's, and every task in D
+	 * state), or empty.
+	 */
+	char waited[1024];
 };
 
 int pb_boot_run(const struct pb_boot *b, struct pb_boot_result *r);
@@ -117,6 +124,8 @@ char *pb_qemu_version(void);
 /* seal.c: a sealed guest's initramfs and the files it sends back (in its share) */
 #define SEAL_INITRD "sealed-initrd.cpio"
 #define SEAL_CHANNEL "channel.log"
+/* The watchdog's QEMU monitor: MONITOR_FIFO.in and .out in the share, for one boot. */
+#define MONITOR_FIFO "qemu-monitor"
 struct pb_plan;
 char *pb_ldso_list(const char *exec);	/* exec and what the host's dynamic loader loads with it, a line each */
 char *pb_seal_files(const char *exec, const char *ko, const struct pb_plan *plan);
