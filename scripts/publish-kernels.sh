@@ -28,12 +28,15 @@ case $# in
 *) usage ;;
 esac
 
-run=$repo/results/runs/$(date -u +%Y%m%d-%H%M%S)-kernels
-mkdir -p "$repo/results/runs"
+# From the checkout, with paths relative to it: the command is published, and a
+# reader's checkout is somewhere else.
+cd "$repo"
+run=results/runs/$(date -u +%Y%m%d-%H%M%S)-kernels
+mkdir -p results/runs
 echo "publish-kernels: $a against $b: $run"
 st=0
-"$pinbench" run --mode deterministic --repeat 1 --kernel "$a" --kernel "$b" \
-	--job "$repo/workloads/kernel-pair.job" --out "$run" > "$run.log" 2>&1 || st=$?
+bench/pinbench run --mode deterministic --repeat 1 --kernel "$a" --kernel "$b" \
+	--job workloads/kernel-pair.job --out "$run" > "$run.log" 2>&1 || st=$?
 # 0 and 1 are compare's verdicts on the figures; 2 is bad input, or no run at all.
 if [ $st -ge 2 ] || [ ! -f "$run/base/results.json" ] || [ ! -f "$run/new/results.json" ]; then
 	tail -n 20 "$run.log" >&2

@@ -726,10 +726,25 @@ links_ok() {
 }
 "$pinbench" publish "$out/det1" --out "$out/publish" > /dev/null 2>&1; rc=$?
 result "publish: exit 0; provenance, a paragraph computed per workload, figures, a page of tables per workload linked" test $rc = 0 -a \
-	"$(grep -c -e '^## How these were measured' -e '^\*\*gup_fast\*\* (4 cells, 4 ok)' -e '^## Figures' \
+	"$(grep -c -e '^## How these were measured' -e '^\*\*gup_fast\*\* (\[tables\](tables/gup_fast.md): 4 cells, 4 ok)' -e '^## Figures' \
 	   -e '^- \[gup_fast\](tables/gup_fast.md): 4 cells, 4 ok' -e 'QEMU 7\|QEMU [0-9]' "$out/publish/README.md")" -ge 5 \
 	-a "$(grep -c -e '^## gup_fast' -e '^\[Back to the summary\](../README.md). From the run `' "$out/publish/tables/gup_fast.md")" = 2
 result "publish: every linked figure renders (PNG and SVG files present)" links_ok "$out/publish"
+# The scorecard: a row per design with a figure in the run (det1: gup_fast, 16 and 64 pages per call,
+# so no column of its own here: every row blank, none shown), each column's setting listed; on the
+# committed README, a row per design and the first long-term pin's migration cost.
+result "publish: the scorecard lists every column's setting, and no setting names two cells of a design" \
+	sh -c "grep -q '^## Scorecard' '$out/publish/README.md' && grep -q '^- \*\*pin ns/page, 1 per call\*\*: gup_fast \`backing=anon,thp=off,pages_per_call=1,buffer_pages=1024\`' '$out/publish/README.md' && ! grep -q 'ambiguous setting' '$out/publish/README.md' '$repo/results/README.md'"
+# score_cell FILE DESIGN QUESTION: the scorecard's entry for that row and column.
+score_cell() {
+	awk -F'|' -v row="$2" -v q="$3" '
+		/^\| design \|/ { for (i = 2; i < NF; i++) if (index($i, "[" q "]")) col = i; next }
+		col && $2 == " " row " " { v = $col; gsub(/^ +| +$/, "", v); print v; exit }' "$1"
+}
+m=$(score_cell "$repo/results/README.md" "pin_counter longterm" "long-term pin: migration ns/page")
+result "the committed scorecard: a row for each of the six strategies, and the first long-term pin's migration cost, pin_counter longterm, above 1000 ns/page (${m:-none})" \
+	sh -c "for d in gup_ref pin_counter fake_vma fake_vma_fast notifier_revoke hmm_mirror; do grep -q \"^| \$d |\" '$repo/results/README.md' || exit 1; done; \
+	       test '${m%%.*}' -gt 1000 2>/dev/null"
 result "publish and report: every Markdown table has its header's cell count in every row" \
 	awk -f md_tables_whole.awk "$out/publish/README.md" "$out/publish/tables/"*.md "$out/smoke/report.md"
 # A deterministic run with a cell it could not run (as two-CPU cells are there), and a wall run beside it.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "escape.h"
 #include "metrics.h"
+#include "names.h"
 #include "plot.h"
 #include "publish.h"
 #include "results.h"
@@ -37,15 +38,11 @@ static void group_key(struct json_object *c, char *out, size_t len)
 
 struct row_stat {
 	char name[96];
-	size_t wins, groups;
-	size_t zeros;		/* groups whose best was 0, where it had 0 (no ratio exists) */
-	double *ratio;		/* to the group's best, one per group */
 	char words[512];	/* outcome words with counts */
 };
 
-/* The row named name, added if new (room for one ratio per group); NULL when rs is full. */
-static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *name, size_t cap,
-				 size_t ngroups)
+/* The row named name, added if new; NULL when rs is full. */
+static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *name, size_t cap)
 {
 	for (size_t i = 0; i < *nr; i++)
 		if (!strcmp(rs[i].name, name))
@@ -53,15 +50,7 @@ static struct row_stat *row_find(struct row_stat *rs, size_t *nr, const char *na
 	if (*nr == cap)
 		return NULL;
 	snprintf(rs[*nr].name, sizeof(rs[*nr].name), "%s", name);
-	rs[*nr].ratio = pb_xcalloc(ngroups + 1, sizeof(double));
 	return &rs[(*nr)++];
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Count one more w in words: "word xN" entries separated by "; ", each word matched whole. */
@@ -87,143 +76,235 @@ static void add_word(char *words, size_t len, const char *w)
 	snprintf(words + strlen(words), len - strlen(words), "%s%s x1", *words ? "; " : "", w);
 }
 
-/* One paragraph: what the headline figure shows over every comparable group. */
+/*
+ * A word headline (a verdict, an outcome) over the workload's settings:
+ * per design, how often each word came, "verdict xN". Figures are not
+ * summarised here: a median of ratios over groups that mix 1 and 512
+ * pages per call, anon and shmem, stands for none of them; the scorecard
+ * gives one figure from one named setting, and the tables every one.
+ */
 static void paragraph(struct pb_text *t, struct json_object *cells, const struct pb_workload *w,
 		      const struct pb_headline *h)
 {
-	size_t n = json_object_array_length(cells), ncells = 0, nok = 0, ngroups = 0, nr = 0;
-	size_t zero_groups = 0;	/* groups whose best was 0: no ratio to it exists */
+	size_t n = json_object_array_length(cells), ngroups = 0, nr = 0;
 	const struct pb_metric_def *d = pb_metric_find(w->name, h->metric);
-	bool words = d && !strcmp(d->unit, "word");
 	struct row_stat rs[32];
-	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[512], name[96];
-	const char *first_unsupported = NULL;
+	char **groups = pb_xcalloc(n + 1, sizeof(char *)), key[512], name[96], path[128];
 
+	if (!d || strcmp(d->unit, "word")) {
+		free(groups);
+		return;
+	}
 	memset(rs, 0, sizeof(rs));
+	snprintf(path, sizeof(path), "%s%s%s", h->metric, *h->field ? "." : "", h->field);
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(cells, i);
+		struct json_object *c = json_object_array_get_idx(cells, i), *val;
+		struct row_stat *r;
 		size_t g;
 
-		if (strcmp(pb_json_str(c, "workload", "?"), w->name))
+		if (strcmp(pb_json_str(c, "workload", "?"), w->name) || strcmp(pb_json_str(c, "status", "?"), "ok"))
 			continue;
-		ncells++;
-		if (strcmp(pb_json_str(c, "status", "?"), "ok")) {
-			if (!strcmp(pb_json_str(c, "status", "?"), "unsupported") &&
-			    !first_unsupported)
-				first_unsupported = pb_json_str(c, "reason", "?");
-			continue;
-		}
-		nok++;
 		group_key(c, key, sizeof(key));
 		for (g = 0; g < ngroups && strcmp(groups[g], key); g++)
 			;
 		if (g == ngroups)
 			groups[ngroups++] = pb_xstrdup(key);
+		val = pb_json_path(pb_json_get(c, "metrics"), path);
+		pb_cell_label(c, name, sizeof(name));
+		if (val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs))))
+			add_word(r->words, sizeof(r->words), json_object_get_string(val));
 	}
-	if (!ncells) {
-		free(groups);
-		return;
-	}
-	/* The workload's first headline opens its paragraph; the others continue it. */
-	bool first = h == w->headlines;
-
-	if (first) {
-		pb_text_put(t, "**%s** (%zu cells, %zu ok", w->name, ncells, nok);
-		if (first_unsupported)
-			pb_text_put(t, "; unsupported here, for example: %.*s", (int)strcspn(first_unsupported, "\n"),
-			    first_unsupported);
-		pb_text_put(t, ").");
-	}
-	pb_text_put(t, " The %s", h->says);
-	for (size_t g = 0; g < ngroups; g++) {
-		struct json_object *best_c = NULL;
-		double best = 0, v;
-		size_t like = 0;
-
-		for (int pass = 0; pass < 2; pass++) {
-			for (size_t i = 0; i < n; i++) {
-				struct json_object *c = json_object_array_get_idx(cells, i);
-				struct json_object *m = pb_json_get(c, "metrics"), *val;
-				struct row_stat *r;
-				char path[128];
-
-				if (strcmp(pb_json_str(c, "workload", "?"), w->name) ||
-				    strcmp(pb_json_str(c, "status", "?"), "ok"))
-					continue;
-				group_key(c, key, sizeof(key));
-				if (strcmp(key, groups[g]))
-					continue;
-				snprintf(path, sizeof(path), "%s%s%s", h->metric, *h->field ? "." : "", h->field);
-				val = pb_json_path(m, path);
-				pb_cell_label(c, name, sizeof(name));
-				if (words) {
-					if (pass == 0 && val && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups)))
-						add_word(r->words, sizeof(r->words), json_object_get_string(val));
-					continue;
-				}
-				if (!val || (!json_object_is_type(val, json_type_double) &&
-					     !json_object_is_type(val, json_type_int)))
-					continue;
-				v = json_object_get_double(val);
-				if (pass == 0) {
-					if (!like++ || (d->better == PB_HIGHER ? v > best : v < best))
-						best = v, best_c = c;
-				} else if (like >= 2 && best == 0 && d->better != PB_HIGHER) {
-					/* Nothing is better than none: those at 0 are counted apart. */
-					if (v == 0 && (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups)))
-						r->zeros++;
-				} else if (like >= 2 && best > 0 && v > 0 &&
-					   (r = row_find(rs, &nr, name, ARRAY_SIZE(rs), ngroups))) {
-					r->ratio[r->groups++] = d->better == PB_HIGHER ? best / v : v / best;
-					if (c == best_c)
-						r->wins++;
-				}
-			}
-			if (pass == 0 && like >= 2 && best == 0 && !words && d->better != PB_HIGHER)
-				zero_groups++;
-		}
-	}
-	if (words) {
-		pb_text_put(t, ", per strategy over %zu setting%s (the cells' parameters but the "
-			    "strategy's own): ", ngroups,
-		    ngroups == 1 ? "" : "s");
+	if (nr) {
+		pb_text_put(t, " The %s, per design over %zu setting%s (the cells' parameters but the "
+			    "design's own): ", h->says, ngroups, ngroups == 1 ? "" : "s");
 		for (size_t i = 0; i < nr; i++)
 			pb_text_put(t, "%s%s: %s", i ? "; " : "", rs[i].name, rs[i].words);
 		pb_text_put(t, ". (xN: in N settings.)");
-	} else {
-		size_t compared = 0;
-
-		for (size_t i = 0; i < nr; i++)
-			compared = rs[i].groups > compared ? rs[i].groups : compared;
-		if (first)
-			pb_text_put(t, " was compared in %zu group%s of cells that differ only in strategy. Median "
-			    "over the groups of each strategy's figure against the best in its group "
-			    "(1.00x is the best; %s is better), and how often it was the best: ", compared,
-			    compared == 1 ? "" : "s", d->better == PB_HIGHER ? "higher" : "lower");
-		else
-			pb_text_put(t, " (%s is better), the same way: ", d->better == PB_HIGHER ? "higher" : "lower");
-		for (size_t i = 0, k = 0; i < nr; i++) {
-			if (!rs[i].groups)
-				continue;
-			qsort(rs[i].ratio, rs[i].groups, sizeof(double), cmp_double);
-			pb_text_put(t, "%s%s %.2fx (best in %zu of %zu)", k++ ? ", " : "", rs[i].name,
-			    rs[i].ratio[(rs[i].groups - 1) / 2], rs[i].wins, rs[i].groups);
-		}
-		pb_text_put(t, ".");
-		if (zero_groups) {
-			pb_text_put(t, " In %zu more group%s the best was 0, to which no ratio exists; 0 "
-				    "there: ", zero_groups, zero_groups == 1 ? "" : "s");
-			for (size_t i = 0, k = 0; i < nr; i++)
-				if (rs[i].zeros)
-					pb_text_put(t, "%s%s in %zu", k++ ? ", " : "", rs[i].name, rs[i].zeros);
-			pb_text_put(t, ".");
-		}
 	}
-	for (size_t i = 0; i < nr; i++)
-		free(rs[i].ratio);
 	for (size_t g = 0; g < ngroups; g++)
 		free(groups[g]);
 	free(groups);
+}
+
+/* Whether cell c's parameters hold every k=v of setting ("k=v,k=v"). */
+static bool setting_matches(struct json_object *c, const char *setting)
+{
+	char *copy = pb_xstrdup(setting), *save = NULL, *kv;
+	bool ok = true;
+
+	for (kv = strtok_r(copy, ",", &save); kv && ok; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		struct json_object *v;
+
+		if (!eq)
+			continue;
+		*eq = 0;
+		v = pb_json_get(pb_json_get(c, "params"), kv);
+		ok = v && !strcmp(json_object_get_string(v), eq + 1);
+	}
+	free(copy);
+	return ok;
+}
+
+/* What one cell says to a question: the figure, the word, or why there is none. */
+static void score_value(struct json_object *c, const struct pb_score *q, char *out, size_t len)
+{
+	const char *status = pb_json_str(c, "status", "?");
+	struct json_object *v;
+	char path[128];
+
+	if (!strcmp(status, "unsupported")) {
+		snprintf(out, len, "n/a");
+		return;
+	}
+	if (strcmp(status, "ok")) {
+		snprintf(out, len, "%s", status);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s%s%s", q->metric, *q->field ? "." : "", q->field);
+	v = pb_json_path(pb_json_get(c, "metrics"), path);
+	if (!v || json_object_is_type(v, json_type_null)) {
+		snprintf(out, len, "–");
+	} else if (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) {
+		double d = json_object_get_double(v);
+
+		snprintf(out, len, fabs(d) >= 100 || d == floor(d) ? "%.0f" : "%.1f", d);
+	} else {
+		snprintf(out, len, "%s", json_object_get_string(v));
+	}
+}
+
+/* Designs in the strategies' own order, each plain before its variants; the stock kernel's last. */
+static int design_rank(const char *label)
+{
+	char base[96];
+
+	if (!strncmp(label, "stock:", 6))
+		return 1000;
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(label, " "), label);
+	return (int)pb_strategy_id(base);
+}
+
+static int design_order(const void *a, const void *b)
+{
+	const char *x = a, *y = b;
+	int rx = design_rank(x), ry = design_rank(y);
+
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	if (strlen(x) != strlen(y))
+		return strlen(x) < strlen(y) ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/*
+ * The scorecard: one row per design (and variant), one column per question
+ * the workloads declare (struct pb_score), each entry the figure or the
+ * word of the one cell of that design in that question's setting. A design
+ * with no such cell is left blank; one the setting names twice is a
+ * pinbench bug, said in the cell. Below the table, each column's setting.
+ */
+static void scorecard(struct pb_text *t, struct json_object *cells)
+{
+	const char *qs[64], *pages[64];
+	char rows[64][96], **cellv;
+	size_t nq = 0, nrows = 0, n = json_object_array_length(cells);
+	struct pb_text settings = { 0 };
+
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		const struct pb_workload *w = pb_workloads[i];
+
+		for (size_t k = 0; k < w->nr_score; k++) {
+			size_t j;
+
+			for (j = 0; j < nq && strcmp(qs[j], w->score[k].question); j++)
+				;
+			if (j == nq && nq < ARRAY_SIZE(qs)) {
+				qs[nq] = w->score[k].question;
+				pages[nq++] = w->name;
+			}
+			pb_text_put(&settings, "- **%s**: %s `%s`, %s `%s%s%s`\n", w->score[k].question,
+				    w->score[k].workload ? w->score[k].workload : w->name, w->score[k].setting,
+				    "metric", w->score[k].metric, *w->score[k].field ? "." : "", w->score[k].field);
+		}
+	}
+	/* The designs, in the order the run has them. */
+	for (size_t i = 0; i < n && nrows < ARRAY_SIZE(rows); i++) {
+		char label[96];
+		size_t r;
+
+		pb_cell_label(json_object_array_get_idx(cells, i), label, sizeof(label));
+		for (r = 0; r < nrows && strcmp(rows[r], label); r++)
+			;
+		if (r == nrows)
+			snprintf(rows[nrows++], sizeof(rows[0]), "%s", label);
+	}
+	qsort(rows, nrows, sizeof(rows[0]), design_order);
+	cellv = pb_xcalloc(nrows * nq + 1, sizeof(char *));
+	for (size_t i = 0; pb_workloads[i]; i++) {
+		const struct pb_workload *w = pb_workloads[i];
+
+		for (size_t k = 0; k < w->nr_score; k++) {
+			const struct pb_score *q = &w->score[k];
+			const char *wl = q->workload ? q->workload : w->name;
+			size_t col;
+
+			for (col = 0; col < nq && strcmp(qs[col], q->question); col++)
+				;
+			for (size_t c = 0; c < n && col < nq; c++) {
+				struct json_object *cell = json_object_array_get_idx(cells, c);
+				char label[96], v[128];
+				size_t r;
+
+				if (strcmp(pb_json_str(cell, "workload", "?"), wl) || !setting_matches(cell, q->setting))
+					continue;
+				pb_cell_label(cell, label, sizeof(label));
+				for (r = 0; r < nrows && strcmp(rows[r], label); r++)
+					;
+				if (r == nrows)
+					continue;
+				score_value(cell, q, v, sizeof(v));
+				if (cellv[r * nq + col]) {
+					free(cellv[r * nq + col]);
+					cellv[r * nq + col] = pb_xstrdup("ambiguous setting (a pinbench bug)");
+				} else {
+					cellv[r * nq + col] = pb_xstrdup(v);
+				}
+			}
+		}
+	}
+	pb_text_put(t, "## Scorecard\n\n"
+		    "The questions the 2018 debate asked, one column each; a row per design and variant "
+		    "(pinbench's strategies, and the stock kernel's own paths). Each entry is one cell's "
+		    "figure or verdict, from the one setting the workload names for that question "
+		    "(listed below the table); its column head links to the workload's tables, where the "
+		    "other settings are. Figures are p50 where the metric has percentiles. "
+		    "n/a: the design cannot run that cell (the table says why); –: the cell ran and has "
+		    "no such figure (a pin that migrated nothing); blank: the run had no such cell.\n\n"
+		    "| design |");
+	for (size_t q = 0; q < nq; q++)
+		pb_text_put(t, " [%s](" "tables/%s.md) |", qs[q], pages[q]);
+	pb_text_put(t, "\n|---|");
+	for (size_t q = 0; q < nq; q++)
+		pb_text_put(t, "---:|");
+	pb_text_put(t, "\n");
+	for (size_t r = 0; r < nrows; r++) {
+		bool any = false;
+
+		for (size_t q = 0; q < nq; q++)
+			any |= cellv[r * nq + q] != NULL;
+		if (!any)
+			continue;
+		pb_text_put(t, "| %s |", rows[r]);
+		for (size_t q = 0; q < nq; q++)
+			pb_text_put(t, " %s |", cellv[r * nq + q] ? cellv[r * nq + q] : "");
+		pb_text_put(t, "\n");
+	}
+	pb_text_put(t, "\nThe settings (workload, parameters, metric):\n\n%s\n", settings.s ? settings.s : "");
+	for (size_t i = 0; i < nrows * nq; i++)
+		free(cellv[i]);
+	free(cellv);
+	free(settings.s);
 }
 
 /* Remove what an earlier publish drew: figures that the new run would not draw again stay out. */
@@ -537,6 +618,48 @@ static void drop_old_pages(const char *outdir, const char *written)
 	free(path);
 }
 
+/*
+ * A workload's paragraph: its cells as its table page counts them (its own
+ * and those shown with it), what this mode could not run, and its word
+ * outcomes. A workload shown with another says so and is counted there.
+ */
+static void workload_paragraph(struct pb_text *t, struct json_object *root, const struct pb_workload *w)
+{
+	const struct pb_workload *page = w->shown_with ? pb_workload_find(w->shown_with) : w;
+	struct json_object *cells = pb_json_get(root, "cells"), *sub;
+	size_t own = 0, own_ok = 0, n, ok = 0;
+	const char *unsupported = NULL;
+
+	for (size_t i = 0; i < json_object_array_length(cells); i++) {
+		struct json_object *c = json_object_array_get_idx(cells, i);
+
+		if (strcmp(pb_json_str(c, "workload", "?"), w->name))
+			continue;
+		own++;
+		own_ok += !strcmp(pb_json_str(c, "status", "?"), "ok");
+		if (!unsupported && !strcmp(pb_json_str(c, "status", "?"), "unsupported"))
+			unsupported = pb_json_str(c, "reason", "?");
+	}
+	if (!own || !page)
+		return;
+	sub = run_of_workload(root, page);
+	n = json_object_array_length(pb_json_get(sub, "cells"));
+	for (size_t i = 0; i < n; i++)
+		ok += !strcmp(pb_json_str(json_object_array_get_idx(pb_json_get(sub, "cells"), i), "status", "?"), "ok");
+	json_object_put(sub);
+	if (page == w)
+		pb_text_put(t, "**%s** ([tables](" "tables/%s.md): %zu cell%s, %zu ok", w->name, w->name, n, n == 1 ? "" : "s", ok);
+	else
+		pb_text_put(t, "**%s** (%zu of the %zu cells of [%s's tables](" "tables/%s.md), %zu ok", w->name,
+			    own, n, page->name, page->name, own_ok);
+	if (unsupported)
+		pb_text_put(t, "; unsupported here, for example: %.*s", (int)strcspn(unsupported, "\n"), unsupported);
+	pb_text_put(t, ").");
+	for (size_t k = 0; k < w->nr_headlines; k++)
+		paragraph(t, cells, w, &w->headlines[k]);
+	pb_text_put(t, "\n\n");
+}
+
 int pb_publish_with(struct json_object *orig, struct json_object *corig, const char *outdir,
 		    const char *command, char *err, size_t errlen)
 {
@@ -604,17 +727,10 @@ int pb_publish_with(struct json_object *orig, struct json_object *corig, const c
 			"strategies with each other here; time them on hardware with `make bench` "
 			"(wall mode, KVM where it works).\n\n");
 
-	pb_text_put(&t, "## What the numbers show\n\n");
-	for (size_t i = 0; pb_workloads[i]; i++) {
-		const struct pb_workload *w = pb_workloads[i];
-		size_t before = t.len;
-
-		for (size_t k = 0; k < w->nr_headlines; k++)
-			paragraph(&t, cells, w, &w->headlines[k]);
-		/* One paragraph per workload, after its last headline. */
-		if (t.len > before)
-			pb_text_put(&t, "\n\n");
-	}
+	scorecard(&t, cells);
+	pb_text_put(&t, "## What each workload ran\n\n");
+	for (size_t i = 0; pb_workloads[i]; i++)
+		workload_paragraph(&t, root, pb_workloads[i]);
 
 	/* Only the figures publish drew: what else is in plots/ is the user's. */
 	pngs = read_manifest(plots, &npng);

@@ -18,6 +18,23 @@
 #include "util.h"
 
 /* A figure publish leads with: a number (with its metric's direction) or an outcome word. */
+/*
+ * One question of the scorecard at the top of results/README.md: per design
+ * (strategy and variant, pb_cell_label()), the figure or the word that one
+ * setting of the workload gives. setting is "k=v,k=v" over the cells'
+ * parameters but the design's own (strategy, registration, longterm, the
+ * revoke policy), enough of them to name one cell per design. Entries of
+ * one question (a column) may come from several workloads: the stock
+ * kernel's rows (workload stock_dio) answer small_dio's.
+ */
+struct pb_score {
+	const char *question;	/* the column's head */
+	const char *metric;
+	const char *field;	/* "p50"; "" for a plain number or a word */
+	const char *setting;
+	const char *workload;	/* the cells' workload; NULL: the descriptor's own */
+};
+
 struct pb_headline {
 	const char *metric;
 	const char *field;	/* "p50"; "" for a plain number or a word */
@@ -41,6 +58,9 @@ struct pb_workload {
 	int (*compute)(struct json_object *raw, struct json_object *metrics, char *reason, size_t len);
 	const struct pb_headline *headlines;
 	size_t nr_headlines;
+	/* The scorecard's questions it answers, and from which settings (publish). */
+	const struct pb_score *score;
+	size_t nr_score;
 	/* Its section of report.md (and of its shown_with workloads' rows), or NULL. */
 	void (*report)(struct pb_text *b, struct json_object *root);
 	/* Its figures under dir (render.h's fig_*): 0, or -1 with err. */

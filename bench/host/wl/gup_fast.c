@@ -418,6 +418,18 @@ static const struct pb_wl_option options[] = {
 	{ &opt_release },
 };
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "pin ns/page, 1 per call", "acquire_ns_per_page", "p50",
+	  "backing=anon,thp=off,pages_per_call=1,buffer_pages=1024", NULL },
+	{ "unpin ns/page, 1 per call", "release_ns_per_page", "p50",
+	  "backing=anon,thp=off,pages_per_call=1,buffer_pages=1024", NULL },
+	{ "pin ns/page, 256 per call", "acquire_ns_per_page", "p50",
+	  "backing=anon,thp=off,pages_per_call=256,buffer_pages=1024", NULL },
+	{ "unpin ns/page, 256 per call", "release_ns_per_page", "p50",
+	  "backing=anon,thp=off,pages_per_call=256,buffer_pages=1024", NULL },
+};
+
 const struct pb_workload pb_wl_gup_fast = {
 	.name = "gup_fast",
 	.options = options,
@@ -431,4 +443,6 @@ const struct pb_workload pb_wl_gup_fast = {
 	.compute = gup_fast_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 };

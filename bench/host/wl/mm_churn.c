@@ -232,6 +232,12 @@ static void report(struct pb_text *b, struct json_object *root)
 	}
 }
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "spurious revocations/s, fork", "spurious_per_s", "", "source=fork", NULL },
+	{ "pages move_pages() moved", "pages_migrated", "", "source=migration", NULL },
+};
+
 const struct pb_workload pb_wl_mm_churn = {
 	.name = "mm_churn",
 	.summary = "revocations and pin failures under ordinary mm activity: fork, mprotect, THP "
@@ -244,6 +250,8 @@ const struct pb_workload pb_wl_mm_churn = {
 	.compute = mm_churn_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 	.report = report,
 	.boot = mm_churn_boot,
 };

@@ -271,6 +271,13 @@ static void report(struct pb_text *b, struct json_object *root)
 	}
 }
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "long-term pin: migration ns/page", "migration_ns_per_page", "",
+	  "scenario=longterm,zone=movable", NULL },
+	{ "2 MiB blocks lost to held pages", "hugepages_lost", "", "scenario=fragmentation,zone=movable", NULL },
+};
+
 const struct pb_workload pb_wl_pin_cost = {
 	.name = "pin_cost",
 	.summary = "what pins cost the rest of the system: long-term pins' migration out of "
@@ -283,6 +290,8 @@ const struct pb_workload pb_wl_pin_cost = {
 	.compute = pin_cost_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 	.report = report,
 	.boot = pin_cost_boot,
 };

@@ -428,6 +428,16 @@ static const struct pb_wl_option options[] = {
 	{ &pb_opt_warmup_ios },
 };
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "IOPS, 4 KiB reads, QD1", "iops", "",
+	  "rw=read,block_size=4096,queue_depth=1,completion=hardirq,submitters=1", NULL },
+	{ "IOPS, 4 KiB reads, QD1", "iops", "",
+	  "rw=read,block_size=4096,queue_depth=1,completion=hardirq", "stock_dio" },
+	{ "pages held after the I/O, ns", "residency_ns", "p50",
+	  "rw=read,block_size=4096,queue_depth=1,completion=hardirq,submitters=1", NULL },
+};
+
 const struct pb_workload pb_wl_small_dio = {
 	.name = "small_dio",
 	.options = options,
@@ -442,4 +452,6 @@ const struct pb_workload pb_wl_small_dio = {
 	.compute = small_dio_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 };

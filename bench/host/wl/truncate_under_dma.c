@@ -513,6 +513,16 @@ static const struct pb_wl_option options[] = {
 	{ &pb_opt_dma_burst },
 };
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "truncate, tmpfs", "verdict", "", "filesystem=tmpfs,truncate_to=zero", NULL },
+	{ "truncate, tmpfs", "verdict", "", "filesystem=tmpfs,truncate_to=zero", "truncate_stock" },
+	{ "truncate, ext4", "verdict", "", "filesystem=ext4,truncate_to=zero", NULL },
+	{ "truncate, ext4", "verdict", "", "filesystem=ext4,truncate_to=zero", "truncate_stock" },
+	{ "truncate, ext4_dax", "verdict", "", "filesystem=ext4_dax,truncate_to=zero", NULL },
+	{ "truncate, ext4_dax", "verdict", "", "filesystem=ext4_dax,truncate_to=zero", "truncate_stock" },
+};
+
 const struct pb_workload pb_wl_truncate_under_dma = {
 	.name = "truncate_under_dma",
 	.options = options,
@@ -527,4 +537,6 @@ const struct pb_workload pb_wl_truncate_under_dma = {
 	.compute = pb_truncate_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 };

@@ -230,6 +230,11 @@ static const struct pb_wl_option options[] = {
 	{ &pb_opt_dma_burst },
 };
 
+/* The scorecard's questions this workload answers (publish.c), each from one setting. */
+static const struct pb_score score[] = {
+	{ "[O1] writeback, ext4", "verdict", "", "filesystem=ext4,dirty_on_release=0", NULL },
+};
+
 const struct pb_workload pb_wl_writeback_under_dma = {
 	.name = "writeback_under_dma",
 	.options = options,
@@ -242,4 +247,6 @@ const struct pb_workload pb_wl_writeback_under_dma = {
 	.compute = writeback_metrics,
 	.headlines = headlines,
 	.nr_headlines = ARRAY_SIZE(headlines),
+	.score = score,
+	.nr_score = ARRAY_SIZE(score),
 };
