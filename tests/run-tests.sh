@@ -1051,7 +1051,11 @@ else
 	# mm_churn and pin_count on the other kernel: what the mm did and could not do, and what it
 	# believes of a page, the same as on the default kernel (the groups above ran it there).
 	"$pinbench" run --kernel "$k2" --repeat 1 --job data/mm-churn.job,data/pin-count.job,data/pin-cost.job --out "$out/mm-k2" > "$out/mm-k2.log" 2>&1; rc=$?
-	q='[.cells[] | "\(.id)=\(.status)/\(.metrics.verdict // "")/\(.metrics.copied_at_fork // "")/\(if .metrics.ops then (.metrics.ops_failed == .metrics.ops) else "" end)/\((.metrics.ksm_pages_merged // -1) > 0)/\((.metrics.pages_reclaimed // -1) > 0)/\((.metrics.pages_migrated // -1) > 0)/\((.metrics.spurious // 0) > 0)/\(.metrics.thp_split // "")/\((.metrics.pin_failures // -1) > 0)/\(.metrics.in_zone_after_pct // "")/\(.metrics.reclaim // "")"] | sort | join(" ")'
+	# numa_balancing is left out here: on 6.12 the scanner skips a VMA the scanning task has not
+	# faulted in lately (vma_is_accessed(), kernel/sched/fair.c, 6.5+), and the reader is a new
+	# thread per operation, so whether it reaches a buffer within churn_ms is timing (seen both
+	# ways for notifier_revoke); its 6.12 row is checked below, with a SKIP when not reached.
+	q='[.cells[] | select(.params.source != "numa_balancing") | "\(.id)=\(.status)/\(.metrics.verdict // "")/\(.metrics.copied_at_fork // "")/\(if .metrics.ops then (.metrics.ops_failed == .metrics.ops) else "" end)/\((.metrics.ksm_pages_merged // -1) > 0)/\((.metrics.pages_reclaimed // -1) > 0)/\((.metrics.pages_migrated // -1) > 0)/\((.metrics.spurious // 0) > 0)/\(.metrics.thp_split // "")/\((.metrics.pin_failures // -1) > 0)/\(.metrics.in_zone_after_pct // "")/\(.metrics.reclaim // "")"] | sort | join(" ")'
 	result "$k2: mm_churn, pin_count and pin_cost give what $k1 gave (collapses refused, pages merged, reclaimed and migrated, revocations; pins and false positives, copies at fork; long-term pins migrating or refused, THPs kept whole)" \
 		test $rc = 0 -a -n "$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" -a \
 		"$(json "$out/mm-k2/results.json" "$q" 2>/dev/null)" = "$( (jq -s '{cells: (.[0].cells + .[1].cells + .[2].cells)}' "$out/mm-churn/results.json" "$out/pin-count/results.json" "$out/pin-cost/results.json" | jq -rc "$q") 2>/dev/null)"
@@ -1059,8 +1063,15 @@ else
 	# Where 6.12 parts from 6.1: its change_pte_range() skips only a maybe-pinned page, so a
 	# FOLL_GET reference (gup_ref) no longer keeps the scanner's mark off; the migration the
 	# hinting fault then tries still fails on the extra reference. A pin still keeps it off.
-	result "$k2: numa_balancing marks gup_ref's pages (FOLL_GET) but moves none; none of pin_counter's is marked ($(json "$out/mm-k2/results.json" '[.cells[] | select(.params.source == "numa_balancing") | "\(.strategy) \(.metrics.numa_marked) marked, \(.metrics.pages_migrated) moved"] | join(", ")' 2>/dev/null))" test \
-		"$(json "$out/mm-k2/results.json" '[.cells[] | select(.params.source == "numa_balancing" and (.strategy == "gup_ref" or .strategy == "pin_counter")) | .metrics.pages_migrated == 0 and ((.strategy == "gup_ref") == (.metrics.numa_marked > 0))] | (length == 2 and all)')" = true
+	nb=$(json "$out/mm-k2/results.json" '[.cells[] | select(.params.source == "numa_balancing") | "\(.strategy) \(.metrics.numa_marked) marked, \(.metrics.pages_migrated) moved"] | join(", ")' 2>/dev/null)
+	result "$k2: numa_balancing marks none of pin_counter's pages and moves none of gup_ref's or pin_counter's ($nb)" test \
+		"$(json "$out/mm-k2/results.json" '[.cells[] | select(.params.source == "numa_balancing" and (.strategy == "gup_ref" or .strategy == "pin_counter")) | .metrics.pages_migrated == 0 and (.strategy == "gup_ref" or .metrics.numa_marked == 0)] | (length == 2 and all)')" = true
+	if [ "$(json "$out/mm-k2/results.json" '[.cells[] | select(.params.source == "numa_balancing" and .strategy == "gup_ref") | .metrics.numa_marked > 0] | (length == 1 and all)')" = true ]; then
+		pass "$k2: numa_balancing marks gup_ref's pages (FOLL_GET), which 6.1 leaves alone"
+	else
+		skip "$k2: numa_balancing marks gup_ref's pages (FOLL_GET), which 6.1 leaves alone" \
+			"the scanner did not reach gup_ref's buffer within churn_ms ($nb): 6.12 scans a VMA only once the scanning thread faulted in it, or every few passes (vma_is_accessed())"
+	fi
 
 	# The same cells on both kernels, as an A/B run: repetitions alternate (base, new, base, new),
 	# each kernel's run is whole in base/ and new/, and the outcomes the kernel decides differ.
